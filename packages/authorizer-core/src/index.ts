@@ -1,1 +1,64 @@
-export {};
+export { type Authorization, type Authorizer, createAuthorizer } from './authorizer.js';
+export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
+export { type AuthorizerContext, buildContext } from './context.js';
+export {
+  AuthorizerError,
+  type AuthorizerErrorCode,
+  ConfigurationError,
+  type ConfigurationErrorCode,
+  EventError,
+  type EventErrorCode,
+  type KeysErrorCode,
+  KeysUnavailableError,
+  ScopeError,
+  type ScopeErrorCode,
+  TokenError,
+  type TokenErrorCode,
+} from './errors.js';
+export {
+  assertSecureUrl,
+  createHttpFetcher,
+  DEFAULT_JWKS_MAX_BYTES,
+  DEFAULT_JWKS_TIMEOUT_MS,
+  type Fetcher,
+  type HttpFetcherOptions,
+  isLoopbackHost,
+} from './fetcher.js';
+export {
+  DEFAULT_JWKS_COOLDOWN_MS,
+  DEFAULT_JWKS_MAX_AGE_SECONDS,
+  type Jwk,
+  type Jwks,
+  JwksCache,
+  type JwksCacheOptions,
+  type JwksKey,
+} from './jwks-cache.js';
+export { formatMethodArn, type MethodArn, parseMethodArn, stageArnPrefix } from './method-arn.js';
+export {
+  type AuthorizerOptions,
+  type CompiledRoute,
+  compileRoute,
+  type IssuerOptions,
+  type JwksOptions,
+  normalizeIssuer,
+  type PolicyMode,
+  type ResolvedIssuer,
+  type ResolvedOptions,
+  type RouteRule,
+  resolveOptions,
+  type SignatureAlgorithm,
+  SUPPORTED_ALGORITHMS,
+} from './options.js';
+export {
+  buildPolicyDocument,
+  evaluateRoute,
+  type IamAuthorizerResult,
+  MAX_RESOURCE_LENGTH,
+  type PolicyDocument,
+  type PolicyRules,
+  type PolicyStatement,
+  type RouteDecision,
+  type SimpleAuthorizerResult,
+} from './policy.js';
+export { findMissingScopes, readScopes } from './scopes.js';
+export { createVerifier, type JwtClaims, type TokenVerifier, type VerifiedToken } from './verifier.js';

@@ -1,0 +1,127 @@
+import { extractBearerToken } from './bearer.js';
+import { type AuthorizerContext, buildContext } from './context.js';
+import { ScopeError } from './errors.js';
+import { parseMethodArn } from './method-arn.js';
+import { type AuthorizerOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  buildPolicyDocument,
+  evaluateRoute,
+  type IamAuthorizerResult,
+  type RouteDecision,
+  type SimpleAuthorizerResult,
+} from './policy.js';
+import { findMissingScopes } from './scopes.js';
+import { createVerifier, type JwtClaims, type VerifiedToken } from './verifier.js';
+
+/** An authorization decision with the result to hand back to API Gateway. */
+export interface Authorization<Result> extends RouteDecision {
+  readonly result: Result;
+}
+
+/** Verifies tokens and builds authorizer results; create it once per process (it holds the JWKS cache). */
+export interface Authorizer {
+  /** The validated options, defaults applied. */
+  readonly options: ResolvedOptions;
+  /**
+   * Extracts the JWT from an `Authorization` value (`Bearer <token>`).
+   * @throws {TokenError} `TOKEN_MISSING`, `TOKEN_TOO_LARGE`, `SCHEME_INVALID`, `TOKEN_MALFORMED`.
+   */
+  extractToken(authorization: string | undefined | null): string;
+  /**
+   * Verifies a compact JWT.
+   * @throws {TokenError} when the token is invalid (401).
+   * @throws {KeysUnavailableError} when the issuer's keys cannot be had (500, never an Allow).
+   */
+  verify<Claims extends JwtClaims = JwtClaims>(token: string): Promise<VerifiedToken<Claims>>;
+  /** {@link Authorizer.extractToken} then {@link Authorizer.verify}. */
+  verifyAuthorization<Claims extends JwtClaims = JwtClaims>(
+    authorization: string | undefined | null,
+  ): Promise<VerifiedToken<Claims>>;
+  /** Fetches every issuer's JWKS now, e.g. at cold start. @throws {KeysUnavailableError} */
+  hydrate(): Promise<void>;
+  /**
+   * Throws unless the token holds all of `requiredScopes` (default: the configured ones).
+   * @throws {ScopeError} `INSUFFICIENT_SCOPE`, listing the missing scopes.
+   */
+  assertScopes(verified: VerifiedToken, requiredScopes?: readonly string[]): void;
+  /** Decides one route (`GET`, `pets/42`) from the required scopes and route rules. */
+  evaluateRoute(verified: VerifiedToken, method: string, resourcePath: string): RouteDecision;
+  /**
+   * The IAM result for a REST `methodArn` (or HTTP API `routeArn`), per the policy mode.
+   * @throws {EventError} `EVENT_INVALID` when the ARN is not an execute-api ARN.
+   */
+  authorize(verified: VerifiedToken, methodArn: string): Authorization<IamAuthorizerResult>;
+  /**
+   * The HTTP API simple response for a `routeArn`.
+   * @throws {EventError} `EVENT_INVALID` when the ARN is not an execute-api ARN.
+   */
+  authorizeSimple(verified: VerifiedToken, routeArn: string): Authorization<SimpleAuthorizerResult>;
+  /** The authorizer context: `sub`, `scope` and the configured context claims. */
+  buildContext(verified: VerifiedToken): AuthorizerContext;
+}
+
+function principalOf(verified: VerifiedToken): string {
+  const { sub, client_id: clientId } = verified.claims;
+  if (typeof sub === 'string' && sub !== '') return sub;
+  return typeof clientId === 'string' && clientId !== '' ? clientId : 'unknown';
+}
+
+/**
+ * Creates an authorizer: validates the options once (issuer, audience and `exp` required; RS256
+ * unless configured) and builds the verifier with its JWKS and result caches.
+ *
+ * @throws {ConfigurationError} `CONFIG_INVALID` naming the setting that is missing or malformed.
+ * @example
+ * const authorizer = createAuthorizer({ issuer: 'https://tenant.auth0.com/', audience: 'https://api.example.com' });
+ * const verified = await authorizer.verifyAuthorization(event.authorizationToken);
+ * return authorizer.authorize(verified, event.methodArn).result;
+ */
+export function createAuthorizer(options: AuthorizerOptions): Authorizer {
+  const resolved = resolveOptions(options);
+  const verifier = createVerifier(resolved);
+  const extractOptions = { maxTokenBytes: resolved.maxTokenBytes };
+
+  const authorizer: Authorizer = {
+    options: resolved,
+    extractToken: (authorization) => extractBearerToken(authorization, extractOptions),
+    verify: <Claims extends JwtClaims>(token: string) =>
+      verifier.verify(token) as Promise<VerifiedToken<Claims>>,
+    verifyAuthorization: <Claims extends JwtClaims>(authorization: string | undefined | null) => {
+      try {
+        return verifier.verify(extractBearerToken(authorization, extractOptions)) as Promise<
+          VerifiedToken<Claims>
+        >;
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    hydrate: () => verifier.hydrate(),
+    assertScopes(verified, requiredScopes = resolved.requiredScopes) {
+      const missing = findMissingScopes(verified.scopes, requiredScopes);
+      if (missing.length > 0) throw new ScopeError(missing);
+    },
+    evaluateRoute: (verified, method, resourcePath) =>
+      evaluateRoute(resolved, verified.scopes, method.toUpperCase(), resourcePath.replace(/^\//, '')),
+    authorize(verified, methodArn) {
+      const arn = parseMethodArn(methodArn);
+      const decision = evaluateRoute(resolved, verified.scopes, arn.method, arn.resourcePath);
+      const result: IamAuthorizerResult = {
+        principalId: principalOf(verified),
+        policyDocument: buildPolicyDocument(resolved, verified.scopes, arn, methodArn),
+        context: buildContext(verified, resolved.contextClaims),
+      };
+      return { allowed: decision.allowed, missingScopes: decision.missingScopes, result };
+    },
+    authorizeSimple(verified, routeArn) {
+      const arn = parseMethodArn(routeArn);
+      const decision = evaluateRoute(resolved, verified.scopes, arn.method, arn.resourcePath);
+      return {
+        allowed: decision.allowed,
+        missingScopes: decision.missingScopes,
+        result: { isAuthorized: decision.allowed, context: buildContext(verified, resolved.contextClaims) },
+      };
+    },
+    buildContext: (verified) => buildContext(verified, resolved.contextClaims),
+  };
+  return authorizer;
+}

@@ -1,0 +1,102 @@
+/**
+ * Stable reason codes. Adapters map them to outcomes:
+ * {@link TokenError} → 401, {@link ScopeError} → 403, {@link KeysUnavailableError} → 500,
+ * {@link ConfigurationError} → failed start-up.
+ */
+export type TokenErrorCode =
+  | 'TOKEN_MISSING'
+  | 'TOKEN_TOO_LARGE'
+  | 'SCHEME_INVALID'
+  | 'TOKEN_MALFORMED'
+  | 'ALG_NOT_ALLOWED'
+  | 'KID_MISSING'
+  | 'HEADER_UNSUPPORTED'
+  | 'KID_UNKNOWN'
+  | 'KEY_UNUSABLE'
+  | 'SIGNATURE_INVALID'
+  | 'EXP_MISSING'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_NOT_YET_VALID'
+  | 'IAT_INVALID'
+  | 'TOKEN_TOO_OLD'
+  | 'ISSUER_INVALID'
+  | 'AUDIENCE_INVALID'
+  | 'CLAIM_INVALID';
+
+export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
+export type KeysErrorCode = 'JWKS_UNAVAILABLE' | 'JWKS_INVALID';
+export type ConfigurationErrorCode = 'CONFIG_INVALID';
+export type EventErrorCode = 'EVENT_INVALID';
+export type AuthorizerErrorCode =
+  | TokenErrorCode
+  | ScopeErrorCode
+  | KeysErrorCode
+  | ConfigurationErrorCode
+  | EventErrorCode;
+
+/**
+ * Base class of every error the core throws. Messages never contain a token, a signature or a
+ * claims set; `cause` may carry the underlying library error.
+ */
+export class AuthorizerError extends Error {
+  override readonly name: string = 'AuthorizerError';
+  readonly code: AuthorizerErrorCode;
+
+  constructor(code: AuthorizerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** The token is missing, malformed or invalid: the caller is not authenticated (401). */
+export class TokenError extends AuthorizerError {
+  override readonly name = 'TokenError';
+  declare readonly code: TokenErrorCode;
+
+  constructor(code: TokenErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** The token is valid but lacks scopes the route requires (403). */
+export class ScopeError extends AuthorizerError {
+  override readonly name = 'ScopeError';
+  declare readonly code: ScopeErrorCode;
+  /** The scopes the token lacks. Scope names are configuration, not token content. */
+  readonly missingScopes: readonly string[];
+
+  constructor(missingScopes: readonly string[]) {
+    super('INSUFFICIENT_SCOPE', `Token lacks required scope(s): ${missingScopes.join(' ')}`);
+    this.missingScopes = missingScopes;
+  }
+}
+
+/** The issuer's keys could not be obtained: the token cannot be judged (500, never an Allow). */
+export class KeysUnavailableError extends AuthorizerError {
+  override readonly name = 'KeysUnavailableError';
+  declare readonly code: KeysErrorCode;
+
+  constructor(code: KeysErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** An option is missing or malformed; thrown by factories at start-up. */
+export class ConfigurationError extends AuthorizerError {
+  override readonly name = 'ConfigurationError';
+  declare readonly code: ConfigurationErrorCode;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFIG_INVALID', message, options);
+  }
+}
+
+/** The event handed to the authorizer is not one API Gateway sends (e.g. a malformed methodArn). */
+export class EventError extends AuthorizerError {
+  override readonly name = 'EventError';
+  declare readonly code: EventErrorCode;
+
+  constructor(message: string) {
+    super('EVENT_INVALID', message);
+  }
+}

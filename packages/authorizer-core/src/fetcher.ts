@@ -1,0 +1,140 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { ConfigurationError, KeysUnavailableError } from './errors.js';
+
+export type { Fetcher };
+
+/** Default time allowed for one JWKS request, connection to last byte. */
+export const DEFAULT_JWKS_TIMEOUT_MS = 3000;
+/** Default cap on a JWKS response body. */
+export const DEFAULT_JWKS_MAX_BYTES = 128 * 1024;
+
+export interface HttpFetcherOptions {
+  /** Time allowed for the whole request, connection to last byte (default 3000 ms). */
+  timeoutMs?: number;
+  /** Largest response body accepted (default 128 KiB). */
+  maxBytes?: number;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
+
+/** True for hosts on this machine, where plain http is allowed for development and tests. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * Parses a JWKS or issuer URL and enforces the transport rule: https everywhere, plain http only for
+ * loopback hosts. Returns the parsed URL.
+ *
+ * @throws {ConfigurationError} `CONFIG_INVALID` naming `setting` when the URL is not acceptable.
+ * @example
+ * assertSecureUrl('https://tenant.auth0.com/.well-known/jwks.json', 'jwksUri');
+ */
+export function assertSecureUrl(value: string, setting: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(`${setting} must be an absolute URL, got "${value}"`);
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  throw new ConfigurationError(
+    `${setting} must use https (plain http is allowed only for localhost and 127.0.0.1), got "${value}"`,
+  );
+}
+
+/**
+ * Creates the JWKS fetcher: node:http/node:https (no global fetch, which costs a cold start dearly),
+ * a hard timeout, a body size cap, no redirects, https only except for loopback hosts.
+ * It implements aws-jwt-verify's `Fetcher` interface.
+ *
+ * Rejects with {@link KeysUnavailableError}: `JWKS_UNAVAILABLE` for network errors, timeouts and
+ * non-200 answers, `JWKS_INVALID` for a body over the cap.
+ * @example
+ * const fetcher = createHttpFetcher({ timeoutMs: 2000 });
+ */
+export function createHttpFetcher(options?: HttpFetcherOptions): Fetcher {
+  const timeoutMs = options?.timeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS;
+  const maxBytes = options?.maxBytes ?? DEFAULT_JWKS_MAX_BYTES;
+  return {
+    fetch(uri: string): Promise<ArrayBuffer> {
+      return new Promise<ArrayBuffer>((resolve, reject) => {
+        let url: URL;
+        try {
+          url = assertSecureUrl(uri, 'JWKS URI');
+        } catch (err) {
+          reject(new KeysUnavailableError('JWKS_UNAVAILABLE', (err as Error).message, { cause: err }));
+          return;
+        }
+        const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+        let settled = false;
+        const finish = (err: Error | undefined, body?: Buffer) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (err) {
+            req.destroy();
+            reject(err);
+          } else if (body) {
+            resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+          }
+        };
+        const req = request(url, { method: 'GET', headers: { accept: 'application/json' } }, (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            finish(
+              new KeysUnavailableError(
+                'JWKS_UNAVAILABLE',
+                `JWKS request to ${uri} answered ${res.statusCode}`,
+              ),
+            );
+            return;
+          }
+          const declared = Number(res.headers['content-length']);
+          if (declared > maxBytes) {
+            finish(
+              new KeysUnavailableError('JWKS_INVALID', `JWKS at ${uri} is larger than ${maxBytes} bytes`),
+            );
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > maxBytes) {
+              finish(
+                new KeysUnavailableError('JWKS_INVALID', `JWKS at ${uri} is larger than ${maxBytes} bytes`),
+              );
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () => finish(undefined, Buffer.concat(chunks, size)));
+          res.on('error', (err) =>
+            finish(
+              new KeysUnavailableError('JWKS_UNAVAILABLE', `JWKS request to ${uri} failed`, { cause: err }),
+            ),
+          );
+        });
+        const timer = setTimeout(() => {
+          finish(
+            new KeysUnavailableError(
+              'JWKS_UNAVAILABLE',
+              `JWKS request to ${uri} timed out after ${timeoutMs} ms`,
+            ),
+          );
+        }, timeoutMs);
+        timer.unref();
+        req.on('error', (err) =>
+          finish(
+            new KeysUnavailableError('JWKS_UNAVAILABLE', `JWKS request to ${uri} failed`, { cause: err }),
+          ),
+        );
+        req.end();
+      });
+    },
+  };
+}

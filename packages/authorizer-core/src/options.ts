@@ -1,0 +1,305 @@
+import { ConfigurationError } from './errors.js';
+import type { Fetcher } from './fetcher.js';
+import { assertSecureUrl } from './fetcher.js';
+import type { Jwks } from './jwks-cache.js';
+
+/** Signature algorithms that can be allowed. `none` and HS* are never accepted. */
+export const SUPPORTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export type SignatureAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+
+/** One trusted issuer with its own audiences and keys. */
+export interface IssuerOptions {
+  /** The exact `iss` value (a trailing-slash difference is tolerated). */
+  issuer: string;
+  /** Accepted `aud` values; defaults to the top-level `audience`. */
+  audience?: string | readonly string[];
+  /** Where the issuer publishes its keys; default `{issuer}/.well-known/jwks.json`. */
+  jwksUri?: string;
+  /** Keys to use instead of fetching `jwksUri` (no network). */
+  jwks?: Jwks;
+}
+
+/** JWKS fetching and caching. */
+export interface JwksOptions {
+  /** Time allowed for one JWKS request (default 3000 ms). */
+  timeoutMs?: number;
+  /** Largest JWKS response accepted (default 128 KiB). */
+  maxBytes?: number;
+  /** Refetch (in the background) a JWKS older than this (default 600 s). */
+  maxAgeSeconds?: number;
+  /** Least time between JWKS requests caused by unknown kids or failures (default 2000 ms). */
+  cooldownMs?: number;
+  /** Replaces the built-in node:http/https fetcher (tests, proxies). */
+  fetcher?: Fetcher;
+}
+
+/** A route and the scopes it requires, e.g. `{ route: 'GET /orders/{id}', scopes: ['read:orders'] }`. */
+export interface RouteRule {
+  /** `VERB /path`: VERB is an HTTP method, `ANY` or `*`; path segments may be `*` or `{param}`. */
+  route: string;
+  /** Every one of these is required (all-of). */
+  scopes: readonly string[];
+}
+
+/**
+ * How the IAM policy is scoped. `api` (default) allows every route of the API stage the token may
+ * use and denies the ones its scopes forbid, which stays correct when API Gateway caches the result;
+ * `method` allows only the called method ARN, as Auth0's sample does (turn authorizer caching off).
+ */
+export type PolicyMode = 'api' | 'method';
+
+/** Everything {@link createAuthorizer} accepts. Only `issuer` (or `issuers`) and `audience` are required. */
+export interface AuthorizerOptions {
+  /** Trusted issuer(s): a URL or several, sharing `audience` and `jwksUri`. Or use `issuers`. */
+  issuer?: string | readonly string[];
+  /** Per-issuer settings, for issuers with their own audiences or keys. */
+  issuers?: readonly IssuerOptions[];
+  /** Accepted audience(s); the token's `aud` (string or array) must contain one of them. */
+  audience?: string | readonly string[];
+  /** JWKS URI for a single issuer given by `issuer`; default `{issuer}/.well-known/jwks.json`. */
+  jwksUri?: string;
+  /** Allowed signature algorithms (default `['RS256']`). */
+  algorithms?: readonly SignatureAlgorithm[];
+  /** Tolerance for `exp`, `nbf` and `iat`, in seconds (default 0). */
+  clockSkewSeconds?: number;
+  /** Reject tokens issued (`iat`) longer ago than this, in seconds; `iat` then becomes required. */
+  maxTokenAgeSeconds?: number;
+  /** Longest Authorization value accepted, in bytes, checked before any parsing (default 8192). */
+  maxTokenBytes?: number;
+  /** Scopes every request needs (all-of). */
+  requiredScopes?: readonly string[];
+  /** Per-route scope requirements. A request needs the scopes of every rule that matches it. */
+  routes?: readonly RouteRule[] | Readonly<Record<string, readonly string[]>>;
+  /** What happens to routes no rule matches, when `routes` is set (default `deny`). */
+  unmatchedRoutes?: 'allow' | 'deny';
+  /** IAM policy scope (default `api`). */
+  policyMode?: PolicyMode;
+  /** Claims copied into the authorizer context, besides `sub` and `scope`. */
+  contextClaims?: readonly string[];
+  /** JWKS fetching and caching. */
+  jwks?: JwksOptions;
+  /** Verified-result cache size in tokens (default 1000; 0 turns it off). */
+  resultCacheSize?: number;
+}
+
+/** One trusted issuer after validation. */
+export interface ResolvedIssuer {
+  readonly issuer: string;
+  /** The issuer with and without its trailing slash, both accepted. */
+  readonly issuerVariants: readonly string[];
+  readonly audiences: readonly string[];
+  readonly jwksUri: string;
+  readonly jwks: Jwks | undefined;
+}
+
+export interface CompiledRoute {
+  readonly route: string;
+  readonly method: string;
+  /** The path as an execute-api ARN resource suffix: no leading slash, `{param}` turned into `*`. */
+  readonly arnPath: string;
+  readonly pattern: RegExp;
+  readonly scopes: readonly string[];
+}
+
+/** Options after validation, with defaults applied. */
+export interface ResolvedOptions {
+  readonly issuers: ReadonlyMap<string, ResolvedIssuer>;
+  readonly algorithms: ReadonlySet<string>;
+  readonly clockSkewSeconds: number;
+  readonly maxTokenAgeSeconds: number | undefined;
+  readonly maxTokenBytes: number;
+  readonly requiredScopes: readonly string[];
+  readonly routes: readonly CompiledRoute[] | undefined;
+  readonly unmatchedRoutes: 'allow' | 'deny';
+  readonly policyMode: PolicyMode;
+  readonly contextClaims: readonly string[];
+  readonly jwks: Required<Omit<JwksOptions, 'fetcher'>> & { fetcher: Fetcher | undefined };
+  readonly resultCacheSize: number;
+}
+
+const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** Issuer key without one trailing slash: Auth0 issuers end in `/`, configurations often do not. */
+export function normalizeIssuer(issuer: string): string {
+  return issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
+}
+
+function toList(value: string | readonly string[] | undefined, setting: string): string[] {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? [value] : [...value];
+  for (const item of list) {
+    if (typeof item !== 'string' || item.trim() === '') {
+      throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`);
+    }
+  }
+  return list.map((item) => item.trim());
+}
+
+function assertNumber(value: number | undefined, setting: string, min: number, max: number): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${String(value)}`);
+  }
+}
+
+function assertScopes(scopes: readonly string[], setting: string): void {
+  for (const scope of scopes) {
+    if (typeof scope !== 'string' || scope === '' || /\s/.test(scope)) {
+      throw new ConfigurationError(`${setting} must hold scope names without spaces, got "${String(scope)}"`);
+    }
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Compiles a `VERB /path` rule. `*` and `{param}` match any run of characters, `/` included,
+ * exactly as `*` does in the execute-api ARN of the IAM policy, so the decision for the called route
+ * and the cached policy for every other route can never disagree.
+ */
+export function compileRoute(route: string, scopes: readonly string[]): CompiledRoute {
+  const match = /^\s*(\S+)\s+(\/\S*)\s*$/.exec(route);
+  if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`);
+  const verb = (match[1] as string).toUpperCase();
+  const path = match[2] as string;
+  const method = verb === 'ANY' || verb === '*' ? '*' : verb;
+  if (method !== '*' && !HTTP_METHODS.has(method)) {
+    throw new ConfigurationError(`Route "${route}": method must be an HTTP method, ANY or *`);
+  }
+  if (/[?]/.test(path)) throw new ConfigurationError(`Route "${route}": "?" is not allowed in a path`);
+  const arnPath = path.slice(1).replace(/\{[^/{}]+\+?\}/g, '*');
+  if (/[{}]/.test(arnPath)) throw new ConfigurationError(`Route "${route}": unbalanced braces in the path`);
+  assertScopes(scopes, `Scopes of route "${route}"`);
+  const source = arnPath
+    .split('*')
+    .map((part) => escapeRegExp(part))
+    .join('.*');
+  return { route, method, arnPath, pattern: new RegExp(`^${source}$`), scopes: [...scopes] };
+}
+
+function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | undefined {
+  if (routes === undefined) return undefined;
+  const entries: Array<[string, readonly string[]]> = Array.isArray(routes)
+    ? (routes as readonly RouteRule[]).map((rule) => {
+        if (!rule || typeof rule.route !== 'string' || !Array.isArray(rule.scopes)) {
+          throw new ConfigurationError('Each route rule must be { route: "GET /path", scopes: [...] }');
+        }
+        return [rule.route, rule.scopes];
+      })
+    : Object.entries(routes as Record<string, readonly string[]>).map(([route, scopes]) => {
+        if (!Array.isArray(scopes)) {
+          throw new ConfigurationError(`Scopes of route "${route}" must be an array of scope names`);
+        }
+        return [route, scopes];
+      });
+  return entries.map(([route, scopes]) => compileRoute(route, scopes));
+}
+
+function resolveIssuer(entry: IssuerOptions, defaultAudience: string[]): ResolvedIssuer {
+  if (typeof entry.issuer !== 'string' || entry.issuer.trim() === '') {
+    throw new ConfigurationError(
+      'issuer must be the URL of the token issuer, e.g. https://TENANT.auth0.com/',
+    );
+  }
+  const issuer = entry.issuer.trim();
+  assertSecureUrl(issuer, 'issuer');
+  const audiences = entry.audience === undefined ? defaultAudience : toList(entry.audience, 'audience');
+  if (audiences.length === 0) {
+    throw new ConfigurationError(
+      `audience is required for issuer ${issuer} (the API identifier the tokens are for)`,
+    );
+  }
+  const jwksUri = entry.jwksUri ?? `${normalizeIssuer(issuer)}/.well-known/jwks.json`;
+  assertSecureUrl(jwksUri, 'jwksUri');
+  const base = normalizeIssuer(issuer);
+  return { issuer, issuerVariants: [base, `${base}/`], audiences, jwksUri, jwks: entry.jwks };
+}
+
+/**
+ * Validates {@link AuthorizerOptions} and applies the defaults.
+ *
+ * @throws {ConfigurationError} `CONFIG_INVALID` with a message naming the setting.
+ */
+export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') throw new ConfigurationError('Options are required');
+  const audience = toList(options.audience, 'audience');
+  const issuerEntries: IssuerOptions[] = [
+    ...toList(options.issuer, 'issuer').map((issuer) => ({ issuer, jwksUri: options.jwksUri })),
+    ...(options.issuers ?? []),
+  ];
+  if (issuerEntries.length === 0) {
+    throw new ConfigurationError(
+      'issuer is required: the URL of the token issuer, e.g. https://TENANT.auth0.com/',
+    );
+  }
+  if (options.jwksUri !== undefined && toList(options.issuer, 'issuer').length > 1) {
+    throw new ConfigurationError(
+      'jwksUri applies to a single issuer; use issuers[] to give each issuer its own',
+    );
+  }
+  const issuers = new Map<string, ResolvedIssuer>();
+  for (const entry of issuerEntries) {
+    const resolved = resolveIssuer(entry, audience);
+    const key = normalizeIssuer(resolved.issuer);
+    if (issuers.has(key)) throw new ConfigurationError(`issuer ${resolved.issuer} is listed twice`);
+    issuers.set(key, resolved);
+  }
+
+  const algorithms = options.algorithms ?? ['RS256'];
+  if (!Array.isArray(algorithms) || algorithms.length === 0) {
+    throw new ConfigurationError(
+      `algorithms must be a non-empty array of ${SUPPORTED_ALGORITHMS.join(', ')}`,
+    );
+  }
+  for (const alg of algorithms) {
+    if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
+      throw new ConfigurationError(
+        `algorithms: "${String(alg)}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
+      );
+    }
+  }
+  assertNumber(options.clockSkewSeconds, 'clockSkewSeconds', 0, 600);
+  assertNumber(options.maxTokenAgeSeconds, 'maxTokenAgeSeconds', 1, 31_536_000);
+  assertNumber(options.maxTokenBytes, 'maxTokenBytes', 64, 1_048_576);
+  assertNumber(options.resultCacheSize, 'resultCacheSize', 0, 1_000_000);
+  const jwks = options.jwks ?? {};
+  assertNumber(jwks.timeoutMs, 'jwks.timeoutMs', 1, 60_000);
+  assertNumber(jwks.maxBytes, 'jwks.maxBytes', 256, 16_777_216);
+  assertNumber(jwks.maxAgeSeconds, 'jwks.maxAgeSeconds', 1, 31_536_000);
+  assertNumber(jwks.cooldownMs, 'jwks.cooldownMs', 0, 3_600_000);
+  const requiredScopes = toList(options.requiredScopes, 'requiredScopes');
+  assertScopes(requiredScopes, 'requiredScopes');
+  const policyMode = options.policyMode ?? 'api';
+  if (policyMode !== 'api' && policyMode !== 'method') {
+    throw new ConfigurationError(`policyMode must be "api" or "method", got "${String(policyMode)}"`);
+  }
+  const unmatchedRoutes = options.unmatchedRoutes ?? 'deny';
+  if (unmatchedRoutes !== 'allow' && unmatchedRoutes !== 'deny') {
+    throw new ConfigurationError(
+      `unmatchedRoutes must be "allow" or "deny", got "${String(unmatchedRoutes)}"`,
+    );
+  }
+
+  return {
+    issuers,
+    algorithms: new Set(algorithms),
+    clockSkewSeconds: options.clockSkewSeconds ?? 0,
+    maxTokenAgeSeconds: options.maxTokenAgeSeconds,
+    maxTokenBytes: options.maxTokenBytes ?? 8192,
+    requiredScopes,
+    routes: resolveRoutes(options.routes),
+    unmatchedRoutes,
+    policyMode,
+    contextClaims: toList(options.contextClaims, 'contextClaims'),
+    jwks: {
+      timeoutMs: jwks.timeoutMs ?? 3000,
+      maxBytes: jwks.maxBytes ?? 128 * 1024,
+      maxAgeSeconds: jwks.maxAgeSeconds ?? 600,
+      cooldownMs: jwks.cooldownMs ?? 2000,
+      fetcher: jwks.fetcher,
+    },
+    resultCacheSize: options.resultCacheSize ?? 1000,
+  };
+}

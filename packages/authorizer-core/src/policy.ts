@@ -1,0 +1,133 @@
+import type { AuthorizerContext } from './context.js';
+import { type MethodArn, stageArnPrefix } from './method-arn.js';
+import type { CompiledRoute, PolicyMode } from './options.js';
+import { findMissingScopes } from './scopes.js';
+
+/** Longest `Resource` ARN API Gateway accepts in a policy statement. */
+export const MAX_RESOURCE_LENGTH = 512;
+
+export interface PolicyStatement {
+  Action: 'execute-api:Invoke';
+  Effect: 'Allow' | 'Deny';
+  Resource: string[];
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+/** The IAM result of a REST (or HTTP API IAM-format) Lambda authorizer. */
+export interface IamAuthorizerResult {
+  principalId: string;
+  policyDocument: PolicyDocument;
+  context: AuthorizerContext;
+}
+
+/** The HTTP API simple response. */
+export interface SimpleAuthorizerResult {
+  isAuthorized: boolean;
+  context: AuthorizerContext;
+}
+
+/** Whether the token may call one route, and which scopes it lacks for it. */
+export interface RouteDecision {
+  readonly allowed: boolean;
+  /** Scopes the token lacks; empty when allowed, or when the route is refused as unmatched. */
+  readonly missingScopes: readonly string[];
+}
+
+/** The authorization rules a policy is computed from. */
+export interface PolicyRules {
+  readonly requiredScopes: readonly string[];
+  readonly routes: readonly CompiledRoute[] | undefined;
+  readonly unmatchedRoutes: 'allow' | 'deny';
+  readonly policyMode: PolicyMode;
+}
+
+function routeMatches(route: CompiledRoute, method: string, resourcePath: string): boolean {
+  return (route.method === '*' || route.method === method) && route.pattern.test(resourcePath);
+}
+
+/**
+ * Decides one route: the token needs the globally required scopes and the scopes of every rule that
+ * matches the route; a route no rule matches follows `unmatchedRoutes`. This is the same decision IAM
+ * reaches on the `api`-mode policy, where Deny statements win over Allow ones.
+ *
+ * @example
+ * evaluateRoute(rules, ['read:pets'], 'GET', 'pets/42') // { allowed: true, missingScopes: [] }
+ */
+export function evaluateRoute(
+  rules: PolicyRules,
+  scopes: readonly string[],
+  method: string,
+  resourcePath: string,
+): RouteDecision {
+  const missing = findMissingScopes(scopes, rules.requiredScopes);
+  let matched = rules.routes === undefined;
+  for (const route of rules.routes ?? []) {
+    if (!routeMatches(route, method, resourcePath)) continue;
+    matched = true;
+    for (const scope of findMissingScopes(scopes, route.scopes))
+      if (!missing.includes(scope)) missing.push(scope);
+  }
+  if (missing.length > 0) return { allowed: false, missingScopes: missing };
+  return { allowed: matched || rules.unmatchedRoutes === 'allow', missingScopes: [] };
+}
+
+function statement(effect: 'Allow' | 'Deny', resources: string[]): PolicyStatement {
+  return { Action: 'execute-api:Invoke', Effect: effect, Resource: resources };
+}
+
+function pushUnique(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+/**
+ * Builds the policy document for a token calling `arn`.
+ *
+ * `api` mode covers the whole API stage, so the result stays right when API Gateway caches it for the
+ * token and replays it on other routes: Allow the rules the token satisfies (or the whole stage when
+ * there are no rules, or unmatched routes are allowed) and Deny the rules it does not. Allow
+ * resources longer than 512 characters are left out (deny by default); longer Deny resources are
+ * shortened to a wildcard prefix, which denies more, never less.
+ * `method` mode allows or denies exactly `methodArn`.
+ *
+ * @example
+ * buildPolicyDocument(rules, ['read:pets'], parseMethodArn(methodArn), methodArn).Statement
+ */
+export function buildPolicyDocument(
+  rules: PolicyRules,
+  scopes: readonly string[],
+  arn: MethodArn,
+  methodArn: string,
+): PolicyDocument {
+  if (rules.policyMode === 'method') {
+    const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath);
+    return { Version: '2012-10-17', Statement: [statement(allowed ? 'Allow' : 'Deny', [methodArn])] };
+  }
+  const prefix = stageArnPrefix(arn);
+  const everything = `${prefix}*`;
+  if (findMissingScopes(scopes, rules.requiredScopes).length > 0) {
+    return { Version: '2012-10-17', Statement: [statement('Deny', [everything])] };
+  }
+  const allow: string[] = [];
+  const deny: string[] = [];
+  if (rules.routes === undefined || rules.unmatchedRoutes === 'allow') allow.push(everything);
+  for (const route of rules.routes ?? []) {
+    const resource = `${prefix}${route.method}/${route.arnPath}`;
+    if (findMissingScopes(scopes, route.scopes).length === 0) {
+      if (resource.length <= MAX_RESOURCE_LENGTH && allow[0] !== everything) pushUnique(allow, resource);
+    } else {
+      pushUnique(
+        deny,
+        resource.length <= MAX_RESOURCE_LENGTH ? resource : `${resource.slice(0, MAX_RESOURCE_LENGTH - 1)}*`,
+      );
+    }
+  }
+  const statements: PolicyStatement[] = [];
+  if (allow.length > 0) statements.push(statement('Allow', allow));
+  if (deny.length > 0) statements.push(statement('Deny', deny));
+  if (statements.length === 0) statements.push(statement('Deny', [everything]));
+  return { Version: '2012-10-17', Statement: statements };
+}

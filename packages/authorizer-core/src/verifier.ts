@@ -1,0 +1,273 @@
+import { type KeyObject, verify as verifySignature } from 'node:crypto';
+import {
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtNotBeforeError,
+} from 'aws-jwt-verify/error';
+import { decomposeUnverifiedJwt, validateJwtFields } from 'aws-jwt-verify/jwt';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { AuthorizerError, KeysUnavailableError, TokenError } from './errors.js';
+import { createHttpFetcher } from './fetcher.js';
+import { JwksCache, type JwksKey } from './jwks-cache.js';
+import { normalizeIssuer, type ResolvedIssuer, type ResolvedOptions } from './options.js';
+import { readScopes } from './scopes.js';
+
+/** The registered claims the verifier guarantees, plus whatever else the token carries. */
+export interface JwtClaims {
+  readonly iss: string;
+  readonly exp: number;
+  readonly sub?: string;
+  readonly aud?: string | readonly string[];
+  readonly nbf?: number;
+  readonly iat?: number;
+  readonly jti?: string;
+  readonly scope?: string;
+  readonly [claim: string]: unknown;
+}
+
+/** A token that passed every check. Holds no copy of the token itself. */
+export interface VerifiedToken<Claims extends JwtClaims = JwtClaims> {
+  readonly claims: Readonly<Claims>;
+  /** Non-secret header facts, fit for logs. */
+  readonly header: { readonly alg: string; readonly kid: string };
+  /** The configured issuer the token matched. */
+  readonly issuer: string;
+  /** Scopes from `scope`, `scp` and `permissions`. */
+  readonly scopes: readonly string[];
+}
+
+/** Verifies tokens against the configured issuers; built once, used for every request. */
+export interface TokenVerifier {
+  /** @throws {TokenError} when the token is invalid; {KeysUnavailableError} when keys cannot be had. */
+  verify(token: string): Promise<VerifiedToken>;
+  /** Fetches every issuer's JWKS now. @throws {KeysUnavailableError} for the first that fails. */
+  hydrate(): Promise<void>;
+}
+
+const HASH_BY_ALG: Readonly<Record<string, string | null>> = {
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
+  EdDSA: null,
+};
+const CURVE_BY_ALG: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
+
+// Header parameters that would let the token choose its own key or demand unknown processing.
+const FORBIDDEN_HEADER_PARAMS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'] as const;
+
+const BASE64URL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Decodes the signature segment, refusing encodings that are not canonical (padding, or unused low
+ * bits set in the last character): otherwise one signature has several spellings and a changed token
+ * still verifies.
+ */
+function decodeSignature(signatureB64: string): Buffer {
+  const rest = signatureB64.length % 4;
+  const last = BASE64URL_CHARS.indexOf(signatureB64.charAt(signatureB64.length - 1));
+  if (rest === 1 || (rest === 2 && (last & 0x0f) !== 0) || (rest === 3 && (last & 0x03) !== 0)) {
+    throw new TokenError('TOKEN_MALFORMED', 'The token signature is not canonical base64url');
+  }
+  return Buffer.from(signatureB64, 'base64url');
+}
+
+function assertKeyFitsAlg(key: JwksKey, alg: string): void {
+  if (key.unusableReason !== undefined || key.keyObject === undefined) {
+    throw new TokenError(
+      'KEY_UNUSABLE',
+      `The JWK "${key.kid}" cannot verify signatures: ${key.unusableReason}`,
+    );
+  }
+  if (key.alg !== undefined && key.alg !== alg) {
+    throw new TokenError('KEY_UNUSABLE', `The JWK "${key.kid}" is for ${key.alg}, the token is ${alg}`);
+  }
+  const fits =
+    alg === 'EdDSA'
+      ? key.kty === 'OKP'
+      : alg.startsWith('RS')
+        ? key.kty === 'RSA'
+        : key.kty === 'EC' && key.crv === CURVE_BY_ALG[alg];
+  if (!fits) throw new TokenError('KEY_UNUSABLE', `The JWK "${key.kid}" (${key.kty}) does not fit ${alg}`);
+}
+
+function translateClaimError(err: unknown): never {
+  if (err instanceof JwtExpiredError)
+    throw new TokenError('TOKEN_EXPIRED', 'The token has expired', { cause: err });
+  if (err instanceof JwtNotBeforeError) {
+    throw new TokenError('TOKEN_NOT_YET_VALID', 'The token is not valid yet (nbf)', { cause: err });
+  }
+  if (err instanceof JwtInvalidIssuerError) {
+    throw new TokenError('ISSUER_INVALID', 'The token issuer is not trusted', { cause: err });
+  }
+  if (err instanceof JwtInvalidAudienceError) {
+    throw new TokenError('AUDIENCE_INVALID', 'The token audience is not accepted', { cause: err });
+  }
+  throw new TokenError('CLAIM_INVALID', 'The token claims are invalid', { cause: err });
+}
+
+interface CacheEntry {
+  readonly verified: VerifiedToken;
+  readonly expiresAtMs: number;
+}
+
+/**
+ * Builds the verifier: aws-jwt-verify parses the token, checks the JWKS and JWKs and validates
+ * `exp`/`nbf`/`iss`/`aud`; this adds the algorithm allowlist, required `kid` and `exp`, refused
+ * key-bearing headers, the max token age, a JWKS cache with a short cool-down, a one-shot
+ * `crypto.verify`, and a bounded cache of verified results that never outlives a token's `exp`.
+ *
+ * @example
+ * const verifier = createVerifier(resolveOptions({ issuer, audience }));
+ * const { claims, scopes } = await verifier.verify(token);
+ */
+export function createVerifier(options: ResolvedOptions): TokenVerifier {
+  const resultCacheSize = options.resultCacheSize;
+  const results = new Map<string, CacheEntry>();
+  const jwksCache = new JwksCache({
+    fetcher:
+      options.jwks.fetcher ??
+      createHttpFetcher({ timeoutMs: options.jwks.timeoutMs, maxBytes: options.jwks.maxBytes }),
+    maxAgeSeconds: options.jwks.maxAgeSeconds,
+    cooldownMs: options.jwks.cooldownMs,
+    // A key removed from the JWKS must stop validating tokens that were cached with it.
+    onKeysChanged: () => results.clear(),
+  });
+  for (const issuer of options.issuers.values()) {
+    if (issuer.jwks) jwksCache.addJwks(issuer.jwksUri, issuer.jwks);
+  }
+  const skew = options.clockSkewSeconds;
+  const maxAge = options.maxTokenAgeSeconds;
+
+  function checkHeader(header: Readonly<Record<string, unknown>>): { alg: string; kid: string } {
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !options.algorithms.has(alg)) {
+      throw new TokenError(
+        'ALG_NOT_ALLOWED',
+        `The token algorithm is not allowed (allowed: ${[...options.algorithms].join(', ')})`,
+      );
+    }
+    const kid = header.kid;
+    if (typeof kid !== 'string' || kid === '')
+      throw new TokenError('KID_MISSING', 'The token header has no kid');
+    for (const param of FORBIDDEN_HEADER_PARAMS) {
+      if (header[param] !== undefined) {
+        throw new TokenError('HEADER_UNSUPPORTED', `The token header parameter "${param}" is not accepted`);
+      }
+    }
+    return { alg, kid };
+  }
+
+  function checkClaims(payload: Record<string, unknown>, issuer: ResolvedIssuer, nowSeconds: number): void {
+    if (payload.exp === undefined) throw new TokenError('EXP_MISSING', 'The token has no exp claim');
+    try {
+      validateJwtFields(payload as JwtPayload, {
+        issuer: issuer.issuerVariants as string[],
+        audience: issuer.audiences as string[],
+        graceSeconds: skew,
+      });
+    } catch (err) {
+      translateClaimError(err);
+    }
+    const iat = payload.iat;
+    if (iat !== undefined && (iat as number) > nowSeconds + skew) {
+      throw new TokenError('IAT_INVALID', 'The token was issued in the future (iat)');
+    }
+    if (maxAge !== undefined) {
+      if (iat === undefined)
+        throw new TokenError('IAT_INVALID', 'The token has no iat claim, which the max token age needs');
+      if (nowSeconds - (iat as number) > maxAge + skew)
+        throw new TokenError('TOKEN_TOO_OLD', 'The token is older than allowed');
+    }
+  }
+
+  async function verifyUncached(token: string): Promise<VerifiedToken> {
+    if (token.includes('='))
+      throw new TokenError('TOKEN_MALFORMED', 'The token is not a compact JWS (padding)');
+    let decomposed: ReturnType<typeof decomposeUnverifiedJwt>;
+    try {
+      decomposed = decomposeUnverifiedJwt(token);
+    } catch (err) {
+      throw new TokenError('TOKEN_MALFORMED', 'The token is not a well-formed JWT', { cause: err });
+    }
+    const { header, payload, signatureB64 } = decomposed;
+    const { alg, kid } = checkHeader(header);
+    const iss = payload.iss;
+    const issuer = typeof iss === 'string' ? options.issuers.get(normalizeIssuer(iss)) : undefined;
+    if (!issuer) throw new TokenError('ISSUER_INVALID', 'The token issuer is not trusted');
+    const signature = decodeSignature(signatureB64);
+    const key = jwksCache.getCachedKey(issuer.jwksUri, kid) ?? (await jwksCache.getKey(issuer.jwksUri, kid));
+    assertKeyFitsAlg(key, alg);
+    const signingInput = Buffer.from(token.slice(0, token.length - signatureB64.length - 1), 'latin1');
+    const hash = HASH_BY_ALG[alg] as string | null;
+    let valid = false;
+    try {
+      valid = verifySignature(
+        hash,
+        signingInput,
+        alg.startsWith('ES')
+          ? { key: key.keyObject as KeyObject, dsaEncoding: 'ieee-p1363' }
+          : (key.keyObject as KeyObject),
+        signature,
+      );
+    } catch {
+      // OpenSSL throws on some malformed signatures (e.g. a wrong length); they are invalid all the same.
+    }
+    if (!valid) throw new TokenError('SIGNATURE_INVALID', 'The token signature is invalid');
+    const nowSeconds = Date.now() / 1000;
+    checkClaims(payload, issuer, nowSeconds);
+    const claims = payload as unknown as JwtClaims;
+    return Object.freeze({
+      claims: Object.freeze(claims),
+      header: Object.freeze({ alg, kid }),
+      issuer: issuer.issuer,
+      scopes: Object.freeze(readScopes(claims)),
+    });
+  }
+
+  return {
+    async verify(token: string): Promise<VerifiedToken> {
+      if (typeof token !== 'string' || token === '')
+        throw new TokenError('TOKEN_MISSING', 'No token was given');
+      if (token.length > options.maxTokenBytes) {
+        throw new TokenError('TOKEN_TOO_LARGE', `The token exceeds ${options.maxTokenBytes} bytes`);
+      }
+      if (resultCacheSize > 0) {
+        const hit = results.get(token);
+        if (hit !== undefined) {
+          if (hit.expiresAtMs > Date.now()) {
+            // Least recently used goes first: move the hit to the end.
+            results.delete(token);
+            results.set(token, hit);
+            return hit.verified;
+          }
+          results.delete(token);
+        }
+      }
+      let verified: VerifiedToken;
+      try {
+        verified = await verifyUncached(token);
+      } catch (err) {
+        if (err instanceof AuthorizerError) throw err;
+        throw new KeysUnavailableError('JWKS_UNAVAILABLE', 'Verification failed unexpectedly', {
+          cause: err,
+        });
+      }
+      if (resultCacheSize > 0) {
+        const { exp, iat } = verified.claims;
+        const until = maxAge !== undefined && iat !== undefined ? Math.min(exp, iat + maxAge) : exp;
+        if (results.size >= resultCacheSize) results.delete(results.keys().next().value as string);
+        results.set(token, { verified, expiresAtMs: until * 1000 });
+      }
+      return verified;
+    },
+
+    async hydrate(): Promise<void> {
+      const uris = new Set([...options.issuers.values()].filter((i) => !i.jwks).map((i) => i.jwksUri));
+      await Promise.all([...uris].map((uri) => jwksCache.refresh(uri)));
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { generateTestKey, jwksOf, type TestKey } from './keys.js';
+export { type JwksBehaviour, type JwksServer, startJwksServer } from './jwks-server.js';
+export { b64url, createMinter, type MintOptions, mintHs256WithPublicKey, nowSeconds, signParts } from './tokens.js';
