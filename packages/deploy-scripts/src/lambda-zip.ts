@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeployError } from './errors.js';
+
+/** The function's deployment package. */
+export interface LambdaZip {
+  path: string;
+  bytes: Uint8Array;
+  /** Base64 SHA-256 of the bytes: the form Lambda reports as `CodeSha256`. */
+  sha256: string;
+}
+
+/**
+ * Computes a zip's hash the way Lambda reports `CodeSha256`: base64 of the SHA-256 digest.
+ *
+ * @example
+ * ```ts
+ * computeCodeSha256(bytes);
+ * ```
+ */
+export function computeCodeSha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('base64');
+}
+
+/**
+ * Reads the deployment zip and hashes it.
+ *
+ * @throws DeployError `ZIP_NOT_FOUND` when there is no file at `path`
+ * @example
+ * ```ts
+ * const zip = readLambdaZip('packages/lambda-authorizer/dist/custom-authorizer.zip');
+ * ```
+ */
+export function readLambdaZip(path: string): LambdaZip {
+  if (!existsSync(path)) {
+    throw new DeployError(
+      'ZIP_NOT_FOUND',
+      `No zip at ${path}: build it with \`pnpm --filter @jwt-authorizer/lambda-authorizer run bundle\` or pass --zip PATH`,
+    );
+  }
+  const bytes = readFileSync(path);
+  return { path, bytes, sha256: computeCodeSha256(bytes) };
+}
+
+/**
+ * Builds the zip with turbo (`turbo run bundle --filter=@jwt-authorizer/lambda-authorizer`), so the
+ * lambda-authorizer build it depends on runs first and an unchanged zip comes from turbo's cache.
+ *
+ * @returns `true` when the build succeeded
+ * @example
+ * ```ts
+ * if (!buildLambdaZip(repoRoot)) console.error('bundle failed');
+ * ```
+ */
+export function buildLambdaZip(repoRoot: string): boolean {
+  const local = join(repoRoot, 'node_modules', '.bin', 'turbo');
+  const result = spawnSync(
+    existsSync(local) ? local : 'turbo',
+    ['run', 'bundle', '--filter=@jwt-authorizer/lambda-authorizer', '--output-logs=errors-only'],
+    // turbo's output goes to stderr so stdout carries only the deploy's own lines.
+    { cwd: repoRoot, stdio: ['ignore', 2, 'inherit'] },
+  );
+  return result.status === 0;
+}

@@ -1,0 +1,261 @@
+import { existsSync } from 'node:fs';
+import { type FlagValues, getBooleanFlag, getStringFlag, parseCliArgs } from './args.js';
+import { type AwsClientOptions, type AwsClients, destroyAwsClients } from './aws-clients.js';
+import {
+  type ConfigPaths,
+  type DeployConfig,
+  type DestroyConfig,
+  readSettings,
+  resolveDeployConfig,
+  resolveDestroyConfig,
+  resolveInvokeConfig,
+  type Settings,
+} from './config.js';
+import { runDeploy } from './deploy.js';
+import { runDestroy } from './destroy.js';
+import { DeployError, type DeployErrorCode } from './errors.js';
+import { formatHelp } from './help.js';
+import { runInvoke } from './invoke.js';
+import { type LambdaZip, readLambdaZip } from './lambda-zip.js';
+import {
+  buildDeployCalls,
+  buildDestroyCalls,
+  formatCalls,
+  formatDeploySummary,
+  formatTrustPolicy,
+} from './plan.js';
+import { createReporter, type Reporter } from './reporter.js';
+import type { StepContext } from './step-context.js';
+
+/** Everything the CLI touches outside itself, injected so tests run it in-process with mocks. */
+export interface CliDependencies {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Where relative paths in flags are resolved (the caller's directory). */
+  cwd: string;
+  /** The monorepo root: holds `.env` and the default zip. */
+  repoRoot: string;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  createClients: (options: AwsClientOptions) => AwsClients;
+  /** The region the SDK would use when none is given, or `undefined`. */
+  resolveRegion: (options: {
+    region?: string | undefined;
+    profile?: string | undefined;
+  }) => Promise<string | undefined>;
+  /** Builds the zip; `true` on success. */
+  buildZip: (repoRoot: string) => boolean;
+  /** Asks a yes/no question on the terminal; `undefined` when there is no terminal. */
+  confirm: ((question: string) => Promise<boolean>) | undefined;
+  sleep: (ms: number) => Promise<void>;
+  waiterMaxWaitSeconds: number;
+}
+
+const DRY_RUN_REGION = 'us-east-1';
+const INPUT_ERRORS: ReadonlySet<DeployErrorCode> = new Set([
+  'USAGE',
+  'CONFIG_MISSING',
+  'CONFIG_INVALID',
+  'ZIP_NOT_FOUND',
+  'ZIP_BUILD_FAILED',
+  'EVENT_INVALID',
+  'NO_REGION',
+  'NOT_CONFIRMED',
+]);
+
+/**
+ * The exit code for an error: 2 for bad input (fix the command line or settings), 1 for a failure
+ * while talking to AWS.
+ *
+ * @example
+ * ```ts
+ * getExitCode(new DeployError('CONFIG_MISSING', '…')); // 2
+ * ```
+ */
+export function getExitCode(error: DeployError): number {
+  return INPUT_ERRORS.has(error.code) ? 2 : 1;
+}
+
+async function requireRegion(
+  deps: CliDependencies,
+  config: { region?: string | undefined; profile?: string | undefined },
+) {
+  const region = await deps.resolveRegion(config);
+  if (!region) {
+    throw new DeployError(
+      'NO_REGION',
+      'No AWS region configured: pass --region, set AWS_REGION, or add region to the profile',
+    );
+  }
+  return region;
+}
+
+function createContext(
+  deps: CliDependencies,
+  reporter: Reporter,
+  region: string,
+  config: { profile?: string | undefined; maxAttempts?: number | undefined },
+): StepContext {
+  const clients = deps.createClients({ region, profile: config.profile, maxAttempts: config.maxAttempts });
+  return { clients, reporter, region, sleep: deps.sleep, waiterMaxWaitSeconds: deps.waiterMaxWaitSeconds };
+}
+
+function prepareZip(deps: CliDependencies, reporter: Reporter, config: DeployConfig): LambdaZip | undefined {
+  if (config.buildZip) {
+    reporter.line('Building the zip: turbo run bundle --filter=@jwt-authorizer/lambda-authorizer');
+    if (!deps.buildZip(deps.repoRoot)) {
+      const message =
+        'Building the zip failed (turbo run bundle --filter=@jwt-authorizer/lambda-authorizer): fix the build, or pass --zip PATH';
+      if (!config.dryRun) throw new DeployError('ZIP_BUILD_FAILED', message);
+      reporter.warn(`${message}; the plan goes on without a fresh zip`);
+    }
+  }
+  if (config.dryRun && !existsSync(config.zipPath)) {
+    reporter.warn(`no zip at ${config.zipPath}: a real deploy would stop here`);
+    return undefined;
+  }
+  return readLambdaZip(config.zipPath);
+}
+
+async function printDeployDryRun(deps: CliDependencies, reporter: Reporter, config: DeployConfig) {
+  reporter.line('Dry run: lists the calls deploy would make; makes none and needs no credentials.');
+  const zip = prepareZip(deps, reporter, config);
+  let region = await deps.resolveRegion(config);
+  if (!region) {
+    region = DRY_RUN_REGION;
+    reporter.warn(
+      `no AWS region configured: the plan uses ${region}; a real deploy needs --region or AWS_REGION`,
+    );
+  }
+  for (const line of formatDeploySummary(config, region, zip)) reporter.line(line);
+  reporter.line('Calls, in order (most happen only when the condition holds):');
+  for (const line of formatCalls(buildDeployCalls(config, region, zip))) reporter.line(line);
+  reporter.line('Trust policy of the role:');
+  for (const line of formatTrustPolicy()) reporter.line(line);
+  for (const problem of config.problems) reporter.warn(`a real deploy would stop here: ${problem.message}`);
+  return 0;
+}
+
+async function commandDeploy(
+  deps: CliDependencies,
+  reporter: Reporter,
+  values: FlagValues,
+  settings: Settings,
+) {
+  const paths: ConfigPaths = { repoRoot: deps.repoRoot, cwd: deps.cwd };
+  const config = resolveDeployConfig(values, settings, paths);
+  if (config.dryRun) return printDeployDryRun(deps, reporter, config);
+  const [problem] = config.problems;
+  if (problem) throw problem;
+  const region = await requireRegion(deps, config);
+  const zip = prepareZip(deps, reporter, config);
+  if (!zip) throw new DeployError('ZIP_NOT_FOUND', `No zip at ${config.zipPath}: pass --zip PATH`);
+  const context = createContext(deps, reporter, region, config);
+  try {
+    await runDeploy(context, config, zip);
+    return 0;
+  } finally {
+    destroyAwsClients(context.clients);
+  }
+}
+
+function describeDestroy(config: DestroyConfig): string {
+  const parts = [
+    config.restApiId ? `authorizer ${config.authorizerName} on REST API ${config.restApiId}` : undefined,
+    `function ${config.functionName}`,
+    `role ${config.roleName}`,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+async function commandDestroy(
+  deps: CliDependencies,
+  reporter: Reporter,
+  values: FlagValues,
+  settings: Settings,
+) {
+  const config = resolveDestroyConfig(values, settings);
+  if (config.dryRun) {
+    reporter.line('Dry run: lists the calls destroy would make; makes none and needs no credentials.');
+    reporter.line(`Would remove: ${describeDestroy(config)}`);
+    reporter.line('Calls, in order (deletions happen only for what exists):');
+    for (const line of formatCalls(buildDestroyCalls(config))) reporter.line(line);
+    return 0;
+  }
+  const region = await requireRegion(deps, config);
+  if (!config.yes) {
+    if (!deps.confirm) {
+      throw new DeployError(
+        'NOT_CONFIRMED',
+        'destroy asks for confirmation and there is no terminal: pass --yes',
+      );
+    }
+    const ok = await deps.confirm(`Delete ${describeDestroy(config)} in ${region}? [y/N] `);
+    if (!ok) {
+      reporter.line('Nothing deleted.');
+      return 1;
+    }
+  }
+  const context = createContext(deps, reporter, region, config);
+  try {
+    await runDestroy(context, config);
+    return 0;
+  } finally {
+    destroyAwsClients(context.clients);
+  }
+}
+
+async function commandInvoke(
+  deps: CliDependencies,
+  reporter: Reporter,
+  values: FlagValues,
+  settings: Settings,
+) {
+  const config = resolveInvokeConfig(values, settings, { repoRoot: deps.repoRoot, cwd: deps.cwd });
+  const region = await requireRegion(deps, config);
+  const context = createContext(deps, reporter, region, config);
+  try {
+    return await runInvoke(context, config);
+  } finally {
+    destroyAwsClients(context.clients);
+  }
+}
+
+/**
+ * Runs the CLI: parses the arguments, reads the settings, runs the command and turns every failure
+ * into one `error:` line (plus, when the run had already changed something, one line saying what).
+ *
+ * @returns the exit code: 0 success, 1 AWS failure, 2 bad input
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(['deploy', '--dry-run'], dependencies);
+ * ```
+ */
+export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
+  const reporter = createReporter({ out: deps.out, err: deps.err });
+  try {
+    const { command, values } = parseCliArgs(argv);
+    if (command === undefined || getBooleanFlag(values, 'help')) {
+      deps.out(formatHelp(command));
+      return 0;
+    }
+    const settings = readSettings({
+      env: deps.env,
+      envFile: getStringFlag(values, 'env-file'),
+      repoRoot: deps.repoRoot,
+      cwd: deps.cwd,
+    });
+    if (command === 'deploy') return await commandDeploy(deps, reporter, values, settings);
+    if (command === 'destroy') return await commandDestroy(deps, reporter, values, settings);
+    return await commandInvoke(deps, reporter, values, settings);
+  } catch (error) {
+    const failure =
+      error instanceof DeployError ? error : new DeployError('AWS_ERROR', String(error), { cause: error });
+    deps.err(`error: ${failure.message}`);
+    if (reporter.changes.length > 0) {
+      deps.err(
+        `note: this run had already ${reporter.changes.join(', ')}; run the command again to finish, or destroy to remove them`,
+      );
+    }
+    return getExitCode(failure);
+  }
+}
