@@ -1,4 +1,5 @@
-import { type KeyObject, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { Jwk, Jwks } from '../../src/index.js';
 
 /** A signing key pair with the kid and alg its public JWK is published under. */
 export interface TestKey {
@@ -7,22 +8,28 @@ export interface TestKey {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
   /** The public JWK with `kid`, `alg` and `use: sig`. */
-  readonly jwk: JsonWebKey & { kid: string };
+  readonly jwk: Jwk & { kid: string };
 }
 
 /** Generates a real key pair with node:crypto. */
-export function generateTestKey(alg: TestKey['alg'] = 'RS256', kid = `${alg.toLowerCase()}-${Math.random().toString(36).slice(2, 10)}`, modulusLength = 2048): TestKey {
+export function generateTestKey(
+  alg: TestKey['alg'] = 'RS256',
+  kid = `${alg.toLowerCase()}-${Math.random().toString(36).slice(2, 10)}`,
+  modulusLength = 2048,
+): TestKey {
   const pair =
     alg === 'EdDSA'
       ? generateKeyPairSync('ed25519')
       : alg.startsWith('ES')
-        ? generateKeyPairSync('ec', { namedCurve: { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }[alg as 'ES256'] })
+        ? generateKeyPairSync('ec', {
+            namedCurve: { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }[alg as 'ES256'],
+          })
         : generateKeyPairSync('rsa', { modulusLength });
-  const jwk = { ...pair.publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
+  const jwk = { ...pair.publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' } as Jwk & { kid: string };
   return { kid, alg, privateKey: pair.privateKey, publicKey: pair.publicKey, jwk };
 }
 
 /** A JWKS document holding the public JWKs of `keys`. */
-export function jwksOf(...keys: TestKey[]): { keys: Array<JsonWebKey & { kid: string }> } {
+export function jwksOf(...keys: TestKey[]): Jwks {
   return { keys: keys.map((key) => key.jwk) };
 }

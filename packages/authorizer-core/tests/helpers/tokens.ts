@@ -20,9 +20,18 @@ export function nowSeconds(): number {
 }
 
 /** Signs `header.payload` with the key (RSA PKCS#1 v1.5, ECDSA P1363 or Ed25519), as an IdP would. */
-export function signParts(headerB64: string, payloadB64: string, key: TestKey, alg: string = key.alg): string {
+export function signParts(
+  headerB64: string,
+  payloadB64: string,
+  key: TestKey,
+  alg: string = key.alg,
+): string {
   const input = Buffer.from(`${headerB64}.${payloadB64}`);
-  const signature = sign(HASH[alg] ?? null, input, alg.startsWith('ES') ? { key: key.privateKey, dsaEncoding: 'ieee-p1363' } : key.privateKey);
+  const signature = sign(
+    HASH[alg] ?? null,
+    input,
+    alg.startsWith('ES') ? { key: key.privateKey, dsaEncoding: 'ieee-p1363' } : key.privateKey,
+  );
   return `${headerB64}.${payloadB64}.${signature.toString('base64url')}`;
 }
 
@@ -33,7 +42,10 @@ export interface MintOptions {
   claims?: Record<string, unknown>;
 }
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown> | undefined): Record<string, unknown> {
+function merge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base, ...over };
   for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
   return out;
@@ -48,7 +60,12 @@ export function createMinter(issuer: string, audience: string | string[]) {
       { iss: issuer, aud: audience, sub: 'user-123', iat: now, exp: now + 3600, scope: 'read:pets' },
       options.claims,
     );
-    return signParts(b64url(header), b64url(claims), key, typeof header.alg === 'string' && header.alg in HASH ? header.alg : key.alg);
+    return signParts(
+      b64url(header),
+      b64url(claims),
+      key,
+      typeof header.alg === 'string' && header.alg in HASH ? header.alg : key.alg,
+    );
   };
 }
 

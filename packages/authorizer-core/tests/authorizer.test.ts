@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthorizer, EventError, ScopeError } from '../src/index.js';
+import { createMinter, generateTestKey, type JwksServer, jwksOf, startJwksServer } from './helpers/index.js';
+
+const AUD = 'https://api.example.com';
+const key = generateTestKey('RS256', 'k');
+const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod/GET/pets/42';
+let server: JwksServer;
+let mint: ReturnType<typeof createMinter>;
+
+beforeAll(async () => {
+  server = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
+  mint = createMinter(server.issuer, AUD);
+});
+afterAll(() => server.close());
+
+describe('authorize (REST IAM result)', () => {
+  it('returns the tutorial-shaped result: principalId, policy and context with scope', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD });
+    const verified = await authorizer.verifyAuthorization(
+      `Bearer ${mint(key, { claims: { scope: 'read:pets write:pets' } })}`,
+    );
+    const { allowed, result } = authorizer.authorize(verified, METHOD_ARN);
+    expect(allowed).toBe(true);
+    expect(result).toEqual({
+      principalId: 'user-123',
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'execute-api:Invoke',
+            Effect: 'Allow',
+            Resource: ['arn:aws:execute-api:us-east-1:123456789012:api123/prod/*'],
+          },
+        ],
+      },
+      context: { scope: 'read:pets write:pets', sub: 'user-123' },
+    });
+  });
+
+  it('denies a route whose scopes the token lacks (403) and says which', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      routes: { 'GET /pets/{id}': ['read:pets'], 'DELETE /pets/{id}': ['admin'] },
+    });
+    const verified = await authorizer.verify(mint(key, { claims: { scope: 'write:pets' } }));
+    const decision = authorizer.authorize(verified, METHOD_ARN);
+    expect(decision.allowed).toBe(false);
+    expect(decision.missingScopes).toEqual(['read:pets']);
+    expect(decision.result.policyDocument.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Deny',
+        Resource: [
+          'arn:aws:execute-api:us-east-1:123456789012:api123/prod/GET/pets/*',
+          'arn:aws:execute-api:us-east-1:123456789012:api123/prod/DELETE/pets/*',
+        ],
+      },
+    ]);
+  });
+
+  it('enforces required scopes (all-of)', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD, requiredScopes: ['a', 'b'] });
+    const partial = await authorizer.verify(mint(key, { claims: { scope: 'a' } }));
+    const full = await authorizer.verify(mint(key, { claims: { scope: 'b a' } }));
+    expect(authorizer.authorize(partial, METHOD_ARN)).toMatchObject({ allowed: false, missingScopes: ['b'] });
+    expect(authorizer.authorize(full, METHOD_ARN).allowed).toBe(true);
+    expect(() => authorizer.assertScopes(partial)).toThrow(ScopeError);
+    try {
+      authorizer.assertScopes(partial);
+    } catch (err) {
+      expect((err as ScopeError).code).toBe('INSUFFICIENT_SCOPE');
+      expect((err as ScopeError).missingScopes).toEqual(['b']);
+    }
+    expect(() => authorizer.assertScopes(full)).not.toThrow();
+    expect(() => authorizer.assertScopes(partial, ['a'])).not.toThrow();
+  });
+
+  it('copies opted-in claims into the context, flattened', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      contextClaims: ['email', 'org', 'roles', 'verified', 'age', 'missing', 'sub'],
+    });
+    const verified = await authorizer.verify(
+      mint(key, { claims: { email: 'a@b.c', org: { id: 7 }, roles: ['x', 'y'], verified: true, age: 42 } }),
+    );
+    expect(authorizer.authorize(verified, METHOD_ARN).result.context).toEqual({
+      scope: 'read:pets',
+      sub: 'user-123',
+      email: 'a@b.c',
+      org: '{"id":7}',
+      roles: 'x,y',
+      verified: true,
+      age: 42,
+    });
+  });
+
+  it('uses client_id as principal when the token has no sub', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD });
+    const verified = await authorizer.verify(
+      mint(key, { claims: { sub: undefined, client_id: 'machine-1' } }),
+    );
+    expect(authorizer.authorize(verified, METHOD_ARN).result.principalId).toBe('machine-1');
+  });
+
+  it('rejects a malformed methodArn with EVENT_INVALID', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD });
+    const verified = await authorizer.verify(mint(key));
+    expect(() => authorizer.authorize(verified, 'not-an-arn')).toThrow(EventError);
+  });
+});
+
+describe('authorizeSimple (HTTP API simple response)', () => {
+  it('answers isAuthorized with the context', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      routes: { 'GET /pets/{id}': ['read:pets'] },
+    });
+    const routeArn = 'arn:aws:execute-api:us-east-1:123456789012:api123/$default/GET/pets/42';
+    const ok = authorizer.authorizeSimple(await authorizer.verify(mint(key)), routeArn);
+    expect(ok.result).toEqual({ isAuthorized: true, context: { scope: 'read:pets', sub: 'user-123' } });
+    const no = authorizer.authorizeSimple(
+      await authorizer.verify(mint(key, { claims: { scope: 'x' } })),
+      routeArn,
+    );
+    expect(no.result.isAuthorized).toBe(false);
+    expect(no.missingScopes).toEqual(['read:pets']);
+  });
+});
+
+describe('evaluateRoute', () => {
+  it('takes a method and a path with or without the leading slash', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      routes: { 'GET /pets/{id}': ['read:pets'] },
+    });
+    const verified = await authorizer.verify(mint(key));
+    expect(authorizer.evaluateRoute(verified, 'get', '/pets/1').allowed).toBe(true);
+    expect(authorizer.evaluateRoute(verified, 'GET', 'pets/1').allowed).toBe(true);
+    expect(authorizer.evaluateRoute(verified, 'POST', '/pets/1').allowed).toBe(false);
+  });
+});

@@ -1,0 +1,23 @@
+import type { PolicyDocument } from '../../src/index.js';
+
+/** IAM resource matching: `*` matches any run of characters (`/` included), `?` exactly one. */
+export function iamResourceMatches(pattern: string, resource: string): boolean {
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`).test(resource);
+}
+
+/** Evaluates a policy as IAM does for execute-api:Invoke: an explicit Deny wins, then an Allow, else deny. */
+export function iamAllows(policy: PolicyDocument, resource: string): boolean {
+  let allowed = false;
+  for (const statement of policy.Statement) {
+    if (statement.Action !== 'execute-api:Invoke') continue;
+    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+    if (!resources.some((pattern) => iamResourceMatches(pattern, resource))) continue;
+    if (statement.Effect === 'Deny') return false;
+    allowed = true;
+  }
+  return allowed;
+}

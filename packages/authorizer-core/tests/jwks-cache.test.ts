@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  assertSecureUrl,
+  ConfigurationError,
+  createAuthorizer,
+  createHttpFetcher,
+  type Fetcher,
+  isLoopbackHost,
+  JwksCache,
+  KeysUnavailableError,
+  TokenError,
+} from '../src/index.js';
+import { createMinter, generateTestKey, type JwksServer, jwksOf, startJwksServer } from './helpers/index.js';
+
+const AUD = 'api';
+const k1 = generateTestKey('RS256', 'k1');
+const k2 = generateTestKey('RS256', 'k2');
+let server: JwksServer;
+let mint: ReturnType<typeof createMinter>;
+
+beforeAll(async () => {
+  server = await startJwksServer({ kind: 'jwks', body: jwksOf(k1) });
+  mint = createMinter(server.issuer, AUD);
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.behaviour = { kind: 'jwks', body: jwksOf(k1) };
+  server.requests = 0;
+});
+
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'VERIFIED',
+    (err: { code?: string }) => err.code ?? String(err),
+  );
+
+describe('JWKS fetching', () => {
+  it('fetches the JWKS once for many verifications', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD, resultCacheSize: 0 });
+    for (let i = 0; i < 20; i++) expect(await codeOf(authorizer.verify(mint(k1)))).toBe('VERIFIED');
+    expect(server.requests).toBe(1);
+  });
+
+  it('coalesces concurrent fetches on a cold verifier into one request', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD });
+    const tokens = Array.from({ length: 50 }, (_, i) => mint(k1, { claims: { jti: `c${i}` } }));
+    const results = await Promise.all(tokens.map((t) => codeOf(authorizer.verify(t))));
+    expect(results.every((r) => r === 'VERIFIED')).toBe(true);
+    expect(server.requests).toBe(1);
+  });
+
+  it('hydrate() fetches ahead of the first token', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD });
+    await authorizer.hydrate();
+    expect(server.requests).toBe(1);
+    expect(await codeOf(authorizer.verify(mint(k1)))).toBe('VERIFIED');
+    expect(server.requests).toBe(1);
+  });
+
+  it('hydrate() rejects with keys unavailable when the JWKS is down', async () => {
+    server.behaviour = { kind: 'status', status: 503 };
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD });
+    await expect(authorizer.hydrate()).rejects.toBeInstanceOf(KeysUnavailableError);
+  });
+
+  it('refetches on an unknown kid, so a rotated key is accepted', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD, jwks: { cooldownMs: 0 } });
+    expect(await codeOf(authorizer.verify(mint(k1)))).toBe('VERIFIED');
+    server.behaviour = { kind: 'jwks', body: jwksOf(k1, k2) };
+    expect(await codeOf(authorizer.verify(mint(k2)))).toBe('VERIFIED');
+    expect(server.requests).toBe(2);
+  });
+
+  it('costs at most one request per cool-down for a flood of random kids', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      jwks: { cooldownMs: 60_000 },
+    });
+    await authorizer.hydrate();
+    for (let i = 0; i < 200; i++) {
+      const stranger = generateTestKey('EdDSA', `random-${i}`);
+      const token = mint({ ...k1, kid: stranger.kid });
+      expect(await codeOf(authorizer.verify(token))).toBe('KID_UNKNOWN');
+    }
+    // The hydrate is the only request: the cool-down started with it.
+    expect(server.requests).toBe(1);
+  });
+
+  it('accepts a rotated key published after a flood once the cool-down has passed', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD, jwks: { cooldownMs: 300 } });
+    await authorizer.hydrate();
+    for (let i = 0; i < 50; i++) await codeOf(authorizer.verify(mint({ ...k1, kid: `random-${i}` })));
+    server.behaviour = { kind: 'jwks', body: jwksOf(k1, k2) };
+    expect(await codeOf(authorizer.verify(mint(k2)))).toBe('KID_UNKNOWN');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await codeOf(authorizer.verify(mint(k2)))).toBe('VERIFIED');
+    expect(server.requests).toBeLessThanOrEqual(3);
+  });
+
+  it('does not hammer a JWKS that is down: failures are retried after the cool-down only', async () => {
+    server.behaviour = { kind: 'status', status: 500 };
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      jwks: { cooldownMs: 60_000 },
+    });
+    for (let i = 0; i < 10; i++) expect(await codeOf(authorizer.verify(mint(k1)))).toBe('JWKS_UNAVAILABLE');
+    expect(server.requests).toBe(1);
+  });
+
+  it('drops cached results when a key is removed from the JWKS', async () => {
+    const fetcher = createHttpFetcher();
+    let changed = 0;
+    const observed = new JwksCache({ fetcher, cooldownMs: 0, onKeysChanged: () => changed++ });
+    await observed.refresh(server.jwksUri);
+    server.behaviour = { kind: 'jwks', body: jwksOf(k2) };
+    await observed.refresh(server.jwksUri);
+    expect(changed).toBe(1);
+    await observed.refresh(server.jwksUri);
+    expect(changed).toBe(1);
+  });
+
+  it('stops accepting a token whose key was removed, even one verified before', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD, jwks: { cooldownMs: 0 } });
+    const old = mint(k1);
+    expect(await codeOf(authorizer.verify(old))).toBe('VERIFIED');
+    server.behaviour = { kind: 'jwks', body: jwksOf(k2) };
+    // A token with the new kid makes the verifier refetch; k1 is gone from the new JWKS.
+    expect(await codeOf(authorizer.verify(mint(k2)))).toBe('VERIFIED');
+    expect(await codeOf(authorizer.verify(old))).toBe('KID_UNKNOWN');
+  });
+
+  it('refreshes a JWKS older than its max age in the background, keeping the old keys meanwhile', async () => {
+    let now = 1_000_000;
+    const cache = new JwksCache({
+      fetcher: createHttpFetcher(),
+      maxAgeSeconds: 60,
+      cooldownMs: 0,
+      now: () => now,
+    });
+    await cache.refresh(server.jwksUri);
+    expect(server.requests).toBe(1);
+    server.behaviour = { kind: 'jwks', body: jwksOf(k2) };
+    now += 30_000;
+    expect(cache.getCachedKey(server.jwksUri, 'k1')).toBeDefined();
+    expect(server.requests).toBe(1);
+    now += 60_000;
+    expect(cache.getCachedKey(server.jwksUri, 'k1')).toBeDefined(); // stale, still served
+    await expect.poll(() => cache.getCachedKey(server.jwksUri, 'k2')).toBeDefined();
+    expect(cache.getCachedKey(server.jwksUri, 'k1')).toBeUndefined();
+    expect(server.requests).toBe(2);
+  });
+
+  it('takes a custom fetcher', async () => {
+    const calls: string[] = [];
+    const fetcher: Fetcher = {
+      fetch: async (uri) => {
+        calls.push(uri);
+        return new TextEncoder().encode(JSON.stringify(jwksOf(k1))).buffer as ArrayBuffer;
+      },
+    };
+    const authorizer = createAuthorizer({
+      issuer: 'https://idp.example.com/',
+      audience: AUD,
+      jwks: { fetcher },
+    });
+    const token = createMinter('https://idp.example.com/', AUD)(k1);
+    expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
+    expect(calls).toEqual(['https://idp.example.com/.well-known/jwks.json']);
+  });
+
+  it('reports an unknown kid in a static JWKS without fetching', async () => {
+    const cache = new JwksCache({ fetcher: { fetch: () => Promise.reject(new Error('no network')) } });
+    cache.addJwks('https://static.example.com/jwks.json', jwksOf(k1));
+    await expect(cache.getKey('https://static.example.com/jwks.json', 'nope')).rejects.toBeInstanceOf(
+      TokenError,
+    );
+  });
+
+  it('refuses an invalid static JWKS', () => {
+    const cache = new JwksCache({ fetcher: createHttpFetcher() });
+    expect(() => cache.addJwks('https://x.example.com/jwks.json', { keys: 'no' } as never)).toThrow(
+      KeysUnavailableError,
+    );
+  });
+});
+
+describe('transport rule', () => {
+  it.each(['localhost', '127.0.0.1', '127.1.2.3', '[::1]'])('treats %s as loopback', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
+
+  it.each(['example.com', '10.0.0.1', '128.0.0.1', 'localhost.evil.com'])(
+    'does not treat %s as loopback',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+    },
+  );
+
+  it('allows https anywhere and http on loopback only', () => {
+    expect(assertSecureUrl('https://idp.example.com/jwks', 'jwksUri').hostname).toBe('idp.example.com');
+    expect(assertSecureUrl('http://127.0.0.1:8080/jwks', 'jwksUri').port).toBe('8080');
+    expect(() => assertSecureUrl('http://idp.example.com/jwks', 'jwksUri')).toThrow(ConfigurationError);
+    expect(() => assertSecureUrl('ftp://idp.example.com/jwks', 'jwksUri')).toThrow(/jwksUri must use https/);
+    expect(() => assertSecureUrl('not a url', 'jwksUri')).toThrow(/jwksUri must be an absolute URL/);
+  });
+
+  it('the fetcher itself refuses plain http to a remote host', async () => {
+    const error = await createHttpFetcher()
+      .fetch('http://idp.example.com/jwks.json')
+      .catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(KeysUnavailableError);
+    expect((error as KeysUnavailableError).code).toBe('JWKS_UNAVAILABLE');
+  });
+});

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildPolicyDocument,
+  compileRoute,
+  evaluateRoute,
+  MAX_RESOURCE_LENGTH,
+  type PolicyRules,
+  parseMethodArn,
+} from '../src/index.js';
+import { iamAllows } from './helpers/index.js';
+
+const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod/';
+
+function rules(partial: Partial<PolicyRules> & { routeMap?: Record<string, string[]> }): PolicyRules {
+  return {
+    requiredScopes: partial.requiredScopes ?? [],
+    routes: partial.routeMap
+      ? Object.entries(partial.routeMap).map(([r, s]) => compileRoute(r, s))
+      : partial.routes,
+    unmatchedRoutes: partial.unmatchedRoutes ?? 'deny',
+    policyMode: partial.policyMode ?? 'api',
+  };
+}
+
+// The API under test: every route a client could call.
+const API_ROUTES = [
+  'GET/pets',
+  'GET/pets/42',
+  'GET/pets/42/photos',
+  'POST/pets',
+  'DELETE/pets/42',
+  'GET/orders',
+  'GET/orders/7',
+  'PUT/orders/7',
+  'GET/admin/users',
+  'POST/admin/users',
+  'GET/health',
+  'GET/',
+];
+
+const ROUTE_MAP = {
+  'GET /pets': ['read:pets'],
+  'GET /pets/{id}': ['read:pets'],
+  'POST /pets': ['write:pets'],
+  'DELETE /pets/{id}': ['write:pets', 'admin'],
+  'ANY /orders/*': ['orders'],
+  'GET /orders': ['orders'],
+  '* /admin/*': ['admin'],
+  'GET /health': [],
+};
+
+const SCOPE_SETS: string[][] = [
+  [],
+  ['read:pets'],
+  ['write:pets'],
+  ['read:pets', 'write:pets'],
+  ['read:pets', 'write:pets', 'admin'],
+  ['orders'],
+  ['admin'],
+  ['read:pets', 'orders', 'admin', 'write:pets'],
+];
+
+describe('caching replay: a policy built for the first route, evaluated for every other route', () => {
+  for (const unmatchedRoutes of ['deny', 'allow'] as const) {
+    for (const scopes of SCOPE_SETS) {
+      it(`allows exactly the permitted routes (scopes [${scopes.join(' ')}], unmatched ${unmatchedRoutes})`, () => {
+        const r = rules({ routeMap: ROUTE_MAP, unmatchedRoutes });
+        for (const first of API_ROUTES) {
+          const methodArn = `${PREFIX}${first}`;
+          const policy = buildPolicyDocument(r, scopes, parseMethodArn(methodArn), methodArn);
+          for (const later of API_ROUTES) {
+            const arn = parseMethodArn(`${PREFIX}${later}`);
+            const expected = evaluateRoute(r, scopes, arn.method, arn.resourcePath).allowed;
+            expect(iamAllows(policy, `${PREFIX}${later}`), `${first} then ${later}`).toBe(expected);
+          }
+          // Nothing outside this API stage is ever allowed.
+          expect(iamAllows(policy, 'arn:aws:execute-api:us-east-1:123456789012:api123/dev/GET/pets')).toBe(
+            false,
+          );
+          expect(iamAllows(policy, 'arn:aws:execute-api:us-east-1:123456789012:other/prod/GET/pets')).toBe(
+            false,
+          );
+        }
+      });
+    }
+  }
+
+  it('has route decisions that follow the rules', () => {
+    const r = rules({ routeMap: ROUTE_MAP });
+    const decide = (scopes: string[], m: string, p: string) => evaluateRoute(r, scopes, m, p).allowed;
+    expect(decide(['read:pets'], 'GET', 'pets/42')).toBe(true);
+    expect(decide(['read:pets'], 'POST', 'pets')).toBe(false);
+    expect(decide(['write:pets'], 'DELETE', 'pets/42')).toBe(false);
+    expect(decide(['write:pets', 'admin'], 'DELETE', 'pets/42')).toBe(true);
+    expect(decide([], 'GET', 'health')).toBe(true);
+    expect(decide(['read:pets'], 'GET', 'unknown')).toBe(false);
+    expect(
+      evaluateRoute(rules({ routeMap: ROUTE_MAP, unmatchedRoutes: 'allow' }), [], 'GET', 'unknown').allowed,
+    ).toBe(true);
+    expect(evaluateRoute(r, ['write:pets'], 'DELETE', 'pets/42').missingScopes).toEqual(['admin']);
+  });
+
+  it('the classic bug: a methodArn-only Allow breaks the next route, the api-mode policy does not', () => {
+    const r = rules({});
+    const first = `${PREFIX}GET/pets`;
+    const methodOnly = buildPolicyDocument({ ...r, policyMode: 'method' }, [], parseMethodArn(first), first);
+    const apiWide = buildPolicyDocument(r, [], parseMethodArn(first), first);
+    expect(iamAllows(methodOnly, `${PREFIX}GET/orders`)).toBe(false);
+    expect(iamAllows(apiWide, `${PREFIX}GET/orders`)).toBe(true);
+  });
+});
+
+describe('buildPolicyDocument', () => {
+  it('allows the whole stage when there are no rules', () => {
+    const arn = `${PREFIX}GET/pets`;
+    expect(buildPolicyDocument(rules({}), [], parseMethodArn(arn), arn)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${PREFIX}*`] }],
+    });
+  });
+
+  it('denies the whole stage when a globally required scope is missing', () => {
+    const arn = `${PREFIX}GET/pets`;
+    const policy = buildPolicyDocument(
+      rules({ requiredScopes: ['api:use'] }),
+      ['other'],
+      parseMethodArn(arn),
+      arn,
+    );
+    expect(policy.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${PREFIX}*`] },
+    ]);
+  });
+
+  it('method mode allows or denies exactly the methodArn', () => {
+    const arn = `${PREFIX}GET/pets`;
+    const r = rules({ policyMode: 'method', routeMap: { 'GET /pets': ['read:pets'] } });
+    expect(buildPolicyDocument(r, ['read:pets'], parseMethodArn(arn), arn).Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [arn] },
+    ]);
+    expect(buildPolicyDocument(r, [], parseMethodArn(arn), arn).Statement[0]?.Effect).toBe('Deny');
+  });
+
+  it('keeps the partition of the method ARN', () => {
+    const arn = 'arn:aws-cn:execute-api:cn-north-1:123456789012:api/prod/GET/pets';
+    const policy = buildPolicyDocument(rules({}), [], parseMethodArn(arn), arn);
+    expect(policy.Statement[0]?.Resource).toEqual([
+      'arn:aws-cn:execute-api:cn-north-1:123456789012:api/prod/*',
+    ]);
+  });
+
+  it('builds a correct policy from a serverless-offline methodArn', () => {
+    const arn = 'arn:aws:execute-api:us-east-1:random-account-id:random-api-id/dev/GET/pets';
+    const policy = buildPolicyDocument(
+      rules({ routeMap: { 'GET /pets': [] } }),
+      [],
+      parseMethodArn(arn),
+      arn,
+    );
+    expect(policy.Statement[0]?.Resource).toEqual([
+      'arn:aws:execute-api:us-east-1:random-account-id:random-api-id/dev/GET/pets',
+    ]);
+    expect(iamAllows(policy, arn)).toBe(true);
+  });
+
+  it('keeps every resource within 512 characters: long Allows are dropped, long Denies widened', () => {
+    const long = `/${'segment/'.repeat(70)}end`;
+    const r = rules({ routeMap: { [`GET ${long}`]: ['a'], [`POST ${long}`]: ['b'] } });
+    const arn = `${PREFIX}GET/x`;
+    const policy = buildPolicyDocument(r, ['a'], parseMethodArn(arn), arn);
+    const resources = policy.Statement.flatMap((s) => s.Resource);
+    for (const resource of resources) expect(resource.length).toBeLessThanOrEqual(MAX_RESOURCE_LENGTH);
+    expect(policy.Statement.find((s) => s.Effect === 'Allow')).toBeUndefined();
+    const deny = policy.Statement.find((s) => s.Effect === 'Deny');
+    expect(deny?.Resource[0]?.endsWith('*')).toBe(true);
+    expect(iamAllows(policy, `${PREFIX}POST${long}`)).toBe(false);
+  });
+
+  it('has at least one statement even with an empty rule list', () => {
+    const arn = `${PREFIX}GET/x`;
+    const policy = buildPolicyDocument(rules({ routes: [] }), [], parseMethodArn(arn), arn);
+    expect(policy.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${PREFIX}*`] },
+    ]);
+  });
+});

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthorizer, type TokenError } from '../src/index.js';
+import {
+  createMinter,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  nowSeconds,
+  startJwksServer,
+} from './helpers/index.js';
+
+const rsa = generateTestKey('RS256', 'rsa-1');
+const rsa512 = generateTestKey('RS512', 'rsa-512');
+const ec = generateTestKey('ES256', 'ec-1');
+const ec384 = generateTestKey('ES384', 'ec-384');
+const ed = generateTestKey('EdDSA', 'ed-1');
+let server: JwksServer;
+let other: JwksServer;
+
+beforeAll(async () => {
+  server = await startJwksServer({ kind: 'jwks', body: jwksOf(rsa, rsa512, ec, ec384, ed) });
+  other = await startJwksServer({ kind: 'jwks', body: jwksOf(generateTestKey('RS256', 'rsa-other')) });
+});
+afterAll(async () => {
+  await server.close();
+  await other.close();
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return (err as TokenError).code;
+  }
+  return 'VERIFIED';
+}
+
+describe('verify: happy paths', () => {
+  it('verifies an RS256 token and returns claims, header facts and scopes', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const token = createMinter(server.issuer, 'api')(rsa, { claims: { scope: 'read:pets write:pets' } });
+    const verified = await authorizer.verify(token);
+    expect(verified.claims.sub).toBe('user-123');
+    expect(verified.header).toEqual({ alg: 'RS256', kid: 'rsa-1' });
+    expect(verified.issuer).toBe(server.issuer);
+    expect(verified.scopes).toEqual(['read:pets', 'write:pets']);
+  });
+
+  it('verifies ES256, ES384, RS512 and EdDSA when allowed', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: 'api',
+      algorithms: ['ES256', 'ES384', 'RS512', 'EdDSA'],
+    });
+    const mint = createMinter(server.issuer, 'api');
+    for (const key of [ec, ec384, rsa512, ed]) {
+      expect((await authorizer.verify(mint(key))).header.alg).toBe(key.alg);
+    }
+  });
+
+  it('accepts an aud array that contains one configured audience', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: ['api-a', 'api-b'] });
+    const token = createMinter(server.issuer, ['other', 'api-b'])(rsa);
+    expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
+  });
+
+  it('tolerates a trailing-slash difference in the issuer, both ways', async () => {
+    const withoutSlash = server.issuer.slice(0, -1);
+    const a = createAuthorizer({ issuer: withoutSlash, audience: 'api' });
+    expect(await codeOf(a.verify(createMinter(server.issuer, 'api')(rsa)))).toBe('VERIFIED');
+    const b = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    expect(await codeOf(b.verify(createMinter(withoutSlash, 'api')(rsa)))).toBe('VERIFIED');
+  });
+
+  it('defaults the JWKS URI to {issuer}.well-known/jwks.json', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    expect(authorizer.options.issuers.get(server.origin)?.jwksUri).toBe(
+      `${server.origin}/.well-known/jwks.json`,
+    );
+  });
+
+  it('serves several issuers, each with its own JWKS and audiences', async () => {
+    const otherKey = generateTestKey('RS256', 'rsa-other-2');
+    other.behaviour = { kind: 'jwks', body: jwksOf(otherKey) };
+    const authorizer = createAuthorizer({
+      issuers: [
+        { issuer: server.issuer, audience: 'api-1' },
+        { issuer: other.issuer, audience: ['api-2'], jwksUri: other.jwksUri },
+      ],
+    });
+    expect(await codeOf(authorizer.verify(createMinter(server.issuer, 'api-1')(rsa)))).toBe('VERIFIED');
+    expect(await codeOf(authorizer.verify(createMinter(other.issuer, 'api-2')(otherKey)))).toBe('VERIFIED');
+    // Audiences are per issuer: api-1 is not accepted from the other issuer.
+    expect(await codeOf(authorizer.verify(createMinter(other.issuer, 'api-1')(otherKey)))).toBe(
+      'AUDIENCE_INVALID',
+    );
+    // Keys are per issuer: the first issuer's key does not verify for the second.
+    expect(await codeOf(authorizer.verify(createMinter(other.issuer, 'api-2')(rsa)))).toBe('KID_UNKNOWN');
+  });
+
+  it('accepts a list of issuers sharing an audience', async () => {
+    const authorizer = createAuthorizer({ issuer: [server.issuer, other.issuer], audience: 'api' });
+    expect(authorizer.options.issuers.size).toBe(2);
+    expect(await codeOf(authorizer.verify(createMinter(server.issuer, 'api')(rsa)))).toBe('VERIFIED');
+  });
+
+  it('applies the clock skew to exp and nbf', async () => {
+    const now = nowSeconds();
+    const mint = createMinter(server.issuer, 'api');
+    const justExpired = mint(rsa, { claims: { exp: now - 5 } });
+    const soonValid = mint(rsa, { claims: { nbf: now + 5 } });
+    const strict = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const lenient = createAuthorizer({ issuer: server.issuer, audience: 'api', clockSkewSeconds: 30 });
+    expect(await codeOf(strict.verify(justExpired))).toBe('TOKEN_EXPIRED');
+    expect(await codeOf(lenient.verify(justExpired))).toBe('VERIFIED');
+    expect(await codeOf(strict.verify(soonValid))).toBe('TOKEN_NOT_YET_VALID');
+    expect(await codeOf(lenient.verify(soonValid))).toBe('VERIFIED');
+  });
+
+  it('honours nbf in the past', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const token = createMinter(server.issuer, 'api')(rsa, { claims: { nbf: nowSeconds() - 10 } });
+    expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
+  });
+
+  it('enforces the max token age and then requires iat', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api', maxTokenAgeSeconds: 60 });
+    const mint = createMinter(server.issuer, 'api');
+    expect(await codeOf(authorizer.verify(mint(rsa, { claims: { iat: nowSeconds() - 10 } })))).toBe(
+      'VERIFIED',
+    );
+    expect(await codeOf(authorizer.verify(mint(rsa, { claims: { iat: nowSeconds() - 120 } })))).toBe(
+      'TOKEN_TOO_OLD',
+    );
+    expect(await codeOf(authorizer.verify(mint(rsa, { claims: { iat: undefined } })))).toBe('IAT_INVALID');
+  });
+
+  it('verifies against a static JWKS without any network', async () => {
+    const authorizer = createAuthorizer({
+      issuers: [{ issuer: 'https://static.example.com/', audience: 'api', jwks: jwksOf(rsa) }],
+    });
+    const token = createMinter('https://static.example.com/', 'api')(rsa);
+    expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
+    await authorizer.hydrate();
+  });
+
+  it('reads scopes from scope, scp and permissions', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const token = createMinter(server.issuer, 'api')(rsa, {
+      claims: { scope: 'a b', scp: ['c', 'a'], permissions: ['d'] },
+    });
+    expect((await authorizer.verify(token)).scopes).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('returns frozen results', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const verified = await authorizer.verify(createMinter(server.issuer, 'api')(rsa));
+    expect(Object.isFrozen(verified)).toBe(true);
+    expect(Object.isFrozen(verified.claims)).toBe(true);
+  });
+});
+
+describe('verified-result cache', () => {
+  it('returns the cached result for a token seen again', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const token = createMinter(server.issuer, 'api')(rsa);
+    const first = await authorizer.verify(token);
+    expect(await authorizer.verify(token)).toBe(first);
+  });
+
+  it('verifies again when the cache is off', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api', resultCacheSize: 0 });
+    const token = createMinter(server.issuer, 'api')(rsa);
+    const first = await authorizer.verify(token);
+    expect(await authorizer.verify(token)).not.toBe(first);
+  });
+
+  it('never serves an entry past the token exp', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    // exp 1 s ahead: valid now, expired after 1.2 s; the cached entry must not outlive it.
+    const exp = nowSeconds() + 1;
+    const token = createMinter(server.issuer, 'api')(rsa, { claims: { exp } });
+    expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
+    await new Promise((resolve) => setTimeout(resolve, (exp + 0.2) * 1000 - Date.now()));
+    expect(await codeOf(authorizer.verify(token))).toBe('TOKEN_EXPIRED');
+  });
+
+  it('stays bounded: the least recently used token is evicted', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api', resultCacheSize: 2 });
+    const mint = createMinter(server.issuer, 'api');
+    const [t1, t2, t3] = [1, 2, 3].map((n) => mint(rsa, { claims: { jti: `t${n}` } })) as [
+      string,
+      string,
+      string,
+    ];
+    const r1 = await authorizer.verify(t1);
+    const r2 = await authorizer.verify(t2);
+    expect(await authorizer.verify(t1)).toBe(r1); // t1 is now the most recent
+    await authorizer.verify(t3); // evicts t2
+    expect(await authorizer.verify(t1)).toBe(r1);
+    expect(await authorizer.verify(t2)).not.toBe(r2);
+  });
+
+  it('does not cache failures', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const token = createMinter(server.issuer, 'api')(rsa, { claims: { aud: 'other' } });
+    expect(await codeOf(authorizer.verify(token))).toBe('AUDIENCE_INVALID');
+    expect(await codeOf(authorizer.verify(token))).toBe('AUDIENCE_INVALID');
+  });
+});
