@@ -1,0 +1,115 @@
+import { EventError, TokenError } from '@jwt-authorizer/authorizer-core';
+import type { AuthorizerEventKind } from './lambda-context.js';
+import { CONFLICT, readHeader } from './read-header.js';
+
+type StringMap = Readonly<Record<string, string | undefined>>;
+
+/** REST API `TOKEN` authorizer event. `APIGatewayTokenAuthorizerEvent` fits it. */
+export interface TokenAuthorizerEvent {
+  type: 'TOKEN';
+  /** The value of the configured token source, usually `Bearer <jwt>`. */
+  authorizationToken: string;
+  methodArn: string;
+}
+
+/**
+ * REST API `REQUEST` authorizer event, also HTTP API payload format 1.0.
+ * `APIGatewayRequestAuthorizerEvent` fits it.
+ */
+export interface RequestAuthorizerEvent {
+  type: 'REQUEST';
+  methodArn: string;
+  /** `'1.0'` for HTTP API payload 1.0, absent for REST. */
+  version?: string;
+  resource?: string;
+  path?: string;
+  httpMethod?: string;
+  headers?: StringMap | null;
+  multiValueHeaders?: Readonly<Record<string, readonly string[] | undefined>> | null;
+  queryStringParameters?: StringMap | null;
+  multiValueQueryStringParameters?: Readonly<Record<string, readonly string[] | undefined>> | null;
+  pathParameters?: StringMap | null;
+  stageVariables?: StringMap | null;
+  identitySource?: string;
+  requestContext?: unknown;
+}
+
+/** HTTP API payload format 2.0 authorizer event. `APIGatewayRequestAuthorizerEventV2` fits it. */
+export interface HttpApiAuthorizerEventV2 {
+  /** Always `'2.0'`. */
+  version: string;
+  type: 'REQUEST';
+  /** The route ARN; it takes the place of REST's `methodArn`. */
+  routeArn: string;
+  routeKey?: string;
+  identitySource?: readonly string[] | null;
+  rawPath?: string;
+  rawQueryString?: string;
+  cookies?: readonly string[];
+  /** Lower-case header names; repeated headers arrive comma-joined. */
+  headers?: StringMap;
+  queryStringParameters?: StringMap;
+  pathParameters?: StringMap;
+  stageVariables?: StringMap;
+  requestContext?: unknown;
+}
+
+/** Any of the authorizer events {@link detectAuthorizerEvent} recognises. */
+export type AuthorizerEvent = TokenAuthorizerEvent | RequestAuthorizerEvent | HttpApiAuthorizerEventV2;
+
+/** The kind of an authorizer event, the Authorization value it carries and its method/route ARN. */
+export interface DetectedAuthorizerEvent {
+  readonly kind: AuthorizerEventKind;
+  /** The Authorization value (`Bearer <jwt>`), undefined when absent. A credential: never log it. */
+  readonly authorization: string | undefined;
+  readonly arn: string;
+}
+
+/**
+ * Tells the authorizer event kind from the event itself and reads its Authorization value:
+ * `authorizationToken` for `TOKEN`; the `Authorization` header, any case, from `headers` and
+ * `multiValueHeaders` for `REQUEST` and payload 2.0.
+ *
+ * @throws {EventError} `EVENT_INVALID` when the event is none of the three kinds.
+ * @throws {TokenError} `TOKEN_MALFORMED` when the headers carry two different Authorization values.
+ * @example
+ * const { kind, authorization, arn } = detectAuthorizerEvent(event); // kind: 'token' | 'request' | 'http-v2'
+ */
+export function detectAuthorizerEvent(event: unknown): DetectedAuthorizerEvent {
+  if (typeof event !== 'object' || event === null) throw new EventError('The event is not an object');
+  const e = event as Record<string, unknown>;
+  if (e.version === '2.0') {
+    if (typeof e.routeArn !== 'string') throw new EventError('The payload 2.0 event has no routeArn');
+    return {
+      kind: 'http-v2',
+      authorization: headerValue(e.headers, undefined),
+      arn: e.routeArn,
+    };
+  }
+  if (e.type === 'TOKEN') {
+    if (typeof e.methodArn !== 'string') throw new EventError('The TOKEN event has no methodArn');
+    const token = e.authorizationToken;
+    return { kind: 'token', authorization: typeof token === 'string' ? token : undefined, arn: e.methodArn };
+  }
+  if (e.type === 'REQUEST') {
+    if (typeof e.methodArn !== 'string') throw new EventError('The REQUEST event has no methodArn');
+    return {
+      kind: 'request',
+      authorization: headerValue(e.headers, e.multiValueHeaders),
+      arn: e.methodArn,
+    };
+  }
+  throw new EventError('The event is not an API Gateway TOKEN, REQUEST or payload 2.0 authorizer event');
+}
+
+function headerValue(headers: unknown, multiValueHeaders: unknown): string | undefined {
+  const value = readHeader(
+    headers as Record<string, unknown> | undefined,
+    multiValueHeaders as Record<string, unknown> | undefined,
+    'authorization',
+  );
+  if (value === CONFLICT) {
+    throw new TokenError('TOKEN_MALFORMED', 'The request carries different Authorization values');
+  }
+  return value;
+}

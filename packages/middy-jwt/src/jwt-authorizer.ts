@@ -1,0 +1,100 @@
+import {
+  type Authorizer,
+  ConfigurationError,
+  KeysUnavailableError,
+  TokenError,
+} from '@jwt-authorizer/authorizer-core';
+import type { MiddlewareObj } from '@middy/core';
+import { type AuthorizerEvent, detectAuthorizerEvent } from './authorizer-events.js';
+import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
+
+/** Options of {@link jwtAuthorizer}. */
+export interface JwtAuthorizerOptions {
+  /** Built once per container with `createAuthorizer`; it holds the JWKS and result caches. */
+  authorizer: Authorizer;
+  /**
+   * The answer format for HTTP API payload 2.0 events: `simple` (default) answers
+   * `{ isAuthorized }`, `iam` answers an IAM policy. REST events always get an IAM policy.
+   */
+  httpApiResponse?: 'simple' | 'iam';
+  /** Start fetching the JWKS when the middleware is created (default true); a failure is retried on use. */
+  hydrate?: boolean;
+}
+
+/** The early answer to a payload 2.0 event without a valid token when simple responses are on. */
+export interface UnauthorizedSimpleResult {
+  isAuthorized: false;
+}
+
+/**
+ * Middy middleware for API Gateway Lambda authorizers (REST `TOKEN`, REST `REQUEST` / HTTP API 1.0,
+ * HTTP API 2.0). Before the handler it reads the Authorization value, verifies it and sets
+ * `context.jwt` (the verified token) and `context.authorizerEvent` (`{ kind, arn }`), both
+ * overwritten on every invocation. The handler then only turns them into the result with
+ * `authorizer.authorize(context.jwt, arn).result`, or `authorizer.authorizeSimple(...)` for simple
+ * responses.
+ *
+ * Failures end the invocation the way API Gateway expects:
+ * - missing or invalid token: `throw new Error('Unauthorized')` (401), its `cause` the
+ *   {@link TokenError} with the reason code; payload 2.0 with simple responses returns
+ *   `{ isAuthorized: false }` instead;
+ * - keys unavailable: `Error('Authorizer unavailable')` (500), never an Allow;
+ * - anything else (e.g. an {@link EventError} for a malformed event): rethrown (500).
+ *
+ * @throws {ConfigurationError} `CONFIG_INVALID` when `authorizer` is missing or `httpApiResponse` is unknown.
+ * @example
+ * const authorizer = createAuthorizer(fromEnv());
+ * export const handler = middy()
+ *   .use(jwtAuthorizer({ authorizer }))
+ *   .handler(async (event, context) => authorizer.authorize(context.jwt, context.authorizerEvent.arn).result);
+ */
+export function jwtAuthorizer(
+  options: JwtAuthorizerOptions,
+): MiddlewareObj<AuthorizerEvent, unknown, Error, JwtAuthorizerContext> {
+  const authorizer = options?.authorizer;
+  if (typeof authorizer?.verifyAuthorization !== 'function') {
+    throw new ConfigurationError('jwtAuthorizer: authorizer is required (build it with createAuthorizer)');
+  }
+  const httpApiResponse = options.httpApiResponse ?? 'simple';
+  if (httpApiResponse !== 'simple' && httpApiResponse !== 'iam') {
+    throw new ConfigurationError(
+      `jwtAuthorizer: httpApiResponse must be "simple" or "iam", got "${String(httpApiResponse)}"`,
+    );
+  }
+  const simple = httpApiResponse === 'simple';
+  if (options.hydrate !== false) {
+    // Warm the JWKS cache during the cold start; on failure the first request fetches it again.
+    authorizer.hydrate().catch(() => undefined);
+  }
+
+  return {
+    name: 'jwtAuthorizer',
+    before: async (request) => {
+      const context = request.context;
+      // Never let a value from a previous invocation, or set by anyone else, stand for this one.
+      context.jwt = undefined as never;
+      context.authorizerEvent = undefined as never;
+      let kind: AuthorizerEventKind | undefined;
+      try {
+        const detected = detectAuthorizerEvent(request.event);
+        kind = detected.kind;
+        context.authorizerEvent = { kind, arn: detected.arn };
+        context.jwt = await authorizer.verifyAuthorization(detected.authorization);
+      } catch (err) {
+        if (err instanceof TokenError) {
+          if (simple && kind === 'http-v2') return { isAuthorized: false } satisfies UnauthorizedSimpleResult;
+          throw new Error('Unauthorized', { cause: err });
+        }
+        throw toFailure(err);
+      }
+      return undefined;
+    },
+  };
+}
+
+function toFailure(err: unknown): Error {
+  if (err instanceof KeysUnavailableError) return new Error('Authorizer unavailable', { cause: err });
+  // Only a TokenError may become a 401: any other error named 'Unauthorized' is wrapped.
+  if (err instanceof Error && err.message !== 'Unauthorized') return err;
+  return new Error('Authorizer failed', { cause: err });
+}

@@ -1,0 +1,45 @@
+import type { JwtClaims, VerifiedToken } from '@jwt-authorizer/authorizer-core';
+
+/**
+ * The Lambda context, structurally: the members of `Context` from `@types/aws-lambda` that the
+ * runtime still provides, so this package needs no `aws-lambda` types at run time.
+ */
+export interface LambdaContext {
+  callbackWaitsForEmptyEventLoop: boolean;
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  awsRequestId: string;
+  logGroupName: string;
+  logStreamName: string;
+  getRemainingTimeInMillis(): number;
+}
+
+/** The kind of API Gateway authorizer event: REST `TOKEN`, REST `REQUEST` / HTTP API 1.0, HTTP API 2.0. */
+export type AuthorizerEventKind = 'token' | 'request' | 'http-v2';
+
+/** What the authorizer middleware records about the event, without the token. */
+export interface AuthorizerEventInfo {
+  readonly kind: AuthorizerEventKind;
+  /** `methodArn` (REST, payload 1.0) or `routeArn` (payload 2.0). */
+  readonly arn: string;
+}
+
+/**
+ * The Lambda context after `jwtAuth`: the verified token at `context.jwt`, the one place both
+ * middlewares put it. Set anew on every invocation; never read from the event.
+ */
+export type JwtContext<Claims extends JwtClaims = JwtClaims> = LambdaContext & {
+  jwt: VerifiedToken<Claims>;
+};
+
+/** The context after `jwtAuth({ credentialsRequired: false })`: `jwt` is undefined without a token. */
+export type OptionalJwtContext<Claims extends JwtClaims = JwtClaims> = LambdaContext & {
+  jwt: VerifiedToken<Claims> | undefined;
+};
+
+/** The context after `jwtAuthorizer`: the verified token and the event kind and ARN. */
+export type JwtAuthorizerContext<Claims extends JwtClaims = JwtClaims> = JwtContext<Claims> & {
+  authorizerEvent: AuthorizerEventInfo;
+};

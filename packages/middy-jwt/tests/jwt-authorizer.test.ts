@@ -1,0 +1,392 @@
+import {
+  type Authorizer,
+  type AuthorizerOptions,
+  createAuthorizer,
+  type IamAuthorizerResult,
+  KeysUnavailableError,
+  TokenError,
+} from '@jwt-authorizer/authorizer-core';
+import middy from '@middy/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createMinter,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  startJwksServer,
+} from '../../authorizer-core/tests/helpers/index.js';
+import { type JwtAuthorizerOptions, jwtAuthorizer } from '../src/index.js';
+import {
+  createLambdaContext,
+  httpV2AuthorizerEvent,
+  METHOD_ARN,
+  ROUTE_ARN,
+  requestEvent,
+  tokenEvent,
+} from './helpers/events.js';
+
+const AUDIENCE = 'https://api.example.com';
+const key = generateTestKey('RS256');
+const otherKey = generateTestKey('RS256');
+let server: JwksServer;
+let mint: ReturnType<typeof createMinter>;
+
+beforeAll(async () => {
+  server = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
+  mint = createMinter(server.issuer, AUDIENCE);
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function buildAuthorizer(extra: Partial<AuthorizerOptions> = {}): Authorizer {
+  return createAuthorizer({ issuer: server.issuer, audience: AUDIENCE, ...extra });
+}
+
+/** The handler the lambda-authorizer package builds: the middleware, then only the result. */
+function buildHandler(authorizer: Authorizer, options: Partial<JwtAuthorizerOptions> = {}) {
+  const calls = { handler: 0 };
+  const simple = (options.httpApiResponse ?? 'simple') === 'simple';
+  const handler = middy()
+    .use(jwtAuthorizer({ authorizer, ...options }))
+    .handler(async (_event, context) => {
+      calls.handler += 1;
+      const { kind, arn } = context.authorizerEvent;
+      if (kind === 'http-v2' && simple) return authorizer.authorizeSimple(context.jwt, arn).result;
+      return authorizer.authorize(context.jwt, arn).result;
+    });
+  return { handler, calls };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error & { cause?: unknown }> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error & { cause?: unknown };
+  }
+  throw new Error('expected the invocation to fail');
+}
+
+function causeCode(err: { cause?: unknown }): unknown {
+  return (err.cause as { code?: unknown } | undefined)?.code;
+}
+
+describe('jwtAuthorizer on REST TOKEN events', () => {
+  it('allows a valid token with an IAM policy for the stage and puts the claims on the context', async () => {
+    const authorizer = buildAuthorizer();
+    const seen: unknown[] = [];
+    const handler = middy()
+      .use(jwtAuthorizer({ authorizer }))
+      .handler(async (_event, context) => {
+        seen.push(context.jwt.claims.sub, context.jwt.header.kid, context.authorizerEvent);
+        return authorizer.authorize(context.jwt, context.authorizerEvent.arn).result;
+      });
+    const result = (await handler(
+      tokenEvent(`Bearer ${mint(key)}`),
+      createLambdaContext(),
+    )) as IamAuthorizerResult;
+    expect(result.principalId).toBe('user-123');
+    expect(result.policyDocument.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        Resource: ['arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/*'],
+      },
+    ]);
+    expect(seen).toEqual(['user-123', key.kid, { kind: 'token', arn: METHOD_ARN }]);
+  });
+
+  it.each([
+    ['no token', undefined, 'TOKEN_MISSING'],
+    ['an empty token', '', 'TOKEN_MISSING'],
+    ['another scheme', 'Basic dXNlcjpwYXNz', 'SCHEME_INVALID'],
+    ['a token that is not a JWT', 'Bearer not-a-jwt', 'TOKEN_MALFORMED'],
+  ])('throws Unauthorized for %s', async (_name, value, code) => {
+    const { handler, calls } = buildHandler(buildAuthorizer());
+    const err = await rejection(handler(tokenEvent(value), createLambdaContext()));
+    expect(err.message).toBe('Unauthorized');
+    expect(err.cause).toBeInstanceOf(TokenError);
+    expect(causeCode(err)).toBe(code);
+    expect(calls.handler).toBe(0);
+  });
+
+  it('throws Unauthorized for a token signed by a key outside the JWKS', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const forged = mint(otherKey, { header: { kid: key.kid } });
+    const err = await rejection(handler(tokenEvent(`Bearer ${forged}`), createLambdaContext()));
+    expect(err.message).toBe('Unauthorized');
+    expect(causeCode(err)).toBe('SIGNATURE_INVALID');
+  });
+
+  it('throws Unauthorized for an expired token and for a wrong audience', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const expired = mint(key, { claims: { exp: Math.floor(Date.now() / 1000) - 60 } });
+    const foreign = mint(key, { claims: { aud: 'https://other.example.com' } });
+    const errors = await Promise.all([
+      rejection(handler(tokenEvent(`Bearer ${expired}`), createLambdaContext())),
+      rejection(handler(tokenEvent(`Bearer ${foreign}`), createLambdaContext())),
+    ]);
+    expect(errors.map((err) => [err.message, causeCode(err)])).toEqual([
+      ['Unauthorized', 'TOKEN_EXPIRED'],
+      ['Unauthorized', 'AUDIENCE_INVALID'],
+    ]);
+  });
+
+  it('answers a Deny for the routes a valid token lacks scopes for (403)', async () => {
+    const authorizer = buildAuthorizer({ routes: { 'GET /pets/{id}': ['admin:pets'] } });
+    const { handler } = buildHandler(authorizer);
+    const result = (await handler(
+      tokenEvent(`Bearer ${mint(key)}`),
+      createLambdaContext(),
+    )) as IamAuthorizerResult;
+    expect(result.policyDocument.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Deny',
+        Resource: ['arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/pets/*'],
+      },
+    ]);
+  });
+
+  it('never echoes the token in the error it throws', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const token = mint(otherKey, { header: { kid: key.kid } });
+    const err = await rejection(handler(tokenEvent(`Bearer ${token}`), createLambdaContext()));
+    const signature = token.split('.')[2] as string;
+    expect(err.message).not.toContain(signature);
+    expect((err.cause as Error).message).not.toContain(signature);
+  });
+});
+
+describe('jwtAuthorizer on REST REQUEST and HTTP API 1.0 events', () => {
+  it('reads the Authorization header whatever the case of its name', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const result = (await handler(
+      requestEvent({ AUTHORIZATION: `Bearer ${mint(key)}` }),
+      createLambdaContext(),
+    )) as IamAuthorizerResult;
+    expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
+  });
+
+  it('reads the Authorization header from multiValueHeaders', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const result = (await handler(
+      requestEvent(null, { Authorization: [`Bearer ${mint(key)}`] }),
+      createLambdaContext(),
+    )) as IamAuthorizerResult;
+    expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
+  });
+
+  it('throws Unauthorized when two different Authorization values are sent', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const err = await rejection(
+      handler(
+        requestEvent(
+          { authorization: `Bearer ${mint(key)}` },
+          { Authorization: [`Bearer ${mint(key, { claims: { sub: 'someone-else' } })}`] },
+        ),
+        createLambdaContext(),
+      ),
+    );
+    expect(err.message).toBe('Unauthorized');
+    expect(causeCode(err)).toBe('TOKEN_MALFORMED');
+  });
+
+  it('throws Unauthorized when the headers are absent', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const err = await rejection(handler(requestEvent(null), createLambdaContext()));
+    expect(err.message).toBe('Unauthorized');
+    expect(causeCode(err)).toBe('TOKEN_MISSING');
+  });
+
+  it('accepts payload 1.0 events of HTTP APIs', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const event = { ...requestEvent({ authorization: `Bearer ${mint(key)}` }), version: '1.0' };
+    const result = (await handler(event, createLambdaContext())) as IamAuthorizerResult;
+    expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
+  });
+});
+
+describe('jwtAuthorizer on HTTP API payload 2.0 events', () => {
+  it('answers { isAuthorized: true } with the context for a valid token (simple responses)', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const result = await handler(
+      httpV2AuthorizerEvent({ authorization: `Bearer ${mint(key)}` }),
+      createLambdaContext(),
+    );
+    expect(result).toEqual({ isAuthorized: true, context: { sub: 'user-123', scope: 'read:pets' } });
+  });
+
+  it.each([
+    ['no token', {}],
+    ['a bad token', { authorization: 'Bearer a.b.c' }],
+  ])('answers { isAuthorized: false } for %s without calling the handler', async (_name, headers) => {
+    const { handler, calls } = buildHandler(buildAuthorizer());
+    const result = await handler(httpV2AuthorizerEvent(headers), createLambdaContext());
+    expect(result).toEqual({ isAuthorized: false });
+    expect(calls.handler).toBe(0);
+  });
+
+  it('answers { isAuthorized: false } for a route the token lacks scopes for', async () => {
+    const authorizer = buildAuthorizer({ routes: { 'GET /pets/{id}': ['admin:pets'] } });
+    const { handler } = buildHandler(authorizer);
+    const result = await handler(
+      httpV2AuthorizerEvent({ authorization: `Bearer ${mint(key)}` }),
+      createLambdaContext(),
+    );
+    expect(result).toMatchObject({ isAuthorized: false });
+  });
+
+  it('throws Unauthorized for a missing token when IAM responses are configured', async () => {
+    const { handler } = buildHandler(buildAuthorizer(), { httpApiResponse: 'iam' });
+    const err = await rejection(handler(httpV2AuthorizerEvent({}), createLambdaContext()));
+    expect(err.message).toBe('Unauthorized');
+    expect(causeCode(err)).toBe('TOKEN_MISSING');
+  });
+
+  it('answers an IAM policy for the route ARN when IAM responses are configured', async () => {
+    const { handler } = buildHandler(buildAuthorizer(), { httpApiResponse: 'iam' });
+    const result = (await handler(
+      httpV2AuthorizerEvent({ authorization: `Bearer ${mint(key)}` }),
+      createLambdaContext(),
+    )) as IamAuthorizerResult;
+    expect(result.policyDocument.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        Resource: ['arn:aws:execute-api:eu-west-1:123456789012:abc123/$default/*'],
+      },
+    ]);
+    expect(ROUTE_ARN).toContain('$default');
+  });
+});
+
+describe('jwtAuthorizer failures that are not the token', () => {
+  it('throws a non-Unauthorized error (500) when the JWKS cannot be fetched, never an Allow', async () => {
+    const failing = await startJwksServer({ kind: 'status', status: 503 });
+    try {
+      const authorizer = createAuthorizer({
+        issuer: failing.issuer,
+        audience: AUDIENCE,
+        jwks: { cooldownMs: 0 },
+      });
+      const { handler, calls } = buildHandler(authorizer, { hydrate: false });
+      const token = createMinter(failing.issuer, AUDIENCE)(key);
+      for (const event of [
+        tokenEvent(`Bearer ${token}`),
+        httpV2AuthorizerEvent({ authorization: `Bearer ${token}` }),
+      ]) {
+        const err = await rejection(handler(event, createLambdaContext()));
+        expect(err.message).toBe('Authorizer unavailable');
+        expect(err.cause).toBeInstanceOf(KeysUnavailableError);
+        expect(causeCode(err)).toBe('JWKS_UNAVAILABLE');
+      }
+      expect(calls.handler).toBe(0);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it.each([
+    ['a non-object', 'hello'],
+    ['an event without type', { methodArn: METHOD_ARN }],
+    ['a TOKEN event without methodArn', { type: 'TOKEN', authorizationToken: 'Bearer x' }],
+    ['a REQUEST event without methodArn', { type: 'REQUEST', headers: {} }],
+    ['a payload 2.0 event without routeArn', { version: '2.0', type: 'REQUEST', headers: {} }],
+  ])('rejects %s with EVENT_INVALID (500)', async (_name, event) => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const err = (await rejection(handler(event as never, createLambdaContext()))) as Error & {
+      code?: string;
+    };
+    expect(err.message).not.toBe('Unauthorized');
+    expect(err.code).toBe('EVENT_INVALID');
+  });
+
+  it('wraps an unexpected error named Unauthorized so it cannot pass for a 401', async () => {
+    const authorizer = buildAuthorizer();
+    const broken: Authorizer = {
+      ...authorizer,
+      verifyAuthorization: () => Promise.reject(new Error('Unauthorized')),
+    };
+    const { handler } = buildHandler(broken, { hydrate: false });
+    const err = await rejection(handler(tokenEvent(`Bearer ${mint(key)}`), createLambdaContext()));
+    expect(err.message).toBe('Authorizer failed');
+  });
+
+  it.each([
+    ['no options', undefined],
+    ['no authorizer', {}],
+    ['an unknown httpApiResponse', { httpApiResponse: 'full' }],
+  ])('refuses %s with CONFIG_INVALID', (_name, options) => {
+    const withAuthorizer =
+      options && 'httpApiResponse' in options ? { ...options, authorizer: buildAuthorizer() } : options;
+    expect(() => jwtAuthorizer(withAuthorizer as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+  });
+});
+
+describe('jwtAuthorizer context handling', () => {
+  it('overwrites a jwt placed on the context beforehand and clears it when the token fails', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const spoofed = {
+      claims: { sub: 'admin', iss: 'x', exp: 1 },
+      header: { alg: 'RS256', kid: 'k' },
+      issuer: 'x',
+      scopes: ['admin'],
+    };
+    const context = { ...createLambdaContext(), jwt: spoofed };
+    await rejection(handler(tokenEvent('Bearer not.a.token'), context));
+    expect(context.jwt).toBeUndefined();
+
+    const validContext = { ...createLambdaContext(), jwt: spoofed };
+    const result = (await handler(tokenEvent(`Bearer ${mint(key)}`), validContext)) as IamAuthorizerResult;
+    expect(result.principalId).toBe('user-123');
+    expect(validContext.jwt).not.toBe(spoofed);
+    expect((validContext.jwt as { claims: { sub: string } }).claims.sub).toBe('user-123');
+  });
+
+  it('does not read a jwt smuggled in the event', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const event = { ...tokenEvent(undefined), jwt: { claims: { sub: 'admin' }, scopes: ['admin'] } };
+    const err = await rejection(handler(event, createLambdaContext()));
+    expect(err.message).toBe('Unauthorized');
+  });
+});
+
+describe('jwtAuthorizer JWKS fetching', () => {
+  it('fetches the JWKS once at creation and serves many invocations from the cache', async () => {
+    const own = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
+    try {
+      const authorizer = createAuthorizer({ issuer: own.issuer, audience: AUDIENCE, resultCacheSize: 0 });
+      const { handler } = buildHandler(authorizer);
+      await expect.poll(() => own.requests).toBe(1);
+      const ownMint = createMinter(own.issuer, AUDIENCE);
+      for (let i = 0; i < 20; i += 1) {
+        const result = (await handler(
+          tokenEvent(`Bearer ${ownMint(key, { claims: { sub: `user-${i}` } })}`),
+          createLambdaContext(),
+        )) as IamAuthorizerResult;
+        expect(result.principalId).toBe(`user-${i}`);
+      }
+      expect(own.requests).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('fetches nothing at creation when hydrate is false', async () => {
+    const own = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
+    try {
+      const authorizer = createAuthorizer({ issuer: own.issuer, audience: AUDIENCE });
+      const { handler } = buildHandler(authorizer, { hydrate: false });
+      // A request to the same server, answered after any request sent before it.
+      await fetch(`${own.origin}/.well-known/openid-configuration`).then((res) => res.text());
+      expect(own.requests).toBe(0);
+      await handler(tokenEvent(`Bearer ${createMinter(own.issuer, AUDIENCE)(key)}`), createLambdaContext());
+      expect(own.requests).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
+});
