@@ -56,8 +56,9 @@ function apply(token: string, m: Mutation): string {
     case 'flipBit': {
       // Flip a bit in the decoded bytes of one segment and re-encode it canonically.
       const parts = token.split('.');
-      const index = m.at % 3;
+      const index = m.at % parts.length;
       const bytes = Buffer.from(parts[index] as string, 'base64url');
+      if (bytes.length === 0) return token;
       const at = Math.floor(m.at / 3) % bytes.length;
       bytes[at] = (bytes[at] as number) ^ (1 << m.bit);
       parts[index] = bytes.toString('base64url');
@@ -65,6 +66,7 @@ function apply(token: string, m: Mutation): string {
     }
     case 'swapSegments': {
       const parts = token.split('.');
+      if (parts.length !== 3) return token;
       [parts[m.a], parts[m.b]] = [parts[m.b] as string, parts[m.a] as string];
       return parts.join('.');
     }
