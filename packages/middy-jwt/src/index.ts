@@ -1,3 +1,5 @@
+import { jwtAuth } from './jwt-auth.js';
+
 export {
   type AuthorizerEvent,
   type DetectedAuthorizerEvent,
@@ -7,6 +9,8 @@ export {
   type TokenAuthorizerEvent,
 } from './authorizer-events.js';
 export { type Environment, fromEnv } from './from-env.js';
+export { JwtHttpError, type JwtHttpErrorCode, type JwtHttpStatus } from './http-error.js';
+export { type JwtAuthOptions, jwtAuth } from './jwt-auth.js';
 export {
   type JwtAuthorizerOptions,
   jwtAuthorizer,
@@ -20,3 +24,8 @@ export type {
   LambdaContext,
   OptionalJwtContext,
 } from './lambda-context.js';
+export { type RequireScopesOptions, requireScopes } from './require-scopes.js';
+export type { TokenSource } from './token-source.js';
+
+/** Middy middlewares are default exports too: `import jwtAuth from '@jwt-authorizer/middy-jwt'`. */
+export default jwtAuth;

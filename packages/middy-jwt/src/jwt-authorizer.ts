@@ -7,6 +7,7 @@ import {
 import type { MiddlewareObj } from '@middy/core';
 import { type AuthorizerEvent, detectAuthorizerEvent } from './authorizer-events.js';
 import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
+import { toReason } from './reason.js';
 
 /** Options of {@link jwtAuthorizer}. */
 export interface JwtAuthorizerOptions {
@@ -36,7 +37,7 @@ export interface UnauthorizedSimpleResult {
  *
  * Failures end the invocation the way API Gateway expects:
  * - missing or invalid token: `throw new Error('Unauthorized')` (401), its `cause` the
- *   {@link TokenError} with the reason code; payload 2.0 with simple responses returns
+ *   {@link TokenError} with the reason code (its library cause dropped: it can quote the token); payload 2.0 with simple responses returns
  *   `{ isAuthorized: false }` instead;
  * - keys unavailable: `Error('Authorizer unavailable')` (500), never an Allow;
  * - anything else (e.g. an {@link EventError} for a malformed event): rethrown (500).
@@ -83,7 +84,7 @@ export function jwtAuthorizer(
       } catch (err) {
         if (err instanceof TokenError) {
           if (simple && kind === 'http-v2') return { isAuthorized: false } satisfies UnauthorizedSimpleResult;
-          throw new Error('Unauthorized', { cause: err });
+          throw new Error('Unauthorized', { cause: toReason(err) });
         }
         throw toFailure(err);
       }

@@ -1,0 +1,187 @@
+import {
+  type Authorizer,
+  type AuthorizerOptions,
+  ConfigurationError,
+  createAuthorizer,
+  findMissingScopes,
+  type JwtClaims,
+  KeysUnavailableError,
+  ScopeError,
+  TokenError,
+  type VerifiedToken,
+} from '@jwt-authorizer/authorizer-core';
+import type { MiddlewareObj } from '@middy/core';
+import { assertRealm, assertScopeNames } from './challenge-values.js';
+import { challengeHeaders, JwtHttpError } from './http-error.js';
+import type { JwtContext, OptionalJwtContext } from './lambda-context.js';
+import { markVerified } from './provenance.js';
+import { readRoute } from './read-route.js';
+import { toReason } from './reason.js';
+import { createCredentialReader, type TokenSource } from './token-source.js';
+
+/**
+ * Options of {@link jwtAuth}: the core's verification options (`issuer`, `audience`, `jwksUri`,
+ * `algorithms`, `requiredScopes`, `routes`, …) or a shared `authorizer`, plus where the token comes
+ * from and how a request without one is treated.
+ */
+export interface JwtAuthOptions extends AuthorizerOptions {
+  /**
+   * An authorizer built with `createAuthorizer` to share (e.g. with `fromEnv()`); then no other
+   * verification option may be given, except `requiredScopes`, which adds to the authorizer's.
+   */
+  authorizer?: Authorizer;
+  /** Where the token is read (default: the `Authorization` header, `Bearer` scheme). */
+  tokenSource?: TokenSource;
+  /** Refuse requests without a token (default true). When false they pass with `context.jwt` undefined. */
+  credentialsRequired?: boolean;
+  /** The `realm` of the `WWW-Authenticate` challenge (default `api`). */
+  realm?: string;
+  /** Start fetching the JWKS when the middleware is created (default true); a failure is retried on use. */
+  hydrate?: boolean;
+}
+
+const OWN_OPTIONS = ['authorizer', 'tokenSource', 'credentialsRequired', 'realm', 'hydrate'] as const;
+
+function resolveAuthorizer(options: JwtAuthOptions): { authorizer: Authorizer; extraScopes: string[] } {
+  const verification: Record<string, unknown> = { ...options };
+  for (const key of OWN_OPTIONS) delete verification[key];
+  const shared = options.authorizer;
+  if (shared === undefined) {
+    return { authorizer: createAuthorizer(verification as AuthorizerOptions), extraScopes: [] };
+  }
+  if (typeof shared?.verifyAuthorization !== 'function' || typeof shared.options !== 'object') {
+    throw new ConfigurationError('jwtAuth: authorizer must be built with createAuthorizer');
+  }
+  const { requiredScopes, ...rest } = verification;
+  const conflicting = Object.keys(rest).filter((key) => rest[key] !== undefined);
+  if (conflicting.length > 0) {
+    throw new ConfigurationError(
+      `jwtAuth: pass either authorizer or verification options, not both (got ${conflicting.join(', ')})`,
+    );
+  }
+  if (requiredScopes === undefined) return { authorizer: shared, extraScopes: [] };
+  if (!Array.isArray(requiredScopes))
+    throw new ConfigurationError('requiredScopes must be an array of scope names');
+  assertScopeNames(requiredScopes, 'requiredScopes');
+  return { authorizer: shared, extraScopes: requiredScopes };
+}
+
+/**
+ * Middy middleware that authenticates HTTP requests (API Gateway REST and HTTP APIs, function URLs,
+ * ALB) with a JWT bearer token verified by the issuer's JWKS. The verifier and its JWKS cache are
+ * built once, here; the JWKS fetch starts at once.
+ *
+ * On success `context.jwt` holds the verified token (`claims`, `scopes`, `issuer`, `header`), set
+ * anew for every request. On failure it throws a {@link JwtHttpError} for `@middy/http-error-handler`:
+ * 401 with `WWW-Authenticate: Bearer realm="api", error="invalid_token"` for a bad token (no `error`
+ * when none was sent), 400 `invalid_request` for several different tokens, 403
+ * `insufficient_scope` with the missing scopes, 500 (not exposed) when the keys are unavailable.
+ *
+ * @throws {ConfigurationError} `CONFIG_INVALID` naming the option that is missing or malformed.
+ * @example
+ * export const handler = middy()
+ *   .use(httpErrorHandler())
+ *   .use(jwtAuth<MyClaims>({ issuer: 'https://tenant.auth0.com/', audience: 'https://api.example.com' }))
+ *   .handler(async (event, context) => ({ statusCode: 200, body: context.jwt.claims.sub }));
+ */
+export function jwtAuth<Claims extends JwtClaims = JwtClaims>(
+  options: JwtAuthOptions & { credentialsRequired: false },
+): MiddlewareObj<unknown, unknown, Error, OptionalJwtContext<Claims>>;
+export function jwtAuth<Claims extends JwtClaims = JwtClaims>(
+  options: JwtAuthOptions,
+): MiddlewareObj<unknown, unknown, Error, JwtContext<Claims>>;
+export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown, Error, OptionalJwtContext> {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('jwtAuth: options are required (issuer and audience, or authorizer)');
+  }
+  const credentialsRequired = options.credentialsRequired ?? true;
+  if (typeof credentialsRequired !== 'boolean') {
+    throw new ConfigurationError('credentialsRequired must be true or false');
+  }
+  const realm = options.realm ?? 'api';
+  assertRealm(realm, 'realm');
+  const readCredential = createCredentialReader(options.tokenSource);
+  const { authorizer, extraScopes } = resolveAuthorizer(options);
+  const requiredScopes = [...new Set([...authorizer.options.requiredScopes, ...extraScopes])];
+  assertScopeNames(requiredScopes, 'requiredScopes');
+  const routes = authorizer.options.routes;
+  for (const route of routes ?? []) assertScopeNames(route.scopes, `Scopes of route "${route.route}"`);
+
+  const noToken = challengeHeaders(realm);
+  const invalidToken = challengeHeaders(realm, 'invalid_token');
+  const invalidRequest = challengeHeaders(realm, 'invalid_request');
+
+  function toHttpError(err: unknown): JwtHttpError {
+    if (err instanceof TokenError) {
+      // RFC 6750 §3.1: no error code when the request carried no bearer credentials at all.
+      const headers = err.code === 'TOKEN_MISSING' || err.code === 'SCHEME_INVALID' ? noToken : invalidToken;
+      return new JwtHttpError(401, err.code, headers, { cause: toReason(err) });
+    }
+    if (err instanceof KeysUnavailableError) return new JwtHttpError(500, err.code, {}, { cause: err });
+    return new JwtHttpError(500, 'AUTHORIZER_FAILED', {}, { cause: err });
+  }
+
+  function forbidden(missingScopes: readonly string[]): JwtHttpError {
+    return new JwtHttpError(
+      403,
+      'INSUFFICIENT_SCOPE',
+      challengeHeaders(realm, 'insufficient_scope', missingScopes),
+      {
+        cause: new ScopeError(missingScopes),
+      },
+    );
+  }
+
+  function authorize(verified: VerifiedToken, event: unknown): void {
+    const missing = findMissingScopes(verified.scopes, requiredScopes);
+    if (routes === undefined) {
+      if (missing.length > 0) throw forbidden(missing);
+      return;
+    }
+    const route = readRoute(event);
+    // Route rules are configured but the event names no route: deny, as unmatched routes are.
+    if (route === undefined) throw forbidden(missing);
+    const decision = authorizer.evaluateRoute(verified, route.method, route.path);
+    if (!decision.allowed || missing.length > 0) {
+      throw forbidden([...new Set([...missing, ...decision.missingScopes])]);
+    }
+  }
+
+  if (options.hydrate !== false) {
+    // Warm the JWKS cache during the cold start; on failure the first request fetches it again.
+    authorizer.hydrate().catch(() => undefined);
+  }
+
+  return {
+    name: 'jwtAuth',
+    before: async (request) => {
+      const context = request.context;
+      // Never let a value from a previous invocation, or set by anyone else, stand for this one.
+      context.jwt = undefined;
+      const credential = readCredential(request.event);
+      if (credential.kind === 'none') {
+        if (!credentialsRequired) return;
+        throw new JwtHttpError(401, 'TOKEN_MISSING', noToken, {
+          cause: new TokenError('TOKEN_MISSING', 'No token was sent'),
+        });
+      }
+      if (credential.kind === 'conflict') {
+        throw new JwtHttpError(400, 'CREDENTIALS_CONFLICT', invalidRequest, {
+          cause: new TokenError('TOKEN_MALFORMED', 'The request carries several different tokens'),
+        });
+      }
+      let verified: VerifiedToken;
+      try {
+        verified =
+          credential.kind === 'authorization'
+            ? await authorizer.verifyAuthorization(credential.value)
+            : await authorizer.verify(credential.value);
+      } catch (err) {
+        throw toHttpError(err);
+      }
+      authorize(verified, request.event);
+      markVerified(verified);
+      context.jwt = verified;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import {
+  ConfigurationError,
+  findMissingScopes,
+  ScopeError,
+  TokenError,
+} from '@jwt-authorizer/authorizer-core';
+import type { MiddlewareObj } from '@middy/core';
+import { assertRealm, assertScopeNames } from './challenge-values.js';
+import { challengeHeaders, JwtHttpError } from './http-error.js';
+import type { LambdaContext } from './lambda-context.js';
+import { isVerified } from './provenance.js';
+
+/** Options of {@link requireScopes}. */
+export interface RequireScopesOptions {
+  /** The `realm` of the `WWW-Authenticate` challenge (default `api`); use the one given to `jwtAuth`. */
+  realm?: string;
+}
+
+/**
+ * Middy middleware requiring scopes of the token `jwtAuth` verified, for one route of a function
+ * serving several (e.g. in each route handler of `@middy/http-router`). Use it after `jwtAuth`.
+ *
+ * Throws a {@link JwtHttpError}: 403 with `WWW-Authenticate: Bearer realm="api",
+ * error="insufficient_scope", scope="<missing scopes>"` when scopes are missing; 401 when there is no
+ * token verified by `jwtAuth` for this request (e.g. `credentialsRequired: false` and none was sent).
+ *
+ * @throws {ConfigurationError} `CONFIG_INVALID` when no scope is given or a scope name is malformed.
+ * @example
+ * const createPet = middy().use(requireScopes('write:pets')).handler(async (event, context) => ...);
+ */
+export function requireScopes(
+  scopes: string | readonly string[],
+  options: RequireScopesOptions = {},
+): MiddlewareObj<unknown, unknown, Error, LambdaContext> {
+  const required = typeof scopes === 'string' ? [scopes] : [...(scopes ?? [])];
+  if (required.length === 0) throw new ConfigurationError('requireScopes: give at least one scope');
+  assertScopeNames(required, 'requireScopes');
+  const realm = options.realm ?? 'api';
+  assertRealm(realm, 'realm');
+  const noToken = challengeHeaders(realm);
+
+  return {
+    name: 'requireScopes',
+    before: (request) => {
+      const jwt = (request.context as { jwt?: unknown }).jwt;
+      if (!isVerified(jwt)) {
+        throw new JwtHttpError(401, 'TOKEN_MISSING', noToken, {
+          cause: new TokenError('TOKEN_MISSING', 'No token verified by jwtAuth for this request'),
+        });
+      }
+      const missing = findMissingScopes(jwt.scopes, required);
+      if (missing.length > 0) {
+        throw new JwtHttpError(
+          403,
+          'INSUFFICIENT_SCOPE',
+          challengeHeaders(realm, 'insufficient_scope', missing),
+          {
+            cause: new ScopeError(missing),
+          },
+        );
+      }
+    },
+  };
+}
