@@ -1,0 +1,609 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type APIGatewayClient,
+  type Authorizer,
+  ConflictException,
+  CreateAuthorizerCommand,
+  CreateDeploymentCommand,
+  DeleteAuthorizerCommand,
+  GetAuthorizersCommand,
+  GetResourcesCommand,
+  GetRestApiCommand,
+  GetStagesCommand,
+  type Method,
+  NotFoundException,
+  type PatchOperation,
+  UpdateAuthorizerCommand,
+  UpdateMethodCommand,
+} from '@aws-sdk/client-api-gateway';
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteConflictException,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  EntityAlreadyExistsException,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  type IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  MalformedPolicyDocumentException,
+  NoSuchEntityException,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  AddPermissionCommand,
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  type FunctionConfiguration,
+  GetFunctionCommand,
+  GetPolicyCommand,
+  InvalidParameterValueException,
+  InvokeCommand,
+  type LambdaClient,
+  RemovePermissionCommand,
+  ResourceConflictException,
+  ResourceNotFoundException,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { computeCodeSha256 } from '../../src/lambda-zip.js';
+
+export const ACCOUNT_ID = '123456789012';
+export const REGION = 'us-east-1';
+
+const metadata = (httpStatusCode: number) => ({ httpStatusCode, requestId: randomUUID(), attempts: 1 });
+
+interface FakeRole {
+  arn: string;
+  trust: string;
+  attached: Set<string>;
+  inline: Map<string, string>;
+}
+
+interface FakeStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: { Service: string };
+  Action: string;
+  Resource: string;
+  Condition?: { ArnLike: Record<string, string> };
+}
+
+interface FakeFunction {
+  configuration: FunctionConfiguration;
+  statements: FakeStatement[];
+}
+
+interface FakeResource {
+  id: string;
+  path: string;
+  resourceMethods: Record<string, Method>;
+}
+
+interface FakeRestApi {
+  name: string;
+  stages: string[];
+  authorizers: Map<string, Authorizer>;
+  resources: FakeResource[];
+  deployments: string[];
+}
+
+type Operation = string;
+
+/**
+ * An in-memory AWS account behind aws-sdk-client-mock: IAM, Lambda and API Gateway answer with the
+ * real response shapes (URL-encoded policy documents, base64 CodeSha256, `item`/`items` lists) and the
+ * real exception classes, so deploy can run twice against it.
+ */
+export class FakeAws {
+  readonly roles = new Map<string, FakeRole>();
+  readonly functions = new Map<string, FakeFunction>();
+  readonly restApis = new Map<string, FakeRestApi>();
+  /** How many more CreateFunction/UpdateFunctionConfiguration calls fail as if the role had not propagated. */
+  rolePropagationFailures = 0;
+  /** What the function returns when invoked. */
+  invokeResult: { payload: unknown; functionError?: string } = { payload: {} };
+  private readonly faults = new Map<Operation, unknown[]>();
+  private nextId = 1;
+  private readonly log: Operation[] = [];
+
+  readonly iam: AwsClientStub<IAMClient>;
+  readonly lambda: AwsClientStub<LambdaClient>;
+  readonly apiGateway: AwsClientStub<APIGatewayClient>;
+
+  constructor(clients: { iam: IAMClient; lambda: LambdaClient; apiGateway: APIGatewayClient }) {
+    this.iam = mockClient(clients.iam);
+    this.lambda = mockClient(clients.lambda);
+    this.apiGateway = mockClient(clients.apiGateway);
+    this.installIam(this.iam);
+    this.installLambda(this.lambda);
+    this.installApiGateway(this.apiGateway);
+  }
+
+  /** Makes the next call of `operation` fail with `error` (queued: several calls fail in turn). */
+  failNext(operation: Operation, ...errors: unknown[]): void {
+    this.faults.set(operation, [...(this.faults.get(operation) ?? []), ...errors]);
+  }
+
+  /** Names of every command sent so far, in order (`CreateRole`, …). */
+  sentOperations(): string[] {
+    return [...this.log];
+  }
+
+  /** The commands sent that change something (everything but Get*, List* and Invoke). */
+  mutatingOperations(): string[] {
+    return this.sentOperations().filter((name) => !/^(Get|List)/.test(name) && name !== 'Invoke');
+  }
+
+  /** Forgets the calls recorded so far (the state stays). */
+  resetHistory(): void {
+    this.log.length = 0;
+    this.iam.resetHistory();
+    this.lambda.resetHistory();
+    this.apiGateway.resetHistory();
+  }
+
+  /** Adds a REST API with stages and resources. */
+  addRestApi(
+    id: string,
+    options: { stages?: string[]; methods?: Record<string, Record<string, Method>> } = {},
+  ) {
+    const resources = Object.entries(options.methods ?? { '/': {} }).map(([path, methods]) => ({
+      id: `res${this.nextId++}`,
+      path,
+      resourceMethods: methods,
+    }));
+    this.restApis.set(id, {
+      name: `api-${id}`,
+      stages: options.stages ?? ['prod'],
+      authorizers: new Map(),
+      resources,
+      deployments: [],
+    });
+  }
+
+  private run<T>(operation: Operation, handler: () => T): Promise<T> {
+    this.log.push(operation);
+    const queued = this.faults.get(operation);
+    if (queued && queued.length > 0) return Promise.reject(queued.shift());
+    try {
+      return Promise.resolve(handler());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private role(name: string | undefined): FakeRole {
+    const role = this.roles.get(name ?? '');
+    if (!role) {
+      throw new NoSuchEntityException({
+        $metadata: metadata(404),
+        message: `The role with name ${name} cannot be found.`,
+      });
+    }
+    return role;
+  }
+
+  private installIam(stub: AwsClientStub<IAMClient>) {
+    stub.on(GetRoleCommand).callsFake((input) =>
+      this.run('GetRole', () => {
+        const role = this.role(input.RoleName);
+        return {
+          $metadata: metadata(200),
+          Role: {
+            RoleName: input.RoleName,
+            Arn: role.arn,
+            Path: '/',
+            RoleId: 'AROAEXAMPLE',
+            CreateDate: new Date(),
+            AssumeRolePolicyDocument: encodeURIComponent(role.trust),
+          },
+        };
+      }),
+    );
+    stub.on(CreateRoleCommand).callsFake((input) =>
+      this.run('CreateRole', () => {
+        const name = input.RoleName ?? '';
+        if (this.roles.has(name)) {
+          throw new EntityAlreadyExistsException({
+            $metadata: metadata(409),
+            message: `Role with name ${name} already exists.`,
+          });
+        }
+        const trust = JSON.parse(input.AssumeRolePolicyDocument ?? '{}') as { Version?: string };
+        if (trust.Version !== '2012-10-17') {
+          throw new MalformedPolicyDocumentException({
+            $metadata: metadata(400),
+            message: 'Syntax errors in policy.',
+          });
+        }
+        const role = {
+          arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}`,
+          trust: input.AssumeRolePolicyDocument ?? '',
+          attached: new Set<string>(),
+          inline: new Map<string, string>(),
+        };
+        this.roles.set(name, role);
+        return {
+          $metadata: metadata(200),
+          Role: { RoleName: name, Arn: role.arn, Path: '/', RoleId: 'AROA', CreateDate: new Date() },
+        };
+      }),
+    );
+    stub.on(UpdateAssumeRolePolicyCommand).callsFake((input) =>
+      this.run('UpdateAssumeRolePolicy', () => {
+        this.role(input.RoleName).trust = input.PolicyDocument ?? '';
+        return { $metadata: metadata(200) };
+      }),
+    );
+    stub.on(ListAttachedRolePoliciesCommand).callsFake((input) =>
+      this.run('ListAttachedRolePolicies', () => ({
+        $metadata: metadata(200),
+        IsTruncated: false,
+        AttachedPolicies: [...this.role(input.RoleName).attached].map((arn) => ({
+          PolicyArn: arn,
+          PolicyName: arn.split('/').pop(),
+        })),
+      })),
+    );
+    stub.on(AttachRolePolicyCommand).callsFake((input) =>
+      this.run('AttachRolePolicy', () => {
+        this.role(input.RoleName).attached.add(input.PolicyArn ?? '');
+        return { $metadata: metadata(200) };
+      }),
+    );
+    stub.on(DetachRolePolicyCommand).callsFake((input) =>
+      this.run('DetachRolePolicy', () => {
+        this.role(input.RoleName).attached.delete(input.PolicyArn ?? '');
+        return { $metadata: metadata(200) };
+      }),
+    );
+    stub.on(GetRolePolicyCommand).callsFake((input) =>
+      this.run('GetRolePolicy', () => {
+        const document = this.role(input.RoleName).inline.get(input.PolicyName ?? '');
+        if (document === undefined) {
+          throw new NoSuchEntityException({
+            $metadata: metadata(404),
+            message: `The role policy with name ${input.PolicyName} cannot be found.`,
+          });
+        }
+        return {
+          $metadata: metadata(200),
+          RoleName: input.RoleName,
+          PolicyName: input.PolicyName,
+          PolicyDocument: encodeURIComponent(document),
+        };
+      }),
+    );
+    stub.on(PutRolePolicyCommand).callsFake((input) =>
+      this.run('PutRolePolicy', () => {
+        this.role(input.RoleName).inline.set(input.PolicyName ?? '', input.PolicyDocument ?? '');
+        return { $metadata: metadata(200) };
+      }),
+    );
+    stub.on(ListRolePoliciesCommand).callsFake((input) =>
+      this.run('ListRolePolicies', () => ({
+        $metadata: metadata(200),
+        IsTruncated: false,
+        PolicyNames: [...this.role(input.RoleName).inline.keys()],
+      })),
+    );
+    stub.on(DeleteRolePolicyCommand).callsFake((input) =>
+      this.run('DeleteRolePolicy', () => {
+        this.role(input.RoleName).inline.delete(input.PolicyName ?? '');
+        return { $metadata: metadata(200) };
+      }),
+    );
+    stub.on(DeleteRoleCommand).callsFake((input) =>
+      this.run('DeleteRole', () => {
+        const role = this.role(input.RoleName);
+        if (role.attached.size > 0 || role.inline.size > 0) {
+          throw new DeleteConflictException({
+            $metadata: metadata(409),
+            message: 'Cannot delete entity, must detach all policies first.',
+          });
+        }
+        this.roles.delete(input.RoleName ?? '');
+        return { $metadata: metadata(200) };
+      }),
+    );
+  }
+
+  private fn(name: string | undefined): FakeFunction {
+    const found = this.functions.get(name ?? '');
+    if (!found) {
+      throw new ResourceNotFoundException({
+        $metadata: metadata(404),
+        message: `Function not found: arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${name}`,
+        Type: 'User',
+      });
+    }
+    return found;
+  }
+
+  private failIfRoleNotPropagated() {
+    if (this.rolePropagationFailures > 0) {
+      this.rolePropagationFailures -= 1;
+      throw new InvalidParameterValueException({
+        $metadata: metadata(400),
+        message: 'The role defined for the function cannot be assumed by Lambda.',
+        Type: 'User',
+      });
+    }
+  }
+
+  private installLambda(stub: AwsClientStub<LambdaClient>) {
+    stub.on(GetFunctionCommand).callsFake((input) =>
+      this.run('GetFunction', () => ({
+        $metadata: metadata(200),
+        Configuration: structuredClone(this.fn(input.FunctionName).configuration),
+        Code: {
+          RepositoryType: 'S3',
+          Location: 'https://awslambda-us-east-1-tasks.s3.amazonaws.com/snapshots/x',
+        },
+      })),
+    );
+    stub.on(CreateFunctionCommand).callsFake((input) =>
+      this.run('CreateFunction', () => {
+        const name = input.FunctionName ?? '';
+        if (this.functions.has(name)) {
+          throw new ResourceConflictException({
+            $metadata: metadata(409),
+            message: `Function already exist: ${name}`,
+            Type: 'User',
+          });
+        }
+        this.failIfRoleNotPropagated();
+        const configuration: FunctionConfiguration = {
+          FunctionName: name,
+          FunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${name}`,
+          Runtime: input.Runtime,
+          Role: input.Role,
+          Handler: input.Handler,
+          Description: input.Description ?? '',
+          Timeout: input.Timeout ?? 3,
+          MemorySize: input.MemorySize ?? 128,
+          CodeSha256: computeCodeSha256(input.Code?.ZipFile ?? new Uint8Array()),
+          CodeSize: input.Code?.ZipFile?.length ?? 0,
+          Version: '$LATEST',
+          PackageType: 'Zip',
+          Architectures: ['x86_64'],
+          State: 'Active',
+          LastUpdateStatus: 'Successful',
+          ...(input.Environment?.Variables
+            ? { Environment: { Variables: { ...input.Environment.Variables } } }
+            : {}),
+        };
+        this.functions.set(name, { configuration, statements: [] });
+        return { $metadata: metadata(201), ...structuredClone(configuration), State: 'Pending' as const };
+      }),
+    );
+    stub.on(UpdateFunctionCodeCommand).callsFake((input) =>
+      this.run('UpdateFunctionCode', () => {
+        const { configuration } = this.fn(input.FunctionName);
+        configuration.CodeSha256 = computeCodeSha256(input.ZipFile ?? new Uint8Array());
+        configuration.LastUpdateStatus = 'Successful';
+        return {
+          $metadata: metadata(200),
+          ...structuredClone(configuration),
+          LastUpdateStatus: 'InProgress' as const,
+        };
+      }),
+    );
+    stub.on(UpdateFunctionConfigurationCommand).callsFake((input) =>
+      this.run('UpdateFunctionConfiguration', () => {
+        const { configuration } = this.fn(input.FunctionName);
+        this.failIfRoleNotPropagated();
+        Object.assign(configuration, {
+          ...(input.Runtime ? { Runtime: input.Runtime } : {}),
+          ...(input.Handler ? { Handler: input.Handler } : {}),
+          ...(input.Role ? { Role: input.Role } : {}),
+          ...(input.Timeout ? { Timeout: input.Timeout } : {}),
+          ...(input.MemorySize ? { MemorySize: input.MemorySize } : {}),
+          ...(input.Description !== undefined ? { Description: input.Description } : {}),
+          ...(input.Environment ? { Environment: { Variables: { ...input.Environment.Variables } } } : {}),
+        });
+        return {
+          $metadata: metadata(200),
+          ...structuredClone(configuration),
+          LastUpdateStatus: 'InProgress' as const,
+        };
+      }),
+    );
+    stub.on(GetPolicyCommand).callsFake((input) =>
+      this.run('GetPolicy', () => {
+        const found = this.fn(input.FunctionName);
+        if (found.statements.length === 0) {
+          throw new ResourceNotFoundException({
+            $metadata: metadata(404),
+            message: 'The resource you requested does not exist.',
+            Type: 'User',
+          });
+        }
+        return {
+          $metadata: metadata(200),
+          Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: found.statements }),
+          RevisionId: randomUUID(),
+        };
+      }),
+    );
+    stub.on(AddPermissionCommand).callsFake((input) =>
+      this.run('AddPermission', () => {
+        const found = this.fn(input.FunctionName);
+        if (found.statements.some((statement) => statement.Sid === input.StatementId)) {
+          throw new ResourceConflictException({
+            $metadata: metadata(409),
+            message: `The statement id (${input.StatementId}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+            Type: 'User',
+          });
+        }
+        const statement: FakeStatement = {
+          Sid: input.StatementId ?? '',
+          Effect: 'Allow',
+          Principal: { Service: input.Principal ?? '' },
+          Action: input.Action ?? '',
+          Resource: found.configuration.FunctionArn ?? '',
+          ...(input.SourceArn ? { Condition: { ArnLike: { 'AWS:SourceArn': input.SourceArn } } } : {}),
+        };
+        found.statements.push(statement);
+        return { $metadata: metadata(201), Statement: JSON.stringify(statement) };
+      }),
+    );
+    stub.on(RemovePermissionCommand).callsFake((input) =>
+      this.run('RemovePermission', () => {
+        const found = this.fn(input.FunctionName);
+        found.statements = found.statements.filter((statement) => statement.Sid !== input.StatementId);
+        return { $metadata: metadata(204) };
+      }),
+    );
+    stub.on(DeleteFunctionCommand).callsFake((input) =>
+      this.run('DeleteFunction', () => {
+        this.fn(input.FunctionName);
+        this.functions.delete(input.FunctionName ?? '');
+        return { $metadata: metadata(204) };
+      }),
+    );
+    stub.on(InvokeCommand).callsFake((input) =>
+      this.run('Invoke', () => {
+        this.fn(input.FunctionName);
+        const body = new TextEncoder().encode(JSON.stringify(this.invokeResult.payload));
+        return {
+          $metadata: metadata(200),
+          StatusCode: 200,
+          ExecutedVersion: '$LATEST',
+          Payload: body,
+          ...(this.invokeResult.functionError ? { FunctionError: this.invokeResult.functionError } : {}),
+        };
+      }),
+    );
+  }
+
+  private api(id: string | undefined): FakeRestApi {
+    const api = this.restApis.get(id ?? '');
+    if (!api) {
+      throw new NotFoundException({
+        $metadata: metadata(404),
+        message: `Invalid API identifier specified ${ACCOUNT_ID}:${id}`,
+      });
+    }
+    return api;
+  }
+
+  private installApiGateway(stub: AwsClientStub<APIGatewayClient>) {
+    stub.on(GetRestApiCommand).callsFake((input) =>
+      this.run('GetRestApi', () => {
+        const api = this.api(input.restApiId);
+        return { $metadata: metadata(200), id: input.restApiId, name: api.name, createdDate: new Date() };
+      }),
+    );
+    stub.on(GetStagesCommand).callsFake((input) =>
+      this.run('GetStages', () => ({
+        $metadata: metadata(200),
+        item: this.api(input.restApiId).stages.map((stageName) => ({ stageName, deploymentId: 'dep0' })),
+      })),
+    );
+    stub.on(GetAuthorizersCommand).callsFake((input) =>
+      this.run('GetAuthorizers', () => ({
+        $metadata: metadata(200),
+        items: [...this.api(input.restApiId).authorizers.values()].map((item) => ({ ...item })),
+      })),
+    );
+    stub.on(CreateAuthorizerCommand).callsFake((input) =>
+      this.run('CreateAuthorizer', () => {
+        const api = this.api(input.restApiId);
+        const id = `auth${this.nextId++}`;
+        const authorizer: Authorizer = {
+          id,
+          name: input.name,
+          type: input.type,
+          authType: 'custom',
+          authorizerUri: input.authorizerUri,
+          ...(input.authorizerCredentials ? { authorizerCredentials: input.authorizerCredentials } : {}),
+          identitySource: input.identitySource,
+          identityValidationExpression: input.identityValidationExpression,
+          authorizerResultTtlInSeconds: input.authorizerResultTtlInSeconds ?? 300,
+        };
+        api.authorizers.set(id, authorizer);
+        return { $metadata: metadata(201), ...authorizer };
+      }),
+    );
+    stub.on(UpdateAuthorizerCommand).callsFake((input) =>
+      this.run('UpdateAuthorizer', () => {
+        const authorizer = this.api(input.restApiId).authorizers.get(input.authorizerId ?? '');
+        if (!authorizer)
+          throw new NotFoundException({
+            $metadata: metadata(404),
+            message: 'Invalid Authorizer identifier specified',
+          });
+        applyPatch(authorizer as Record<string, unknown>, input.patchOperations ?? []);
+        return { $metadata: metadata(200), ...authorizer };
+      }),
+    );
+    stub.on(DeleteAuthorizerCommand).callsFake((input) =>
+      this.run('DeleteAuthorizer', () => {
+        const api = this.api(input.restApiId);
+        const inUse = api.resources.some((resource) =>
+          Object.values(resource.resourceMethods).some(
+            (method) => method.authorizerId === input.authorizerId,
+          ),
+        );
+        if (inUse) {
+          throw new ConflictException({
+            $metadata: metadata(409),
+            message: `Cannot delete authorizer '${input.authorizerId}', is referenced in method`,
+          });
+        }
+        if (!api.authorizers.delete(input.authorizerId ?? '')) {
+          throw new NotFoundException({
+            $metadata: metadata(404),
+            message: 'Invalid Authorizer identifier specified',
+          });
+        }
+        return { $metadata: metadata(202) };
+      }),
+    );
+    stub.on(GetResourcesCommand).callsFake((input) =>
+      this.run('GetResources', () => ({
+        $metadata: metadata(200),
+        items: this.api(input.restApiId).resources.map((resource) => structuredClone(resource)),
+      })),
+    );
+    stub.on(UpdateMethodCommand).callsFake((input) =>
+      this.run('UpdateMethod', () => {
+        const resource = this.api(input.restApiId).resources.find((item) => item.id === input.resourceId);
+        const method = resource?.resourceMethods[input.httpMethod ?? ''];
+        if (!method)
+          throw new NotFoundException({
+            $metadata: metadata(404),
+            message: 'Invalid Method identifier specified',
+          });
+        applyPatch(method as Record<string, unknown>, input.patchOperations ?? []);
+        if (method.authorizationType === 'NONE') delete method.authorizerId;
+        return { $metadata: metadata(200), ...method };
+      }),
+    );
+    stub.on(CreateDeploymentCommand).callsFake((input) =>
+      this.run('CreateDeployment', () => {
+        const api = this.api(input.restApiId);
+        const id = `dep${this.nextId++}`;
+        api.deployments.push(id);
+        if (input.stageName && !api.stages.includes(input.stageName)) api.stages.push(input.stageName);
+        return { $metadata: metadata(201), id, createdDate: new Date() };
+      }),
+    );
+  }
+}
+
+function applyPatch(target: Record<string, unknown>, operations: readonly PatchOperation[]) {
+  for (const operation of operations) {
+    const key = (operation.path ?? '').slice(1);
+    if (operation.op !== 'replace') throw new Error(`unsupported patch op ${operation.op}`);
+    if (operation.value === '' || operation.value === undefined) delete target[key];
+    else target[key] = key === 'authorizerResultTtlInSeconds' ? Number(operation.value) : operation.value;
+  }
+}
