@@ -5,11 +5,12 @@ import {
   JwtInvalidIssuerError,
   JwtNotBeforeError,
 } from 'aws-jwt-verify/error';
-import { decomposeUnverifiedJwt, validateJwtFields } from 'aws-jwt-verify/jwt';
+import { validateJwtFields } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { AuthorizerError, KeysUnavailableError, TokenError } from './errors.js';
+import { TokenError } from './errors.js';
 import { createHttpFetcher } from './fetcher.js';
 import { JwksCache, type JwksKey } from './jwks-cache.js';
+import { decodeJws } from './jws.js';
 import { normalizeIssuer, type ResolvedIssuer, type ResolvedOptions } from './options.js';
 import { readScopes } from './scopes.js';
 
@@ -58,22 +59,6 @@ const CURVE_BY_ALG: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 
 
 // Header parameters that would let the token choose its own key or demand unknown processing.
 const FORBIDDEN_HEADER_PARAMS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'] as const;
-
-const BASE64URL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/**
- * Decodes the signature segment, refusing encodings that are not canonical (padding, or unused low
- * bits set in the last character): otherwise one signature has several spellings and a changed token
- * still verifies.
- */
-function decodeSignature(signatureB64: string): Buffer {
-  const rest = signatureB64.length % 4;
-  const last = BASE64URL_CHARS.indexOf(signatureB64.charAt(signatureB64.length - 1));
-  if (rest === 1 || (rest === 2 && (last & 0x0f) !== 0) || (rest === 3 && (last & 0x03) !== 0)) {
-    throw new TokenError('TOKEN_MALFORMED', 'The token signature is not canonical base64url');
-  }
-  return Buffer.from(signatureB64, 'base64url');
-}
 
 function assertKeyFitsAlg(key: JwksKey, alg: string): void {
   if (key.unusableReason !== undefined || key.keyObject === undefined) {
@@ -184,42 +169,36 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
     }
   }
 
-  async function verifyUncached(token: string): Promise<VerifiedToken> {
-    if (token.includes('='))
-      throw new TokenError('TOKEN_MALFORMED', 'The token is not a compact JWS (padding)');
-    let decomposed: ReturnType<typeof decomposeUnverifiedJwt>;
-    try {
-      decomposed = decomposeUnverifiedJwt(token);
-    } catch (err) {
-      throw new TokenError('TOKEN_MALFORMED', 'The token is not a well-formed JWT', { cause: err });
-    }
-    const { header, payload, signatureB64 } = decomposed;
-    const { alg, kid } = checkHeader(header);
-    const iss = payload.iss;
+  /** Parses the token and picks its issuer; no I/O. */
+  function prepare(token: string) {
+    const decoded = decodeJws(token);
+    const { alg, kid } = checkHeader(decoded.header);
+    const iss = decoded.payload.iss;
     const issuer = typeof iss === 'string' ? options.issuers.get(normalizeIssuer(iss)) : undefined;
     if (!issuer) throw new TokenError('ISSUER_INVALID', 'The token issuer is not trusted');
-    const signature = decodeSignature(signatureB64);
-    const key = jwksCache.getCachedKey(issuer.jwksUri, kid) ?? (await jwksCache.getKey(issuer.jwksUri, kid));
+    return { decoded, alg, kid, issuer };
+  }
+
+  /** Checks the signature with the key, then the claims; no I/O. */
+  function complete({ decoded, alg, kid, issuer }: ReturnType<typeof prepare>, key: JwksKey): VerifiedToken {
     assertKeyFitsAlg(key, alg);
-    const signingInput = Buffer.from(token.slice(0, token.length - signatureB64.length - 1), 'latin1');
     const hash = HASH_BY_ALG[alg] as string | null;
     let valid = false;
     try {
       valid = verifySignature(
         hash,
-        signingInput,
+        decoded.signingInput,
         alg.startsWith('ES')
           ? { key: key.keyObject as KeyObject, dsaEncoding: 'ieee-p1363' }
           : (key.keyObject as KeyObject),
-        signature,
+        decoded.signature,
       );
     } catch {
       // OpenSSL throws on some malformed signatures (e.g. a wrong length); they are invalid all the same.
     }
     if (!valid) throw new TokenError('SIGNATURE_INVALID', 'The token signature is invalid');
-    const nowSeconds = Date.now() / 1000;
-    checkClaims(payload, issuer, nowSeconds);
-    const claims = payload as unknown as JwtClaims;
+    checkClaims(decoded.payload, issuer, Date.now() / 1000);
+    const claims = decoded.payload as unknown as JwtClaims;
     return Object.freeze({
       claims: Object.freeze(claims),
       header: Object.freeze({ alg, kid }),
@@ -247,15 +226,12 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
           results.delete(token);
         }
       }
-      let verified: VerifiedToken;
-      try {
-        verified = await verifyUncached(token);
-      } catch (err) {
-        if (err instanceof AuthorizerError) throw err;
-        throw new KeysUnavailableError('JWKS_UNAVAILABLE', 'Verification failed unexpectedly', {
-          cause: err,
-        });
-      }
+      const prepared = prepare(token);
+      const { jwksUri } = prepared.issuer;
+      const verified = complete(
+        prepared,
+        jwksCache.getCachedKey(jwksUri, prepared.kid) ?? (await jwksCache.getKey(jwksUri, prepared.kid)),
+      );
       if (resultCacheSize > 0) {
         const { exp, iat } = verified.claims;
         const until = maxAge !== undefined && iat !== undefined ? Math.min(exp, iat + maxAge) : exp;

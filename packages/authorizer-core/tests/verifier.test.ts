@@ -6,6 +6,7 @@ import {
   type JwksServer,
   jwksOf,
   nowSeconds,
+  signParts,
   startJwksServer,
 } from './helpers/index.js';
 
@@ -150,6 +151,17 @@ describe('verify: happy paths', () => {
       claims: { scope: 'a b', scp: ['c', 'a'], permissions: ['d'] },
     });
     expect((await authorizer.verify(token)).scopes).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('parses \\u-escaped claims through the prototype-safe parser', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'rsa-1' })).toString('base64url');
+    const payload = Buffer.from(
+      `{"iss":"${server.issuer}","aud":"api","exp":${nowSeconds() + 60},"name":"J\\u00f6rg","constructor":"x"}`,
+    ).toString('base64url');
+    const verified = await authorizer.verify(signParts(header, payload, rsa));
+    expect(verified.claims.name).toBe('Jörg');
+    expect(Object.hasOwn(verified.claims, 'constructor')).toBe(false);
   });
 
   it('returns frozen results', async () => {
