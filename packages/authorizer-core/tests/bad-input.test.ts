@@ -246,6 +246,15 @@ const tokenCases: Case[] = [
       ),
     'EXP_MISSING',
   ],
+  [
+    'a \\u-escaped __proto__ pollution attempt',
+    () =>
+      signedRaw(
+        JSON.stringify({ alg: 'RS256', kid: 'rsa-1' }),
+        `{"\\u005f_proto__":{"exp":${now + 60}},"iss":"${server.issuer}","aud":"${AUD}"}`,
+      ),
+    'EXP_MISSING',
+  ],
 ];
 
 // Authorization header values given to verifyAuthorization().
