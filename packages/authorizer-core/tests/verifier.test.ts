@@ -157,11 +157,13 @@ describe('verify: happy paths', () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
     const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'rsa-1' })).toString('base64url');
     const payload = Buffer.from(
-      `{"iss":"${server.issuer}","aud":"api","exp":${nowSeconds() + 60},"name":"J\\u00f6rg","constructor":"x"}`,
+      `{"iss":"${server.issuer}","aud":"api","exp":${nowSeconds() + 60},"name":"J\\u00f6rg","constructor":"x","\\u005f_proto__":{"admin":true}}`,
     ).toString('base64url');
     const verified = await authorizer.verify(signParts(header, payload, rsa));
     expect(verified.claims.name).toBe('Jörg');
     expect(Object.hasOwn(verified.claims, 'constructor')).toBe(false);
+    expect(Object.hasOwn(verified.claims, '__proto__')).toBe(false);
+    expect((Object.assign({}, verified.claims) as { admin?: boolean }).admin).toBeUndefined();
   });
 
   it('returns frozen results', async () => {
