@@ -1,0 +1,59 @@
+import { type Authorizer, createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import type { DecisionLogOptions } from './decision-log.js';
+import { type Environment, loadEnvironment } from './environment.js';
+import { type AuthorizerHandler, createAuthorizerHandler } from './handler.js';
+import { type HandlerSettings, readHandlerSettings } from './settings.js';
+
+export interface StartHandlerOptions {
+  /** The process environment (default `process.env`). */
+  env?: Environment;
+  /** A `.env` file merged under `env`, skipped when missing. */
+  dotenvPath: string;
+  /** The handler's own folder, which a relative `JWT_ROUTES_FILE` is resolved against. */
+  baseDir: string;
+  /** Per-invocation decision log options; `write` also receives the cold-start warning. */
+  log?: DecisionLogOptions;
+}
+
+/** A configured handler, with what it was built from. */
+export interface StartedHandler {
+  readonly handler: AuthorizerHandler;
+  readonly authorizer: Authorizer;
+  readonly settings: HandlerSettings;
+  /** Whether the JWKS could be fetched during the cold start. */
+  readonly hydrated: boolean;
+}
+
+/**
+ * The cold start: reads the configuration once (environment over `.env`), builds the authorizer,
+ * fetches the JWKS when reachable (an unreachable JWKS is logged, not fatal: the first request
+ * retries), and creates the handler.
+ *
+ * @throws {ConfigurationError} `CONFIG_INVALID` naming the variable that is missing or malformed.
+ * @example
+ * const { handler } = await startHandler({ dotenvPath: '.env', baseDir: '/var/task' });
+ */
+export async function startHandler(options: StartHandlerOptions): Promise<StartedHandler> {
+  const env = loadEnvironment(options.env ?? process.env, { dotenvPath: options.dotenvPath });
+  const settings = readHandlerSettings(env, { baseDir: options.baseDir });
+  const authorizer = createAuthorizer(settings.authorizerOptions);
+  let hydrated = true;
+  try {
+    await authorizer.hydrate();
+  } catch (err) {
+    hydrated = false;
+    const code = (err as { code?: unknown }).code;
+    const line = JSON.stringify({
+      level: 'warn',
+      msg: 'JWKS not reachable at cold start',
+      reason: typeof code === 'string' ? code : 'JWKS_UNAVAILABLE',
+    });
+    (options.log?.write ?? ((text: string) => process.stdout.write(`${text}\n`)))(line);
+  }
+  const handler = createAuthorizerHandler({
+    authorizer,
+    httpApiResponse: settings.httpApiResponse,
+    log: options.log,
+  });
+  return { handler, authorizer, settings, hydrated };
+}

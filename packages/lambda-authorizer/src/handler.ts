@@ -1,0 +1,59 @@
+import type {
+  Authorizer,
+  IamAuthorizerResult,
+  SimpleAuthorizerResult,
+} from '@jwt-authorizer/authorizer-core';
+import { type JwtAuthorizerContext, jwtAuthorizer } from '@jwt-authorizer/middy-jwt';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import { createDecisionLog, type DecisionLogOptions } from './decision-log.js';
+import type { HttpApiResponse } from './settings.js';
+
+/** What the handler answers: an IAM policy, or for HTTP API simple responses `{ isAuthorized, context }`. */
+export type AuthorizerHandlerResult = IamAuthorizerResult | SimpleAuthorizerResult;
+
+/** The Lambda handler: Middy-wrapped, async, `(event, context) => Promise<result>`. */
+export type AuthorizerHandler = MiddyfiedHandler<unknown, AuthorizerHandlerResult>;
+
+export interface CreateAuthorizerHandlerOptions {
+  /** Built once per container, e.g. by `createAuthorizerFromSettings`. */
+  authorizer: Authorizer;
+  /** HTTP API payload 2.0 answer format (default `simple`). */
+  httpApiResponse?: HttpApiResponse;
+  /** Start fetching the JWKS when the handler is created (default false: the cold start does it). */
+  hydrate?: boolean;
+  /** Where the per-invocation decision line goes, and its metrics. */
+  log?: DecisionLogOptions;
+}
+
+/**
+ * Creates the Lambda authorizer handler: `middy(buildResult).use(jwtAuthorizer(...))`. The middleware
+ * verifies the token; this handler only turns the verified token into core's result for the called
+ * ARN. Each invocation writes one decision line (see {@link createDecisionLog}).
+ *
+ * Outcomes: a valid token gets core's policy (an insufficient scope gets Deny statements, so 403);
+ * an invalid or missing token rejects with `Error('Unauthorized')` (401), or resolves
+ * `{ isAuthorized: false }` for simple responses; unavailable keys reject with another error (500).
+ *
+ * @throws {EventError} `EVENT_INVALID` (as the rejection's cause) when the event is not an authorizer event.
+ * @example
+ * export const handler = createAuthorizerHandler({ authorizer: createAuthorizer({ issuer, audience }) });
+ */
+export function createAuthorizerHandler(options: CreateAuthorizerHandlerOptions): AuthorizerHandler {
+  const log = createDecisionLog(options.log);
+  const authorizer = log.observe(options.authorizer);
+  const httpApiResponse = options.httpApiResponse ?? 'simple';
+
+  const buildResult = async (_event: unknown, context: JwtAuthorizerContext) => {
+    const { jwt, authorizerEvent } = context;
+    const authorization =
+      authorizerEvent.kind === 'http-v2' && httpApiResponse === 'simple'
+        ? authorizer.authorizeSimple(jwt, authorizerEvent.arn)
+        : authorizer.authorize(jwt, authorizerEvent.arn);
+    log.recordDecision(context, jwt, authorization);
+    return authorization.result as AuthorizerHandlerResult;
+  };
+
+  return middy(buildResult, log.hooks).use(
+    jwtAuthorizer({ authorizer, httpApiResponse, hydrate: options.hydrate ?? false }),
+  ) as unknown as AuthorizerHandler;
+}

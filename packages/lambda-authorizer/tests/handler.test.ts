@@ -1,0 +1,314 @@
+import { type AuthorizerOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createMinter,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  startJwksServer,
+} from '../../authorizer-core/tests/helpers/index.js';
+import { createAuthorizerHandler } from '../src/handler.js';
+import {
+  evaluatePolicy,
+  httpApiEvent,
+  lambdaContext,
+  METHOD_ARN,
+  ROUTE_ARN,
+  requestEvent,
+  STAGE_ARN,
+  tokenEvent,
+} from './helpers/index.js';
+
+const AUDIENCE = 'https://pets.example.com/api';
+const key = generateTestKey('RS256', 'key-1');
+let server: JwksServer;
+let mint: ReturnType<typeof createMinter>;
+
+beforeAll(async () => {
+  server = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
+  mint = createMinter(server.issuer, AUDIENCE);
+});
+afterAll(() => server.close());
+
+function setup(options: Partial<AuthorizerOptions> = {}, httpApiResponse?: 'simple' | 'iam') {
+  const lines: string[] = [];
+  const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUDIENCE, ...options });
+  const handler = createAuthorizerHandler({
+    authorizer,
+    httpApiResponse,
+    log: { write: (line) => lines.push(line) },
+  });
+  const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { handler, logs };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error & { cause?: { code?: string } }> {
+  const outcome = await promise.then(
+    (result) => ({ result }),
+    (error: unknown) => ({ error }),
+  );
+  if (!('error' in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.result)}`);
+  return outcome.error as Error & { cause?: { code?: string } };
+}
+
+describe('REST TOKEN events', () => {
+  it('answers a valid token with core policy for the whole stage and the authorizer context', async () => {
+    const { handler, logs } = setup({ contextClaims: ['email'] });
+    const token = mint(key, { claims: { email: 'a@example.com' } });
+    const result = await handler(tokenEvent(`Bearer ${token}`), lambdaContext('req-allow'));
+    expect(result).toEqual({
+      principalId: 'user-123',
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${STAGE_ARN}/*`] }],
+      },
+      context: { sub: 'user-123', scope: 'read:pets', email: 'a@example.com' },
+    });
+    expect(logs()).toEqual([
+      expect.objectContaining({
+        decision: 'allow',
+        reason: 'OK',
+        eventKind: 'token',
+        requestId: 'req-allow',
+        kid: 'key-1',
+        alg: 'RS256',
+        iss: server.issuer,
+      }),
+    ]);
+  });
+
+  it('allows exactly the called method ARN in method policy mode', async () => {
+    const { handler } = setup({ policyMode: 'method' });
+    const result = await handler(tokenEvent(`Bearer ${mint(key)}`), lambdaContext());
+    expect(result).toMatchObject({
+      policyDocument: { Statement: [{ Effect: 'Allow', Resource: [METHOD_ARN] }] },
+    });
+  });
+
+  it('builds a correct policy for the placeholder methodArn serverless-offline sends', async () => {
+    const { handler } = setup();
+    const offlineArn = 'arn:aws:execute-api:us-east-1:random-account-id:random-api-id/dev/GET/pets';
+    const result = await handler(tokenEvent(`Bearer ${mint(key)}`, offlineArn), lambdaContext());
+    expect(result).toMatchObject({
+      policyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Resource: ['arn:aws:execute-api:us-east-1:random-account-id:random-api-id/dev/*'],
+          },
+        ],
+      },
+    });
+    expect(evaluatePolicy(result, offlineArn)).toBe('Allow');
+  });
+
+  it('derives the partition from the methodArn (aws-cn)', async () => {
+    const { handler } = setup();
+    const arn = 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/GET/pets';
+    const result = await handler(tokenEvent(`Bearer ${mint(key)}`, arn), lambdaContext());
+    expect(result).toMatchObject({
+      policyDocument: {
+        Statement: [{ Resource: ['arn:aws-cn:execute-api:cn-north-1:123456789012:abc123/prod/*'] }],
+      },
+    });
+  });
+
+  it('rejects a missing token with Unauthorized (401), reason TOKEN_MISSING', async () => {
+    const { handler, logs } = setup();
+    const error = await rejection(handler(tokenEvent(undefined), lambdaContext()));
+    expect(error.message).toBe('Unauthorized');
+    expect(error.cause?.code).toBe('TOKEN_MISSING');
+    expect(logs()).toEqual([expect.objectContaining({ decision: 'unauthorized', reason: 'TOKEN_MISSING' })]);
+  });
+
+  it('rejects an expired token with Unauthorized (401), reason TOKEN_EXPIRED', async () => {
+    const { handler, logs } = setup();
+    const expired = mint(key, { claims: { iat: 1_000_000, exp: 1_000_600 } });
+    const error = await rejection(handler(tokenEvent(`Bearer ${expired}`), lambdaContext()));
+    expect(error.message).toBe('Unauthorized');
+    expect(error.cause?.code).toBe('TOKEN_EXPIRED');
+    expect(logs()[0]).toMatchObject({
+      decision: 'unauthorized',
+      reason: 'TOKEN_EXPIRED',
+      eventKind: 'token',
+    });
+  });
+
+  it('rejects another scheme with Unauthorized, reason SCHEME_INVALID', async () => {
+    const { handler } = setup();
+    const error = await rejection(handler(tokenEvent(`Basic ${mint(key)}`), lambdaContext()));
+    expect(error.message).toBe('Unauthorized');
+    expect(error.cause?.code).toBe('SCHEME_INVALID');
+  });
+
+  it('answers a token without the route scope with a Deny covering the called method (403)', async () => {
+    const { handler, logs } = setup({ routes: { 'GET /pets': ['read:pets'], 'POST /pets': ['write:pets'] } });
+    const postArn = `${STAGE_ARN}/POST/pets`;
+    const result = await handler(tokenEvent(`Bearer ${mint(key)}`, postArn), lambdaContext());
+    expect(evaluatePolicy(result, postArn)).toBe('Deny');
+    expect(evaluatePolicy(result, METHOD_ARN)).toBe('Allow');
+    expect(logs()[0]).toMatchObject({
+      decision: 'deny',
+      reason: 'INSUFFICIENT_SCOPE',
+      missingScopes: ['write:pets'],
+    });
+  });
+
+  it('denies a route no rule matches, reason ROUTE_NOT_ALLOWED', async () => {
+    const { handler, logs } = setup({ routes: { 'GET /pets': ['read:pets'] } });
+    const arn = `${STAGE_ARN}/DELETE/owners/1`;
+    const result = await handler(tokenEvent(`Bearer ${mint(key)}`, arn), lambdaContext());
+    expect(evaluatePolicy(result, arn)).toBe('Deny');
+    expect(logs()[0]).toMatchObject({ decision: 'deny', reason: 'ROUTE_NOT_ALLOWED' });
+  });
+
+  it('denies every route when a globally required scope is missing', async () => {
+    const { handler } = setup({ requiredScopes: ['admin'] });
+    const result = await handler(tokenEvent(`Bearer ${mint(key)}`), lambdaContext());
+    expect(evaluatePolicy(result, METHOD_ARN)).toBe('Deny');
+  });
+
+  it('rejects a malformed methodArn with an error that is not Unauthorized (500)', async () => {
+    const { handler, logs } = setup();
+    const error = await rejection(handler(tokenEvent(`Bearer ${mint(key)}`, 'not-an-arn'), lambdaContext()));
+    expect(error.message).not.toBe('Unauthorized');
+    expect(logs()[0]).toMatchObject({ decision: 'error', reason: 'EVENT_INVALID' });
+  });
+});
+
+describe('REST REQUEST events', () => {
+  it.each([
+    ['Authorization', 'headers'],
+    ['authorization', 'headers'],
+    ['AUTHORIZATION', 'headers'],
+    ['Authorization', 'multiValueHeaders'],
+  ])('reads the %s header from %s', async (name, where) => {
+    const { handler, logs } = setup();
+    const value = `Bearer ${mint(key)}`;
+    const event =
+      where === 'headers'
+        ? requestEvent({ headers: { [name]: value } })
+        : requestEvent({ multiValueHeaders: { [name]: [value] } });
+    const result = await handler(event, lambdaContext());
+    expect(evaluatePolicy(result, METHOD_ARN)).toBe('Allow');
+    expect(logs()[0]).toMatchObject({ decision: 'allow', eventKind: 'request' });
+  });
+
+  it('rejects a request without an Authorization header with Unauthorized, reason TOKEN_MISSING', async () => {
+    const { handler } = setup();
+    const error = await rejection(handler(requestEvent({ headers: { accept: '*/*' } }), lambdaContext()));
+    expect(error.message).toBe('Unauthorized');
+    expect(error.cause?.code).toBe('TOKEN_MISSING');
+  });
+
+  it('rejects two different Authorization values with Unauthorized, reason TOKEN_MALFORMED', async () => {
+    const { handler } = setup();
+    const event = requestEvent({
+      headers: { Authorization: `Bearer ${mint(key)}` },
+      multiValueHeaders: { Authorization: [`Bearer ${mint(key, { claims: { sub: 'other' } })}`] },
+    });
+    const error = await rejection(handler(event, lambdaContext()));
+    expect(error.message).toBe('Unauthorized');
+    expect(error.cause?.code).toBe('TOKEN_MALFORMED');
+  });
+});
+
+describe('HTTP API payload 2.0 events', () => {
+  it('answers a valid token with the simple response by default', async () => {
+    const { handler, logs } = setup();
+    const result = await handler(
+      httpApiEvent({ headers: { authorization: `Bearer ${mint(key)}` } }),
+      lambdaContext(),
+    );
+    expect(result).toEqual({ isAuthorized: true, context: { sub: 'user-123', scope: 'read:pets' } });
+    expect(logs()[0]).toMatchObject({ decision: 'allow', eventKind: 'http-v2' });
+  });
+
+  it('answers an IAM policy for the routeArn when configured with iam', async () => {
+    const { handler } = setup({}, 'iam');
+    const result = await handler(
+      httpApiEvent({ headers: { authorization: `Bearer ${mint(key)}` } }),
+      lambdaContext(),
+    );
+    expect(evaluatePolicy(result, ROUTE_ARN)).toBe('Allow');
+    expect(result).toHaveProperty('principalId', 'user-123');
+  });
+
+  it('answers an invalid token with { isAuthorized: false }, logging the reason code', async () => {
+    const { handler, logs } = setup();
+    const wrongAudience = mint(key, { claims: { aud: 'https://other.example.com' } });
+    const result = await handler(
+      httpApiEvent({ headers: { authorization: `Bearer ${wrongAudience}` } }),
+      lambdaContext(),
+    );
+    expect(result).toEqual({ isAuthorized: false });
+    expect(logs()[0]).toMatchObject({
+      decision: 'unauthorized',
+      reason: 'AUDIENCE_INVALID',
+      eventKind: 'http-v2',
+    });
+  });
+
+  it('answers a missing token with { isAuthorized: false }', async () => {
+    const { handler, logs } = setup();
+    expect(await handler(httpApiEvent({}), lambdaContext())).toEqual({ isAuthorized: false });
+    expect(logs()[0]).toMatchObject({ decision: 'unauthorized', reason: 'TOKEN_MISSING' });
+  });
+
+  it('rejects an invalid token with Unauthorized when configured with iam', async () => {
+    const { handler } = setup({}, 'iam');
+    const error = await rejection(
+      handler(httpApiEvent({ headers: { authorization: 'Bearer x.y.z' } }), lambdaContext()),
+    );
+    expect(error.message).toBe('Unauthorized');
+    expect(error.cause?.code).toBe('TOKEN_MALFORMED');
+  });
+
+  it('answers { isAuthorized: false } when the token lacks the route scope', async () => {
+    const { handler, logs } = setup({ routes: { 'GET /pets': ['read:pets', 'list:pets'] } });
+    const result = await handler(
+      httpApiEvent({ headers: { authorization: `Bearer ${mint(key)}` } }),
+      lambdaContext(),
+    );
+    expect(result).toEqual({ isAuthorized: false, context: { sub: 'user-123', scope: 'read:pets' } });
+    expect(logs()[0]).toMatchObject({ decision: 'deny', missingScopes: ['list:pets'] });
+  });
+});
+
+describe('failures that are not the caller’s', () => {
+  it('answers unavailable keys with an error that is not Unauthorized (500), never a policy', async () => {
+    const down = await startJwksServer({ kind: 'status', status: 503 });
+    try {
+      const lines: string[] = [];
+      const authorizer = createAuthorizer({ issuer: down.issuer, audience: AUDIENCE });
+      const handler = createAuthorizerHandler({ authorizer, log: { write: (line) => lines.push(line) } });
+      const token = createMinter(down.issuer, AUDIENCE)(key);
+      for (const event of [
+        tokenEvent(`Bearer ${token}`),
+        requestEvent({ headers: { Authorization: `Bearer ${token}` } }),
+        httpApiEvent({ headers: { authorization: `Bearer ${token}` } }),
+      ]) {
+        const error = await rejection(handler(event, lambdaContext()));
+        expect(error.message).not.toBe('Unauthorized');
+        expect(error.cause?.code).toBe('JWKS_UNAVAILABLE');
+      }
+      const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged.map((line) => [line.decision, line.reason, line.level])).toEqual([
+        ['error', 'JWKS_UNAVAILABLE', 'error'],
+        ['error', 'JWKS_UNAVAILABLE', 'error'],
+        ['error', 'JWKS_UNAVAILABLE', 'error'],
+      ]);
+      expect(logged[0]?.error).toContain('answered 503');
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('rejects an event that is no authorizer event with EVENT_INVALID (500)', async () => {
+    const { handler, logs } = setup();
+    const error = await rejection(handler({ httpMethod: 'GET', path: '/pets' }, lambdaContext()));
+    expect(error.message).not.toBe('Unauthorized');
+    expect(logs()[0]).toMatchObject({ decision: 'error', reason: 'EVENT_INVALID' });
+    expect(logs()[0]).not.toHaveProperty('eventKind');
+  });
+});

@@ -1,0 +1,55 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { cleanEnv, type ProcessResult, runNode } from './processes.js';
+import { extractZip } from './unzip.js';
+
+export const PACKAGE_DIR = resolve(import.meta.dirname, '../..');
+export const ZIP_PATH = join(PACKAGE_DIR, 'dist', 'custom-authorizer.zip');
+
+/** What the runner reports for one event: the handler's result, or its rejection. */
+export type Outcome =
+  | { readonly ok: true; readonly result: Record<string, unknown> }
+  | { readonly ok: false; readonly message: string; readonly code: string | undefined };
+
+export interface BundledRun extends ProcessResult {
+  readonly outcomes: Outcome[];
+  /** The JSON lines the handler logged. */
+  readonly logs: Array<Record<string, unknown>>;
+}
+
+/** Unzips the bundle into a new empty folder, with the test runner next to index.mjs. */
+export function unzipBundle(extraFiles: Record<string, string> = {}): {
+  dir: string;
+  files: string[];
+  remove(): void;
+} {
+  if (!existsSync(ZIP_PATH)) throw new Error(`${ZIP_PATH} is missing: run the bundle task`);
+  const dir = mkdtempSync(join(tmpdir(), 'authorizer-zip-'));
+  const files = extractZip(readFileSync(ZIP_PATH), dir);
+  copyFileSync(join(import.meta.dirname, 'runner.mjs'), join(dir, 'run.mjs'));
+  for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(dir, name), text);
+  return { dir, files, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the unzipped handler in a fresh node process (cwd = its folder) on each event. */
+export async function runBundled(
+  dir: string,
+  events: readonly unknown[],
+  settings: Record<string, string>,
+): Promise<BundledRun> {
+  const eventsFile = join(dir, `events-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(eventsFile, JSON.stringify(events));
+  try {
+    const run = await runNode(['run.mjs', eventsFile], { cwd: dir, env: cleanEnv(settings) });
+    const outcomes: Outcome[] = [];
+    const logs: Array<Record<string, unknown>> = [];
+    for (const line of run.stdout.split('\n')) {
+      if (line.startsWith('@@result ')) outcomes.push(JSON.parse(line.slice('@@result '.length)) as Outcome);
+      else if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
+    }
+    return { ...run, outcomes, logs };
+  } finally {
+    rmSync(eventsFile, { force: true });
+  }
+}

@@ -1,0 +1,68 @@
+/** API Gateway authorizer events and a Lambda context, shaped as AWS sends them. */
+
+export const STAGE_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abc123def4/prod';
+export const METHOD_ARN = `${STAGE_ARN}/GET/pets`;
+export const ROUTE_ARN = 'arn:aws:execute-api:us-east-1:123456789012:xyz987/$default/GET/pets';
+
+export function tokenEvent(authorizationToken: string | undefined, methodArn = METHOD_ARN) {
+  return { type: 'TOKEN' as const, authorizationToken: authorizationToken as string, methodArn };
+}
+
+export function requestEvent(options: {
+  headers?: Record<string, string> | null;
+  multiValueHeaders?: Record<string, string[]> | null;
+  methodArn?: string;
+}) {
+  const methodArn = options.methodArn ?? METHOD_ARN;
+  const [, , verb = 'GET', ...path] = methodArn.split(':').slice(5).join(':').split('/');
+  return {
+    type: 'REQUEST' as const,
+    methodArn,
+    resource: `/${path.join('/')}`,
+    path: `/${path.join('/')}`,
+    httpMethod: verb,
+    headers: options.headers ?? null,
+    multiValueHeaders: options.multiValueHeaders ?? null,
+    queryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: { accountId: '123456789012', apiId: 'abc123def4', stage: 'prod' },
+  };
+}
+
+export function httpApiEvent(options: { headers?: Record<string, string>; routeArn?: string }) {
+  const routeArn = options.routeArn ?? ROUTE_ARN;
+  const [, , verb = 'GET', ...path] = routeArn.split(':').slice(5).join(':').split('/');
+  const authorization = options.headers?.authorization;
+  return {
+    version: '2.0',
+    type: 'REQUEST' as const,
+    routeArn,
+    routeKey: `${verb} /${path.join('/')}`,
+    identitySource: authorization === undefined ? [] : [authorization],
+    rawPath: `/${path.join('/')}`,
+    rawQueryString: '',
+    headers: options.headers ?? {},
+    requestContext: { http: { method: verb, path: `/${path.join('/')}` } },
+  };
+}
+
+let requests = 0;
+
+/** A Lambda context with the members the runtime provides. */
+export function lambdaContext(awsRequestId = `request-${++requests}`) {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'custom-authorizer',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:custom-authorizer',
+    memoryLimitInMB: '128',
+    awsRequestId,
+    logGroupName: '/aws/lambda/custom-authorizer',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,29 @@
+/** The statements of an IAM authorizer result, as API Gateway reads them. */
+interface PolicyLike {
+  policyDocument?: { Statement?: Array<{ Effect: string; Resource: string | string[]; Action: string }> };
+}
+
+function matches(pattern: string, arn: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`).test(arn);
+}
+
+/**
+ * How API Gateway judges a call to `arn` under the policy: an explicit Deny wins, otherwise an Allow
+ * must cover the ARN (`*` matches across `/`), otherwise it is denied.
+ */
+export function evaluatePolicy(result: unknown, arn: string): 'Allow' | 'Deny' {
+  const statements = (result as PolicyLike).policyDocument?.Statement ?? [];
+  const hits = (effect: string) =>
+    statements.some(
+      (s) =>
+        s.Effect === effect &&
+        s.Action === 'execute-api:Invoke' &&
+        [s.Resource].flat().some((r) => matches(r, arn)),
+    );
+  if (hits('Deny')) return 'Deny';
+  return hits('Allow') ? 'Allow' : 'Deny';
+}
