@@ -169,6 +169,17 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
     }
   }
 
+  // Evicts the least recently used sixteenth at once: one iterator per batch instead of one per
+  // insert keeps a cache that always misses (a stream of distinct tokens) cheap.
+  const evictionBatch = Math.max(1, resultCacheSize >> 4);
+  function evictOldest(): void {
+    let left = evictionBatch;
+    for (const token of results.keys()) {
+      results.delete(token);
+      if (--left === 0) break;
+    }
+  }
+
   /** Parses the token and picks its issuer; no I/O. */
   function prepare(token: string) {
     const decoded = decodeJws(token);
@@ -235,7 +246,7 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
       if (resultCacheSize > 0) {
         const { exp, iat } = verified.claims;
         const until = maxAge !== undefined && iat !== undefined ? Math.min(exp, iat + maxAge) : exp;
-        if (results.size >= resultCacheSize) results.delete(results.keys().next().value as string);
+        if (results.size >= resultCacheSize) evictOldest();
         results.set(token, { verified, expiresAtMs: until * 1000 });
       }
       return verified;
