@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  mergeSettings,
+  readFunctionEnvironment,
+  readSettings,
+  resolveDeployConfig,
+  resolveInvokeConfig,
+} from '../src/config.js';
+import { makeTempDir, SETTINGS } from './helpers/harness.js';
+
+const paths = { repoRoot: '/repo', cwd: '/work/here' };
+
+describe('readSettings', () => {
+  it('reads the repo .env and lets the environment win', () => {
+    const repoRoot = makeTempDir({
+      '.env': 'TOKEN_ISSUER=https://file.auth0.com/\nAUDIENCE=file-audience\n',
+    });
+    const settings = readSettings({
+      env: { AUDIENCE: 'env-audience', TOKEN_ISSUER: '' },
+      repoRoot,
+      cwd: repoRoot,
+    });
+    expect(settings).toMatchObject({ TOKEN_ISSUER: 'https://file.auth0.com/', AUDIENCE: 'env-audience' });
+  });
+
+  it('works without a .env and fails clearly for a missing --env-file', () => {
+    const repoRoot = makeTempDir();
+    expect(readSettings({ env: { A: '1' }, repoRoot, cwd: repoRoot })).toEqual({ A: '1' });
+    expect(() => readSettings({ env: {}, envFile: 'nope.env', repoRoot, cwd: repoRoot })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: '--env-file nope.env does not exist: fix the path',
+      }),
+    );
+  });
+
+  it('merges with non-empty environment values first', () => {
+    expect(mergeSettings({ A: 'env', B: undefined, C: '' }, { A: 'file', B: 'file', C: 'file' })).toEqual({
+      A: 'env',
+      B: 'file',
+      C: 'file',
+    });
+  });
+});
+
+describe('readFunctionEnvironment', () => {
+  it('passes TOKEN_ISSUER, AUDIENCE, JWKS_URI and every JWT_ variable, nothing else', () => {
+    const { environment, problems } = readFunctionEnvironment({
+      ...SETTINGS,
+      JWT_CLOCK_SKEW_SECONDS: '30',
+      JWT_ROUTES: 'GET /pets read:pets',
+      AWS_SECRET_ACCESS_KEY: 'never',
+      PATH: '/usr/bin',
+    });
+    expect(problems).toEqual([]);
+    expect(environment).toEqual({
+      ...SETTINGS,
+      JWT_CLOCK_SKEW_SECONDS: '30',
+      JWT_ROUTES: 'GET /pets read:pets',
+    });
+  });
+
+  it('names each missing required setting', () => {
+    const { problems } = readFunctionEnvironment({});
+    expect(problems.map((problem) => [problem.code, problem.message])).toEqual([
+      [
+        'CONFIG_MISSING',
+        "TOKEN_ISSUER is not set: add TOKEN_ISSUER=... to the repo's .env or the environment",
+      ],
+      ['CONFIG_MISSING', "AUDIENCE is not set: add AUDIENCE=... to the repo's .env or the environment"],
+    ]);
+  });
+
+  it.each([
+    ['TOKEN_ISSUER', 'tenant.auth0.com', 'TOKEN_ISSUER is not a URL'],
+    ['TOKEN_ISSUER', 'http://tenant.auth0.com/', 'TOKEN_ISSUER must be an https URL'],
+    ['JWKS_URI', 'jwks.json', 'JWKS_URI is not a URL'],
+  ])('rejects %s=%s', (name, value, message) => {
+    const { problems } = readFunctionEnvironment({ ...SETTINGS, [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining(message) });
+  });
+
+  it('accepts an http issuer on localhost (an emulator)', () => {
+    expect(readFunctionEnvironment({ ...SETTINGS, TOKEN_ISSUER: 'http://localhost:8080/' }).problems).toEqual(
+      [],
+    );
+  });
+});
+
+describe('resolveDeployConfig', () => {
+  it('uses the tutorial defaults', () => {
+    const config = resolveDeployConfig({}, SETTINGS, paths);
+    expect(config).toMatchObject({
+      functionName: 'jwtRsaCustomAuthorizer',
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      timeoutSeconds: 30,
+      memoryMb: 256,
+      ttlSeconds: 300,
+      identityValidationExpression: '^Bearer [-0-9a-zA-Z\\._]*$',
+      invokePermission: 'role',
+      zipPath: '/repo/packages/lambda-authorizer/dist/custom-authorizer.zip',
+      buildZip: true,
+      restApiId: undefined,
+    });
+  });
+
+  it('takes names from the settings and flags over settings', () => {
+    const config = resolveDeployConfig(
+      { 'function-name': 'flagFn', zip: 'out/a.zip' },
+      {
+        ...SETTINGS,
+        FUNCTION_NAME: 'envFn',
+        ROLE_NAME: 'envRole',
+        REST_API_ID: 'api1',
+        AWS_REGION: 'eu-west-1',
+      },
+      paths,
+    );
+    expect(config).toMatchObject({
+      functionName: 'flagFn',
+      roleName: 'envRole',
+      restApiId: 'api1',
+      region: 'eu-west-1',
+      zipPath: join('/work/here', 'out/a.zip'),
+      buildZip: false,
+    });
+  });
+
+  it.each([
+    [{ memory: '64' }, '--memory must be a whole number of MB from 128 to 10240'],
+    [{ timeout: '1.5' }, '--timeout must be a whole number of seconds from 1 to 900'],
+    [{ ttl: '3601' }, '--ttl must be a whole number of seconds from 0 to 3600'],
+    [{ 'max-attempts': '0' }, '--max-attempts must be a whole number of attempts from 1 to 20'],
+    [{ 'invoke-permission': 'both' }, "--invoke-permission must be 'role' or 'resource-policy'"],
+    [{ attach: true }, '--attach needs a REST API'],
+  ])('rejects %o', (values, message) => {
+    expect(() => resolveDeployConfig(values, SETTINGS, paths)).toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.stringContaining(message) }),
+    );
+  });
+});
+
+describe('resolveInvokeConfig', () => {
+  it('needs --event and resolves it against the caller directory', () => {
+    expect(() => resolveInvokeConfig({}, {}, paths)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(resolveInvokeConfig({ event: 'event.json' }, {}, paths).eventPath).toBe('/work/here/event.json');
+  });
+});
