@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   type Authorizer,
   type AuthorizerOptions,
@@ -9,10 +10,12 @@ import {
 import middy from '@middy/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  b64url,
   createMinter,
   generateTestKey,
   type JwksServer,
   jwksOf,
+  signParts,
   startJwksServer,
 } from '../../authorizer-core/tests/helpers/index.js';
 import { type JwtAuthorizerOptions, jwtAuthorizer } from '../src/index.js';
@@ -155,6 +158,15 @@ describe('jwtAuthorizer on REST TOKEN events', () => {
     const signature = token.split('.')[2] as string;
     expect(err.message).not.toContain(signature);
     expect((err.cause as Error).message).not.toContain(signature);
+  });
+  it('drops library causes that quote the token from the error it throws', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    // A payload that is not JSON: the JSON parser's message quotes its first characters.
+    const token = signParts(b64url({ alg: 'RS256', kid: key.kid }), b64url('SSN-12345'), key);
+    const err = await rejection(handler(tokenEvent(`Bearer ${token}`), createLambdaContext()));
+    expect(err.message).toBe('Unauthorized');
+    expect(causeCode(err)).toBe('TOKEN_MALFORMED');
+    expect(inspect(err, { depth: null })).not.toContain('SSN-12345');
   });
 });
 

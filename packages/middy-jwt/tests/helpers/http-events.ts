@@ -1,0 +1,97 @@
+/** API Gateway REST (payload 1.0) proxy event, as `APIGatewayProxyEvent`. */
+export function restEvent(
+  options: {
+    headers?: Record<string, string> | null;
+    multiValueHeaders?: Record<string, string[]> | null;
+    query?: Record<string, string> | null;
+    multiValueQuery?: Record<string, string[]> | null;
+    method?: string;
+    path?: string;
+  } = {},
+) {
+  const method = options.method ?? 'GET';
+  const path = options.path ?? '/pets/42';
+  return {
+    resource: '/pets/{id}',
+    path,
+    httpMethod: method,
+    headers: options.headers ?? null,
+    multiValueHeaders: options.multiValueHeaders ?? null,
+    queryStringParameters: options.query ?? null,
+    multiValueQueryStringParameters: options.multiValueQuery ?? null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      stage: 'prod',
+      httpMethod: method,
+      path: `/prod${path}`,
+      requestId: 'r-1',
+      resourcePath: '/pets/{id}',
+    },
+    body: null,
+    isBase64Encoded: false,
+  };
+}
+
+/** HTTP API payload 2.0 event, as `APIGatewayProxyEventV2`; function URLs send the same shape. */
+export function httpApiEvent(
+  options: {
+    headers?: Record<string, string>;
+    cookies?: string[];
+    query?: Record<string, string>;
+    method?: string;
+    rawPath?: string;
+    stage?: string;
+    domainName?: string;
+  } = {},
+) {
+  const method = options.method ?? 'GET';
+  const rawPath = options.rawPath ?? '/pets/42';
+  return {
+    version: '2.0',
+    routeKey: options.domainName?.includes('lambda-url') ? '$default' : `${method} /pets/{id}`,
+    rawPath,
+    rawQueryString: '',
+    cookies: options.cookies,
+    headers: options.headers ?? {},
+    queryStringParameters: options.query,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: options.domainName ?? 'abc123.execute-api.eu-west-1.amazonaws.com',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+      requestId: 'r-2',
+      routeKey: `${method} /pets/{id}`,
+      stage: options.stage ?? '$default',
+      time: '01/Jan/2030:00:00:00 +0000',
+      timeEpoch: 1_893_456_000_000,
+    },
+    isBase64Encoded: false,
+  };
+}
+
+/** Application Load Balancer event, as `ALBEvent`; with multi-value headers on, only `multiValueHeaders`. */
+export function albEvent(
+  options: {
+    headers?: Record<string, string>;
+    multiValueHeaders?: Record<string, string[]>;
+    query?: Record<string, string>;
+    method?: string;
+    path?: string;
+  } = {},
+) {
+  return {
+    requestContext: {
+      elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/t/1' },
+    },
+    httpMethod: options.method ?? 'GET',
+    path: options.path ?? '/pets/42',
+    ...(options.multiValueHeaders
+      ? { multiValueHeaders: options.multiValueHeaders, multiValueQueryStringParameters: {} }
+      : { headers: options.headers ?? {}, queryStringParameters: options.query ?? {} }),
+    body: '',
+    isBase64Encoded: false,
+  };
+}

@@ -1,0 +1,553 @@
+import { inspect } from 'node:util';
+import { type AuthorizerOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  b64url,
+  createMinter,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  mintHs256WithPublicKey,
+  nowSeconds,
+  signParts,
+  startJwksServer,
+} from '../../authorizer-core/tests/helpers/index.js';
+import defaultExport, { type JwtAuthOptions, JwtHttpError, jwtAuth } from '../src/index.js';
+import { createLambdaContext } from './helpers/events.js';
+import { albEvent, httpApiEvent, restEvent } from './helpers/http-events.js';
+
+const AUDIENCE = 'https://api.example.com';
+const key = generateTestKey('RS256');
+const outsider = generateTestKey('RS256');
+let server: JwksServer;
+let mint: ReturnType<typeof createMinter>;
+
+beforeAll(async () => {
+  server = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
+  mint = createMinter(server.issuer, AUDIENCE);
+});
+afterAll(async () => {
+  await server.close();
+});
+
+interface HttpResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** A function behind API Gateway: http-error-handler first, as Middy's docs order it, then jwtAuth. */
+function buildFunction(options: Partial<JwtAuthOptions> = {}) {
+  const logged: unknown[] = [];
+  const handler = middy()
+    .use(httpErrorHandler({ logger: (err) => logged.push(err) }))
+    .use(jwtAuth({ issuer: server.issuer, audience: AUDIENCE, ...options } as JwtAuthOptions))
+    .handler(async (_event, context) => ({
+      statusCode: 200,
+      body: JSON.stringify({ sub: context.jwt?.claims.sub ?? null, scopes: context.jwt?.scopes ?? null }),
+    }));
+  const invoke = async (event: unknown, context = createLambdaContext()) =>
+    (await handler(event as never, context as never)) as HttpResult;
+  return { invoke, logged };
+}
+
+function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}
+
+function loggedError(logged: unknown[]): JwtHttpError {
+  expect(logged).toHaveLength(1);
+  expect(logged[0]).toBeInstanceOf(JwtHttpError);
+  return logged[0] as JwtHttpError;
+}
+
+describe('jwtAuth accepts a valid token from every kind of HTTP event', () => {
+  it.each([
+    ['API Gateway REST', () => restEvent({ headers: bearer(mint(key)) })],
+    [
+      'API Gateway REST, lower-case header',
+      () => restEvent({ headers: { authorization: `Bearer ${mint(key)}` } }),
+    ],
+    [
+      'API Gateway REST, multiValueHeaders only',
+      () => restEvent({ multiValueHeaders: { Authorization: [`Bearer ${mint(key)}`] } }),
+    ],
+    ['HTTP API payload 2.0', () => httpApiEvent({ headers: { authorization: `Bearer ${mint(key)}` } })],
+    [
+      'a function URL',
+      () =>
+        httpApiEvent({
+          headers: { authorization: `Bearer ${mint(key)}` },
+          domainName: 'x.lambda-url.eu-west-1.on.aws',
+        }),
+    ],
+    ['ALB', () => albEvent({ headers: { authorization: `Bearer ${mint(key)}` } })],
+    [
+      'ALB with multi-value headers',
+      () => albEvent({ multiValueHeaders: { authorization: [`Bearer ${mint(key)}`] } }),
+    ],
+  ])('%s', async (_name, event) => {
+    const { invoke, logged } = buildFunction();
+    const response = await invoke(event());
+    expect(response).toEqual({
+      statusCode: 200,
+      body: JSON.stringify({ sub: 'user-123', scopes: ['read:pets'] }),
+    });
+    expect(logged).toEqual([]);
+  });
+
+  it('is also the default export', () => {
+    expect(defaultExport).toBe(jwtAuth);
+  });
+});
+
+describe('jwtAuth answers 401 for a missing or invalid token', () => {
+  it.each([
+    ['a REST event without headers', () => restEvent()],
+    ['an HTTP API event without the header', () => httpApiEvent()],
+    ['an ALB event with a blank header', () => albEvent({ headers: { authorization: '   ' } })],
+  ])('401 without an error attribute for %s', async (_name, event) => {
+    const { invoke, logged } = buildFunction();
+    const response = await invoke(event());
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.['WWW-Authenticate']).toBe('Bearer realm="api"');
+    expect(response.body).toBe('Unauthorized');
+    expect(loggedError(logged).code).toBe('TOKEN_MISSING');
+  });
+
+  it('401 without an error attribute for another scheme (RFC 6750 3.1)', async () => {
+    const { invoke, logged } = buildFunction();
+    const response = await invoke(restEvent({ headers: { Authorization: 'Basic dXNlcjpwYXNz' } }));
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.['WWW-Authenticate']).toBe('Bearer realm="api"');
+    expect(loggedError(logged).code).toBe('SCHEME_INVALID');
+  });
+
+  const invalid: Array<[string, () => string, string]> = [
+    [
+      'a token signed by a key outside the JWKS',
+      () => mint(outsider, { header: { kid: key.kid } }),
+      'SIGNATURE_INVALID',
+    ],
+    ['a token with an unknown kid', () => mint(outsider), 'KID_UNKNOWN'],
+    ['an expired token', () => mint(key, { claims: { exp: nowSeconds() - 60 } }), 'TOKEN_EXPIRED'],
+    [
+      'a token not valid yet',
+      () => mint(key, { claims: { nbf: nowSeconds() + 600 } }),
+      'TOKEN_NOT_YET_VALID',
+    ],
+    [
+      'a token from another issuer',
+      () => createMinter('https://evil.example.com/', AUDIENCE)(key),
+      'ISSUER_INVALID',
+    ],
+    [
+      'a token for another audience',
+      () => mint(key, { claims: { aud: 'https://other.example.com' } }),
+      'AUDIENCE_INVALID',
+    ],
+    ['a token without exp', () => mint(key, { claims: { exp: undefined } }), 'EXP_MISSING'],
+    [
+      'an HS256 token keyed with the public key',
+      () => mintHs256WithPublicKey(key, { iss: server.issuer, aud: AUDIENCE, exp: nowSeconds() + 60 }),
+      'ALG_NOT_ALLOWED',
+    ],
+    [
+      'a token with alg none',
+      () => `${b64url({ alg: 'none', kid: key.kid })}.${b64url({ iss: server.issuer })}.AAAA`,
+      'ALG_NOT_ALLOWED',
+    ],
+    ['a token that is not a JWT', () => 'not-a-jwt', 'TOKEN_MALFORMED'],
+    ['a token larger than maxTokenBytes', () => 'x'.repeat(9000), 'TOKEN_TOO_LARGE'],
+  ];
+  it.each(invalid)('401 invalid_token for %s', async (_name, token, code) => {
+    const { invoke, logged } = buildFunction();
+    const response = await invoke(restEvent({ headers: bearer(token()) }));
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.['WWW-Authenticate']).toBe('Bearer realm="api", error="invalid_token"');
+    expect(response.body).toBe('Unauthorized');
+    const err = loggedError(logged);
+    expect(err.code).toBe(code);
+    expect((err.cause as { code?: string }).code).toBe(code);
+  });
+
+  it('uses the configured realm', async () => {
+    const { invoke } = buildFunction({ realm: 'pets-api' });
+    const response = await invoke(restEvent({ headers: bearer('not-a-jwt') }));
+    expect(response.headers?.['WWW-Authenticate']).toBe('Bearer realm="pets-api", error="invalid_token"');
+  });
+
+  it('answers 401 whether http-error-handler is used before or after jwtAuth', async () => {
+    const handler = middy()
+      .use(jwtAuth({ issuer: server.issuer, audience: AUDIENCE }))
+      .use(httpErrorHandler({ logger: false }))
+      .handler(async () => ({ statusCode: 200 }));
+    const response = (await handler(restEvent() as never, createLambdaContext() as never)) as HttpResult;
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('never puts the token or its claims in the response or the logged error', async () => {
+    const { invoke, logged } = buildFunction();
+    // A payload that is not JSON: the JSON parser's message quotes its first characters.
+    const header = b64url({ alg: 'RS256', kid: key.kid });
+    const payload = b64url('SSN-12345');
+    const token = signParts(header, payload, key);
+    const response = await invoke(restEvent({ headers: bearer(token) }));
+    expect(response.statusCode).toBe(401);
+    const everything = `${JSON.stringify(response)}\n${inspect(logged, { depth: null })}`;
+    expect(everything).not.toContain('SSN-12345');
+    expect(everything).not.toContain(payload);
+    expect(everything).not.toContain(token.split('.')[2]);
+    expect(loggedError(logged).code).toBe('TOKEN_MALFORMED');
+  });
+});
+
+describe('jwtAuth answers 400 for two different tokens', () => {
+  it.each([
+    [
+      'two header names differing in case',
+      () =>
+        restEvent({
+          headers: {
+            Authorization: `Bearer ${mint(key)}`,
+            authorization: `Bearer ${mint(key, { claims: { sub: 'b' } })}`,
+          },
+        }),
+    ],
+    [
+      'headers and multiValueHeaders disagreeing',
+      () =>
+        restEvent({
+          headers: bearer(mint(key)),
+          multiValueHeaders: { Authorization: [`Bearer ${mint(key, { claims: { sub: 'b' } })}`] },
+        }),
+    ],
+    [
+      'two values in multiValueHeaders',
+      () => albEvent({ multiValueHeaders: { authorization: [`Bearer ${mint(key)}`, 'Bearer other'] } }),
+    ],
+    [
+      'two headers joined by payload 2.0',
+      () => httpApiEvent({ headers: { authorization: `Bearer ${mint(key)},Bearer other` } }),
+    ],
+  ])('%s', async (_name, event) => {
+    const { invoke, logged } = buildFunction();
+    const response = await invoke(event());
+    expect(response.statusCode).toBe(400);
+    expect(response.headers?.['WWW-Authenticate']).toBe('Bearer realm="api", error="invalid_request"');
+    expect(response.body).toBe('Bad Request');
+    expect(loggedError(logged).code).toBe('CREDENTIALS_CONFLICT');
+  });
+
+  it('accepts the same token sent twice', async () => {
+    const { invoke } = buildFunction();
+    const token = mint(key);
+    const response = await invoke(
+      restEvent({
+        headers: bearer(token),
+        multiValueHeaders: { authorization: [`Bearer ${token}`, `Bearer ${token}`] },
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('jwtAuth answers 403 for missing scopes', () => {
+  it('names the scopes the token lacks', async () => {
+    const { invoke, logged } = buildFunction({ requiredScopes: ['read:pets', 'write:pets', 'admin'] });
+    const response = await invoke(restEvent({ headers: bearer(mint(key)) }));
+    expect(response.statusCode).toBe(403);
+    expect(response.headers?.['WWW-Authenticate']).toBe(
+      'Bearer realm="api", error="insufficient_scope", scope="write:pets admin"',
+    );
+    expect(response.body).toBe('Forbidden');
+    expect(loggedError(logged).code).toBe('INSUFFICIENT_SCOPE');
+  });
+
+  it('passes a token holding the scopes in scp or permissions', async () => {
+    const { invoke } = buildFunction({ requiredScopes: ['write:pets'] });
+    for (const claims of [
+      { scp: ['write:pets'] },
+      { permissions: ['write:pets'] },
+      { scope: 'a write:pets' },
+    ]) {
+      const response = await invoke(restEvent({ headers: bearer(mint(key, { claims })) }));
+      expect(response.statusCode).toBe(200);
+    }
+  });
+
+  it('applies route rules to the method and path of the event', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'POST /pets': ['write:pets'], 'GET /pets/{id}': ['read:pets'] },
+    });
+    const reader = mint(key);
+    const post = await invoke(restEvent({ headers: bearer(reader), method: 'POST', path: '/pets' }));
+    expect(post.statusCode).toBe(403);
+    expect(post.headers?.['WWW-Authenticate']).toContain('scope="write:pets"');
+    const get = await invoke(restEvent({ headers: bearer(reader), method: 'GET', path: '/pets/7' }));
+    expect(get.statusCode).toBe(200);
+    const unmatched = await invoke(restEvent({ headers: bearer(reader), method: 'DELETE', path: '/pets/7' }));
+    expect(unmatched.statusCode).toBe(403);
+    expect(unmatched.headers?.['WWW-Authenticate']).toBe('Bearer realm="api", error="insufficient_scope"');
+  });
+
+  it('strips the stage from payload 2.0 paths before matching route rules', async () => {
+    const { invoke } = buildFunction({ routes: { 'GET /pets/{id}': ['read:pets'] } });
+    const token = mint(key);
+    const staged = await invoke(
+      httpApiEvent({ headers: bearer(token), rawPath: '/dev/pets/9', stage: 'dev' }),
+    );
+    expect(staged.statusCode).toBe(200);
+    const other = await invoke(
+      httpApiEvent({ headers: bearer(token), rawPath: '/dev/owners/9', stage: 'dev' }),
+    );
+    expect(other.statusCode).toBe(403);
+  });
+
+  it('denies when route rules are set and the event names no route', async () => {
+    const { invoke } = buildFunction({ routes: { 'GET /pets': ['read:pets'] } });
+    const response = await invoke({ headers: bearer(mint(key)) });
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('allows unmatched routes when unmatchedRoutes is allow', async () => {
+    const { invoke } = buildFunction({ routes: { 'POST /pets': ['write:pets'] }, unmatchedRoutes: 'allow' });
+    const response = await invoke(restEvent({ headers: bearer(mint(key)), method: 'GET', path: '/owners' }));
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('jwtAuth answers 500 when the keys are unavailable', () => {
+  it('hides the reason from the client and keeps it in the cause', async () => {
+    const failing = await startJwksServer({ kind: 'status', status: 503 });
+    try {
+      const { invoke, logged } = buildFunction({ issuer: failing.issuer, hydrate: false });
+      const response = await invoke(
+        restEvent({ headers: bearer(createMinter(failing.issuer, AUDIENCE)(key)) }),
+      );
+      expect(response.statusCode).toBe(500);
+      expect(response.headers?.['WWW-Authenticate']).toBeUndefined();
+      expect(response.body ?? '').not.toMatch(/jwks|503/i);
+      const err = loggedError(logged);
+      expect(err.code).toBe('JWKS_UNAVAILABLE');
+      expect(err.expose).toBe(false);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('answers 500 for an unexpected verifier failure', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUDIENCE });
+    const broken = { ...authorizer, verifyAuthorization: () => Promise.reject(new RangeError('boom')) };
+    const { invoke, logged } = buildFunction({
+      issuer: undefined,
+      audience: undefined,
+      authorizer: broken,
+      hydrate: false,
+    });
+    const response = await invoke(restEvent({ headers: bearer(mint(key)) }));
+    expect(response.statusCode).toBe(500);
+    expect(loggedError(logged).code).toBe('AUTHORIZER_FAILED');
+  });
+});
+
+describe('jwtAuth with credentialsRequired: false', () => {
+  it('lets a request without a token through with context.jwt undefined', async () => {
+    const { invoke } = buildFunction({ credentialsRequired: false });
+    const response = await invoke(restEvent());
+    expect(response).toEqual({ statusCode: 200, body: JSON.stringify({ sub: null, scopes: null }) });
+  });
+
+  it('still refuses a bad token, and still verifies a good one', async () => {
+    const { invoke } = buildFunction({ credentialsRequired: false });
+    const bad = await invoke(restEvent({ headers: bearer(mint(outsider)) }));
+    expect(bad.statusCode).toBe(401);
+    expect(bad.headers?.['WWW-Authenticate']).toBe('Bearer realm="api", error="invalid_token"');
+    const basic = await invoke(restEvent({ headers: { Authorization: 'Basic dXNlcjpwYXNz' } }));
+    expect(basic.statusCode).toBe(401);
+    const good = await invoke(restEvent({ headers: bearer(mint(key)) }));
+    expect(JSON.parse(good.body ?? '{}').sub).toBe('user-123');
+  });
+});
+
+describe('jwtAuth never trusts a jwt it did not verify', () => {
+  it('overwrites a jwt placed on the context beforehand', async () => {
+    const { invoke } = buildFunction({ credentialsRequired: false });
+    const spoofed = {
+      claims: { sub: 'admin', iss: 'x', exp: 9e9 },
+      scopes: ['admin'],
+      issuer: 'x',
+      header: { alg: 'RS256', kid: 'k' },
+    };
+    const context = { ...createLambdaContext(), jwt: spoofed };
+    const anonymous = await invoke(restEvent(), context);
+    expect(JSON.parse(anonymous.body ?? '{}').sub).toBeNull();
+    expect(context.jwt).toBeUndefined();
+
+    const context2 = { ...createLambdaContext(), jwt: spoofed };
+    const verified = await invoke(restEvent({ headers: bearer(mint(key)) }), context2);
+    expect(JSON.parse(verified.body ?? '{}').sub).toBe('user-123');
+  });
+
+  it('clears the previous request jwt when the same context object is reused', async () => {
+    const { invoke } = buildFunction({ credentialsRequired: false });
+    const context = createLambdaContext();
+    await invoke(restEvent({ headers: bearer(mint(key)) }), context);
+    const second = await invoke(restEvent(), context);
+    expect(JSON.parse(second.body ?? '{}').sub).toBeNull();
+  });
+
+  it('ignores claims an upstream authorizer or the client put in the event', async () => {
+    const { invoke } = buildFunction();
+    const event = restEvent();
+    const forged = {
+      ...event,
+      requestContext: { ...event.requestContext, authorizer: { claims: { sub: 'admin' } } },
+      jwt: { claims: { sub: 'admin' } },
+    };
+    const response = await invoke(forged);
+    expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('jwtAuth token sources', () => {
+  it('reads a named cookie from payload 2.0 cookies and from the Cookie header', async () => {
+    const { invoke } = buildFunction({ tokenSource: { cookie: 'access_token' } });
+    const token = mint(key);
+    const v2 = await invoke(httpApiEvent({ cookies: ['theme=dark', `access_token=${token}`] }));
+    expect(v2.statusCode).toBe(200);
+    const v1 = await invoke(restEvent({ headers: { Cookie: `theme=dark; access_token=${token}` } }));
+    expect(v1.statusCode).toBe(200);
+    const alb = await invoke(albEvent({ multiValueHeaders: { cookie: [`access_token=${token}`] } }));
+    expect(alb.statusCode).toBe(200);
+  });
+
+  it('refuses two different cookies of that name with 400 and ignores the Authorization header', async () => {
+    const { invoke } = buildFunction({ tokenSource: { cookie: 'access_token' } });
+    const twice = await invoke(
+      httpApiEvent({ cookies: [`access_token=${mint(key)}`, 'access_token=other'] }),
+    );
+    expect(twice.statusCode).toBe(400);
+    const headerOnly = await invoke(restEvent({ headers: bearer(mint(key)) }));
+    expect(headerOnly.statusCode).toBe(401);
+    expect(headerOnly.headers?.['WWW-Authenticate']).toBe('Bearer realm="api"');
+  });
+
+  it('reads a query parameter, and refuses two different values with 400', async () => {
+    const { invoke } = buildFunction({ tokenSource: { query: 'access_token' } });
+    const token = mint(key);
+    expect((await invoke(restEvent({ query: { access_token: token } }))).statusCode).toBe(200);
+    expect((await invoke(httpApiEvent({ query: { access_token: token } }))).statusCode).toBe(200);
+    const twice = await invoke(
+      restEvent({ query: { access_token: token }, multiValueQuery: { access_token: [token, 'x'] } }),
+    );
+    expect(twice.statusCode).toBe(400);
+    const joined = await invoke(httpApiEvent({ query: { access_token: `${token},x` } }));
+    expect(joined.statusCode).toBe(400);
+    const bad = await invoke(restEvent({ query: { access_token: 'a.b.c' } }));
+    expect(bad.statusCode).toBe(401);
+    expect(bad.headers?.['WWW-Authenticate']).toBe('Bearer realm="api", error="invalid_token"');
+  });
+
+  it('reads a custom header, in any case', async () => {
+    const { invoke } = buildFunction({ tokenSource: { header: 'X-Access-Token' } });
+    expect(
+      (await invoke(restEvent({ headers: { 'x-access-token': `Bearer ${mint(key)}` } }))).statusCode,
+    ).toBe(200);
+    expect((await invoke(restEvent({ headers: bearer(mint(key)) }))).statusCode).toBe(401);
+  });
+
+  it('reads the token a function returns', async () => {
+    const token = mint(key);
+    const { invoke } = buildFunction({
+      tokenSource: (event) => ((event as { body?: string }).body === 'with-token' ? token : undefined),
+    });
+    expect((await invoke({ ...restEvent(), body: 'with-token' })).statusCode).toBe(200);
+    expect((await invoke(restEvent())).statusCode).toBe(401);
+  });
+});
+
+describe('jwtAuth instances and the JWKS', () => {
+  it('keeps two instances with different issuers apart in one process', async () => {
+    const keyB = generateTestKey('ES256');
+    const serverB = await startJwksServer({ kind: 'jwks', body: jwksOf(keyB) });
+    try {
+      const a = buildFunction();
+      const b = buildFunction({ issuer: serverB.issuer, algorithms: ['ES256'] });
+      const tokenA = mint(key);
+      const tokenB = createMinter(serverB.issuer, AUDIENCE)(keyB);
+      expect((await a.invoke(restEvent({ headers: bearer(tokenA) }))).statusCode).toBe(200);
+      expect((await b.invoke(restEvent({ headers: bearer(tokenB) }))).statusCode).toBe(200);
+      expect((await a.invoke(restEvent({ headers: bearer(tokenB) }))).statusCode).toBe(401);
+      expect((await b.invoke(restEvent({ headers: bearer(tokenA) }))).statusCode).toBe(401);
+      expect(a.logged.map((e) => (e as JwtHttpError).code)).toEqual(['ALG_NOT_ALLOWED']);
+      expect(b.logged.map((e) => (e as JwtHttpError).code)).toEqual(['ALG_NOT_ALLOWED']);
+    } finally {
+      await serverB.close();
+    }
+  });
+
+  it('fetches the JWKS once, at creation, for many requests', async () => {
+    const own = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
+    try {
+      const { invoke } = buildFunction({ issuer: own.issuer, resultCacheSize: 0 });
+      await expect.poll(() => own.requests).toBe(1);
+      const ownMint = createMinter(own.issuer, AUDIENCE);
+      const responses = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          invoke(restEvent({ headers: bearer(ownMint(key, { claims: { sub: `u${i}` } })) })),
+        ),
+      );
+      expect(responses.map((r) => r.statusCode)).toEqual(Array(25).fill(200));
+      expect(own.requests).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('shares one authorizer and adds its own required scopes to the authorizer ones', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUDIENCE,
+      requiredScopes: ['read:pets'],
+    });
+    const handler = middy()
+      .use(httpErrorHandler({ logger: false }))
+      .use(jwtAuth({ authorizer, requiredScopes: ['write:pets'] }))
+      .handler(async () => ({ statusCode: 204 }));
+    const call = async (scope: string) =>
+      (await handler(
+        restEvent({ headers: bearer(mint(key, { claims: { scope } })) }) as never,
+        createLambdaContext() as never,
+      )) as HttpResult;
+    expect((await call('read:pets write:pets')).statusCode).toBe(204);
+    expect((await call('write:pets')).headers?.['WWW-Authenticate']).toContain('scope="read:pets"');
+    expect((await call('read:pets')).headers?.['WWW-Authenticate']).toContain('scope="write:pets"');
+  });
+});
+
+describe('jwtAuth configuration', () => {
+  const base: AuthorizerOptions = { issuer: 'https://tenant.auth0.com/', audience: AUDIENCE };
+  const shared = createAuthorizer(base);
+  it.each([
+    ['no options', undefined],
+    ['no issuer', { audience: AUDIENCE }],
+    ['no audience', { issuer: 'https://tenant.auth0.com/' }],
+    ['a realm with a quote', { ...base, realm: 'a"b' }],
+    ['an empty realm', { ...base, realm: '' }],
+    ['credentialsRequired as a string', { ...base, credentialsRequired: 'no' }],
+    ['two token sources', { ...base, tokenSource: { cookie: 'a', query: 'b' } }],
+    ['a token source name with a space', { ...base, tokenSource: { cookie: 'a b' } }],
+    ['a token source that is a string', { ...base, tokenSource: 'authorization' }],
+    ['a required scope with a quote', { ...base, requiredScopes: ['read"pets'] }],
+    ['a route scope with a backslash', { ...base, routes: { 'GET /pets': ['read\\pets'] } }],
+    ['an authorizer with verification options', { authorizer: shared, issuer: 'https://other.example.com/' }],
+    ['an authorizer that is not one', { authorizer: {} }],
+    ['an authorizer with malformed requiredScopes', { authorizer: shared, requiredScopes: 'read:pets' }],
+    ['an authorizer with a scope with a space', { authorizer: shared, requiredScopes: ['read pets'] }],
+  ])('refuses %s with CONFIG_INVALID', (_name, options) => {
+    expect(() => jwtAuth(options as never)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});
