@@ -15,8 +15,8 @@ export interface DecodedJws {
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const BASE64URL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-function malformed(message: string, cause?: unknown): TokenError {
-  return new TokenError('TOKEN_MALFORMED', message, cause === undefined ? undefined : { cause });
+function malformed(message: string): TokenError {
+  return new TokenError('TOKEN_MALFORMED', message);
 }
 
 /**
@@ -41,8 +41,9 @@ function parseObject(segment: string, part: 'header' | 'payload'): Record<string
       text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')
         ? safeJsonParse(text)
         : JSON.parse(text);
-  } catch (err) {
-    throw malformed(`The token ${part} is not valid JSON`, err);
+  } catch {
+    // No cause: V8's SyntaxError quotes the text it failed on, which is token content.
+    throw malformed(`The token ${part} is not valid JSON`);
   }
   if (!isJsonObject(value as never)) throw malformed(`The token ${part} is not a JSON object`);
   return value as Record<string, unknown>;
