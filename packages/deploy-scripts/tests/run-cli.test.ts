@@ -1,0 +1,264 @@
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { AwsClientOptions } from '../src/aws-clients.js';
+import { type CliDependencies, runCli } from '../src/run-cli.js';
+import { createHarness, makeTempDir } from './helpers/harness.js';
+
+const DOTENV = [
+  'TOKEN_ISSUER=https://tenant.auth0.com/',
+  'AUDIENCE=https://api.example.com/',
+  'JWT_ROUTES=do-not-print-this-value',
+].join('\n');
+
+function setUp(options: { dotenv?: string; region?: string | undefined; buildOk?: boolean } = {}) {
+  const harness = createHarness();
+  const repoRoot = makeTempDir({ '.env': options.dotenv ?? DOTENV, 'authorizer.zip': 'zip bytes' });
+  const clientOptions: AwsClientOptions[] = [];
+  const deps: CliDependencies = {
+    env: {},
+    cwd: repoRoot,
+    repoRoot,
+    out: (line) => harness.out.push(line),
+    err: (line) => harness.err.push(line),
+    createClients: (config) => {
+      clientOptions.push(config);
+      return harness.clients;
+    },
+    resolveRegion: async ({ region }) => region ?? ('region' in options ? options.region : 'us-east-1'),
+    buildZip: vi.fn(() => options.buildOk ?? true),
+    confirm: undefined,
+    sleep: async () => {},
+    waiterMaxWaitSeconds: 5,
+  };
+  const output = () => [...harness.out, ...harness.err].join('\n');
+  return { ...harness, deps, repoRoot, clientOptions, output };
+}
+
+describe('runCli deploy', () => {
+  it('deploys with a given zip and reports the ARNs', async () => {
+    const { deps, aws, out, err, clientOptions, output } = setUp();
+
+    const code = await runCli(
+      ['deploy', '--zip', 'authorizer.zip', '--region', 'eu-west-1', '--profile', 'p', '--max-attempts', '5'],
+      deps,
+    );
+
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    expect(clientOptions).toEqual([{ region: 'eu-west-1', profile: 'p', maxAttempts: 5 }]);
+    expect(deps.buildZip).not.toHaveBeenCalled();
+    expect(aws.functions.get('jwtRsaCustomAuthorizer')?.configuration.Environment?.Variables).toMatchObject({
+      JWT_ROUTES: 'do-not-print-this-value',
+    });
+    expect(out[0]).toBe('Deploy plan (region eu-west-1, profile p)');
+    expect(out).toContain('Done');
+    expect(output()).not.toContain('do-not-print-this-value');
+  });
+
+  it('builds the zip through turbo unless --zip or --no-build is given', async () => {
+    const { deps, repoRoot } = setUp();
+    deps.buildZip = vi.fn(() => true);
+
+    const code = await runCli(['deploy', '--dry-run'], deps);
+
+    expect(code).toBe(0);
+    expect(deps.buildZip).toHaveBeenCalledWith(repoRoot);
+  });
+
+  it('stops with one line when the zip cannot be built', async () => {
+    const { deps, err } = setUp({ buildOk: false });
+
+    expect(await runCli(['deploy'], deps)).toBe(2);
+    expect(err).toEqual([
+      'error: Building the zip failed (turbo run bundle --filter=@jwt-authorizer/lambda-authorizer): fix the build, or pass --zip PATH',
+    ]);
+  });
+
+  it.each([
+    [
+      'a missing TOKEN_ISSUER',
+      'AUDIENCE=a',
+      [],
+      "error: TOKEN_ISSUER is not set: add TOKEN_ISSUER=... to the repo's .env or the environment",
+    ],
+    [
+      'an issuer that is not a URL',
+      'TOKEN_ISSUER=tenant.auth0.com\nAUDIENCE=a',
+      [],
+      'error: TOKEN_ISSUER is not a URL: set it to an absolute https URL such as https://TENANT.auth0.com/',
+    ],
+    ['a missing zip', DOTENV, ['--zip', 'nope.zip'], 'error: No zip at'],
+    [
+      'a bad flag',
+      DOTENV,
+      ['--memory', 'lots'],
+      "error: --memory must be a whole number of MB from 128 to 10240 (got 'lots')",
+    ],
+  ])('rejects %s with one line, exit 2 and no AWS client', async (_, dotenv, flags, message) => {
+    const { deps, err, clientOptions } = setUp({ dotenv });
+
+    const code = await runCli(['deploy', ...flags], deps);
+
+    expect(code).toBe(2);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toContain(message);
+    expect(clientOptions).toEqual([]);
+  });
+
+  it('fails with one line when no region is configured anywhere', async () => {
+    const { deps, err } = setUp({ region: undefined });
+
+    expect(await runCli(['deploy', '--zip', 'authorizer.zip'], deps)).toBe(2);
+    expect(err).toEqual([
+      'error: No AWS region configured: pass --region, set AWS_REGION, or add region to the profile',
+    ]);
+  });
+
+  it('fails with one line when there are no credentials', async () => {
+    const { deps, aws, err } = setUp();
+    aws.failNext(
+      'GetRole',
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
+
+    expect(await runCli(['deploy', '--zip', 'authorizer.zip'], deps)).toBe(1);
+    expect(err).toEqual([
+      'error: No AWS credentials found for iam:GetRole: set AWS_PROFILE or pass --profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    ]);
+  });
+
+  it('says what it had already created when a later call fails', async () => {
+    const { deps, aws, err } = setUp();
+    aws.failNext(
+      'CreateFunction',
+      Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }),
+    );
+
+    expect(await runCli(['deploy', '--zip', 'authorizer.zip'], deps)).toBe(1);
+    expect(err).toEqual([
+      expect.stringMatching(/^error: Access denied for lambda:CreateFunction: grant/),
+      'note: this run had already created role jwtRsaCustomAuthorizerRole; run the command again to finish, or destroy to remove them',
+    ]);
+  });
+
+  it('reports an unknown REST API id without creating anything', async () => {
+    const { deps, aws, err } = setUp();
+
+    expect(await runCli(['deploy', '--zip', 'authorizer.zip', '--rest-api-id', 'nope'], deps)).toBe(1);
+    expect(err).toEqual([
+      "error: REST API 'nope' not found in us-east-1: check --rest-api-id (or REST_API_ID) and --region",
+    ]);
+    expect(aws.mutatingOperations()).toEqual([]);
+  });
+});
+
+describe('runCli deploy --dry-run', () => {
+  it.each([[['deploy', '--dry-run']], [['deploy', '--', '--dry-run']]])(
+    'prints the full plan for %o without any AWS client',
+    async (argv) => {
+      const { deps, out, clientOptions, output } = setUp();
+      deps.buildZip = () => true;
+
+      const code = await runCli([...argv, '--zip', 'authorizer.zip', '--rest-api-id', 'a1b2c3d4e5'], deps);
+
+      expect(code).toBe(0);
+      expect(clientOptions).toEqual([]);
+      expect(out[0]).toBe('Dry run: lists the calls deploy would make; makes none and needs no credentials.');
+      for (const call of [
+        'iam:CreateRole',
+        'lambda:CreateFunction',
+        'apigateway:CreateAuthorizer',
+        'apigateway:CreateDeployment',
+      ]) {
+        expect(output()).toContain(call);
+      }
+      expect(output()).toContain('"Version": "2012-10-17"');
+      expect(output()).toContain('JWT_ROUTES (value not shown)');
+      expect(output()).not.toContain('do-not-print-this-value');
+    },
+  );
+
+  it('still prints the plan without settings, region or zip, listing what a real deploy would stop on', async () => {
+    const { deps, err, output } = setUp({ dotenv: '', region: undefined, buildOk: false });
+
+    const code = await runCli(['deploy', '--dry-run'], deps);
+
+    expect(code).toBe(0);
+    expect(output()).toContain('lambda:UpdateFunctionConfiguration');
+    expect(err).toEqual([
+      expect.stringContaining('warning: Building the zip failed'),
+      expect.stringContaining('warning: no zip at'),
+      'warning: no AWS region configured: the plan uses us-east-1; a real deploy needs --region or AWS_REGION',
+      expect.stringContaining('warning: a real deploy would stop here: TOKEN_ISSUER is not set'),
+      expect.stringContaining('warning: a real deploy would stop here: AUDIENCE is not set'),
+    ]);
+  });
+});
+
+describe('runCli destroy and invoke', () => {
+  it('asks for --yes when there is no terminal to confirm on', async () => {
+    const { deps, err, clientOptions } = setUp();
+
+    expect(await runCli(['destroy'], deps)).toBe(2);
+    expect(err).toEqual(['error: destroy asks for confirmation and there is no terminal: pass --yes']);
+    expect(clientOptions).toEqual([]);
+  });
+
+  it('deletes nothing when the answer is no, and everything when it is yes', async () => {
+    const { deps, aws, out } = setUp();
+    await runCli(['deploy', '--zip', 'authorizer.zip'], deps);
+    aws.resetHistory();
+    const questions: string[] = [];
+    deps.confirm = async (question) => {
+      questions.push(question);
+      return false;
+    };
+
+    expect(await runCli(['destroy'], deps)).toBe(1);
+    expect(out.at(-1)).toBe('Nothing deleted.');
+    expect(aws.sentOperations()).toEqual([]);
+
+    deps.confirm = async () => true;
+    expect(await runCli(['destroy'], deps)).toBe(0);
+    expect(aws.functions.size).toBe(0);
+    expect(questions).toEqual([
+      'Delete function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole in us-east-1? [y/N] ',
+    ]);
+  });
+
+  it('prints the destroy plan on --dry-run without any AWS client', async () => {
+    const { deps, out, clientOptions } = setUp();
+
+    expect(await runCli(['destroy', '--dry-run', '--rest-api-id', 'a1'], deps)).toBe(0);
+    expect(clientOptions).toEqual([]);
+    expect(out.join('\n')).toContain('apigateway:DeleteAuthorizer');
+    expect(out.join('\n')).toContain('iam:DeleteRole');
+  });
+
+  it('invokes the function with the event file, resolved from the caller directory', async () => {
+    const { deps, aws, out, repoRoot } = setUp();
+    await runCli(['deploy', '--zip', join(repoRoot, 'authorizer.zip')], deps);
+    aws.invokeResult = {
+      payload: { principalId: 'u', policyDocument: { Statement: [{ Effect: 'Deny', Resource: 'x' }] } },
+    };
+    const dir = makeTempDir({ 'event.json': '{"type":"TOKEN"}' });
+
+    expect(await runCli(['invoke', '--event', 'event.json'], { ...deps, cwd: dir })).toBe(0);
+    expect(out.at(-1)).toBe('Policy: Deny on "x"');
+  });
+});
+
+describe('runCli help and usage', () => {
+  it.each([['deploy'], ['invoke'], ['destroy']])('prints the help of %s', async (command) => {
+    const { deps, out } = setUp();
+    expect(await runCli([command, '--help'], deps)).toBe(0);
+    expect(out[0]).toMatch(new RegExp(`^Usage: ${command}`));
+  });
+
+  it('rejects an unknown command with exit 2', async () => {
+    const { deps, err } = setUp();
+    expect(await runCli(['ship'], deps)).toBe(2);
+    expect(err).toEqual(["error: Unknown command 'ship': use deploy, invoke or destroy (see --help)"]);
+  });
+});
