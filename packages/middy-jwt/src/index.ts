@@ -1,5 +1,6 @@
 import { jwtAuth } from './jwt-auth.js';
 
+export type { JwtClaims, VerifiedToken } from '@jwt-authorizer/authorizer-core';
 export {
   type AuthorizerEvent,
   type DetectedAuthorizerEvent,
