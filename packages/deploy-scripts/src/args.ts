@@ -21,7 +21,8 @@ const COMMON_OPTIONS: Record<string, OptionSpec> = {
   region: { type: 'string' },
   profile: { type: 'string' },
   'max-attempts': { type: 'string' },
-  'env-file': { type: 'string' },
+  // Not `--env-file`: Node 20 reads that flag even after the script name and fails on a relative path.
+  dotenv: { type: 'string' },
   'function-name': { type: 'string' },
 };
 

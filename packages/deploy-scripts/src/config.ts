@@ -91,24 +91,27 @@ export type Settings = Readonly<Record<string, string>>;
 export const CORE_SETTINGS = ['TOKEN_ISSUER', 'JWKS_URI', 'AUDIENCE'] as const;
 
 /**
- * Reads `.env` (at `--env-file`, else the repo root) and lays the environment over it: a variable
+ * Reads `.env` (at `--dotenv`, else the repo root) and lays the environment over it: a variable
  * set (non-empty) in the environment wins over the same name in `.env`.
  *
- * @throws DeployError `CONFIG_INVALID` when an `--env-file` given explicitly does not exist
+ * @throws DeployError `CONFIG_INVALID` when a `--dotenv` file given explicitly does not exist
  * @example
  * ```ts
  * const settings = readSettings({ env: process.env, repoRoot, cwd: process.cwd() });
  * ```
  */
 export function readSettings(
-  options: ConfigPaths & { env: Readonly<Record<string, string | undefined>>; envFile?: string | undefined },
+  options: ConfigPaths & {
+    env: Readonly<Record<string, string | undefined>>;
+    dotenvPath?: string | undefined;
+  },
 ): Settings {
-  const path = options.envFile ? resolve(options.cwd, options.envFile) : join(options.repoRoot, '.env');
+  const path = options.dotenvPath ? resolve(options.cwd, options.dotenvPath) : join(options.repoRoot, '.env');
   let fromFile: Record<string, string> = {};
   if (existsSync(path)) {
     fromFile = parseDotenv(readFileSync(path, 'utf8'));
-  } else if (options.envFile) {
-    throw new DeployError('CONFIG_INVALID', `--env-file ${options.envFile} does not exist: fix the path`);
+  } else if (options.dotenvPath) {
+    throw new DeployError('CONFIG_INVALID', `--dotenv ${options.dotenvPath} does not exist: fix the path`);
   }
   return mergeSettings(options.env, fromFile);
 }

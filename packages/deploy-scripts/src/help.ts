@@ -6,7 +6,7 @@ const COMMON = `Common options:
   --profile NAME          named profile from ~/.aws/config (else AWS_PROFILE)
   --max-attempts N        attempts per AWS call, throttling retries included (SDK default: 3)
   --function-name NAME    the Lambda function (default ${DEFAULTS.functionName}, env FUNCTION_NAME)
-  --env-file PATH         read settings from this file instead of the repo's .env
+  --dotenv PATH           read settings from this file instead of the repo's .env
   -h, --help              show this help`;
 
 const HELP: Record<CommandName | 'main', string> = {

@@ -240,7 +240,7 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
     }
     const settings = readSettings({
       env: deps.env,
-      envFile: getStringFlag(values, 'env-file'),
+      dotenvPath: getStringFlag(values, 'dotenv'),
       repoRoot: deps.repoRoot,
       cwd: deps.cwd,
     });

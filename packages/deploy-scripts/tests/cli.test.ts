@@ -49,7 +49,7 @@ describe('dist/cli.js', () => {
         'deploy',
         '--',
         '--dry-run',
-        '--env-file',
+        '--dotenv',
         'settings.env',
         '--zip',
         'custom-authorizer.zip',
@@ -82,7 +82,7 @@ describe('dist/cli.js', () => {
 
   it('stops a deploy without TOKEN_ISSUER with one line and exit 2, before any AWS call', () => {
     const { code, stdout, stderr } = run(
-      ['deploy', '--env-file', 'partial.env', '--zip', 'custom-authorizer.zip', '--region', 'us-east-1'],
+      ['deploy', '--dotenv', 'partial.env', '--zip', 'custom-authorizer.zip', '--region', 'us-east-1'],
       bareEnv(),
       dir,
     );
@@ -99,7 +99,7 @@ describe('dist/cli.js', () => {
       [
         'deploy',
         '--dry-run',
-        '--env-file',
+        '--dotenv',
         'partial.env',
         '--zip',
         'custom-authorizer.zip',

@@ -24,13 +24,13 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({ TOKEN_ISSUER: 'https://file.auth0.com/', AUDIENCE: 'env-audience' });
   });
 
-  it('works without a .env and fails clearly for a missing --env-file', () => {
+  it('works without a .env and fails clearly for a missing --dotenv', () => {
     const repoRoot = makeTempDir();
     expect(readSettings({ env: { A: '1' }, repoRoot, cwd: repoRoot })).toEqual({ A: '1' });
-    expect(() => readSettings({ env: {}, envFile: 'nope.env', repoRoot, cwd: repoRoot })).toThrow(
+    expect(() => readSettings({ env: {}, dotenvPath: 'nope.env', repoRoot, cwd: repoRoot })).toThrow(
       expect.objectContaining({
         code: 'CONFIG_INVALID',
-        message: '--env-file nope.env does not exist: fix the path',
+        message: '--dotenv nope.env does not exist: fix the path',
       }),
     );
   });
