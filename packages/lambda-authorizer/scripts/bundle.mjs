@@ -29,6 +29,8 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
     // The Lambda runtime is Node.js 22, whatever Node runs this build.
     target: 'node22',
     minify: true,
+    // Short lines keep Node's uncaught-error excerpt (one source line) and stack columns readable.
+    lineLimit: 500,
     treeShaking: true,
     sourcemap: 'external',
     legalComments: 'none',

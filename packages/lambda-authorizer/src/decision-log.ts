@@ -87,13 +87,22 @@ function codedErrorOf(err: unknown): { code: string; message: string } | undefin
   return undefined;
 }
 
-/** The event kind, or why the event was refused, read again only on the rare paths that need it. */
-function inspectEvent(event: unknown): { kind?: string; code?: string } {
+/** Why the event was refused before verification; read again only on that rare path. */
+function refusalCodeOf(event: unknown): string | undefined {
   try {
-    return { kind: detectAuthorizerEvent(event).kind };
+    detectAuthorizerEvent(event);
+    return undefined;
   } catch (err) {
-    return { code: codeOf(err) };
+    return codeOf(err);
   }
+}
+
+/** The event kind when the middleware could not record it (same order as its detection). */
+function kindOf(event: unknown): string | undefined {
+  const e = event as { version?: unknown; type?: unknown } | null | undefined;
+  if (e?.version === '2.0') return 'http-v2';
+  if (e?.type === 'TOKEN') return 'token';
+  return e?.type === 'REQUEST' ? 'request' : undefined;
 }
 
 function errorName(err: unknown): string {
@@ -141,7 +150,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
     if (decision === undefined) {
       // The middleware answered early (`{ isAuthorized: false }`) because the token was rejected,
       // possibly before verification (two different Authorization headers).
-      const reason = codeOf(invocation?.verifyError) ?? inspectEvent(request.event).code ?? 'TOKEN_INVALID';
+      const reason = codeOf(invocation?.verifyError) ?? refusalCodeOf(request.event) ?? 'TOKEN_INVALID';
       return { decision: 'unauthorized' as const, reason };
     }
     if (decision.allowed) return { decision: 'allow' as const, reason: 'OK' };
@@ -200,7 +209,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
         const eventKind =
           typeof context.authorizerEvent?.kind === 'string'
             ? context.authorizerEvent.kind
-            : inspectEvent(request.event).kind;
+            : kindOf(request.event);
         const failure = decision === 'error' ? codedErrorOf(request.error) : undefined;
         const missingScopes = invocation?.decision?.missingScopes;
         const line: Record<string, unknown> = {

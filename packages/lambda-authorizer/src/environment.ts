@@ -12,7 +12,7 @@ export interface LoadEnvironmentOptions {
 
 /**
  * Merges a `.env` file under the given environment: a variable already set in `env` wins over the
- * file, as with `node --env-file`. A missing file is no error (on Lambda there is none: the deploy
+ * file, as with `node --env-file`; file values are trimmed. A missing file is no error (on Lambda there is none: the deploy
  * sets real environment variables). Called once, at cold start.
  *
  * @throws {ConfigurationError} `CONFIG_INVALID` when the file exists but cannot be read.
@@ -30,7 +30,9 @@ export function loadEnvironment(env: Environment, options: LoadEnvironmentOption
       { cause: err },
     );
   }
-  const merged: Record<string, string | undefined> = { ...parseEnv(text) };
+  const merged: Record<string, string | undefined> = {};
+  // Trimmed: the tutorial's own sample leaves a tab after AUDIENCE.
+  for (const [name, value] of Object.entries(parseEnv(text))) merged[name] = value?.trim();
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined) merged[name] = value;
   }

@@ -18,17 +18,12 @@ export interface BundledRun extends ProcessResult {
   readonly logs: Array<Record<string, unknown>>;
 }
 
-/** Unzips the bundle into a new empty folder, with the test runner next to index.mjs. */
-export function unzipBundle(extraFiles: Record<string, string> = {}): {
-  dir: string;
-  files: string[];
-  remove(): void;
-} {
-  if (!existsSync(ZIP_PATH)) throw new Error(`${ZIP_PATH} is missing: run the bundle task`);
+/** Unzips a bundle (default: dist's) into a new empty folder, with the test runner next to index.mjs. */
+export function unzipBundle(zipPath = ZIP_PATH): { dir: string; files: string[]; remove(): void } {
+  if (!existsSync(zipPath)) throw new Error(`${zipPath} is missing: run the bundle task`);
   const dir = mkdtempSync(join(tmpdir(), 'authorizer-zip-'));
-  const files = extractZip(readFileSync(ZIP_PATH), dir);
+  const files = extractZip(readFileSync(zipPath), dir);
   copyFileSync(join(import.meta.dirname, 'runner.mjs'), join(dir, 'run.mjs'));
-  for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(dir, name), text);
   return { dir, files, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

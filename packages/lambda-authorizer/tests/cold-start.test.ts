@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigurationError } from '@jwt-authorizer/authorizer-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createMinter,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  startJwksServer,
+} from '../../authorizer-core/tests/helpers/index.js';
+import { startHandler } from '../src/cold-start.js';
+import {
+  evaluatePolicy,
+  httpApiEvent,
+  lambdaContext,
+  METHOD_ARN,
+  ROUTE_ARN,
+  STAGE_ARN,
+  tokenEvent,
+} from './helpers/index.js';
+
+const AUDIENCE = 'https://pets.example.com/api';
+const key = generateTestKey('RS256', 'cold-key');
+let server: JwksServer;
+let dir: string;
+let lines: string[];
+
+beforeAll(async () => {
+  server = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'authorizer-cold-'));
+  lines = [];
+  server.behaviour = { kind: 'jwks', body: jwksOf(key) };
+  server.requests = 0;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function start(env: Record<string, string>) {
+  return startHandler({
+    env,
+    dotenvPath: join(dir, '.env'),
+    baseDir: dir,
+    log: { write: (line) => lines.push(line), metricsNamespace: false },
+  });
+}
+
+describe('startHandler (the cold start)', () => {
+  it('fetches the JWKS during the cold start, so the first request needs no fetch', async () => {
+    const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE });
+    expect(started.hydrated).toBe(true);
+    expect(server.requests).toBe(1);
+    const token = createMinter(server.issuer, AUDIENCE)(key);
+    const result = await started.handler(tokenEvent(`Bearer ${token}`), lambdaContext());
+    expect(evaluatePolicy(result, METHOD_ARN)).toBe('Allow');
+    expect(server.requests).toBe(1);
+  });
+
+  it('does not fail when the JWKS is unreachable, logs a warning and recovers on a later request', async () => {
+    server.behaviour = { kind: 'status', status: 503 };
+    const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE, JWT_JWKS_COOLDOWN_MS: '0' });
+    expect(started.hydrated).toBe(false);
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { level: 'warn', msg: 'JWKS not reachable at cold start', reason: 'JWKS_UNAVAILABLE' },
+    ]);
+    server.behaviour = { kind: 'jwks', body: jwksOf(key) };
+    const token = createMinter(server.issuer, AUDIENCE)(key);
+    const result = await started.handler(tokenEvent(`Bearer ${token}`), lambdaContext());
+    expect(evaluatePolicy(result, METHOD_ARN)).toBe('Allow');
+  });
+
+  it('gives up on a JWKS that does not answer within JWT_JWKS_TIMEOUT_MS without failing', async () => {
+    server.behaviour = { kind: 'hang' };
+    const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE, JWT_JWKS_TIMEOUT_MS: '100' });
+    expect(started.hydrated).toBe(false);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ level: 'warn', reason: 'JWKS_UNAVAILABLE' });
+  });
+
+  it('fails with a ConfigurationError naming the variable when a setting is missing', async () => {
+    const error = await start({ TOKEN_ISSUER: server.issuer }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('AUDIENCE') });
+    expect(server.requests).toBe(0);
+  });
+
+  it('reads settings from .env, the environment winning', async () => {
+    writeFileSync(
+      join(dir, '.env'),
+      `TOKEN_ISSUER=${server.issuer}\nAUDIENCE=https://wrong.example.com\nJWT_POLICY_MODE=method\n`,
+    );
+    const started = await start({ AUDIENCE });
+    expect(started.settings.authorizerOptions).toMatchObject({
+      issuer: server.issuer,
+      audience: AUDIENCE,
+      policyMode: 'method',
+    });
+    const token = createMinter(server.issuer, AUDIENCE)(key);
+    const result = await started.handler(tokenEvent(`Bearer ${token}`), lambdaContext());
+    expect(result).toMatchObject({
+      policyDocument: { Statement: [{ Effect: 'Allow', Resource: [METHOD_ARN] }] },
+    });
+  });
+
+  it('applies route rules from JWT_ROUTES_FILE next to the handler', async () => {
+    writeFileSync(join(dir, 'routes.json'), JSON.stringify({ 'DELETE /pets/{id}': ['admin:pets'] }));
+    const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE, JWT_ROUTES_FILE: 'routes.json' });
+    const token = createMinter(server.issuer, AUDIENCE)(key);
+    const deleteArn = `${STAGE_ARN}/DELETE/pets/42`;
+    const result = await started.handler(tokenEvent(`Bearer ${token}`, deleteArn), lambdaContext());
+    expect(evaluatePolicy(result, deleteArn)).toBe('Deny');
+  });
+
+  it('answers HTTP API events with an IAM policy when JWT_HTTP_API_RESPONSE is iam', async () => {
+    const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE, JWT_HTTP_API_RESPONSE: 'iam' });
+    const token = createMinter(server.issuer, AUDIENCE)(key);
+    const result = await started.handler(
+      httpApiEvent({ headers: { authorization: `Bearer ${token}` } }),
+      lambdaContext(),
+    );
+    expect(evaluatePolicy(result, ROUTE_ARN)).toBe('Allow');
+  });
+});
