@@ -94,7 +94,11 @@ function getErrorMessage(error: unknown): string {
 }
 
 function toOneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Lambda's "environment variables exceeded the 4KB limit" error quotes the whole environment.
+  return text
+    .replace(/String measured:.*$/s, 'String measured: (not shown)')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

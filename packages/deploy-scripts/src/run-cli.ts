@@ -221,6 +221,24 @@ async function commandInvoke(
 }
 
 /**
+ * Hides the values of `JWT_*` settings in a line about to be printed: an AWS error message may quote
+ * the function's environment.
+ *
+ * @example
+ * ```ts
+ * redactSettings('bad value s3cret-routes', { JWT_ROUTES: 's3cret-routes' }); // 'bad value ***'
+ * ```
+ */
+export function redactSettings(line: string, settings: Settings): string {
+  let redacted = line;
+  for (const [name, value] of Object.entries(settings)) {
+    // Short values (a number of seconds, "RS256") are not secrets and would garble the message.
+    if (name.startsWith('JWT_') && value.length >= 8) redacted = redacted.split(value).join('***');
+  }
+  return redacted;
+}
+
+/**
  * Runs the CLI: parses the arguments, reads the settings, runs the command and turns every failure
  * into one `error:` line (plus, when the run had already changed something, one line saying what).
  *
@@ -232,13 +250,14 @@ async function commandInvoke(
  */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
   const reporter = createReporter({ out: deps.out, err: deps.err });
+  let settings: Settings = {};
   try {
     const { command, values } = parseCliArgs(argv);
     if (command === undefined || getBooleanFlag(values, 'help')) {
       deps.out(formatHelp(command));
       return 0;
     }
-    const settings = readSettings({
+    settings = readSettings({
       env: deps.env,
       dotenvPath: getStringFlag(values, 'dotenv'),
       repoRoot: deps.repoRoot,
@@ -250,7 +269,7 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
   } catch (error) {
     const failure =
       error instanceof DeployError ? error : new DeployError('AWS_ERROR', String(error), { cause: error });
-    deps.err(`error: ${failure.message}`);
+    deps.err(redactSettings(`error: ${failure.message}`, settings));
     if (reporter.changes.length > 0) {
       deps.err(
         `note: this run had already ${reporter.changes.join(', ')}; run the command again to finish, or destroy to remove them`,

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { GetRestApiCommand } from '@aws-sdk/client-api-gateway';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -78,6 +79,24 @@ describe('createAwsClients', () => {
     await expect(clients.lambda.send(new GetFunctionCommand({ FunctionName: 'f' }))).rejects.toThrow();
 
     expect(seen[0]).toMatchObject({ hostname: '127.0.0.1', port: 9001 });
+  });
+
+  it('prefers AWS_ENDPOINT_URL_API_GATEWAY and AWS_ENDPOINT_URL_IAM for their clients', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_API_GATEWAY', 'http://127.0.0.1:9002');
+    vi.stubEnv('AWS_ENDPOINT_URL_IAM', 'http://127.0.0.1:9003');
+    const { seen, requestHandler } = fakeHttpHandler(stop);
+    const clients = createAwsClients({
+      region: 'us-east-1',
+      overrides: { credentials: TEST_CREDENTIALS, requestHandler },
+    });
+
+    await expect(clients.apiGateway.send(new GetRestApiCommand({ restApiId: 'a1' }))).rejects.toThrow();
+    await expect(clients.iam.send(new GetRoleCommand({ RoleName: 'r' }))).rejects.toThrow();
+
+    expect(seen.map(({ port, path }) => ({ port, path }))).toEqual([
+      { port: 9002, path: '/restapis/a1' },
+      { port: 9003, path: '/' },
+    ]);
   });
 
   it('uses the regional AWS endpoint when no endpoint is configured', async () => {

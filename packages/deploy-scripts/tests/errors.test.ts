@@ -51,6 +51,16 @@ describe('toDeployError', () => {
     expect(mapped.cause).toBe(error);
   });
 
+  it("cuts the environment out of Lambda's 4KB-limit message", () => {
+    const error = named(
+      'InvalidParameterValueException',
+      'Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: {"JWT_ROUTES":"secret"}',
+    );
+    const { message } = toDeployError(error, 'lambda:UpdateFunctionConfiguration');
+    expect(message).toContain('exceeded the 4KB limit. String measured: (not shown)');
+    expect(message).not.toContain('secret');
+  });
+
   it('keeps a DeployError as it is', () => {
     const error = new DeployError('USAGE', 'x');
     expect(toDeployError(error, 'iam:GetRole')).toBe(error);

@@ -142,6 +142,21 @@ describe('runCli deploy', () => {
     ]);
   });
 
+  it('never prints a JWT_ setting value, even when an AWS error quotes it', async () => {
+    const { deps, aws, err } = setUp();
+    aws.failNext(
+      'CreateFunction',
+      Object.assign(new Error('Value do-not-print-this-value at environment failed to satisfy constraint'), {
+        name: 'ValidationException',
+      }),
+    );
+
+    expect(await runCli(['deploy', '--zip', 'authorizer.zip'], deps)).toBe(1);
+    expect(err[0]).toBe(
+      'error: lambda:CreateFunction failed: ValidationException: Value *** at environment failed to satisfy constraint',
+    );
+  });
+
   it('reports an unknown REST API id without creating anything', async () => {
     const { deps, aws, err } = setUp();
 
