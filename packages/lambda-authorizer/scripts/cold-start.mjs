@@ -1,0 +1,134 @@
+// Cold start of the unzipped handler next to a bare Node start, in the same run:
+//   node scripts/cold-start.mjs [--runs 15]
+// Each run starts a fresh `node` process: `node -e ''`, then a process that imports the zip's
+// index.mjs (reading the settings and fetching the JWKS from a local issuer) and authorizes one
+// token. Prints medians; measures, asserts nothing.
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: { runs: { type: 'string', default: '15' }, zip: { type: 'string' } },
+});
+const runs = Number(values.runs);
+const zipPath = resolve(values.zip ?? join(packageDir, 'dist', 'custom-authorizer.zip'));
+
+function unzip(zip, dir) {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let offset = zip.readUInt32LE(end + 16);
+  for (let i = zip.readUInt16LE(end + 10); i > 0; i--) {
+    const method = zip.readUInt16LE(offset + 10);
+    const size = zip.readUInt32LE(offset + 20);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const skip = nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+    const local = zip.readUInt32LE(offset + 42);
+    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const body = zip.subarray(start, start + size);
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), method === 8 ? inflateRawSync(body) : body);
+    offset += 46 + skip;
+  }
+}
+
+function time(args, options) {
+  return new Promise((done, fail) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) fail(new Error(`${args.join(' ')} exited with ${code}`));
+      else done({ wallMs, stdout });
+    });
+  });
+}
+
+const median = (list) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const jwks = JSON.stringify({
+  keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'cold-1', alg: 'RS256', use: 'sig' }],
+});
+const server = createServer((_req, res) =>
+  res.writeHead(200, { 'content-type': 'application/json' }).end(jwks),
+);
+await new Promise((done) => server.listen(0, '127.0.0.1', done));
+const issuer = `http://127.0.0.1:${server.address().port}/`;
+const audience = 'https://cold-start.example.com';
+const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const now = Math.floor(Date.now() / 1000);
+const signingInput = `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'cold-1' })}.${b64url({ iss: issuer, aud: audience, sub: 'cold', iat: now, exp: now + 3600, scope: 'read:pets' })}`;
+const token = `${signingInput}.${sign('sha256', Buffer.from(signingInput), privateKey).toString('base64url')}`;
+
+const dir = mkdtempSync(join(tmpdir(), 'authorizer-cold-start-'));
+try {
+  unzip(readFileSync(zipPath), dir);
+  writeFileSync(
+    join(dir, 'measure.mjs'),
+    `const started = performance.now();
+const { handler } = await import('./index.mjs');
+const imported = performance.now();
+const result = await handler(
+  { type: 'TOKEN', authorizationToken: 'Bearer ' + process.env.COLD_START_TOKEN, methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abc/prod/GET/pets' },
+  { awsRequestId: 'cold-start', getRemainingTimeInMillis: () => 10000 },
+);
+const decided = performance.now();
+if (result.policyDocument.Statement[0].Effect !== 'Allow') process.exit(2);
+console.log('@@cold ' + JSON.stringify({ importMs: imported - started, firstAuthorizeMs: decided - imported, sinceProcessStartMs: decided }));
+`,
+  );
+  const env = {
+    PATH: process.env.PATH,
+    TOKEN_ISSUER: issuer,
+    AUDIENCE: audience,
+    COLD_START_TOKEN: token,
+  };
+  writeFileSync(join(dir, 'empty.mjs'), '');
+  const bare = [];
+  const bareModule = [];
+  const handler = [];
+  const inside = [];
+  await time(['measure.mjs'], { cwd: dir, env });
+  for (let i = 0; i < runs; i++) {
+    bare.push((await time(['-e', ''], { cwd: dir, env: { PATH: process.env.PATH } })).wallMs);
+    bareModule.push((await time(['empty.mjs'], { cwd: dir, env: { PATH: process.env.PATH } })).wallMs);
+    const run = await time(['measure.mjs'], { cwd: dir, env });
+    handler.push(run.wallMs);
+    const line = run.stdout.split('\n').find((text) => text.startsWith('@@cold '));
+    inside.push(JSON.parse(line.slice(7)));
+  }
+  const zipBytes = readFileSync(zipPath).length;
+  const ms = (value) => `${value.toFixed(1)} ms`;
+  process.stdout.write(
+    [
+      `Node ${process.version}, ${runs} fresh processes each, medians (zip ${zipBytes} bytes):`,
+      `  node -e ''                                   ${ms(median(bare))}`,
+      `  node empty.mjs (ESM entry, nothing in it)    ${ms(median(bareModule))}`,
+      `  node: import unzipped index.mjs + 1st verify ${ms(median(handler))}`,
+      `  difference to node -e ''                     ${ms(median(handler) - median(bare))}`,
+      `  inside the process: import (settings + JWKS fetch) ${ms(median(inside.map((x) => x.importMs)))}, first authorize ${ms(median(inside.map((x) => x.firstAuthorizeMs)))}`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  server.closeAllConnections();
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
