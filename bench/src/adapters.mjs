@@ -1,0 +1,138 @@
+// Rows for the packages built on the core: the bundled Lambda handler (event -> IAM policy) and the
+// middy-jwt middleware (HTTP API event -> handler response). Both get a Lambda-like context with
+// getRemainingTimeInMillis, so Middy arms its early-timeout timer per request as it does on Lambda.
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let instances = 0;
+
+export function handlerBundlePath() {
+  return join(here, '..', '..', 'packages', 'lambda-authorizer', 'dist', 'index.mjs');
+}
+
+/** The handler reads its configuration from the environment at import: set it first. */
+export function prepareHandlerEnv({ issuer, audience, jwksUri }) {
+  process.env.TOKEN_ISSUER = issuer;
+  process.env.AUDIENCE = audience;
+  process.env.JWKS_URI = jwksUri;
+  process.env.JWT_ALGORITHMS = 'RS256,ES256';
+}
+
+export function lambdaContext() {
+  return {
+    awsRequestId: 'bench',
+    functionName: 'bench-authorizer',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench-authorizer',
+    memoryLimitInMB: '1024',
+    logGroupName: '/aws/lambda/bench-authorizer',
+    logStreamName: 'bench',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 3000,
+    done() {},
+    fail() {},
+    succeed() {},
+  };
+}
+
+function subOf(token) {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
+}
+
+/**
+ * Sends process.stdout to /dev/null, synchronously, while active: the handler writes one decision
+ * line per invocation and that write (formatting and the system call) stays in the measurement;
+ * only the terminal is spared.
+ */
+function createStdoutSilencer() {
+  const original = process.stdout.write;
+  let fd;
+  return {
+    enter() {
+      fd = openSync('/dev/null', 'w');
+      process.stdout.write = (chunk, encoding, callback) => {
+        writeSync(fd, typeof chunk === 'string' ? chunk : Buffer.from(chunk));
+        const cb = typeof encoding === 'function' ? encoding : callback;
+        if (cb) cb();
+        return true;
+      };
+    },
+    leave() {
+      process.stdout.write = original;
+      closeSync(fd);
+    },
+  };
+}
+
+export async function loadHandlerRow({ methodArn }) {
+  const bundle = handlerBundlePath();
+  if (!existsSync(bundle))
+    return { unavailable: `not available yet (${bundle} missing: run the bundle task)` };
+  const silencer = createStdoutSilencer();
+  silencer.enter();
+  let handler;
+  try {
+    // A query string gives each cell its own module instance: its own authorizer and caches.
+    instances++;
+    ({ handler } = await import(`${pathToFileURL(bundle).href}?instance=${instances}`));
+  } finally {
+    silencer.leave();
+  }
+  if (typeof handler !== 'function') return { unavailable: `${bundle} exports no handler function` };
+  const context = lambdaContext();
+  return {
+    sync: false,
+    prepare: (token) => ({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn }),
+    fn: (event) => handler(event, context),
+    accepts: (result, token) =>
+      result?.principalId === subOf(token) &&
+      result.policyDocument?.Statement?.some((s) => s.Effect === 'Allow') === true,
+    enter: silencer.enter,
+    leave: silencer.leave,
+  };
+}
+
+export async function loadMiddyRow({ server, audience }) {
+  let middy;
+  let jwtAuth;
+  try {
+    ({ default: middy } = await import('@middy/core'));
+    ({ jwtAuth } = await import('@jwt-authorizer/middy-jwt'));
+  } catch (err) {
+    return { unavailable: `not available yet (@jwt-authorizer/middy-jwt: ${err.message})` };
+  }
+  if (typeof jwtAuth !== 'function')
+    return { unavailable: 'not available yet (@jwt-authorizer/middy-jwt has no jwtAuth)' };
+  const handler = middy()
+    .use(
+      jwtAuth({ issuer: server.issuer, audience, jwksUri: server.jwksUri, algorithms: ['RS256', 'ES256'] }),
+    )
+    .handler(async (_event, context) => ({ statusCode: 200, body: context.jwt.claims.sub }));
+  const context = lambdaContext();
+  return {
+    sync: false,
+    prepare: (token) => ({
+      version: '2.0',
+      routeKey: 'GET /pets',
+      rawPath: '/pets',
+      rawQueryString: '',
+      headers: { authorization: `Bearer ${token}`, host: 'api.example.com' },
+      requestContext: {
+        http: {
+          method: 'GET',
+          path: '/pets',
+          protocol: 'HTTP/1.1',
+          sourceIp: '127.0.0.1',
+          userAgent: 'bench',
+        },
+        routeKey: 'GET /pets',
+        stage: '$default',
+      },
+      isBase64Encoded: false,
+    }),
+    fn: (event) => handler(event, context),
+    accepts: (result, token) => result?.statusCode === 200 && result.body === subOf(token),
+  };
+}

@@ -1,0 +1,109 @@
+// Cold start: fresh Node processes that import a handler bundle and authorize one token, the JWKS
+// fetched from the loopback server of this (parent) process. Runs are interleaved across variants.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { median } from './lib/measure.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const BENCH_DIST = join(here, '..', 'dist');
+const INVOKE_ONCE = join(here, 'cold', 'invoke-once.mjs');
+
+/** esbuild settings shared by both handler bundles (mirrors the lambda-authorizer bundle script). */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  legalComments: 'none',
+};
+
+/** Bundles the minimal aws-jwt-verify authorizer into bench/dist/. Returns the bundle path. */
+export async function bundleBaseline() {
+  const { build } = await import('esbuild');
+  mkdirSync(BENCH_DIST, { recursive: true });
+  const outfile = join(BENCH_DIST, 'aws-jwt-verify-handler.mjs');
+  await build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: [join(here, 'cold', 'aws-jwt-verify-handler.mjs')],
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+export function bundleSize(path) {
+  const content = readFileSync(path);
+  return { bytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length };
+}
+
+function runOnce(args, env) {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) => {
+      const wallMs = performance.now() - start;
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      const report = line ? JSON.parse(line.slice('BENCH_RESULT '.length)) : undefined;
+      resolve({ wallMs, code, report, stderr: err.slice(0, 500) });
+    });
+  });
+}
+
+/**
+ * Measures each variant `runs` times, interleaved. A variant is `{ name, label, args, bundle? }`;
+ * variants with a bundle must report an Allow, or they are FAILED.
+ */
+export async function measureColdStart({ variants, runs, env }) {
+  const results = variants.map((v) => ({ ...v, wallMs: [], maxRssKiB: [], failures: 0, error: undefined }));
+  for (let r = 0; r < runs; r++) {
+    for (const result of results) {
+      const res = await runOnce(result.args, env);
+      if (result.bundle) {
+        if (res.code !== 0 || !res.report?.allowed) {
+          result.failures++;
+          result.error = res.report
+            ? 'the handler did not allow a valid token'
+            : `exit ${res.code}: ${res.stderr}`;
+          continue;
+        }
+        result.maxRssKiB.push(res.report.maxRssKiB);
+      } else if (res.code !== 0) {
+        result.failures++;
+        result.error = `exit ${res.code}: ${res.stderr}`;
+        continue;
+      }
+      result.wallMs.push(res.wallMs);
+    }
+  }
+  return results.map((r) => ({
+    name: r.name,
+    label: r.label,
+    runs,
+    status: r.failures === 0 ? 'ok' : 'FAILED',
+    error: r.error,
+    medianMs: r.wallMs.length ? median(r.wallMs) : undefined,
+    minMs: r.wallMs.length ? Math.min(...r.wallMs) : undefined,
+    maxMs: r.wallMs.length ? Math.max(...r.wallMs) : undefined,
+    maxRssKiB: r.maxRssKiB.length ? median(r.maxRssKiB) : undefined,
+    size: r.bundle && existsSync(r.bundle) ? bundleSize(r.bundle) : undefined,
+    bundle: r.bundle,
+  }));
+}
+
+export const invokeOnceArgs = (bundle) => [INVOKE_ONCE, bundle];
+
+export function isFile(path) {
+  return existsSync(path) && statSync(path).isFile();
+}

@@ -1,0 +1,318 @@
+// Warm verification throughput, one core, one request at a time: every row runs the same
+// pre-minted tokens; rows are interleaved repetition by repetition so noise spreads evenly.
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
+import buildGetJwks from 'get-jwks';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import jsonwebtoken from 'jsonwebtoken';
+import jwksClient from 'jwks-rsa';
+import { loadHandlerRow, loadMiddyRow } from './adapters.mjs';
+import { tamper } from './lib/fixtures.mjs';
+import { createLoopbackFetcher } from './lib/http-fetcher.mjs';
+import { runAsync, runSync, summarize } from './lib/measure.mjs';
+import { createMinimalVerifier } from './lib/minimal-verifier.mjs';
+
+export const ALGS = ['RS256', 'ES256'];
+export const STREAMS = ['distinct', 'repeated'];
+
+function subOf(token) {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
+}
+
+const acceptsPayload = (result, token) => result?.sub === subOf(token);
+
+/** Every row: how to build it for one algorithm, and how to recognise a correct answer. */
+export const ROWS = [
+  {
+    id: 'raw',
+    label: 'node:crypto.verify, pre-split (physical limit)',
+    group: 'limit',
+    async create({ alg, keys }) {
+      const key = keys[alg];
+      const keyObject = createPublicKey({ key: key.jwk, format: 'jwk' });
+      const verifyKey = alg === 'ES256' ? { key: keyObject, dsaEncoding: 'ieee-p1363' } : keyObject;
+      return {
+        sync: true,
+        prepare(token) {
+          const dot = token.lastIndexOf('.');
+          return {
+            input: Buffer.from(token.slice(0, dot), 'latin1'),
+            signature: Buffer.from(token.slice(dot + 1), 'base64url'),
+          };
+        },
+        fn: (item) => cryptoVerify('sha256', item.input, verifyKey, item.signature),
+        accepts: (result) => result === true,
+      };
+    },
+  },
+  {
+    id: 'minimal',
+    label: 'minimal verifier (practical limit)',
+    group: 'limit',
+    async create({ server, audience, jwks }) {
+      const fn = createMinimalVerifier({ issuer: server.issuer, audience, jwks });
+      return { sync: true, fn, accepts: acceptsPayload };
+    },
+  },
+  {
+    id: 'aws-jwt-verify-async',
+    label: 'aws-jwt-verify JwtVerifier.verify',
+    group: 'peer',
+    async create({ server, audience }) {
+      const verifier = createAwsJwtVerifier(server, audience);
+      await verifier.hydrate();
+      return { sync: false, fn: (t) => verifier.verify(t), accepts: acceptsPayload };
+    },
+  },
+  {
+    id: 'aws-jwt-verify-sync',
+    label: 'aws-jwt-verify JwtVerifier.verifySync',
+    group: 'peer',
+    async create({ server, audience }) {
+      const verifier = createAwsJwtVerifier(server, audience);
+      await verifier.hydrate();
+      return { sync: true, fn: (t) => verifier.verifySync(t), accepts: acceptsPayload };
+    },
+  },
+  {
+    id: 'jose',
+    label: 'jose jwtVerify + createRemoteJWKSet',
+    group: 'peer',
+    async create({ alg, server, audience }) {
+      const jwks = createRemoteJWKSet(new URL(server.jwksUri));
+      const options = { issuer: server.issuer, audience, algorithms: [alg] };
+      return {
+        sync: false,
+        fn: async (t) => (await jwtVerify(t, jwks, options)).payload,
+        accepts: acceptsPayload,
+      };
+    },
+  },
+  {
+    id: 'fast-jwt',
+    label: 'fast-jwt, key resolved once (get-jwks), cache off',
+    group: 'peer',
+    create: (ctx) => createFastJwtRow(ctx, false),
+  },
+  {
+    id: 'fast-jwt-cache',
+    label: 'fast-jwt, key resolved once, cache on (1000)',
+    group: 'peer',
+    create: (ctx) => createFastJwtRow(ctx, true),
+  },
+  {
+    id: 'jsonwebtoken',
+    label: 'jsonwebtoken with a KeyObject',
+    group: 'peer',
+    async create({ alg, keys, server, audience }) {
+      const keyObject = createPublicKey({ key: keys[alg].jwk, format: 'jwk' });
+      const options = { algorithms: [alg], issuer: server.issuer, audience };
+      return { sync: true, fn: (t) => jsonwebtoken.verify(t, keyObject, options), accepts: acceptsPayload };
+    },
+  },
+  {
+    id: 'jwks-rsa',
+    label: "jsonwebtoken + jwks-rsa per request (Auth0's sample)",
+    group: 'peer',
+    async create({ server, audience }) {
+      // As auth0-samples/jwt-rsa-aws-custom-authorizer lib.js does it.
+      const client = jwksClient({
+        cache: true,
+        rateLimit: true,
+        jwksRequestsPerMinute: 10,
+        jwksUri: server.jwksUri,
+      });
+      const jwtOptions = { audience, issuer: server.issuer };
+      return {
+        sync: false,
+        async fn(token) {
+          const decoded = jsonwebtoken.decode(token, { complete: true });
+          if (!decoded?.header?.kid) throw new Error('invalid token');
+          const key = await client.getSigningKey(decoded.header.kid);
+          const signingKey = key.publicKey || key.rsaPublicKey;
+          return jsonwebtoken.verify(token, signingKey, jwtOptions);
+        },
+        accepts: acceptsPayload,
+      };
+    },
+  },
+  {
+    id: 'core',
+    label: 'authorizer-core verify',
+    group: 'project',
+    async create({ server, audience }) {
+      const authorizer = createAuthorizer({
+        issuer: server.issuer,
+        audience,
+        jwksUri: server.jwksUri,
+        algorithms: ['RS256', 'ES256'],
+      });
+      await authorizer.hydrate();
+      return { sync: false, fn: (t) => authorizer.verify(t), accepts: (r, t) => r?.claims?.sub === subOf(t) };
+    },
+  },
+  {
+    id: 'handler',
+    label: 'lambda handler bundle, TOKEN event -> policy',
+    group: 'project',
+    create: (ctx) => loadHandlerRow(ctx),
+  },
+  {
+    id: 'middy',
+    label: 'middy-jwt jwtAuth, HTTP API event -> response',
+    group: 'project',
+    create: (ctx) => loadMiddyRow(ctx),
+  },
+];
+
+function createAwsJwtVerifier(server, audience) {
+  // The library's default fetcher speaks https only; the JWKS here is on loopback http.
+  const jwksCache = new SimpleJwksCache({ fetcher: createLoopbackFetcher() });
+  return JwtVerifier.create({ issuer: server.issuer, audience, jwksUri: server.jwksUri }, { jwksCache });
+}
+
+async function createFastJwtRow({ alg, keys, server, audience }, cache) {
+  const getJwks = buildGetJwks({ jwksPath: '/.well-known/jwks.json' });
+  const key = await getJwks.getPublicKey({ domain: server.issuer, alg, kid: keys[alg].kid });
+  const verifier = createFastJwtVerifier({
+    key,
+    algorithms: [alg],
+    allowedIss: server.issuer,
+    allowedAud: audience,
+    cache,
+  });
+  return { sync: true, fn: verifier, accepts: acceptsPayload };
+}
+
+/**
+ * Builds every row for one (alg, stream), checks it accepts a valid token and rejects a tampered one,
+ * and returns the runnable cells. A row that fails a check is kept as FAILED and never timed.
+ */
+export async function buildCells(ctx, rows = ROWS) {
+  const cells = [];
+  for (const alg of ALGS) {
+    for (const stream of STREAMS) {
+      const tokens = ctx.tokens[alg][stream];
+      for (const row of rows) {
+        const cell = {
+          row: row.id,
+          label: row.label,
+          group: row.group,
+          alg,
+          stream,
+          status: 'ok',
+          reason: undefined,
+        };
+        cells.push(cell);
+        let built;
+        try {
+          built = await row.create({ ...ctx, alg, stream });
+        } catch (err) {
+          cell.status = 'FAILED';
+          cell.reason = `setup threw: ${err.message}`;
+          continue;
+        }
+        if (built.unavailable) {
+          cell.status = 'n/a';
+          cell.reason = built.unavailable;
+          continue;
+        }
+        const prepare = built.prepare ?? ((t) => t);
+        built.enter?.();
+        try {
+          const first = await built.fn(prepare(tokens[0]));
+          if (!first || !built.accepts(first, tokens[0]))
+            throw new Error('the first call returned a wrong result');
+        } catch (err) {
+          built.leave?.();
+          cell.status = 'FAILED';
+          cell.reason = `valid token not accepted: ${err.message}`;
+          continue;
+        }
+        let rejected = false;
+        try {
+          rejected = !(await built.fn(prepare(tamper(tokens[0]))));
+        } catch {
+          rejected = true;
+        }
+        built.leave?.();
+        if (!rejected) {
+          cell.status = 'FAILED';
+          cell.reason = 'a tampered token was accepted';
+          continue;
+        }
+        cell.items = tokens.map(prepare);
+        cell.enter = built.enter;
+        cell.leave = built.leave;
+        cell.fn = built.fn;
+        cell.sync = built.sync;
+        cell.next = 0;
+        cell.samples = [];
+        cell.wallSamples = [];
+        cell.failures = 0;
+        cell.ops = 0;
+      }
+    }
+  }
+  return cells;
+}
+
+async function runCell(cell, durationMs) {
+  cell.enter?.();
+  try {
+    const res = cell.sync
+      ? runSync(cell.fn, cell.items, cell.next, durationMs)
+      : await runAsync(cell.fn, cell.items, cell.next, durationMs);
+    cell.next = res.next;
+    return res;
+  } finally {
+    cell.leave?.();
+  }
+}
+
+/** Warms every runnable cell, then times `reps` repetitions in repetition-major order. */
+export async function measureCells(cells, { reps, durationMs, warmupMs, onProgress }) {
+  const runnable = cells.filter((c) => c.status === 'ok');
+  for (const cell of runnable) {
+    const res = await runCell(cell, warmupMs);
+    if (res.failures > 0) {
+      cell.status = 'FAILED';
+      cell.reason = `${res.failures} of ${res.ops} operations failed during warm-up`;
+    }
+  }
+  for (let rep = 0; rep < reps; rep++) {
+    for (const cell of runnable) {
+      if (cell.status !== 'ok') continue;
+      const res = await runCell(cell, durationMs);
+      cell.ops += res.ops;
+      cell.failures += res.failures;
+      if (res.failures > 0) {
+        cell.status = 'FAILED';
+        cell.reason = `${res.failures} of ${res.ops} operations failed`;
+        continue;
+      }
+      cell.samples.push(res.ops / res.seconds);
+      cell.wallSamples.push(res.ops / res.wallSeconds);
+    }
+    onProgress?.(rep + 1, reps);
+  }
+  for (const cell of cells) {
+    cell.opsPerSecond = cell.status === 'ok' ? summarize(cell.samples) : undefined;
+    cell.wallOpsPerSecond = cell.status === 'ok' ? summarize(cell.wallSamples) : undefined;
+    delete cell.samples;
+    delete cell.wallSamples;
+    delete cell.items;
+    delete cell.fn;
+    delete cell.enter;
+    delete cell.leave;
+  }
+  for (const cell of cells) {
+    const raw = cells.find((c) => c.row === 'raw' && c.alg === cell.alg && c.stream === cell.stream);
+    cell.ratioToRaw =
+      cell.opsPerSecond && raw?.opsPerSecond ? cell.opsPerSecond.median / raw.opsPerSecond.median : undefined;
+  }
+  return cells;
+}

@@ -1,0 +1,151 @@
+// The harness must refuse to time a row that does not verify: these tests feed it broken inputs.
+// No durations are asserted here; performance is measured only by `pnpm bench`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { b64url, claimsFor, generateKey, jwksOf, mint, mintTokens, tamper } from '../src/lib/fixtures.mjs';
+import { startJwksServer } from '../src/lib/jwks-server.mjs';
+import { runAsync, runSync, summarize } from '../src/lib/measure.mjs';
+import { createMinimalVerifier } from '../src/lib/minimal-verifier.mjs';
+import { buildCells, ROWS } from '../src/throughput.mjs';
+
+const ISSUER = 'http://127.0.0.1:1/';
+const AUDIENCE = 'https://api.example.com';
+const rsa = generateKey('RS256', 'rsa-test');
+const ec = generateKey('ES256', 'ec-test');
+
+function resign(token, change) {
+  const [h, p] = token.split('.');
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+  change(claims, header);
+  return mint(rsa, claims, header);
+}
+
+describe('minimal verifier', () => {
+  const verify = createMinimalVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(rsa, ec) });
+  const [token] = mintTokens(rsa, { issuer: ISSUER, audience: AUDIENCE, count: 1 });
+
+  it('accepts a valid RS256 and ES256 token', () => {
+    expect(verify(token).sub).toBe('auth0|user-0');
+    const [esToken] = mintTokens(ec, { issuer: ISSUER, audience: AUDIENCE, count: 1 });
+    expect(verify(esToken).iss).toBe(ISSUER);
+  });
+
+  it('rejects a token whose payload was changed after signing', () => {
+    expect(() => verify(tamper(token))).toThrow('signature');
+  });
+
+  it('rejects an expired token, a wrong issuer and a wrong audience', () => {
+    expect(() => verify(resign(token, (c) => (c.exp = 1)))).toThrow('expired');
+    expect(() => verify(resign(token, (c) => (c.iss = 'https://evil.example/')))).toThrow('issuer');
+    expect(() => verify(resign(token, (c) => (c.aud = 'https://other.example')))).toThrow('audience');
+  });
+
+  it('rejects an unknown kid, an algorithm the key is not for, and a token without three parts', () => {
+    expect(() => verify(resign(token, (_, h) => (h.kid = 'nope')))).toThrow('unknown key or alg');
+    const none = `${b64url({ alg: 'none', kid: rsa.kid })}.${token.split('.')[1]}.`;
+    expect(() => verify(none)).toThrow('unknown key or alg');
+    expect(() => verify(token.split('.').slice(0, 2).join('.'))).toThrow('malformed');
+  });
+});
+
+describe('timing loops', () => {
+  it('count operations that throw or return a falsy value as failures', async () => {
+    const items = [1, 2, 3, 4];
+    const sync = runSync(
+      (n) => {
+        if (n === 2) throw new Error('boom');
+        return n !== 3;
+      },
+      items,
+      0,
+      5,
+    );
+    expect(sync.ops).toBeGreaterThan(0);
+    expect(sync.failures).toBe(sync.ops / 2);
+    const asyncRun = await runAsync(async (n) => n % 2 === 0, items, 0, 5);
+    expect(asyncRun.failures).toBe(asyncRun.ops / 2);
+  });
+
+  it('summarizes samples as median, min and max', () => {
+    expect(summarize([5, 1, 3])).toMatchObject({ median: 3, min: 1, max: 5 });
+    expect(summarize([4, 1, 3, 2]).median).toBe(2.5);
+  });
+});
+
+describe('row validity checks', () => {
+  let server;
+  let ctx;
+  beforeAll(async () => {
+    server = await startJwksServer(jwksOf(rsa, ec));
+    const tokens = {};
+    for (const [alg, key] of [
+      ['RS256', rsa],
+      ['ES256', ec],
+    ]) {
+      const distinct = mintTokens(key, { issuer: server.issuer, audience: AUDIENCE, count: 4 });
+      tokens[alg] = { distinct, repeated: [distinct[0]] };
+    }
+    ctx = { keys: { RS256: rsa, ES256: ec }, jwks: jwksOf(rsa, ec), server, audience: AUDIENCE, tokens };
+  });
+  afterAll(() => server.close());
+
+  it('marks FAILED a row that accepts a tampered token, and one that rejects a valid token', async () => {
+    const acceptsAll = {
+      id: 'accepts-all',
+      label: 'decodes without verifying',
+      group: 'peer',
+      create: async () => ({
+        sync: true,
+        fn: (t) => JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString()),
+        accepts: (r) => typeof r.sub === 'string',
+      }),
+    };
+    const rejectsAll = {
+      id: 'rejects-all',
+      label: 'rejects everything',
+      group: 'peer',
+      create: async () => ({ sync: true, fn: () => false, accepts: () => true }),
+    };
+    const cells = await buildCells(ctx, [acceptsAll, rejectsAll]);
+    const byRow = (id) => cells.filter((c) => c.row === id);
+    for (const cell of byRow('accepts-all')) {
+      expect(cell).toMatchObject({ status: 'FAILED', reason: 'a tampered token was accepted' });
+    }
+    for (const cell of byRow('rejects-all')) {
+      expect(cell.status).toBe('FAILED');
+      expect(cell.reason).toMatch(/^valid token not accepted/);
+    }
+  });
+
+  it('accepts every real row: each verifies a valid token and rejects a tampered one', async () => {
+    const real = ROWS.filter((r) => !['handler', 'middy'].includes(r.id));
+    const cells = await buildCells(ctx, real);
+    expect(cells.length).toBe(real.length * 4);
+    for (const cell of cells)
+      expect({ row: cell.row, alg: cell.alg, status: cell.status }).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('JWKS server', () => {
+  it('counts requests per path and serves a swapped JWKS', async () => {
+    const server = await startJwksServer(jwksOf(rsa));
+    try {
+      const get = async (url) => (await fetch(url)).json();
+      expect((await get(server.jwksUriFor('a'))).keys[0].kid).toBe(rsa.kid);
+      server.setJwks(jwksOf(rsa, ec));
+      expect((await get(server.jwksUriFor('b'))).keys.map((k) => k.kid)).toEqual([rsa.kid, ec.kid]);
+      await get(server.jwksUriFor('b'));
+      expect([server.requestsFor('a'), server.requestsFor('b'), server.requests]).toEqual([1, 2, 3]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('mints distinct tokens (distinct sub and jti)', () => {
+    const tokens = mintTokens(rsa, { issuer: ISSUER, audience: AUDIENCE, count: 3 });
+    expect(new Set(tokens).size).toBe(3);
+    expect(claimsFor({ issuer: ISSUER, audience: AUDIENCE, index: 7, lifetimeSeconds: 60 }).sub).toBe(
+      'auth0|user-7',
+    );
+  });
+});
