@@ -34,7 +34,10 @@ export interface CreateAuthorizerHandlerOptions {
  * an invalid or missing token rejects with `Error('Unauthorized')` (401), or resolves
  * `{ isAuthorized: false }` for simple responses; unavailable keys reject with another error (500).
  *
- * @throws {EventError} `EVENT_INVALID` (as the rejection's cause) when the event is not an authorizer event.
+ * @throws {Error} The handler rejects with `Unauthorized` (its `cause` the core `TokenError` and its
+ *   code) for a missing or invalid token, with `Authorizer unavailable` (cause `KeysUnavailableError`,
+ *   `JWKS_UNAVAILABLE` / `JWKS_INVALID`) when the keys cannot be had, and with core's `EventError`
+ *   (`EVENT_INVALID`) for an event that is no authorizer event or carries a malformed ARN.
  * @example
  * export const handler = createAuthorizerHandler({ authorizer: createAuthorizer({ issuer, audience }) });
  */
@@ -53,7 +56,8 @@ export function createAuthorizerHandler(options: CreateAuthorizerHandlerOptions)
     return authorization.result as AuthorizerHandlerResult;
   };
 
-  return middy(buildResult, log.hooks).use(
+  // No early-timeout timer per request: Lambda's own timeout gives the same 500, never an Allow.
+  return middy(buildResult, { ...log.hooks, timeoutEarlyInMillis: 0 }).use(
     jwtAuthorizer({ authorizer, httpApiResponse, hydrate: options.hydrate ?? false }),
   ) as unknown as AuthorizerHandler;
 }
