@@ -47,11 +47,11 @@ const args = parseArgs(process.argv.slice(2));
 const QUICK = args.quick;
 const settings = QUICK
   ? {
-      reps: 5,
-      durationMs: 80,
-      warmupMs: 60,
+      reps: 4,
+      durationMs: 60,
+      warmupMs: 100,
       coldRuns: 3,
-      floodMs: 2500,
+      floodMs: 2000,
       rotationCapMs: 12_000,
       soakTotal: 100_000,
       soakTokens: 2000,
@@ -77,8 +77,14 @@ const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/G
 const MB = 1_000_000;
 const suiteStart = performance.now();
 
+const markdown = [];
 function log(message = '') {
   console.log(message);
+}
+/** Prints a table and keeps its Markdown twin for results.md. */
+function table(title, header, rows) {
+  log(renderTable(header, rows));
+  markdown.push(`**${title}**\n\n${renderMarkdown(header, rows)}\n`);
 }
 function section(title) {
   log();
@@ -168,8 +174,14 @@ try {
 }
 results.durationSeconds = (performance.now() - suiteStart) / 1000;
 writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+const mdPath = `${args.out.replace(/\.json$/, '')}.md`;
+const m = results.machine;
+writeFileSync(
+  mdPath,
+  `Run: ${results.date.slice(0, 10)}, \`pnpm bench${QUICK ? ' --quick' : ''}\`, ${m.cpu} (${m.nproc} vCPU, ${m.memoryGiB} GiB), Node ${m.node}, ${m.platform}.\n\n${markdown.join('\n')}`,
+);
 log();
-log(`results written to ${args.out} (${results.durationSeconds.toFixed(1)} s)`);
+log(`results written to ${args.out} and ${mdPath} (${results.durationSeconds.toFixed(1)} s)`);
 if (results.errors.length > 0) process.exitCode = 1;
 
 async function runProfile() {
@@ -242,8 +254,10 @@ async function runThroughput() {
   ];
   log();
   log('Summary: ratio to raw crypto.verify (higher is better)');
-  log(renderTable(header, [...summary, rawRow]));
-  results.throughputMarkdown = renderMarkdown(header, [...summary, rawRow]);
+  table('Throughput, ratio to raw crypto.verify (median of repetitions, same run)', header, [
+    ...summary,
+    rawRow,
+  ]);
 
   const cell = (row, alg = 'RS256', stream = 'distinct') =>
     cells.find((c) => c.row === row && c.alg === alg && c.stream === stream);
@@ -329,22 +343,21 @@ async function runColdStart() {
   results.coldStart = cold;
   const base = cold.find((c) => c.name === 'node')?.medianMs;
   log(`${settings.coldRuns} fresh processes per variant, interleaved; wall time from spawn to exit, median.`);
-  log(
-    renderTable(
-      ['variant', 'median', 'min-max', 'over node -e', 'max RSS', 'bundle', 'gzip'],
-      cold.map((c) =>
-        c.status === 'ok'
-          ? [
-              c.label,
-              formatMs(c.medianMs),
-              `${formatMs(c.minMs)}-${formatMs(c.maxMs)}`,
-              formatMs(c.medianMs - base),
-              c.maxRssKiB ? formatBytes(c.maxRssKiB * 1024) : '-',
-              c.size ? `${c.size.bytes} B` : '-',
-              c.size ? `${c.size.gzipBytes} B` : '-',
-            ]
-          : [c.label, c.status, c.error ?? '', '', '', '', ''],
-      ),
+  table(
+    'Cold start (fresh process: import, one authorization, JWKS over loopback)',
+    ['variant', 'median', 'min-max', 'over node -e', 'max RSS', 'bundle', 'gzip'],
+    cold.map((c) =>
+      c.status === 'ok'
+        ? [
+            c.label,
+            formatMs(c.medianMs),
+            `${formatMs(c.minMs)}-${formatMs(c.maxMs)}`,
+            formatMs(c.medianMs - base),
+            c.maxRssKiB ? formatBytes(c.maxRssKiB * 1024) : '-',
+            c.size ? `${c.size.bytes} B` : '-',
+            c.size ? `${c.size.gzipBytes} B` : '-',
+          ]
+        : [c.label, c.status, c.error ?? '', '', '', '', ''],
     ),
   );
   const handler = cold.find((c) => c.name === 'handler');
@@ -383,29 +396,28 @@ async function runJwks() {
     rotationCapMs: settings.rotationCapMs,
   });
   results.jwks = jwksResults;
-  log(
-    renderTable(
-      [
-        'client',
-        'refetch limit',
-        '(a) requests',
-        '(a) ok',
-        '(b) requests',
-        '(b) flood',
-        '(c) rotated key accepted after',
-      ],
-      jwksResults.map((c) => [
-        c.label,
-        c.limit,
-        String(c.coldBurst.requests),
-        `${c.coldBurst.accepted}/${c.coldBurst.concurrent}`,
-        String(c.unknownKidFlood.requests),
-        formatMs(c.unknownKidFlood.durationMs),
-        c.rotation.acceptedAfterMs === undefined
-          ? `not within ${c.rotation.capMs / 1000} s`
-          : formatMs(c.rotation.acceptedAfterMs),
-      ]),
-    ),
+  table(
+    'JWKS behaviour (requests counted at the server)',
+    [
+      'client',
+      'refetch limit',
+      '(a) requests',
+      '(a) ok',
+      '(b) requests',
+      '(b) flood',
+      '(c) rotated key accepted after',
+    ],
+    jwksResults.map((c) => [
+      c.label,
+      c.limit,
+      String(c.coldBurst.requests),
+      `${c.coldBurst.accepted}/${c.coldBurst.concurrent}`,
+      String(c.unknownKidFlood.requests),
+      formatMs(c.unknownKidFlood.durationMs),
+      c.rotation.acceptedAfterMs === undefined
+        ? `not within ${c.rotation.capMs / 1000} s`
+        : formatMs(c.rotation.acceptedAfterMs),
+    ]),
   );
   const core = jwksResults.find((c) => c.name === 'core');
   target(
@@ -456,23 +468,22 @@ async function runSoak() {
   });
   results.soak = res;
   const mb = (b) => `${(b / MB).toFixed(1)} MB`;
-  log(
-    renderTable(
-      ['stream', 'auth/s', 'heap before', 'at 10k', 'max during', 'end', 'end - at 10k', 'failed'],
-      ['distinct', 'repeated'].map((k) => {
-        const r = res[k];
-        return [
-          k,
-          formatOps(r.opsPerSecond),
-          mb(r.heap[0].bytes),
-          mb(r.heapAt10k),
-          mb(r.heapMax),
-          mb(r.heapEnd),
-          mb(r.growthSince10k),
-          String(r.failed + r.denied),
-        ];
-      }),
-    ),
+  table(
+    `Soak, ${settings.soakTotal.toLocaleString('en')} authorizations (heapUsed after full GC)`,
+    ['stream', 'auth/s', 'heap before', 'at 10k', 'max during', 'end', 'end - at 10k', 'failed'],
+    ['distinct', 'repeated'].map((k) => {
+      const r = res[k];
+      return [
+        k,
+        formatOps(r.opsPerSecond),
+        mb(r.heap[0].bytes),
+        mb(r.heapAt10k),
+        mb(r.heapMax),
+        mb(r.heapEnd),
+        mb(r.growthSince10k),
+        String(r.failed + r.denied),
+      ];
+    }),
   );
   for (const k of ['distinct', 'repeated']) {
     const r = res[k];
@@ -501,14 +512,13 @@ function target(name, value, limit, op, shown) {
 function reportTargets() {
   if (results.targets.length === 0) return;
   section('Targets');
-  log(
-    renderTable(
-      ['target', 'result', 'measured'],
-      results.targets.map((t) => [
-        t.name,
-        t.met === undefined ? 'N/A' : t.met ? 'PASS' : 'MISS',
-        t.shown ?? '',
-      ]),
-    ),
+  table(
+    'Targets',
+    ['target', 'result', 'measured'],
+    results.targets.map((t) => [
+      t.name,
+      t.met === undefined ? 'N/A' : t.met ? 'PASS' : 'MISS',
+      t.shown ?? '',
+    ]),
   );
 }

@@ -155,6 +155,25 @@ export const ROWS = [
     },
   },
   {
+    id: 'core-policy',
+    label: 'authorizer-core verify + authorize (IAM policy)',
+    group: 'project',
+    async create({ server, audience, methodArn }) {
+      const authorizer = createAuthorizer({
+        issuer: server.issuer,
+        audience,
+        jwksUri: server.jwksUri,
+        algorithms: ['RS256', 'ES256'],
+      });
+      await authorizer.hydrate();
+      return {
+        sync: false,
+        fn: async (t) => authorizer.authorize(await authorizer.verify(t), methodArn),
+        accepts: (r, t) => r?.allowed === true && r.result.principalId === subOf(t),
+      };
+    },
+  },
+  {
     id: 'handler',
     label: 'lambda handler bundle, TOKEN event -> policy',
     group: 'project',

@@ -85,7 +85,15 @@ describe('row validity checks', () => {
       const distinct = mintTokens(key, { issuer: server.issuer, audience: AUDIENCE, count: 4 });
       tokens[alg] = { distinct, repeated: [distinct[0]] };
     }
-    ctx = { keys: { RS256: rsa, ES256: ec }, jwks: jwksOf(rsa, ec), server, audience: AUDIENCE, tokens };
+    const methodArn = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/pets';
+    ctx = {
+      keys: { RS256: rsa, ES256: ec },
+      jwks: jwksOf(rsa, ec),
+      server,
+      audience: AUDIENCE,
+      tokens,
+      methodArn,
+    };
   });
   afterAll(() => server.close());
 
