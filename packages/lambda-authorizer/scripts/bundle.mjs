@@ -14,6 +14,30 @@ const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ZIP_NAME = 'custom-authorizer.zip';
 
 /**
+ * Marks the modules of a package as free of side effects, so esbuild drops what the bundle does not
+ * use. aws-jwt-verify's modules only define functions and classes, but its package.json does not
+ * say so, and its fetcher and web-compat layer would otherwise ride along unused.
+ */
+function sideEffectFree(pathPattern) {
+  return {
+    name: 'side-effect-free',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData?.sideEffectFree) return undefined;
+        const resolved = await pluginBuild.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { sideEffectFree: true },
+        });
+        if (resolved.errors.length > 0 || !pathPattern.test(resolved.path)) return undefined;
+        return { ...resolved, sideEffects: false };
+      });
+    },
+  };
+}
+
+/**
  * Builds `index.mjs`, `index.mjs.map` and the zip into `outdir`.
  * @returns {Promise<{ zipPath: string, zipBytes: number, bundleBytes: number, sha256: string, analysis?: string }>}
  */
@@ -36,6 +60,7 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
     legalComments: 'none',
     charset: 'utf8',
     metafile: analyze,
+    plugins: [sideEffectFree(/[\\/]aws-jwt-verify[\\/]/)],
     write: false,
     logLevel: 'warning',
   });
