@@ -35,7 +35,8 @@ function badTokens(): Array<{ name: string; authorization: string; reason: strin
   const valid = mint(key);
   const [header, payload, signature] = valid.split('.') as [string, string, string];
   const tamperedPayload = b64url({ iss: issuer.issuer, aud: AUDIENCE, sub: 'admin', exp: now + 3600 });
-  const lastSignatureChar = signature.at(-1) === 'A' ? 'B' : 'A';
+  // The next character sets an unused low bit: the same signature bytes, spelled another way.
+  const lastSignatureChar = String.fromCharCode((signature.at(-1) as string).charCodeAt(0) + 1);
   return [
     {
       name: 'expired',
@@ -126,7 +127,7 @@ function badTokens(): Array<{ name: string; authorization: string; reason: strin
     {
       name: 'non-canonical signature',
       authorization: `Bearer ${header}.${payload}.${signature.slice(0, -1)}${lastSignatureChar}`,
-      reason: 'SIGNATURE_INVALID',
+      reason: 'TOKEN_MALFORMED',
     },
     {
       name: 'oversized',
