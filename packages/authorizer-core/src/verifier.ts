@@ -180,6 +180,23 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
     }
   }
 
+  // A token enters the result cache on its second verification. A stream of one-off tokens then
+  // leaves no retained strings and results behind (which the GC would promote and sweep again), while
+  // a token that comes back is cached from its second call on. Fingerprints are small integers taken
+  // from the signature's last characters; a collision only caches a token one call early.
+  const seenOnce = new Set<number>();
+  function admit(token: string): boolean {
+    let hash = 0x811c9dc5;
+    for (let i = Math.max(0, token.length - 16); i < token.length; i++) {
+      hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+    }
+    const fingerprint = hash & 0x3fffffff;
+    if (seenOnce.delete(fingerprint)) return true;
+    if (seenOnce.size >= resultCacheSize * 4) seenOnce.clear();
+    seenOnce.add(fingerprint);
+    return false;
+  }
+
   /** Parses the token and picks its issuer; no I/O. */
   function prepare(token: string) {
     const decoded = decodeJws(token);
@@ -243,7 +260,7 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
         prepared,
         jwksCache.getCachedKey(jwksUri, prepared.kid) ?? (await jwksCache.getKey(jwksUri, prepared.kid)),
       );
-      if (resultCacheSize > 0) {
+      if (resultCacheSize > 0 && admit(token)) {
         const { exp, iat } = verified.claims;
         const until = maxAge !== undefined && iat !== undefined ? Math.min(exp, iat + maxAge) : exp;
         if (results.size >= resultCacheSize) evictOldest();

@@ -124,6 +124,8 @@ describe('JWKS fetching', () => {
   it('stops accepting a token whose key was removed, even one verified before', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD, jwks: { cooldownMs: 0 } });
     const old = mint(k1);
+    // Twice, so the result is in the verified-result cache.
+    expect(await codeOf(authorizer.verify(old))).toBe('VERIFIED');
     expect(await codeOf(authorizer.verify(old))).toBe('VERIFIED');
     server.behaviour = { kind: 'jwks', body: jwksOf(k2) };
     // A token with the new kid makes the verifier refetch; k1 is gone from the new JWKS.

@@ -175,18 +175,24 @@ describe('verify: happy paths', () => {
 });
 
 describe('verified-result cache', () => {
-  it('returns the cached result for a token seen again', async () => {
+  it('caches a token from its second verification on', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
     const token = createMinter(server.issuer, 'api')(rsa);
     const first = await authorizer.verify(token);
-    expect(await authorizer.verify(token)).toBe(first);
+    const second = await authorizer.verify(token);
+    // A token seen once is not kept: one-off tokens leave nothing behind.
+    expect(second).not.toBe(first);
+    expect(await authorizer.verify(token)).toBe(second);
+    expect(await authorizer.verify(token)).toBe(second);
   });
 
   it('verifies again when the cache is off', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api', resultCacheSize: 0 });
     const token = createMinter(server.issuer, 'api')(rsa);
     const first = await authorizer.verify(token);
-    expect(await authorizer.verify(token)).not.toBe(first);
+    const second = await authorizer.verify(token);
+    expect(await authorizer.verify(token)).not.toBe(second);
+    expect(second).not.toBe(first);
   });
 
   it('never serves an entry past the token exp', async () => {
@@ -195,6 +201,8 @@ describe('verified-result cache', () => {
     const exp = nowSeconds() + 1;
     const token = createMinter(server.issuer, 'api')(rsa, { claims: { exp } });
     expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
+    const cached = await authorizer.verify(token);
+    expect(await authorizer.verify(token)).toBe(cached);
     await new Promise((resolve) => setTimeout(resolve, (exp + 0.2) * 1000 - Date.now()));
     expect(await codeOf(authorizer.verify(token))).toBe('TOKEN_EXPIRED');
   });
@@ -207,10 +215,15 @@ describe('verified-result cache', () => {
       string,
       string,
     ];
-    const r1 = await authorizer.verify(t1);
-    const r2 = await authorizer.verify(t2);
+    // Twice each, so each is admitted.
+    const cachedTwice = async (token: string) => {
+      await authorizer.verify(token);
+      return authorizer.verify(token);
+    };
+    const r1 = await cachedTwice(t1);
+    const r2 = await cachedTwice(t2);
     expect(await authorizer.verify(t1)).toBe(r1); // t1 is now the most recent
-    await authorizer.verify(t3); // evicts t2
+    await cachedTwice(t3); // evicts t2
     expect(await authorizer.verify(t1)).toBe(r1);
     expect(await authorizer.verify(t2)).not.toBe(r2);
   });
