@@ -33,7 +33,9 @@ export interface UnauthorizedSimpleResult {
  * `context.jwt` (the verified token) and `context.authorizerEvent` (`{ kind, arn }`), both
  * overwritten on every invocation. The handler then only turns them into the result with
  * `authorizer.authorize(context.jwt, arn).result`, or `authorizer.authorizeSimple(...)` for simple
- * responses.
+ * responses. When it refuses a token it sets `context.authorizerRejection` to the {@link TokenError}
+ * (code and message only) and clears it on every other invocation, so a Middy plugin hook
+ * (`requestEnd`) can log the reason code even of an early `{ isAuthorized: false }`.
  *
  * Failures end the invocation the way API Gateway expects:
  * - missing or invalid token: `throw new Error('Unauthorized')` (401), its `cause` the
@@ -75,6 +77,7 @@ export function jwtAuthorizer(
       // Never let a value from a previous invocation, or set by anyone else, stand for this one.
       context.jwt = undefined as never;
       context.authorizerEvent = undefined as never;
+      context.authorizerRejection = undefined;
       let kind: AuthorizerEventKind | undefined;
       try {
         const detected = detectAuthorizerEvent(request.event);
@@ -83,14 +86,26 @@ export function jwtAuthorizer(
         context.jwt = await authorizer.verifyAuthorization(detected.authorization);
       } catch (err) {
         if (err instanceof TokenError) {
-          if (simple && kind === 'http-v2') return { isAuthorized: false } satisfies UnauthorizedSimpleResult;
-          throw new Error('Unauthorized', { cause: toReason(err) });
+          const reason = toReason(err);
+          // Recorded so a logger sees why even when the answer below carries no error.
+          context.authorizerRejection = reason;
+          // `kind` is unset when detection itself refused the token (two different Authorization
+          // headers): a payload 2.0 event still gets the simple answer, like every other refusal.
+          if (simple && (kind ?? kindOfRefused(request.event)) === 'http-v2') {
+            return { isAuthorized: false } satisfies UnauthorizedSimpleResult;
+          }
+          throw new Error('Unauthorized', { cause: reason });
         }
         throw toFailure(err);
       }
       return undefined;
     },
   };
+}
+
+/** Detection tells payload 2.0 first, by `version` alone, before it reads any header. */
+function kindOfRefused(event: unknown): AuthorizerEventKind | undefined {
+  return (event as { version?: unknown } | null | undefined)?.version === '2.0' ? 'http-v2' : undefined;
 }
 
 function toFailure(err: unknown): Error {

@@ -1,4 +1,4 @@
-import type { JwtClaims, VerifiedToken } from '@jwt-authorizer/authorizer-core';
+import type { JwtClaims, TokenError, VerifiedToken } from '@jwt-authorizer/authorizer-core';
 
 /**
  * The Lambda context, structurally: the members of `Context` from `@types/aws-lambda` that the
@@ -39,7 +39,17 @@ export type OptionalJwtContext<Claims extends JwtClaims = JwtClaims> = LambdaCon
   jwt: VerifiedToken<Claims> | undefined;
 };
 
-/** The context after `jwtAuthorizer`: the verified token and the event kind and ARN. */
+/**
+ * The context after `jwtAuthorizer`: the verified token and the event kind and ARN, or why the
+ * token was refused. All three are set anew on every invocation.
+ */
 export type JwtAuthorizerContext<Claims extends JwtClaims = JwtClaims> = JwtContext<Claims> & {
   authorizerEvent: AuthorizerEventInfo;
+  /**
+   * The reason a token was refused on this invocation (its `code`, e.g. `TOKEN_EXPIRED`, and
+   * message; never token content and no `cause`), undefined when the token was accepted or the
+   * invocation failed for another reason. Lets a logger read the reason of an early
+   * `{ isAuthorized: false }`, which carries no error.
+   */
+  authorizerRejection: TokenError | undefined;
 };

@@ -402,3 +402,176 @@ describe('jwtAuthorizer JWKS fetching', () => {
     }
   });
 });
+
+describe('jwtAuthorizer rejection record (context.authorizerRejection)', () => {
+  type Outcome = 'throws' | 'answers early';
+  const expiredClaims = () => ({
+    iat: Math.floor(Date.now() / 1000) - 120,
+    exp: Math.floor(Date.now() / 1000) - 60,
+  });
+  const cases: [
+    string,
+    () => { event: unknown; token?: string },
+    Partial<JwtAuthorizerOptions>,
+    string,
+    Outcome,
+  ][] = [
+    [
+      'a TOKEN event without a token',
+      () => ({ event: tokenEvent(undefined) }),
+      {},
+      'TOKEN_MISSING',
+      'throws',
+    ],
+    [
+      'a TOKEN event with an expired token',
+      () => {
+        const token = mint(key, { claims: expiredClaims() });
+        return { event: tokenEvent(`Bearer ${token}`), token };
+      },
+      {},
+      'TOKEN_EXPIRED',
+      'throws',
+    ],
+    [
+      'a REQUEST event with two different Authorization values',
+      () => {
+        const token = mint(key);
+        return {
+          event: requestEvent({ authorization: `Bearer ${token}` }, { Authorization: ['Bearer other'] }),
+          token,
+        };
+      },
+      {},
+      'TOKEN_MALFORMED',
+      'throws',
+    ],
+    [
+      'a payload 2.0 event without a token (simple responses)',
+      () => ({ event: httpV2AuthorizerEvent({}) }),
+      {},
+      'TOKEN_MISSING',
+      'answers early',
+    ],
+    [
+      'a payload 2.0 event with a forged token (simple responses)',
+      () => {
+        const token = mint(otherKey, { header: { kid: key.kid } });
+        return { event: httpV2AuthorizerEvent({ authorization: `Bearer ${token}` }), token };
+      },
+      {},
+      'SIGNATURE_INVALID',
+      'answers early',
+    ],
+    [
+      'a payload 2.0 event with two different Authorization headers (simple responses)',
+      () => {
+        const token = mint(key);
+        const event = httpV2AuthorizerEvent({ authorization: `Bearer ${token}` });
+        return { event: { ...event, headers: { ...event.headers, Authorization: 'Bearer other' } }, token };
+      },
+      {},
+      'TOKEN_MALFORMED',
+      'answers early',
+    ],
+    [
+      'a payload 2.0 event with an expired token (IAM responses)',
+      () => {
+        const token = mint(key, { claims: expiredClaims() });
+        return { event: httpV2AuthorizerEvent({ authorization: `Bearer ${token}` }), token };
+      },
+      { httpApiResponse: 'iam' },
+      'TOKEN_EXPIRED',
+      'throws',
+    ],
+  ];
+
+  it.each(cases)('records the reason for %s', async (_name, build, options, code, outcome) => {
+    const { handler, calls } = buildHandler(buildAuthorizer(), options);
+    const { event, token } = build();
+    const context = createLambdaContext();
+    const settled = await handler(event as never, context).then(
+      (result) => ({ result }),
+      (error: Error) => ({ error }),
+    );
+    const rejectionRecord = context.authorizerRejection;
+    expect(rejectionRecord).toBeInstanceOf(TokenError);
+    expect(rejectionRecord?.code).toBe(code);
+    expect(rejectionRecord?.cause).toBeUndefined();
+    if (outcome === 'throws') {
+      expect('error' in settled && settled.error.message).toBe('Unauthorized');
+      // The same cause-free reason the thrown error carries.
+      expect('error' in settled && settled.error.cause).toBe(rejectionRecord);
+    } else {
+      expect(settled).toEqual({ result: { isAuthorized: false } });
+    }
+    if (token !== undefined) {
+      expect(inspect(rejectionRecord, { depth: null })).not.toContain(token.split('.')[2]);
+    }
+    expect(calls.handler).toBe(0);
+  });
+
+  it('records a cause-free reason when the library error would quote the token', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const token = signParts(b64url({ alg: 'RS256', kid: key.kid }), b64url('SSN-12345'), key);
+    const context = createLambdaContext();
+    expect(await handler(httpV2AuthorizerEvent({ authorization: `Bearer ${token}` }), context)).toEqual({
+      isAuthorized: false,
+    });
+    expect(context.authorizerRejection?.code).toBe('TOKEN_MALFORMED');
+    expect(inspect(context.authorizerRejection, { depth: null })).not.toContain('SSN-12345');
+  });
+
+  it('clears the reason on the next invocation of the same context object', async () => {
+    const { handler } = buildHandler(buildAuthorizer());
+    const context = createLambdaContext();
+    expect(await handler(httpV2AuthorizerEvent({}), context)).toEqual({ isAuthorized: false });
+    expect(context.authorizerRejection?.code).toBe('TOKEN_MISSING');
+
+    await handler(httpV2AuthorizerEvent({ authorization: `Bearer ${mint(key)}` }), context);
+    expect(context.authorizerRejection).toBeUndefined();
+
+    await rejection(handler(tokenEvent('Bearer not-a-jwt'), context));
+    expect(context.authorizerRejection?.code).toBe('TOKEN_MALFORMED');
+    const err = (await rejection(handler({ type: 'TOKEN' } as never, context))) as Error & { code?: string };
+    expect(err.code).toBe('EVENT_INVALID');
+    expect(context.authorizerRejection).toBeUndefined();
+  });
+
+  it('never sets a reason when the token is accepted, and drops one placed on the context beforehand', async () => {
+    const authorizer = buildAuthorizer({ routes: { 'GET /pets/{id}': ['admin:pets'] } });
+    const { handler } = buildHandler(authorizer);
+    const planted = new TokenError('TOKEN_EXPIRED', 'planted');
+    for (const event of [
+      tokenEvent(`Bearer ${mint(key)}`),
+      httpV2AuthorizerEvent({ authorization: `Bearer ${mint(key)}` }),
+    ]) {
+      const context = { ...createLambdaContext(), authorizerRejection: planted };
+      // Allowed on the stage, denied on this route: either way the token itself was accepted.
+      await handler(event, context);
+      expect(context.authorizerRejection).toBeUndefined();
+      expect(context.jwt?.claims.sub).toBe('user-123');
+    }
+  });
+
+  it('sets no reason when the keys are unavailable (not the token’s fault)', async () => {
+    const failing = await startJwksServer({ kind: 'status', status: 503 });
+    try {
+      const authorizer = createAuthorizer({
+        issuer: failing.issuer,
+        audience: AUDIENCE,
+        jwks: { cooldownMs: 0 },
+      });
+      const { handler } = buildHandler(authorizer, { hydrate: false });
+      const context = createLambdaContext();
+      const token = createMinter(failing.issuer, AUDIENCE)(key);
+      const err = await rejection(
+        handler(httpV2AuthorizerEvent({ authorization: `Bearer ${token}` }), context),
+      );
+      expect(err.message).toBe('Authorizer unavailable');
+      expect(context.authorizerRejection).toBeUndefined();
+    } finally {
+      await failing.close();
+    }
+  });
+});
