@@ -91,7 +91,13 @@ export type Settings = Readonly<Record<string, string>>;
 export const CORE_SETTINGS = ['TOKEN_ISSUER', 'JWKS_URI', 'AUDIENCE'] as const;
 
 /**
- * Reads `.env` (at `--dotenv`, else the repo root) and lays the environment over it: a variable
+ * Where `.env` is looked for, relative to the repo root, first found wins: the root, then the
+ * authorizer package (the tutorial's sample folder, where `invoke` and local runs read it).
+ */
+export const DOTENV_LOCATIONS = ['.env', join('packages', 'lambda-authorizer', '.env')] as const;
+
+/**
+ * Reads `.env` (at `--dotenv`, else the first of {@link DOTENV_LOCATIONS}) and lays the environment over it: a variable
  * set (non-empty) in the environment wins over the same name in `.env`.
  *
  * @throws DeployError `CONFIG_INVALID` when a `--dotenv` file given explicitly does not exist
@@ -106,9 +112,13 @@ export function readSettings(
     dotenvPath?: string | undefined;
   },
 ): Settings {
-  const path = options.dotenvPath ? resolve(options.cwd, options.dotenvPath) : join(options.repoRoot, '.env');
+  const path = options.dotenvPath
+    ? resolve(options.cwd, options.dotenvPath)
+    : DOTENV_LOCATIONS.map((location) => join(options.repoRoot, location)).find((candidate) =>
+        existsSync(candidate),
+      );
   let fromFile: Record<string, string> = {};
-  if (existsSync(path)) {
+  if (path !== undefined && existsSync(path)) {
     fromFile = parseDotenv(readFileSync(path, 'utf8'));
   } else if (options.dotenvPath) {
     throw new DeployError('CONFIG_INVALID', `--dotenv ${options.dotenvPath} does not exist: fix the path`);
@@ -182,7 +192,7 @@ export function readFunctionEnvironment(settings: Settings): {
       problems.push(
         new DeployError(
           'CONFIG_MISSING',
-          `${name} is not set: add ${name}=... to the repo's .env or the environment`,
+          `${name} is not set: add ${name}=... to .env (packages/lambda-authorizer/.env or the repo root) or the environment`,
         ),
       );
       continue;

@@ -6,7 +6,7 @@ const COMMON = `Common options:
   --profile NAME          named profile from ~/.aws/config (else AWS_PROFILE)
   --max-attempts N        attempts per AWS call, throttling retries included (SDK default: 3)
   --function-name NAME    the Lambda function (default ${DEFAULTS.functionName}, env FUNCTION_NAME)
-  --dotenv PATH           read settings from this file instead of the repo's .env
+  --dotenv PATH           read settings from this file instead of the default .env
   -h, --help              show this help`;
 
 const HELP: Record<CommandName | 'main', string> = {
@@ -26,7 +26,8 @@ Run \`<command> --help\` for the options of each. Through pnpm:
 Builds the zip (turbo run bundle for lambda-authorizer) unless --zip is given, then creates what is
 missing and updates what differs. A second run with nothing changed changes nothing.
 
-Function settings come from the environment and the repo's .env (the environment wins):
+Function settings come from the environment and .env (the environment wins); .env is the repo
+root's, else packages/lambda-authorizer/.env (where invoke and local runs read it):
 TOKEN_ISSUER and AUDIENCE (required), JWKS_URI (optional), and every variable starting with JWT_.
 
 Options:

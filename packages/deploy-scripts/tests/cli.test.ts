@@ -90,7 +90,7 @@ describe('dist/cli.js', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      "error: TOKEN_ISSUER is not set: add TOKEN_ISSUER=... to the repo's .env or the environment\n",
+      'error: TOKEN_ISSUER is not set: add TOKEN_ISSUER=... to .env (packages/lambda-authorizer/.env or the repo root) or the environment\n',
     );
   });
 

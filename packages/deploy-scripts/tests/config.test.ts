@@ -24,6 +24,18 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({ TOKEN_ISSUER: 'https://file.auth0.com/', AUDIENCE: 'env-audience' });
   });
 
+  it("falls back to the authorizer package's .env, and prefers the root's when both exist", () => {
+    const repoRoot = makeTempDir({
+      'packages/lambda-authorizer/.env': 'TOKEN_ISSUER=https://package.auth0.com/\nAUDIENCE=package\n',
+    });
+    expect(readSettings({ env: {}, repoRoot, cwd: repoRoot })).toMatchObject({ AUDIENCE: 'package' });
+    const both = makeTempDir({
+      '.env': 'AUDIENCE=root\n',
+      'packages/lambda-authorizer/.env': 'AUDIENCE=package\n',
+    });
+    expect(readSettings({ env: {}, repoRoot: both, cwd: both })).toEqual({ AUDIENCE: 'root' });
+  });
+
   it('works without a .env and fails clearly for a missing --dotenv', () => {
     const repoRoot = makeTempDir();
     expect(readSettings({ env: { A: '1' }, repoRoot, cwd: repoRoot })).toEqual({ A: '1' });
@@ -66,9 +78,12 @@ describe('readFunctionEnvironment', () => {
     expect(problems.map((problem) => [problem.code, problem.message])).toEqual([
       [
         'CONFIG_MISSING',
-        "TOKEN_ISSUER is not set: add TOKEN_ISSUER=... to the repo's .env or the environment",
+        'TOKEN_ISSUER is not set: add TOKEN_ISSUER=... to .env (packages/lambda-authorizer/.env or the repo root) or the environment',
       ],
-      ['CONFIG_MISSING', "AUDIENCE is not set: add AUDIENCE=... to the repo's .env or the environment"],
+      [
+        'CONFIG_MISSING',
+        'AUDIENCE is not set: add AUDIENCE=... to .env (packages/lambda-authorizer/.env or the repo root) or the environment',
+      ],
     ]);
   });
 

@@ -78,7 +78,7 @@ describe('runCli deploy', () => {
       'a missing TOKEN_ISSUER',
       'AUDIENCE=a',
       [],
-      "error: TOKEN_ISSUER is not set: add TOKEN_ISSUER=... to the repo's .env or the environment",
+      'error: TOKEN_ISSUER is not set: add TOKEN_ISSUER=... to .env (packages/lambda-authorizer/.env or the repo root) or the environment',
     ],
     [
       'an issuer that is not a URL',

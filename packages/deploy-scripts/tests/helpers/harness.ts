@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createAwsClients } from '../../src/aws-clients.js';
 import { type DeployConfig, readSettings, resolveDeployConfig } from '../../src/config.js';
 import { computeCodeSha256, type LambdaZip } from '../../src/lambda-zip.js';
@@ -58,7 +58,10 @@ export function deployConfig(
 /** Makes a temporary directory with the given files. */
 export function makeTempDir(files: Record<string, string | Uint8Array> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'deploy-scripts-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
   return dir;
 }
 
