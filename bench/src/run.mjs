@@ -25,8 +25,11 @@ function parseArgs(argv) {
     if (arg === '--quick') args.quick = true;
     else if (arg.startsWith('--only=')) args.only = arg.slice(7).split(',');
     else if (arg.startsWith('--out=')) args.out = resolve(arg.slice(6));
+    else if (arg.startsWith('--rows=')) args.rows = arg.slice(7).split(',');
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node --expose-gc src/run.mjs [--quick] [--only=a,b] [--out=results.json]');
+      console.log(
+        'usage: node --expose-gc src/run.mjs [--quick] [--only=a,b] [--rows=core,jose] [--out=results.json]',
+      );
       console.log(`sections: ${SECTIONS.join(', ')} (profile runs in full mode or with --only)`);
       process.exit(0);
     } else {
@@ -54,7 +57,7 @@ const settings = QUICK
       floodMs: 2000,
       rotationCapMs: 12_000,
       soakTotal: 100_000,
-      soakTokens: 2000,
+      soakTokens: 10_000,
       profileReps: 1,
       profileMs: 100,
     }
@@ -68,11 +71,12 @@ const settings = QUICK
       soakTotal: 1_000_000,
       soakTokens: 20_000,
       profileReps: 5,
-      profileMs: 300,
+      profileMs: 200,
     };
 const wants = (section) => (args.only ? args.only.includes(section) : section !== 'profile' || !QUICK);
 
 const AUDIENCE = 'https://api.example.com';
+const DISTINCT = 10_000;
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/pets';
 const MB = 1_000_000;
 const suiteStart = performance.now();
@@ -129,7 +133,9 @@ log(`jwt-authorizer benchmarks (${results.mode}) - ${results.date}`);
 log(`machine: ${results.machine.cpu}, ${results.machine.nproc} CPU, Node ${results.machine.node}`);
 log('Absolute numbers on a shared machine mean little; ratios measured in the same run hold.');
 
-// Fixtures: one RSA-2048 and one P-256 key, JWKS on loopback, 2,000 distinct tokens per algorithm.
+// Fixtures: one RSA-2048 and one P-256 key, JWKS on loopback, DISTINCT tokens per algorithm. Not
+// 2,000: the core's result cache admits a token on its second sight within 4x its size, so a cycle of
+// 2,000 would be partly served from the cache; 10,000 keeps every cache missing (checked per run).
 const keys = { RS256: generateKey('RS256', 'rsa-2048'), ES256: generateKey('ES256', 'ec-p256') };
 const jwks = jwksOf(keys.RS256, keys.ES256);
 const server = await startJwksServer(jwks);
@@ -138,13 +144,15 @@ for (const alg of ALGS) {
   const distinct = mintTokens(keys[alg], {
     issuer: server.issuer,
     audience: AUDIENCE,
-    count: 2000,
+    count: DISTINCT,
     tag: alg,
   });
   tokens[alg] = { distinct, repeated: [distinct[0]] };
 }
 prepareHandlerEnv({ issuer: server.issuer, audience: AUDIENCE, jwksUri: server.jwksUri });
-log(`fixtures ready (${elapsed()}): JWKS at ${server.jwksUri}, 2,000 distinct tokens per algorithm`);
+log(
+  `fixtures ready (${elapsed()}): JWKS at ${server.jwksUri}, ${DISTINCT.toLocaleString('en')} distinct tokens per algorithm`,
+);
 
 const ctx = { keys, jwks, server, audience: AUDIENCE, tokens, methodArn: METHOD_ARN };
 
@@ -203,8 +211,12 @@ async function runThroughput() {
   log(
     `${settings.reps} repetitions x ${settings.durationMs} ms of CPU time per cell, rows interleaved; ratio = median / raw crypto.verify median, same algorithm and stream.`,
   );
-  log('distinct = 2,000 distinct tokens cycled (misses any 1,000-entry cache); repeated = one token.');
-  const cells = await buildCells(ctx);
+  log(
+    `distinct = ${DISTINCT.toLocaleString('en')} distinct tokens cycled, so caches keep missing (sig/call: signature checks per call, counted untimed afterwards); repeated = one token.`,
+  );
+  // --rows=raw,core runs a subset (raw is always kept: every ratio is to it).
+  const rows = args.rows ? ROWS.filter((r) => r.id === 'raw' || args.rows.includes(r.id)) : ROWS;
+  const cells = await buildCells(ctx, rows);
   await measureCells(cells, {
     reps: settings.reps,
     durationMs: settings.durationMs,
@@ -216,7 +228,7 @@ async function runThroughput() {
     for (const stream of STREAMS) {
       log();
       log(`${alg}, ${stream} tokens`);
-      const rows = cells
+      const lines = cells
         .filter((c) => c.alg === alg && c.stream === stream)
         .map((c) =>
           c.status === 'ok'
@@ -226,19 +238,23 @@ async function runThroughput() {
                 `${formatOps(c.opsPerSecond.min)}-${formatOps(c.opsPerSecond.max)}`,
                 (1e6 / c.opsPerSecond.median).toFixed(2),
                 formatRatio(c.ratioToRaw),
+                c.signatureChecksPerCall === undefined ? '' : c.signatureChecksPerCall.toFixed(2),
               ]
-            : [c.label, c.status, c.reason ?? '', '', ''],
+            : [c.label, c.status, c.reason ?? '', '', '', ''],
         );
-      log(renderTable(['row', 'verif/s', 'min-max', 'us/op', 'x raw'], rows));
+      log(renderTable(['row', 'verif/s', 'min-max', 'us/op', 'x raw', 'sig/call'], lines));
     }
   }
   const header = ['row', ...ALGS.flatMap((a) => STREAMS.map((s) => `${a} ${s}`))];
-  const summary = ROWS.map((row) => [
+  const summary = rows.map((row) => [
     row.label,
     ...ALGS.flatMap((alg) =>
       STREAMS.map((stream) => {
         const c = cells.find((x) => x.row === row.id && x.alg === alg && x.stream === stream);
-        return c.status === 'ok' ? formatRatio(c.ratioToRaw) : c.status;
+        if (c.status !== 'ok') return c.status;
+        // A distinct-stream figure partly served from a cache is flagged, never shown as verification.
+        const cached = c.signatureChecksPerCall !== undefined && c.signatureChecksPerCall < 0.99;
+        return cached ? `${formatRatio(c.ratioToRaw)} (cache hits)` : formatRatio(c.ratioToRaw);
       }),
     ),
   ]);
@@ -266,12 +282,13 @@ async function runThroughput() {
     (c) => c.group === 'peer' && c.alg === 'RS256' && c.stream === 'distinct' && c.status === 'ok',
   );
   const fastest = peers.reduce((best, c) => (!best || c.ratioToRaw > best.ratioToRaw ? c : best), undefined);
+  const coreVerifiesEach = (core?.signatureChecksPerCall ?? 0) >= 0.99;
   target(
-    'core, RS256 distinct >= fastest peer',
-    core?.ratioToRaw,
+    'core, RS256 distinct >= fastest peer (1 signature check per call)',
+    coreVerifiesEach ? core?.ratioToRaw : undefined,
     fastest?.ratioToRaw,
     '>=',
-    `core ${formatRatio(core?.ratioToRaw)} vs ${fastest?.label} ${formatRatio(fastest?.ratioToRaw)}`,
+    `core ${formatRatio(core?.ratioToRaw)} vs ${fastest?.label} ${formatRatio(fastest?.ratioToRaw)}${coreVerifiesEach ? '' : ` (core made ${core?.signatureChecksPerCall?.toFixed(2)} signature checks per call: not comparable)`}`,
   );
   for (const alg of ALGS) {
     const c = cell('core', alg, 'repeated');

@@ -5,6 +5,7 @@ import { b64url, claimsFor, generateKey, jwksOf, mint, mintTokens, tamper } from
 import { startJwksServer } from '../src/lib/jwks-server.mjs';
 import { runAsync, runSync, summarize } from '../src/lib/measure.mjs';
 import { createMinimalVerifier } from '../src/lib/minimal-verifier.mjs';
+import { countSignatureChecks } from '../src/lib/signature-counter.mjs';
 import { buildCells, ROWS } from '../src/throughput.mjs';
 
 const ISSUER = 'http://127.0.0.1:1/';
@@ -45,6 +46,19 @@ describe('minimal verifier', () => {
     const none = `${b64url({ alg: 'none', kid: rsa.kid })}.${token.split('.')[1]}.`;
     expect(() => verify(none)).toThrow('unknown key or alg');
     expect(() => verify(token.split('.').slice(0, 2).join('.'))).toThrow('malformed');
+  });
+});
+
+describe('signature counter', () => {
+  it('counts one check per uncached verification and none for answers from a cache', async () => {
+    const verify = createMinimalVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(rsa) });
+    const tokens = mintTokens(rsa, { issuer: ISSUER, audience: AUDIENCE, count: 3 });
+    const cache = new Map();
+    const cached = (t) => cache.get(t) ?? cache.set(t, verify(t)).get(t);
+    expect(await countSignatureChecks(() => tokens.forEach(verify))).toBe(3);
+    expect(await countSignatureChecks(() => [...tokens, ...tokens].forEach(cached))).toBe(3);
+    // Restored afterwards: nothing counts once the call returns.
+    expect(verify(tokens[0]).sub).toBe('auth0|user-0');
   });
 });
 

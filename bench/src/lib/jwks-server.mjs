@@ -1,7 +1,10 @@
 import { createServer } from 'node:http';
 
 /**
- * A JWKS server on 127.0.0.1. Every path ending in `jwks.json` serves the current JWKS and is counted
+ * A JWKS server on 127.0.0.1, answering with `Connection: close`: the suite blocks the event loop
+ * for long stretches (timed loops), during which a pooled keep-alive socket's server-side timeout
+ * goes overdue, so the next JWKS request on it would be reset. JWKS requests are rare; connection
+ * reuse is not what is measured. Every path ending in `jwks.json` serves the current JWKS and is counted
  * on its own, so several clients can share one server and still be counted apart
  * (`jwksUriFor('core')` -> `{origin}/core/jwks.json`). `setJwks` swaps the document (key rotation).
  */
@@ -13,7 +16,7 @@ export async function startJwksServer(jwks) {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path.endsWith('/openid-configuration')) {
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
       res.end(JSON.stringify({ issuer: api.issuer, jwks_uri: api.jwksUri }));
       return;
     }
@@ -23,7 +26,7 @@ export async function startJwksServer(jwks) {
     }
     total += 1;
     counts.set(path, (counts.get(path) ?? 0) + 1);
-    res.writeHead(200, { 'content-type': 'application/json' });
+    res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
     res.end(body);
   });
   server.on('connection', (socket) => {
