@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Authorizer, JwtClaims, RouteDecision, VerifiedToken } from '@jwt-authorizer/authorizer-core';
-import { detectAuthorizerEvent } from '@jwt-authorizer/middy-jwt';
+import type { RouteDecision, VerifiedToken } from '@jwt-authorizer/authorizer-core';
 
 /** What API Gateway was told: Allow, Deny (403), Unauthorized (401) or an error (500). */
 export type Decision = 'allow' | 'deny' | 'unauthorized' | 'error';
 
 /**
- * The one line written per invocation. Only non-secret facts: never the token, its signature, the
- * claims set or the event.
+ * The one line written per invocation, fields in this order, absent ones left out. Only non-secret
+ * facts: never the token, its signature, the claims set or the event.
  */
 export interface DecisionLogLine {
   readonly level: 'info' | 'error';
@@ -27,6 +26,10 @@ export interface DecisionLogLine {
   readonly missingScopes?: readonly string[];
   /** For errors: the core error's message (never token content), or the error's name. */
   readonly error?: string;
+  /** EMF metric values and the `_aws` block, unless `metricsNamespace` is false. */
+  readonly Decisions?: 1;
+  readonly Latency?: number;
+  readonly _aws?: unknown;
 }
 
 export interface DecisionLogOptions {
@@ -48,26 +51,50 @@ export interface ObservedRequest {
 
 /** Watches invocations and writes one {@link DecisionLogLine} for each. */
 export interface DecisionLog {
-  /**
-   * Wraps the authorizer so the reason code of a rejected token reaches the log even when the
-   * middleware answers `{ isAuthorized: false }` without throwing.
-   */
-  observe(authorizer: Authorizer): Authorizer;
-  /** Records the route decision the handler built its result from. */
+  /** Records, on the invocation's context, the route decision the handler built its result from. */
   recordDecision(context: object, verified: VerifiedToken, decision: RouteDecision): void;
-  /** Middy plugin hooks: they see every outcome, early responses and errors included. */
+  /**
+   * Middy plugin hooks: they see every outcome, early responses and errors included. The reason a
+   * token was refused comes from `context.authorizerRejection`, which middy-jwt's `jwtAuthorizer`
+   * sets even when it answers `{ isAuthorized: false }` without an error.
+   */
   readonly hooks: {
     requestStart(request: ObservedRequest): void;
     requestEnd(request: ObservedRequest): void;
   };
 }
 
-interface Invocation {
-  readonly startedAt: number;
-  verifyError: unknown;
-  verified: VerifiedToken | undefined;
-  decision: RouteDecision | undefined;
+// Per-invocation state lives on objects the invocation already has, under private symbols: the
+// start time on Middy's request (the hooks' argument), the route decision on the Lambda context
+// (the handler's argument). No per-invocation map entry or record object.
+const startedAtSlot = Symbol('decisionLog.startedAt');
+const verifiedSlot = Symbol('decisionLog.verified');
+const decisionSlot = Symbol('decisionLog.decision');
+
+interface TimedRequest extends ObservedRequest {
+  [startedAtSlot]?: number;
 }
+
+interface ObservedContext {
+  awsRequestId?: unknown;
+  authorizerEvent?: { kind?: unknown };
+  authorizerRejection?: unknown;
+  [verifiedSlot]?: VerifiedToken | undefined;
+  [decisionSlot]?: RouteDecision | undefined;
+}
+
+const HEAD = '{"level":"info","msg":"authorizer decision","decision":';
+const ALLOW_HEAD = `${HEAD}"allow","reason":"OK"`;
+const INSUFFICIENT_SCOPE_HEAD = `${HEAD}"deny","reason":"INSUFFICIENT_SCOPE"`;
+const ROUTE_NOT_ALLOWED_HEAD = `${HEAD}"deny","reason":"ROUTE_NOT_ALLOWED"`;
+const UNAUTHORIZED_HEAD = `${HEAD}"unauthorized","reason":`;
+const ERROR_HEAD = '{"level":"error","msg":"authorizer decision","decision":"error","reason":';
+
+const EVENT_KINDS: Readonly<Record<string, string>> = {
+  token: ',"eventKind":"token"',
+  request: ',"eventKind":"request"',
+  'http-v2': ',"eventKind":"http-v2"',
+};
 
 function codeOf(err: unknown): string | undefined {
   if (err === null || typeof err !== 'object') return undefined;
@@ -87,16 +114,6 @@ function codedErrorOf(err: unknown): { code: string; message: string } | undefin
   return undefined;
 }
 
-/** Why the event was refused before verification; read again only on that rare path. */
-function refusalCodeOf(event: unknown): string | undefined {
-  try {
-    detectAuthorizerEvent(event);
-    return undefined;
-  } catch (err) {
-    return codeOf(err);
-  }
-}
-
 /** The event kind when the middleware could not record it (same order as its detection). */
 function kindOf(event: unknown): string | undefined {
   const e = event as { version?: unknown; type?: unknown } | null | undefined;
@@ -109,8 +126,47 @@ function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
 }
 
-function hashSubject(sub: unknown): string | undefined {
-  return typeof sub === 'string' ? createHash('sha256').update(sub).digest('hex').slice(0, 16) : undefined;
+function eventKindField(request: ObservedRequest, context: ObservedContext): string {
+  const recorded = context.authorizerEvent?.kind;
+  const kind = typeof recorded === 'string' ? recorded : kindOf(request.event);
+  if (kind === undefined) return '';
+  return EVENT_KINDS[kind] ?? `,"eventKind":${JSON.stringify(kind)}`;
+}
+
+function numberText(value: number): string {
+  // What JSON.stringify writes for a number.
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** `,"kid":…,"iss":…,"alg":…,"subHash":…` for one verified token, each field only when present. */
+function buildTokenFacts(verified: VerifiedToken): string {
+  const { kid, alg } = verified.header;
+  const sub = verified.claims.sub;
+  let facts = '';
+  if (kid !== undefined) facts += `,"kid":${JSON.stringify(kid)}`;
+  if (verified.issuer !== undefined) facts += `,"iss":${JSON.stringify(verified.issuer)}`;
+  if (alg !== undefined) facts += `,"alg":${JSON.stringify(alg)}`;
+  if (typeof sub === 'string') {
+    facts += `,"subHash":"${createHash('sha256').update(sub).digest('hex').slice(0, 16)}"`;
+  }
+  return facts;
+}
+
+/** The EMF tail after `"Timestamp":<ms>`, built once per log: only the timestamp and values vary. */
+function buildMetricsTail(namespace: string): string {
+  const metrics = JSON.stringify({
+    CloudWatchMetrics: [
+      {
+        Namespace: namespace,
+        Dimensions: [['decision']],
+        Metrics: [
+          { Name: 'Decisions', Unit: 'Count' },
+          { Name: 'Latency', Unit: 'Milliseconds' },
+        ],
+      },
+    ],
+  });
+  return `,${metrics.slice(1)}`;
 }
 
 function writeStdout(line: string): void {
@@ -122,130 +178,96 @@ function writeStdout(line: string): void {
 /**
  * Creates the decision log: one JSON line per invocation with the decision, the reason code, the
  * latency and non-secret token facts (kid, iss, alg, a hash of sub), plus CloudWatch EMF metrics.
+ * The line is written as text in {@link DecisionLogLine}'s field order, without an intermediate
+ * object; the facts of a verified token are built once per token object (the core hands the same
+ * object back for a repeated token).
  *
  * @example
  * const log = createDecisionLog();
- * const handler = middy(buildResult, log.hooks).use(jwtAuthorizer({ authorizer: log.observe(authorizer) }));
+ * const handler = middy(buildResult, log.hooks).use(jwtAuthorizer({ authorizer }));
+ * // in buildResult: log.recordDecision(context, context.jwt, authorizer.authorize(context.jwt, arn));
  */
 export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog {
   const write = options.write ?? writeStdout;
   const now = options.now ?? (() => performance.now());
   const namespace = options.metricsNamespace ?? 'JwtAuthorizer';
-  const invocations = new WeakMap<object, Invocation>();
-  // The invocation whose token is about to be verified. Middy runs requestStart and the middleware's
-  // `before` in the same synchronous stretch, and the middleware calls verifyAuthorization before its
-  // first await, so the hand-over cannot mix up concurrent invocations.
-  let starting: Invocation | undefined;
+  const metricsTail = namespace === false ? undefined : buildMetricsTail(namespace);
+  const tokenFacts = new WeakMap<VerifiedToken, string>();
 
-  function classify(request: ObservedRequest, invocation: Invocation | undefined) {
+  function factsOf(verified: VerifiedToken): string {
+    let facts = tokenFacts.get(verified);
+    if (facts === undefined) {
+      facts = buildTokenFacts(verified);
+      tokenFacts.set(verified, facts);
+    }
+    return facts;
+  }
+
+  /** `{"level":…,"reason":…` for the outcome, and the message of an error. */
+  function headOf(request: ObservedRequest, context: ObservedContext, decision: RouteDecision | undefined) {
     const error = request.error;
     if (error !== undefined && error !== null) {
       if ((error as { message?: unknown }).message === 'Unauthorized') {
-        const reason = causeCodeOf(error) ?? codeOf(invocation?.verifyError) ?? 'TOKEN_INVALID';
-        return { decision: 'unauthorized' as const, reason };
+        const reason = causeCodeOf(error) ?? codeOf(context.authorizerRejection) ?? 'TOKEN_INVALID';
+        return `${UNAUTHORIZED_HEAD}${JSON.stringify(reason)}`;
       }
-      return { decision: 'error' as const, reason: causeCodeOf(error) ?? 'INTERNAL_ERROR' };
+      return `${ERROR_HEAD}${JSON.stringify(causeCodeOf(error) ?? 'INTERNAL_ERROR')}`;
     }
-    const decision = invocation?.decision;
     if (decision === undefined) {
-      // The middleware answered early (`{ isAuthorized: false }`) because the token was rejected,
-      // possibly before verification (two different Authorization headers).
-      const reason = codeOf(invocation?.verifyError) ?? refusalCodeOf(request.event) ?? 'TOKEN_INVALID';
-      return { decision: 'unauthorized' as const, reason };
+      // No error and no route decision: the middleware answered `{ isAuthorized: false }` early and
+      // recorded why on the context.
+      return `${UNAUTHORIZED_HEAD}${JSON.stringify(codeOf(context.authorizerRejection) ?? 'TOKEN_INVALID')}`;
     }
-    if (decision.allowed) return { decision: 'allow' as const, reason: 'OK' };
-    return {
-      decision: 'deny' as const,
-      reason: decision.missingScopes.length > 0 ? 'INSUFFICIENT_SCOPE' : 'ROUTE_NOT_ALLOWED',
-    };
+    if (decision.allowed) return ALLOW_HEAD;
+    return decision.missingScopes.length > 0 ? INSUFFICIENT_SCOPE_HEAD : ROUTE_NOT_ALLOWED_HEAD;
   }
 
   return {
-    observe(authorizer) {
-      const verifyAuthorization = <Claims extends JwtClaims>(authorization: string | undefined | null) => {
-        const invocation = starting;
-        starting = undefined;
-        const verifying = authorizer.verifyAuthorization<Claims>(authorization);
-        if (invocation === undefined) return verifying;
-        return verifying.catch((err: unknown) => {
-          invocation.verifyError = err;
-          throw err;
-        });
-      };
-      return { ...authorizer, verifyAuthorization };
-    },
-
     recordDecision(context, verified, decision) {
-      const invocation = invocations.get(context);
-      if (invocation === undefined) return;
-      invocation.verified = verified;
-      invocation.decision = decision;
+      const slots = context as ObservedContext;
+      slots[verifiedSlot] = verified;
+      slots[decisionSlot] = decision;
     },
 
     hooks: {
       requestStart(request) {
-        const invocation: Invocation = {
-          startedAt: now(),
-          verifyError: undefined,
-          verified: undefined,
-          decision: undefined,
-        };
-        invocations.set(request.context, invocation);
-        starting = invocation;
+        (request as TimedRequest)[startedAtSlot] = now();
+        // The runtime may hand the same context object to several invocations: nothing recorded
+        // for an earlier one may stand for this one.
+        const context = request.context as ObservedContext;
+        context[verifiedSlot] = undefined;
+        context[decisionSlot] = undefined;
       },
 
       requestEnd(request) {
-        const invocation = invocations.get(request.context);
-        invocations.delete(request.context);
-        if (starting === invocation) starting = undefined;
-        const latencyMs =
-          invocation === undefined ? 0 : Math.round((now() - invocation.startedAt) * 1000) / 1000;
-        const { decision, reason } = classify(request, invocation);
-        const context = request.context as {
-          awsRequestId?: unknown;
-          authorizerEvent?: { kind?: unknown };
-        };
-        const verified = invocation?.verified;
-        const eventKind =
-          typeof context.authorizerEvent?.kind === 'string'
-            ? context.authorizerEvent.kind
-            : kindOf(request.event);
-        const failure = decision === 'error' ? codedErrorOf(request.error) : undefined;
-        const missingScopes = invocation?.decision?.missingScopes;
-        const line: Record<string, unknown> = {
-          level: decision === 'error' ? 'error' : 'info',
-          msg: 'authorizer decision',
-          decision,
-          reason,
-          eventKind,
-          latencyMs,
-          requestId: typeof context.awsRequestId === 'string' ? context.awsRequestId : undefined,
-          kid: verified?.header.kid,
-          iss: verified?.issuer,
-          alg: verified?.header.alg,
-          subHash: hashSubject(verified?.claims.sub),
-          missingScopes: missingScopes !== undefined && missingScopes.length > 0 ? missingScopes : undefined,
-          // Core error messages never hold a token; other errors are reported by name only.
-          error: decision === 'error' ? (failure?.message ?? errorName(request.error)) : undefined,
-        };
-        if (namespace !== false) {
-          line.Decisions = 1;
-          line.Latency = latencyMs;
-          line._aws = {
-            Timestamp: Date.now(),
-            CloudWatchMetrics: [
-              {
-                Namespace: namespace,
-                Dimensions: [['decision']],
-                Metrics: [
-                  { Name: 'Decisions', Unit: 'Count' },
-                  { Name: 'Latency', Unit: 'Milliseconds' },
-                ],
-              },
-            ],
-          };
+        const startedAt = (request as TimedRequest)[startedAtSlot];
+        const latency = numberText(
+          startedAt === undefined ? 0 : Math.round((now() - startedAt) * 1000) / 1000,
+        );
+        const context = request.context as ObservedContext;
+        const decision = context[decisionSlot];
+        const verified = context[verifiedSlot];
+        let line = headOf(request, context, decision) + eventKindField(request, context);
+        line += `,"latencyMs":${latency}`;
+        if (typeof context.awsRequestId === 'string')
+          line += `,"requestId":${JSON.stringify(context.awsRequestId)}`;
+        if (verified !== undefined) line += factsOf(verified);
+        if (decision !== undefined && decision.missingScopes.length > 0) {
+          line += `,"missingScopes":${JSON.stringify(decision.missingScopes)}`;
         }
-        write(JSON.stringify(line));
+        const error = request.error;
+        if (
+          error !== undefined &&
+          error !== null &&
+          (error as { message?: unknown }).message !== 'Unauthorized'
+        ) {
+          // Core error messages never hold a token; other errors are reported by name only.
+          line += `,"error":${JSON.stringify(codedErrorOf(error)?.message ?? errorName(error))}`;
+        }
+        if (metricsTail !== undefined) {
+          line += `,"Decisions":1,"Latency":${latency},"_aws":{"Timestamp":${Date.now()}${metricsTail}`;
+        }
+        write(`${line}}`);
       },
     },
   };

@@ -43,7 +43,7 @@ export interface CreateAuthorizerHandlerOptions {
  */
 export function createAuthorizerHandler(options: CreateAuthorizerHandlerOptions): AuthorizerHandler {
   const log = createDecisionLog(options.log);
-  const authorizer = log.observe(options.authorizer);
+  const authorizer = options.authorizer;
   const httpApiResponse = options.httpApiResponse ?? 'simple';
 
   const buildResult = async (_event: unknown, context: JwtAuthorizerContext) => {

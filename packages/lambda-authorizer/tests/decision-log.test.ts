@@ -11,6 +11,33 @@ const key = generateTestKey('RS256', 'log-key');
 const mint = createMinter(ISSUER, AUDIENCE);
 const authorizer = createAuthorizer({ issuers: [{ issuer: ISSUER, jwks: jwksOf(key) }], audience: AUDIENCE });
 
+/**
+ * The line is JSON with no repeated key (re-serialising the parsed object gives it back byte for
+ * byte), and its EMF block is one CloudWatch accepts: every metric and dimension it names is a
+ * top-level member of the right type.
+ */
+function expectValidEmfLine(line: string): Record<string, unknown> {
+  const parsed = JSON.parse(line) as Record<string, unknown>;
+  expect(JSON.stringify(parsed)).toBe(line);
+  const aws = parsed._aws as {
+    Timestamp: unknown;
+    CloudWatchMetrics: {
+      Namespace: unknown;
+      Dimensions: string[][];
+      Metrics: { Name: string; Unit: string }[];
+    }[];
+  };
+  expect(Number.isInteger(aws.Timestamp)).toBe(true);
+  expect(Math.abs((aws.Timestamp as number) - Date.now())).toBeLessThan(60_000);
+  expect(aws.CloudWatchMetrics).toHaveLength(1);
+  for (const directive of aws.CloudWatchMetrics) {
+    expect(typeof directive.Namespace).toBe('string');
+    for (const name of directive.Dimensions.flat()) expect(typeof parsed[name]).toBe('string');
+    for (const metric of directive.Metrics) expect(typeof parsed[metric.Name]).toBe('number');
+  }
+  return parsed;
+}
+
 function setup(options: DecisionLogOptions = {}) {
   const lines: string[] = [];
   let clock = 100;
@@ -24,14 +51,30 @@ function setup(options: DecisionLogOptions = {}) {
 
 describe('createDecisionLog', () => {
   it('writes the decision, latency, token facts and EMF metrics for an allowed request', async () => {
-    const { log, advance, last } = setup();
+    const { log, advance, lines } = setup();
     const request = { event: tokenEvent('Bearer x'), context: { awsRequestId: 'abc' }, response: undefined };
     log.hooks.requestStart(request);
     const verified = await authorizer.verify(mint(key, { claims: { sub: 'alice' } }));
     advance(2.5);
     log.recordDecision(request.context, verified, { allowed: true, missingScopes: [] });
     log.hooks.requestEnd({ ...request, response: { policyDocument: {} } });
-    const line = last();
+    const line = expectValidEmfLine(lines.at(-1) as string);
+    expect(Object.keys(line)).toEqual([
+      'level',
+      'msg',
+      'decision',
+      'reason',
+      'eventKind',
+      'latencyMs',
+      'requestId',
+      'kid',
+      'iss',
+      'alg',
+      'subHash',
+      'Decisions',
+      'Latency',
+      '_aws',
+    ]);
     expect(line).toMatchObject({
       level: 'info',
       msg: 'authorizer decision',
@@ -83,26 +126,28 @@ describe('createDecisionLog', () => {
 
   it('records the reason of a rejected token the middleware answered early with { isAuthorized: false }', async () => {
     const { log, last } = setup();
-    const observed = log.observe(authorizer);
-    const request = { event: httpApiEvent({}), context: {} };
-    log.hooks.requestStart(request);
     const expired = mint(key, { claims: { iat: 1000, exp: 2000 } });
-    await expect(observed.verifyAuthorization(`Bearer ${expired}`)).rejects.toMatchObject({
-      code: 'TOKEN_EXPIRED',
-    });
+    const refused = await authorizer.verifyAuthorization(`Bearer ${expired}`).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 'TOKEN_EXPIRED' });
+    const request = { event: httpApiEvent({}), context: { authorizerRejection: refused } };
+    log.hooks.requestStart(request);
     log.hooks.requestEnd({ ...request, response: { isAuthorized: false } });
     expect(last()).toMatchObject({ decision: 'unauthorized', reason: 'TOKEN_EXPIRED', eventKind: 'http-v2' });
   });
 
-  it('reads the reason again from the event when the token was refused before verification', () => {
+  it('records the reason the middleware gave when it refused the token before verification', () => {
     const { log, last } = setup();
     const event = requestEvent({
       headers: { Authorization: 'Bearer one' },
       multiValueHeaders: { Authorization: ['Bearer two'] },
     });
-    const request = { event, context: {} };
+    const authorizerRejection = new TokenError(
+      'TOKEN_MALFORMED',
+      'The request carries different Authorization values',
+    );
+    const request = { event, context: { authorizerRejection } };
     log.hooks.requestStart(request);
-    log.hooks.requestEnd({ ...request, response: { isAuthorized: false } });
+    log.hooks.requestEnd({ ...request, error: new Error('Unauthorized') });
     expect(last()).toMatchObject({
       decision: 'unauthorized',
       reason: 'TOKEN_MALFORMED',
@@ -132,32 +177,132 @@ describe('createDecisionLog', () => {
     expect(JSON.stringify(last())).not.toContain('secret-looking');
   });
 
-  it('passes a verified token through the observed authorizer untouched', async () => {
-    const { log } = setup();
-    const observed = log.observe(authorizer);
-    const request = { event: tokenEvent('Bearer x'), context: {} };
-    log.hooks.requestStart(request);
-    const verified = await observed.verifyAuthorization(`Bearer ${mint(key)}`);
-    expect(verified.claims.sub).toBe('user-123');
-    expect(observed.options).toBe(authorizer.options);
+  it('hashes each verified token’s sub once and never mixes up two tokens', async () => {
+    const { log, lines } = setup();
+    const alice = await authorizer.verify(mint(key, { claims: { sub: 'alice' } }));
+    const bob = await authorizer.verify(mint(key, { claims: { sub: 'bob' } }));
+    for (const verified of [alice, bob, alice, bob]) {
+      const request = { event: tokenEvent('Bearer x'), context: {} };
+      log.hooks.requestStart(request);
+      log.recordDecision(request.context, verified, { allowed: true, missingScopes: [] });
+      log.hooks.requestEnd(request);
+    }
+    const hash = (sub: string) => createHash('sha256').update(sub).digest('hex').slice(0, 16);
+    expect(lines.map((line) => (JSON.parse(line) as { subHash?: string }).subHash)).toEqual([
+      hash('alice'),
+      hash('bob'),
+      hash('alice'),
+      hash('bob'),
+    ]);
+  });
+
+  it('does not carry a decision over to the next invocation of the same context object', async () => {
+    const { log, lines } = setup();
+    const verified = await authorizer.verify(mint(key));
+    const context: Record<string, unknown> = { awsRequestId: 'reused' };
+    const first = { event: tokenEvent('Bearer x'), context };
+    log.hooks.requestStart(first);
+    log.recordDecision(context, verified, { allowed: true, missingScopes: [] });
+    log.hooks.requestEnd(first);
+    const second = { event: httpApiEvent({}), context };
+    log.hooks.requestStart(second);
+    log.hooks.requestEnd({ ...second, response: { isAuthorized: false } });
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed.map((line) => [line.decision, line.reason])).toEqual([
+      ['allow', 'OK'],
+      ['unauthorized', 'TOKEN_INVALID'],
+    ]);
+    expect(parsed[1]).not.toHaveProperty('kid');
+    expect(parsed[1]).not.toHaveProperty('subHash');
   });
 
   it('keeps the decisions of interleaved invocations apart', async () => {
-    const { log, lines } = setup();
-    const observed = log.observe(authorizer);
-    const first = { event: httpApiEvent({}), context: { awsRequestId: 'first' } };
-    const second = { event: httpApiEvent({}), context: { awsRequestId: 'second' } };
+    const { log, lines, advance } = setup();
+    const verified = await authorizer.verify(mint(key));
+    const first = { event: httpApiEvent({}), context: { awsRequestId: 'first' } as Record<string, unknown> };
+    const second = {
+      event: tokenEvent('Bearer x'),
+      context: { awsRequestId: 'second' } as Record<string, unknown>,
+    };
     log.hooks.requestStart(first);
-    const firstVerify = observed.verifyAuthorization('Bearer not-a-jwt');
+    advance(1);
     log.hooks.requestStart(second);
-    const secondVerify = observed.verifyAuthorization(`Bearer ${mint(key, { claims: { aud: 'other' } })}`);
-    await Promise.allSettled([firstVerify, secondVerify]);
-    log.hooks.requestEnd({ ...second, response: { isAuthorized: false } });
+    first.context.authorizerRejection = new TokenError('TOKEN_MALFORMED', 'bad');
+    log.recordDecision(second.context, verified, { allowed: false, missingScopes: ['write:pets'] });
+    advance(2);
+    log.hooks.requestEnd({ ...second, response: { policyDocument: {} } });
     log.hooks.requestEnd({ ...first, response: { isAuthorized: false } });
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(parsed.map((line) => [line.requestId, line.reason])).toEqual([
-      ['second', 'AUDIENCE_INVALID'],
-      ['first', 'TOKEN_MALFORMED'],
+    expect(
+      parsed.map((line) => [line.requestId, line.decision, line.reason, line.latencyMs, line.kid]),
+    ).toEqual([
+      ['second', 'deny', 'INSUFFICIENT_SCOPE', 2, 'log-key'],
+      ['first', 'unauthorized', 'TOKEN_MALFORMED', 3, undefined],
     ]);
+    expect(parsed[0]?.missingScopes).toEqual(['write:pets']);
+  });
+
+  it('escapes every string it writes, so odd request ids and issuers keep the line valid JSON', async () => {
+    const oddIssuer = 'https://issuer.example.com/"quoted"\\path\u2028/';
+    const oddAuthorizer = createAuthorizer({
+      issuers: [{ issuer: oddIssuer, jwks: jwksOf(key) }],
+      audience: AUDIENCE,
+    });
+    const verified = await oddAuthorizer.verify(createMinter(oddIssuer, AUDIENCE)(key));
+    const { log, lines } = setup();
+    const requestId = 'id "with" \\ quotes\n and \u0000 controls';
+    const request = { event: tokenEvent('Bearer x'), context: { awsRequestId: requestId } };
+    log.hooks.requestStart(request);
+    log.recordDecision(request.context, verified, { allowed: true, missingScopes: [] });
+    log.hooks.requestEnd(request);
+    const line = expectValidEmfLine(lines.at(-1) as string);
+    expect(line).toMatchObject({ requestId, iss: oddIssuer });
+  });
+
+  it('writes valid JSON and EMF for every kind of outcome, under a custom namespace', async () => {
+    const { log, lines } = setup({ metricsNamespace: 'Custom/"Auth"' });
+    const verified = await authorizer.verify(mint(key));
+    const outcomes: [Record<string, unknown>, Partial<ObservedRequestFields>][] = [
+      [{}, { response: { isAuthorized: false } }],
+      [{}, { error: new Error('Unauthorized', { cause: new TokenError('KID_UNKNOWN', 'no key') }) }],
+      [
+        {},
+        {
+          error: new Error('Authorizer unavailable', {
+            cause: { code: 'JWKS_UNAVAILABLE', message: 'answered 503' },
+          }),
+        },
+      ],
+      [{}, { error: 'a thrown string' }],
+    ];
+    for (const [context, end] of outcomes) {
+      const request = { event: { unknown: true }, context };
+      log.hooks.requestStart(request);
+      log.hooks.requestEnd({ ...request, ...end });
+    }
+    const denied = { event: tokenEvent('Bearer x'), context: {} };
+    log.hooks.requestStart(denied);
+    log.recordDecision(denied.context, verified, { allowed: false, missingScopes: [] });
+    log.hooks.requestEnd(denied);
+    const parsed = lines.map(expectValidEmfLine);
+    expect(parsed.map((line) => [line.level, line.decision, line.reason, line.error])).toEqual([
+      ['info', 'unauthorized', 'TOKEN_INVALID', undefined],
+      ['info', 'unauthorized', 'KID_UNKNOWN', undefined],
+      ['error', 'error', 'JWKS_UNAVAILABLE', 'answered 503'],
+      ['error', 'error', 'INTERNAL_ERROR', 'string'],
+      ['info', 'deny', 'ROUTE_NOT_ALLOWED', undefined],
+    ]);
+    expect(
+      parsed.map(
+        (line) =>
+          (line._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace,
+      ),
+    ).toEqual(Array(5).fill('Custom/"Auth"'));
+    expect(parsed.slice(0, 4).every((line) => !('eventKind' in line))).toBe(true);
   });
 });
+
+interface ObservedRequestFields {
+  response: unknown;
+  error: unknown;
+}

@@ -202,7 +202,7 @@ describe('REST REQUEST events', () => {
   });
 
   it('rejects two different Authorization values with Unauthorized, reason TOKEN_MALFORMED', async () => {
-    const { handler } = setup();
+    const { handler, logs } = setup();
     const event = requestEvent({
       headers: { Authorization: `Bearer ${mint(key)}` },
       multiValueHeaders: { Authorization: [`Bearer ${mint(key, { claims: { sub: 'other' } })}`] },
@@ -210,6 +210,9 @@ describe('REST REQUEST events', () => {
     const error = await rejection(handler(event, lambdaContext()));
     expect(error.message).toBe('Unauthorized');
     expect(error.cause?.code).toBe('TOKEN_MALFORMED');
+    expect(logs()).toEqual([
+      expect.objectContaining({ decision: 'unauthorized', reason: 'TOKEN_MALFORMED', eventKind: 'request' }),
+    ]);
   });
 });
 
@@ -253,6 +256,19 @@ describe('HTTP API payload 2.0 events', () => {
     const { handler, logs } = setup();
     expect(await handler(httpApiEvent({}), lambdaContext())).toEqual({ isAuthorized: false });
     expect(logs()[0]).toMatchObject({ decision: 'unauthorized', reason: 'TOKEN_MISSING' });
+  });
+
+  it('answers two different Authorization headers with { isAuthorized: false }, logging TOKEN_MALFORMED', async () => {
+    const { handler, logs } = setup();
+    const event = httpApiEvent({ headers: { authorization: `Bearer ${mint(key)}` } });
+    const result = await handler(
+      { ...event, headers: { ...event.headers, Authorization: 'Bearer other' } },
+      lambdaContext(),
+    );
+    expect(result).toEqual({ isAuthorized: false });
+    expect(logs()).toEqual([
+      expect.objectContaining({ decision: 'unauthorized', reason: 'TOKEN_MALFORMED', eventKind: 'http-v2' }),
+    ]);
   });
 
   it('rejects an invalid token with Unauthorized when configured with iam', async () => {
@@ -310,5 +326,59 @@ describe('failures that are not the caller’s', () => {
     expect(error.message).not.toBe('Unauthorized');
     expect(logs()[0]).toMatchObject({ decision: 'error', reason: 'EVENT_INVALID' });
     expect(logs()[0]).not.toHaveProperty('eventKind');
+  });
+});
+
+describe('decision lines', () => {
+  it('writes one line per invocation with its own outcome when invocations overlap', async () => {
+    const { handler, logs } = setup({ routes: { 'GET /pets': ['read:pets'], 'POST /pets': ['write:pets'] } });
+    const valid = `Bearer ${mint(key)}`;
+    const expired = `Bearer ${mint(key, { claims: { iat: 1_000_000, exp: 1_000_600 } })}`;
+    const cases: [string, unknown, string, string][] = [
+      ['allow', tokenEvent(valid), 'allow', 'OK'],
+      ['scope', tokenEvent(valid, `${STAGE_ARN}/POST/pets`), 'deny', 'INSUFFICIENT_SCOPE'],
+      ['expired', httpApiEvent({ headers: { authorization: expired } }), 'unauthorized', 'TOKEN_EXPIRED'],
+      ['missing', httpApiEvent({}), 'unauthorized', 'TOKEN_MISSING'],
+      ['malformed', tokenEvent('Bearer a.b.c'), 'unauthorized', 'TOKEN_MALFORMED'],
+      ['route', tokenEvent(valid, `${STAGE_ARN}/DELETE/owners`), 'deny', 'ROUTE_NOT_ALLOWED'],
+    ];
+    await Promise.allSettled(cases.map(([id, event]) => handler(event, lambdaContext(id))));
+    const byId = new Map(logs().map((line) => [line.requestId, [line.decision, line.reason]]));
+    expect(logs()).toHaveLength(cases.length);
+    for (const [id, , decision, reason] of cases)
+      expect([id, byId.get(id)]).toEqual([id, [decision, reason]]);
+  });
+
+  it('logs nothing from an earlier invocation when the same context object is reused', async () => {
+    const { handler, logs } = setup();
+    const context = lambdaContext('reused');
+    await handler(tokenEvent(`Bearer ${mint(key)}`), context);
+    expect(await handler(httpApiEvent({}), context)).toEqual({ isAuthorized: false });
+    await handler(httpApiEvent({ headers: { authorization: `Bearer ${mint(key)}` } }), context);
+    const lines = logs();
+    expect(lines.map((line) => [line.decision, line.reason, line.kid])).toEqual([
+      ['allow', 'OK', 'key-1'],
+      ['unauthorized', 'TOKEN_MISSING', undefined],
+      ['allow', 'OK', 'key-1'],
+    ]);
+    expect(lines[1]).not.toHaveProperty('subHash');
+  });
+
+  it('writes each line as canonical JSON carrying the EMF block', async () => {
+    const lines: string[] = [];
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUDIENCE });
+    const handler = createAuthorizerHandler({ authorizer, log: { write: (line) => lines.push(line) } });
+    await handler(tokenEvent(`Bearer ${mint(key)}`), lambdaContext('emf'));
+    await rejection(handler(tokenEvent(undefined), lambdaContext('emf-401')));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      expect(JSON.stringify(parsed)).toBe(line);
+      expect(parsed).toMatchObject({
+        Decisions: 1,
+        Latency: parsed.latencyMs,
+        _aws: { CloudWatchMetrics: [{ Namespace: 'JwtAuthorizer', Dimensions: [['decision']] }] },
+      });
+    }
   });
 });
