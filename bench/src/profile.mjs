@@ -2,7 +2,7 @@
 // verifier's uncached path, run alone over the same distinct tokens, next to the whole `verify` call.
 // Public building blocks are called as they are (the core's decodeJws from its dist, JwksCache,
 // readScopes, normalizeIssuer; aws-jwt-verify's validateJwtFields); the header, key and claim checks
-// are private to verifier.ts and are restated here line for line (as of core commit 745cef7).
+// are private to verifier.ts and are restated here line for line (as of core commit f86ba34).
 import { verify as cryptoVerify } from 'node:crypto';
 import {
   createAuthorizer,
@@ -54,14 +54,10 @@ export async function profileCore({ server, rsaKey, tokens, audience, reps, dura
   const signatures = parts.map(([, , s]) => Buffer.from(s, 'base64url'));
   const key = jwksCache.getCachedKey(server.jwksUri, rsaKey.kid);
   const indexes = tokens.map((_, i) => i);
-  // Two maps of 1,000 entries (the default cache size): one only looked up, one only written.
+  // A full result cache (1,000 entries, the default) that the distinct tokens never hit.
   const lookup = new Map();
-  const lru = new Map();
-  for (let i = 0; i < 1000; i++) {
-    lookup.set(`other-${i}`, { verified: {}, expiresAtMs: 0 });
-    lru.set(`other-${i}`, { verified: {}, expiresAtMs: 0 });
-  }
-  const evictionBatch = 1000 >> 4;
+  for (let i = 0; i < 1000; i++) lookup.set(`other-${i}`, { verified: {}, expiresAtMs: 0 });
+  const seenOnce = new Set();
   const isNumber = (v) => v === undefined || Number.isFinite(v);
   const isString = (v) => v === undefined || typeof v === 'string';
 
@@ -168,16 +164,18 @@ export async function profileCore({ server, rsaKey, tokens, audience, reps, dura
       },
     ],
     [
-      'result cache insert: batched eviction + set',
+      'result cache admission: fingerprint + seen-once Set (no insert)',
       (i) => {
-        if (lru.size >= 1000) {
-          let left = evictionBatch;
-          for (const k of lru.keys()) {
-            lru.delete(k);
-            if (--left === 0) break;
-          }
+        // A distinct token is seen once: fingerprinted and remembered, not cached (core f86ba34).
+        const t = tokens[i];
+        let hash = 0x811c9dc5;
+        for (let k = Math.max(0, t.length - 16); k < t.length; k++) {
+          hash = Math.imul(hash ^ t.charCodeAt(k), 0x01000193);
         }
-        lru.set(tokens[i], { verified: payloads[i], expiresAtMs: 1 });
+        const fingerprint = hash & 0x3fffffff;
+        if (seenOnce.delete(fingerprint)) return true;
+        if (seenOnce.size >= 4000) seenOnce.clear();
+        seenOnce.add(fingerprint);
         return true;
       },
     ],
