@@ -274,6 +274,7 @@ export async function buildCells(ctx, rows = ROWS) {
         cell.sync = built.sync;
         cell.next = 0;
         cell.samples = [];
+        cell.pairRatios = [];
         cell.wallSamples = [];
         cell.failures = 0;
         cell.ops = 0;
@@ -296,9 +297,17 @@ async function runCell(cell, durationMs) {
   }
 }
 
-/** Warms every runnable cell, then times `reps` repetitions in repetition-major order. */
+/**
+ * Warms every runnable cell, then times `reps` repetitions in repetition-major order. Each timed run
+ * of a row is preceded by a short run of raw crypto.verify (same algorithm and stream), and the
+ * ratio is the median of these adjacent pairs: on a shared machine the speed drifts from second to
+ * second, which a ratio of two measurements made seconds apart would carry, and pairing cancels.
+ */
 export async function measureCells(cells, { reps, durationMs, warmupMs, onProgress }) {
   const runnable = cells.filter((c) => c.status === 'ok');
+  const rawOf = (cell) =>
+    runnable.find((c) => c.row === 'raw' && c.alg === cell.alg && c.stream === cell.stream);
+  const pairMs = durationMs / 4;
   for (const cell of runnable) {
     const res = await runCell(cell, warmupMs);
     if (res.failures > 0) {
@@ -309,6 +318,8 @@ export async function measureCells(cells, { reps, durationMs, warmupMs, onProgre
   for (let rep = 0; rep < reps; rep++) {
     for (const cell of runnable) {
       if (cell.status !== 'ok') continue;
+      const raw = cell.row === 'raw' ? undefined : rawOf(cell);
+      const before = raw?.status === 'ok' ? await runCell(raw, pairMs) : undefined;
       const res = await runCell(cell, durationMs);
       cell.ops += res.ops;
       cell.failures += res.failures;
@@ -319,6 +330,8 @@ export async function measureCells(cells, { reps, durationMs, warmupMs, onProgre
       }
       cell.samples.push(res.ops / res.seconds);
       cell.wallSamples.push(res.ops / res.wallSeconds);
+      if (before && before.failures === 0)
+        cell.pairRatios.push(res.ops / res.seconds / (before.ops / before.seconds));
     }
     onProgress?.(rep + 1, reps);
   }
@@ -350,9 +363,16 @@ export async function measureCells(cells, { reps, durationMs, warmupMs, onProgre
     delete cell.leave;
   }
   for (const cell of cells) {
-    const raw = cells.find((c) => c.row === 'raw' && c.alg === cell.alg && c.stream === cell.stream);
-    cell.ratioToRaw =
-      cell.opsPerSecond && raw?.opsPerSecond ? cell.opsPerSecond.median / raw.opsPerSecond.median : undefined;
+    if (cell.status !== 'ok') {
+      cell.ratioToRaw = undefined;
+    } else if (cell.row === 'raw') {
+      cell.ratioToRaw = 1;
+    } else {
+      const pairs = summarize(cell.pairRatios);
+      cell.ratioToRaw = cell.pairRatios.length > 0 ? pairs.median : undefined;
+      cell.ratioSpread = cell.pairRatios.length > 0 ? { min: pairs.min, max: pairs.max } : undefined;
+    }
+    delete cell.pairRatios;
   }
   return cells;
 }
