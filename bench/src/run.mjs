@@ -55,7 +55,7 @@ const settings = QUICK
       warmupMs: 100,
       coldRuns: 3,
       floodMs: 2000,
-      rotationCapMs: 12_000,
+      rotationCapMs: 10_000,
       soakTotal: 100_000,
       soakTokens: 10_000,
       profileReps: 1,
