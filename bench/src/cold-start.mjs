@@ -66,7 +66,15 @@ function runOnce(args, env) {
  * variants with a bundle must report an Allow, or they are FAILED.
  */
 export async function measureColdStart({ variants, runs, env }) {
-  const results = variants.map((v) => ({ ...v, wallMs: [], maxRssKiB: [], failures: 0, error: undefined }));
+  const results = variants.map((v) => ({
+    ...v,
+    wallMs: [],
+    rssBytes: [],
+    importMs: [],
+    invokeMs: [],
+    failures: 0,
+    error: undefined,
+  }));
   for (let r = 0; r < runs; r++) {
     for (const result of results) {
       const res = await runOnce(result.args, env);
@@ -78,7 +86,9 @@ export async function measureColdStart({ variants, runs, env }) {
             : `exit ${res.code}: ${res.stderr}`;
           continue;
         }
-        result.maxRssKiB.push(res.report.maxRssKiB);
+        result.rssBytes.push(res.report.rssBytes);
+        result.importMs.push(res.report.importMs);
+        result.invokeMs.push(res.report.invokeMs);
       } else if (res.code !== 0) {
         result.failures++;
         result.error = `exit ${res.code}: ${res.stderr}`;
@@ -96,7 +106,9 @@ export async function measureColdStart({ variants, runs, env }) {
     medianMs: r.wallMs.length ? median(r.wallMs) : undefined,
     minMs: r.wallMs.length ? Math.min(...r.wallMs) : undefined,
     maxMs: r.wallMs.length ? Math.max(...r.wallMs) : undefined,
-    maxRssKiB: r.maxRssKiB.length ? median(r.maxRssKiB) : undefined,
+    rssBytes: r.rssBytes.length ? median(r.rssBytes) : undefined,
+    importMs: r.importMs.length ? median(r.importMs) : undefined,
+    firstCallMs: r.invokeMs.length ? median(r.invokeMs) : undefined,
     size: r.bundle && existsSync(r.bundle) ? bundleSize(r.bundle) : undefined,
     bundle: r.bundle,
   }));

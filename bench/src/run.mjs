@@ -271,7 +271,7 @@ async function runThroughput() {
   ];
   log();
   log('Summary: ratio to raw crypto.verify (higher is better)');
-  table('Throughput, ratio to raw crypto.verify (median of repetitions, same run)', header, [
+  table('Throughput, ratio to raw crypto.verify (median of paired runs, same run)', header, [
     ...summary,
     rawRow,
   ]);
@@ -360,7 +360,7 @@ async function runColdStart() {
   log(`${settings.coldRuns} fresh processes per variant, interleaved; wall time from spawn to exit, median.`);
   table(
     'Cold start (fresh process: import, one authorization, JWKS over loopback)',
-    ['variant', 'median', 'min-max', 'over node -e', 'max RSS', 'bundle', 'gzip'],
+    ['variant', 'median', 'min-max', 'over node -e', 'import', 'first call', 'RSS at end', 'bundle', 'gzip'],
     cold.map((c) =>
       c.status === 'ok'
         ? [
@@ -368,11 +368,13 @@ async function runColdStart() {
             formatMs(c.medianMs),
             `${formatMs(c.minMs)}-${formatMs(c.maxMs)}`,
             formatMs(c.medianMs - base),
-            c.maxRssKiB ? formatBytes(c.maxRssKiB * 1024) : '-',
+            c.importMs === undefined ? '-' : formatMs(c.importMs),
+            c.firstCallMs === undefined ? '-' : formatMs(c.firstCallMs),
+            c.rssBytes ? formatBytes(c.rssBytes) : '-',
             c.size ? `${c.size.bytes} B` : '-',
             c.size ? `${c.size.gzipBytes} B` : '-',
           ]
-        : [c.label, c.status, c.error ?? '', '', '', '', ''],
+        : [c.label, c.status, c.error ?? '', '', '', '', '', '', ''],
     ),
   );
   const handler = cold.find((c) => c.name === 'handler');

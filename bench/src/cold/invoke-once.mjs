@@ -32,7 +32,9 @@ const report = {
   importMs,
   invokeMs: performance.now() - invokeStart,
   sinceStartMs: performance.now(),
-  maxRssKiB: process.resourceUsage().maxRSS,
+  // Not resourceUsage().maxRSS: on Linux a spawned child's maximum starts from its parent's RSS at
+  // fork time, so it would report the benchmark's own memory.
+  rssBytes: process.memoryUsage().rss,
 };
 process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(report)}\n`);
 // Keep-alive sockets would hold the process open; the measured work is done.
