@@ -119,8 +119,21 @@ function machine() {
   };
 }
 
+function commit() {
+  try {
+    const cwd = join(here, '..');
+    const head = execSync('git rev-parse --short HEAD', { cwd, encoding: 'utf8' }).trim();
+    const dirty =
+      execSync('git status --porcelain -- ../packages .', { cwd, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 const results = {
   date: new Date().toISOString(),
+  commit: commit(),
   mode: QUICK ? 'quick' : 'full',
   machine: machine(),
   settings,
@@ -186,7 +199,7 @@ const mdPath = `${args.out.replace(/\.json$/, '')}.md`;
 const m = results.machine;
 writeFileSync(
   mdPath,
-  `Run: ${results.date.slice(0, 10)}, \`pnpm bench${QUICK ? ' --quick' : ''}\`, ${m.cpu} (${m.nproc} vCPU, ${m.memoryGiB} GiB), Node ${m.node}, ${m.platform}.\n\n${markdown.join('\n')}`,
+  `Run: ${results.date.slice(0, 10)}, commit ${results.commit}, \`pnpm bench${QUICK ? ' --quick' : ''}\`, ${m.cpu} (${m.nproc} vCPU, ${m.memoryGiB} GiB), Node ${m.node}, ${m.platform}.\n\n${markdown.join('\n')}`,
 );
 log();
 log(`results written to ${args.out} and ${mdPath} (${results.durationSeconds.toFixed(1)} s)`);
