@@ -60,81 +60,108 @@ export function createHttpFetcher(options?: HttpFetcherOptions): Fetcher {
   const timeoutMs = options?.timeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS;
   const maxBytes = options?.maxBytes ?? DEFAULT_JWKS_MAX_BYTES;
   return {
-    fetch(uri: string): Promise<ArrayBuffer> {
-      return new Promise<ArrayBuffer>((resolve, reject) => {
-        let url: URL;
-        try {
-          url = assertSecureUrl(uri, 'JWKS URI');
-        } catch (err) {
-          reject(new KeysUnavailableError('JWKS_UNAVAILABLE', (err as Error).message, { cause: err }));
-          return;
-        }
-        const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-        let settled = false;
-        const finish = (err: Error | undefined, body?: Buffer) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          if (err) {
-            req.destroy();
-            reject(err);
-          } else if (body) {
-            resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
-          }
-        };
-        const req = request(url, { method: 'GET', headers: { accept: 'application/json' } }, (res) => {
-          if (res.statusCode !== 200) {
-            res.resume();
-            finish(
-              new KeysUnavailableError(
-                'JWKS_UNAVAILABLE',
-                `JWKS request to ${uri} answered ${res.statusCode}`,
-              ),
-            );
-            return;
-          }
-          const declared = Number(res.headers['content-length']);
-          if (declared > maxBytes) {
-            finish(
-              new KeysUnavailableError('JWKS_INVALID', `JWKS at ${uri} is larger than ${maxBytes} bytes`),
-            );
-            return;
-          }
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBytes) {
-              finish(
-                new KeysUnavailableError('JWKS_INVALID', `JWKS at ${uri} is larger than ${maxBytes} bytes`),
-              );
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('end', () => finish(undefined, Buffer.concat(chunks, size)));
-          res.on('error', (err) =>
-            finish(
-              new KeysUnavailableError('JWKS_UNAVAILABLE', `JWKS request to ${uri} failed`, { cause: err }),
-            ),
-          );
+    async fetch(uri: string): Promise<ArrayBuffer> {
+      let url: URL;
+      try {
+        url = assertSecureUrl(uri, 'JWKS URI');
+      } catch (err) {
+        throw new KeysUnavailableError('JWKS_UNAVAILABLE', (err as Error).message, { cause: err });
+      }
+      const deadline = Date.now() + timeoutMs;
+      let body: Buffer;
+      try {
+        body = await requestOnce(url, uri, deadline, maxBytes);
+      } catch (err) {
+        // One immediate retry when the connection failed before any answer (a reset, a refused or
+        // dropped socket, e.g. after a Lambda thaw), within the same time budget; never for a
+        // timeout or an HTTP answer.
+        if (!(err instanceof ConnectionError) || Date.now() >= deadline) throw unwrap(err);
+        body = await requestOnce(url, uri, deadline, maxBytes).catch((retryErr: unknown) => {
+          throw unwrap(retryErr);
         });
-        const timer = setTimeout(() => {
-          finish(
-            new KeysUnavailableError(
-              'JWKS_UNAVAILABLE',
-              `JWKS request to ${uri} timed out after ${timeoutMs} ms`,
-            ),
-          );
-        }, timeoutMs);
-        timer.unref();
-        req.on('error', (err) =>
-          finish(
-            new KeysUnavailableError('JWKS_UNAVAILABLE', `JWKS request to ${uri} failed`, { cause: err }),
-          ),
-        );
-        req.end();
-      });
+      }
+      return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
     },
   };
+}
+
+/** A failure of the connection itself, before any answer: worth one retry. */
+class ConnectionError extends Error {
+  readonly error: KeysUnavailableError;
+
+  constructor(error: KeysUnavailableError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+function unwrap(err: unknown): unknown {
+  return err instanceof ConnectionError ? err.error : err;
+}
+
+function requestOnce(url: URL, uri: string, deadline: number, maxBytes: number): Promise<Buffer> {
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<Buffer>((resolve, reject) => {
+    let settled = false;
+    let answered = false;
+    const finish = (err: Error | undefined, body?: Buffer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) {
+        req.destroy();
+        reject(err);
+      } else {
+        resolve(body as Buffer);
+      }
+    };
+    const failed = (err: Error) =>
+      new KeysUnavailableError('JWKS_UNAVAILABLE', `JWKS request to ${uri} failed`, { cause: err });
+    // No keep-alive pool: JWKS requests are minutes apart, and a pooled socket the server closed
+    // meanwhile (or during a Lambda freeze) fails with ECONNRESET on reuse.
+    const req = request(
+      url,
+      { method: 'GET', agent: false, headers: { accept: 'application/json' } },
+      (res) => {
+        answered = true;
+        if (res.statusCode !== 200) {
+          res.resume();
+          finish(
+            new KeysUnavailableError('JWKS_UNAVAILABLE', `JWKS request to ${uri} answered ${res.statusCode}`),
+          );
+          return;
+        }
+        const tooLarge = () =>
+          new KeysUnavailableError('JWKS_INVALID', `JWKS at ${uri} is larger than ${maxBytes} bytes`);
+        if (Number(res.headers['content-length']) > maxBytes) {
+          finish(tooLarge());
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            finish(tooLarge());
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => finish(undefined, Buffer.concat(chunks, size)));
+        res.on('error', (err) => finish(failed(err)));
+      },
+    );
+    const timeoutMs = Math.max(1, deadline - Date.now());
+    const timer = setTimeout(() => {
+      finish(
+        new KeysUnavailableError(
+          'JWKS_UNAVAILABLE',
+          `JWKS request to ${uri} timed out after ${timeoutMs} ms`,
+        ),
+      );
+    }, timeoutMs);
+    timer.unref();
+    req.on('error', (err) => finish(answered ? failed(err) : new ConnectionError(failed(err))));
+    req.end();
+  });
 }

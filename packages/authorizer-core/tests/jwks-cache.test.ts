@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   assertSecureUrl,
@@ -214,5 +216,64 @@ describe('transport rule', () => {
       .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(KeysUnavailableError);
     expect((error as KeysUnavailableError).code).toBe('JWKS_UNAVAILABLE');
+  });
+});
+
+describe('fetcher connection faults', () => {
+  async function startServer(handler: (n: number, req: IncomingMessage, res: ServerResponse) => void) {
+    let n = 0;
+    let connections = 0;
+    const server = createServer((req, res) => handler(++n, req, res));
+    server.keepAliveTimeout = 5000;
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      uri: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+      count: () => n,
+      connections: () => connections,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  it('retries once when the connection drops before any answer', async () => {
+    const server = await startServer((n, _req, res) => {
+      if (n === 1) res.socket?.destroy();
+      else res.end(JSON.stringify(jwksOf(k1)));
+    });
+    const body = await createHttpFetcher().fetch(server.uri);
+    expect(JSON.parse(new TextDecoder().decode(body))).toEqual(jwksOf(k1));
+    expect(server.count()).toBe(2);
+    await server.close();
+  });
+
+  it('gives up after the one retry, as keys unavailable', async () => {
+    const server = await startServer((_n, _req, res) => res.socket?.destroy());
+    const error = await createHttpFetcher()
+      .fetch(server.uri)
+      .catch((err: unknown) => err);
+    expect((error as KeysUnavailableError).code).toBe('JWKS_UNAVAILABLE');
+    expect(server.count()).toBe(2);
+    await server.close();
+  });
+
+  it('does not retry an HTTP error answer', async () => {
+    const server = await startServer((_n, _req, res) => res.writeHead(503).end());
+    await expect(createHttpFetcher().fetch(server.uri)).rejects.toBeInstanceOf(KeysUnavailableError);
+    expect(server.count()).toBe(1);
+    await server.close();
+  });
+
+  it('opens a fresh connection per fetch: no pooled socket can go stale between fetches', async () => {
+    const server = await startServer((_n, _req, res) => res.end(JSON.stringify(jwksOf(k1))));
+    const fetcher = createHttpFetcher();
+    await fetcher.fetch(server.uri);
+    await fetcher.fetch(server.uri);
+    expect(server.connections()).toBe(2);
+    await server.close();
   });
 });
