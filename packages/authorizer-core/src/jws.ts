@@ -49,18 +49,22 @@ function parseObject(segment: string, part: 'header' | 'payload'): Record<string
   return value as Record<string, unknown>;
 }
 
+const HEADER_CACHE_SIZE = 64;
+
 const isNumber = (value: unknown) => value === undefined || Number.isFinite(value);
 const isString = (value: unknown) => value === undefined || typeof value === 'string';
 
 /**
  * Splits and parses a compact JWS, checking the types of the registered header parameters and
- * claims exactly as aws-jwt-verify's `decomposeUnverifiedJwt` does.
+ * claims exactly as aws-jwt-verify's `decomposeUnverifiedJwt` does. With `headerCache`, a header
+ * segment seen before is not decoded again (parsing is a pure function of the segment; the cached
+ * header is frozen).
  *
  * @throws {TokenError} `TOKEN_MALFORMED` for anything that is not a well-formed JWT.
  * @example
  * const { header, payload } = decodeJws(token); // unverified!
  */
-export function decodeJws(token: string): DecodedJws {
+export function decodeJws(token: string, headerCache?: Map<string, Record<string, unknown>>): DecodedJws {
   if (!COMPACT_JWS.test(token)) {
     throw malformed('The token is not a compact JWS (three base64url parts, no padding)');
   }
@@ -68,9 +72,18 @@ export function decodeJws(token: string): DecodedJws {
   const dot2 = token.indexOf('.', dot1 + 1);
   const signatureB64 = token.slice(dot2 + 1);
   assertCanonical(signatureB64);
-  const header = parseObject(token.slice(0, dot1), 'header');
-  if (!isString(header.alg) || !isString(header.kid)) {
-    throw malformed('The token header alg and kid must be strings');
+  const headerB64 = token.slice(0, dot1);
+  let header = headerCache?.get(headerB64);
+  if (header === undefined) {
+    header = parseObject(headerB64, 'header');
+    if (!isString(header.alg) || !isString(header.kid)) {
+      throw malformed('The token header alg and kid must be strings');
+    }
+    if (headerCache) {
+      // An issuer signs every token with the same few headers; random headers only churn the map.
+      if (headerCache.size >= HEADER_CACHE_SIZE) headerCache.clear();
+      headerCache.set(headerB64, Object.freeze(header));
+    }
   }
   const payload = parseObject(token.slice(dot1 + 1, dot2), 'payload');
   const aud = payload.aud;

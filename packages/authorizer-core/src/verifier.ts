@@ -197,9 +197,11 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
     return false;
   }
 
+  const headers = new Map<string, Record<string, unknown>>();
+
   /** Parses the token and picks its issuer; no I/O. */
   function prepare(token: string) {
-    const decoded = decodeJws(token);
+    const decoded = decodeJws(token, headers);
     const { alg, kid } = checkHeader(decoded.header);
     const iss = decoded.payload.iss;
     const issuer = typeof iss === 'string' ? options.issuers.get(normalizeIssuer(iss)) : undefined;

@@ -166,6 +166,25 @@ describe('verify: happy paths', () => {
     expect((Object.assign({}, verified.claims) as { admin?: boolean }).admin).toBeUndefined();
   });
 
+  it('decodes each header once, and stays right while many distinct headers churn that cache', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api', resultCacheSize: 0 });
+    const mint = createMinter(server.issuer, 'api');
+    for (let i = 0; i < 150; i++) {
+      // A distinct header each time (typ varies), well past the 64-entry header cache.
+      const token = mint(rsa, { header: { typ: `JWT-${i}` } });
+      expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
+      const bad = mint(rsa, { header: { typ: `JWT-${i}`, alg: 'HS256' } });
+      expect(await codeOf(authorizer.verify(bad))).toBe('ALG_NOT_ALLOWED');
+    }
+    // A header cached for one token is judged again for the next: same header, other key.
+    const header = mint(rsa).split('.')[0];
+    const forged = `${header}.${mint(rsa512, { header: { kid: 'rsa-1', alg: 'RS256' } })
+      .split('.')
+      .slice(1)
+      .join('.')}`;
+    expect(await codeOf(authorizer.verify(forged))).toBe('SIGNATURE_INVALID');
+  });
+
   it('returns frozen results', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
     const verified = await authorizer.verify(createMinter(server.issuer, 'api')(rsa));
