@@ -100,10 +100,11 @@ interface CacheEntry {
 }
 
 /**
- * Builds the verifier: aws-jwt-verify parses the token, checks the JWKS and JWKs and validates
- * `exp`/`nbf`/`iss`/`aud`; this adds the algorithm allowlist, required `kid` and `exp`, refused
- * key-bearing headers, the max token age, a JWKS cache with a short cool-down, a one-shot
- * `crypto.verify`, and a bounded cache of verified results that never outlives a token's `exp`.
+ * Builds the verifier: aws-jwt-verify checks the JWKS and its JWKs and validates
+ * `exp`/`nbf`/`iss`/`aud`; this adds a strict compact-JWS decoder, the algorithm allowlist, required
+ * `kid` and `exp`, refused key-bearing headers, the max token age, a JWKS cache with a short
+ * cool-down, a one-shot `crypto.verify`, and a bounded cache of verified results that never
+ * outlives a token's `exp`.
  *
  * @example
  * const verifier = createVerifier(resolveOptions({ issuer, audience }));
