@@ -117,7 +117,8 @@ export interface ResolvedOptions {
   readonly resultCacheSize: number;
 }
 
-const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+/** The HTTP methods a route rule may name; `ANY` and `*` stand for all of them. */
+export const HTTP_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 /** Issuer key without one trailing slash: Auth0 issuers end in `/`, configurations often do not. */
 export function normalizeIssuer(issuer: string): string {
@@ -165,7 +166,7 @@ export function compileRoute(route: string, scopes: readonly string[]): Compiled
   const verb = (match[1] as string).toUpperCase();
   const path = match[2] as string;
   const method = verb === 'ANY' || verb === '*' ? '*' : verb;
-  if (method !== '*' && !HTTP_METHODS.has(method)) {
+  if (method !== '*' && !HTTP_METHODS.includes(method)) {
     throw new ConfigurationError(`Route "${route}": method must be an HTTP method, ANY or *`);
   }
   if (/[?]/.test(path)) throw new ConfigurationError(`Route "${route}": "?" is not allowed in a path`);

@@ -1,6 +1,6 @@
 import type { AuthorizerContext } from './context.js';
 import { type MethodArn, stageArnPrefix } from './method-arn.js';
-import type { CompiledRoute, PolicyMode } from './options.js';
+import { type CompiledRoute, HTTP_METHODS, type PolicyMode } from './options.js';
 import { findMissingScopes } from './scopes.js';
 
 /** Longest `Resource` ARN API Gateway accepts in a policy statement. */
@@ -79,6 +79,11 @@ function statement(effect: 'Allow' | 'Deny', resources: string[]): PolicyStateme
   return { Action: 'execute-api:Invoke', Effect: effect, Resource: resources };
 }
 
+/** A Deny resource within the length limit: a longer one is cut to a wildcard prefix, denying more. */
+function denyResource(resource: string): string {
+  return resource.length <= MAX_RESOURCE_LENGTH ? resource : `${resource.slice(0, MAX_RESOURCE_LENGTH - 1)}*`;
+}
+
 function pushUnique(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
 }
@@ -91,7 +96,8 @@ function pushUnique(list: string[], value: string): void {
  * there are no rules, or unmatched routes are allowed) and Deny the rules it does not. Allow
  * resources longer than 512 characters are left out (deny by default); longer Deny resources are
  * shortened to a wildcard prefix, which denies more, never less.
- * `method` mode allows or denies exactly `methodArn`.
+ * `method` mode allows or denies exactly `methodArn`; it denies when the ARN's path holds a literal
+ * `*` or `?` (a wildcard in an Allow) or the ARN is longer than 512 characters.
  *
  * @example
  * buildPolicyDocument(rules, ['read:pets'], parseMethodArn(methodArn), methodArn).Statement
@@ -104,7 +110,12 @@ export function buildPolicyDocument(
 ): PolicyDocument {
   if (rules.policyMode === 'method') {
     const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath);
-    return { Version: '2012-10-17', Statement: [statement(allowed ? 'Allow' : 'Deny', [methodArn])] };
+    // The path is the caller's: a literal `*` or `?` in it would be a wildcard in the cached Allow.
+    const literal = !/[*?]/.test(arn.method) && !/[*?]/.test(arn.resourcePath);
+    if (allowed && literal && methodArn.length <= MAX_RESOURCE_LENGTH) {
+      return { Version: '2012-10-17', Statement: [statement('Allow', [methodArn])] };
+    }
+    return { Version: '2012-10-17', Statement: [statement('Deny', [denyResource(methodArn)])] };
   }
   const prefix = stageArnPrefix(arn);
   const everything = `${prefix}*`;
@@ -115,14 +126,13 @@ export function buildPolicyDocument(
   const deny: string[] = [];
   if (rules.routes === undefined || rules.unmatchedRoutes === 'allow') allow.push(everything);
   for (const route of rules.routes ?? []) {
-    const resource = `${prefix}${route.method}/${route.arnPath}`;
-    if (findMissingScopes(scopes, route.scopes).length === 0) {
-      if (resource.length <= MAX_RESOURCE_LENGTH && allow[0] !== everything) pushUnique(allow, resource);
-    } else {
-      pushUnique(
-        deny,
-        resource.length <= MAX_RESOURCE_LENGTH ? resource : `${resource.slice(0, MAX_RESOURCE_LENGTH - 1)}*`,
-      );
+    const satisfied = findMissingScopes(scopes, route.scopes).length === 0;
+    // `*` in the method place of an ARN would also match across `/` (`*/public` matches
+    // `DELETE/admin/public`): a rule for every method becomes one resource per method.
+    for (const method of route.method === '*' ? HTTP_METHODS : [route.method]) {
+      const resource = `${prefix}${method}/${route.arnPath}`;
+      if (!satisfied) pushUnique(deny, denyResource(resource));
+      else if (resource.length <= MAX_RESOURCE_LENGTH && allow[0] !== everything) pushUnique(allow, resource);
     }
   }
   const statements: PolicyStatement[] = [];

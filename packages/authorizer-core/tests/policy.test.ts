@@ -36,6 +36,13 @@ const API_ROUTES = [
   'POST/admin/users',
   'GET/health',
   'GET/',
+  // Paths where a rule's suffix follows other segments: an ARN wildcard in the method place would
+  // reach them.
+  'GET/public',
+  'DELETE/admin/users/public',
+  'POST/internal/public',
+  'GET/pets/admin/x',
+  'PATCH/orders/7/admin/y',
 ];
 
 const ROUTE_MAP = {
@@ -47,6 +54,7 @@ const ROUTE_MAP = {
   'GET /orders': ['orders'],
   '* /admin/*': ['admin'],
   'GET /health': [],
+  'ANY /public': [],
 };
 
 const SCOPE_SETS: string[][] = [
@@ -174,6 +182,37 @@ describe('buildPolicyDocument', () => {
     const deny = policy.Statement.find((s) => s.Effect === 'Deny');
     expect(deny?.Resource[0]?.endsWith('*')).toBe(true);
     expect(iamAllows(policy, `${PREFIX}POST${long}`)).toBe(false);
+  });
+
+  it('method mode denies a methodArn whose path holds a literal wildcard character', () => {
+    const r = rules({ policyMode: 'method', routeMap: { 'GET /pets/{id}': ['read'] } });
+    for (const path of ['pets/*', 'pets/a?b']) {
+      const arn = `${PREFIX}GET/${path}`;
+      const policy = buildPolicyDocument(r, ['read'], parseMethodArn(arn), arn);
+      expect(policy.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [arn] }]);
+      expect(iamAllows(policy, `${PREFIX}GET/pets/admin`)).toBe(false);
+    }
+  });
+
+  it('method mode keeps the Resource within 512 characters, denying an ARN it cannot state', () => {
+    const arn = `${PREFIX}GET/${'x/'.repeat(300)}end`;
+    const policy = buildPolicyDocument(rules({ policyMode: 'method' }), [], parseMethodArn(arn), arn);
+    expect(policy.Statement[0]?.Effect).toBe('Deny');
+    expect(policy.Statement[0]?.Resource[0]?.length).toBeLessThanOrEqual(MAX_RESOURCE_LENGTH);
+    expect(iamAllows(policy, arn)).toBe(false);
+  });
+
+  it('writes a rule for every method as one resource per method', () => {
+    const arn = `${PREFIX}GET/public`;
+    const policy = buildPolicyDocument(
+      rules({ routeMap: { 'ANY /public': [] } }),
+      [],
+      parseMethodArn(arn),
+      arn,
+    );
+    expect(policy.Statement[0]?.Resource).toEqual(
+      ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map((m) => `${PREFIX}${m}/public`),
+    );
   });
 
   it('has at least one statement even with an empty rule list', () => {
