@@ -85,6 +85,9 @@ export function createHttpFetcher(options?: HttpFetcherOptions): Fetcher {
   };
 }
 
+// Socket failures before any answer; a parser error (e.g. oversized headers) is not retried.
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN']);
+
 /** A failure of the connection itself, before any answer: worth one retry. */
 class ConnectionError extends Error {
   readonly error: KeysUnavailableError;
@@ -161,7 +164,13 @@ function requestOnce(url: URL, uri: string, deadline: number, maxBytes: number):
       );
     }, timeoutMs);
     timer.unref();
-    req.on('error', (err) => finish(answered ? failed(err) : new ConnectionError(failed(err))));
+    req.on('error', (err) =>
+      finish(
+        !answered && RETRYABLE_CODES.has((err as NodeJS.ErrnoException).code ?? '')
+          ? new ConnectionError(failed(err))
+          : failed(err),
+      ),
+    );
     req.end();
   });
 }

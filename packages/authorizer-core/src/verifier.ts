@@ -97,6 +97,7 @@ function translateClaimError(err: unknown): never {
 interface CacheEntry {
   readonly verified: VerifiedToken;
   readonly expiresAtMs: number;
+  readonly jwksUri: string;
 }
 
 /**
@@ -248,7 +249,9 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
       if (resultCacheSize > 0) {
         const hit = results.get(token);
         if (hit !== undefined) {
-          if (hit.expiresAtMs > Date.now()) {
+          // The key must still be in the JWKS; asking for it also starts the refresh of a JWKS past
+          // its max age, which is how a removed key reaches tokens that are only ever cache hits.
+          if (hit.expiresAtMs > Date.now() && jwksCache.getCachedKey(hit.jwksUri, hit.verified.header.kid)) {
             // Least recently used goes first: move the hit to the end.
             results.delete(token);
             results.set(token, hit);
@@ -267,7 +270,7 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
         const { exp, iat } = verified.claims;
         const until = maxAge !== undefined && iat !== undefined ? Math.min(exp, iat + maxAge) : exp;
         if (results.size >= resultCacheSize) evictOldest();
-        results.set(token, { verified, expiresAtMs: until * 1000 });
+        results.set(token, { verified, expiresAtMs: until * 1000, jwksUri });
       }
       return verified;
     },

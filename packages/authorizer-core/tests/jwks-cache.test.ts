@@ -135,6 +135,21 @@ describe('JWKS fetching', () => {
     expect(await codeOf(authorizer.verify(old))).toBe('KID_UNKNOWN');
   });
 
+  it('stops serving cached results for a removed key once the JWKS is past its max age, with no new kid needed', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      jwks: { maxAgeSeconds: 1, cooldownMs: 0 },
+    });
+    const old = mint(k1);
+    // Twice, so the result is cached; from here on this token is only ever a cache hit.
+    expect(await codeOf(authorizer.verify(old))).toBe('VERIFIED');
+    expect(await codeOf(authorizer.verify(old))).toBe('VERIFIED');
+    server.behaviour = { kind: 'jwks', body: jwksOf(k2) };
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await expect.poll(() => codeOf(authorizer.verify(old)), { timeout: 3000 }).toBe('KID_UNKNOWN');
+  });
+
   it('refreshes a JWKS older than its max age in the background, keeping the old keys meanwhile', async () => {
     let now = 1_000_000;
     const cache = new JwksCache({
@@ -264,6 +279,19 @@ describe('fetcher connection faults', () => {
   it('does not retry an HTTP error answer', async () => {
     const server = await startServer((_n, _req, res) => res.writeHead(503).end());
     await expect(createHttpFetcher().fetch(server.uri)).rejects.toBeInstanceOf(KeysUnavailableError);
+    expect(server.count()).toBe(1);
+    await server.close();
+  });
+
+  it('does not retry an answer the HTTP parser refuses (oversized headers)', async () => {
+    const server = await startServer((_n, _req, res) => {
+      res.setHeader('x-padding', 'x'.repeat(20_000));
+      res.end('{}');
+    });
+    const error = await createHttpFetcher()
+      .fetch(server.uri)
+      .catch((err: unknown) => err);
+    expect((error as KeysUnavailableError).code).toBe('JWKS_UNAVAILABLE');
     expect(server.count()).toBe(1);
     await server.close();
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuthorizer, type TokenError } from '../src/index.js';
 import {
   createMinter,
@@ -169,6 +169,16 @@ describe('verify: happy paths', () => {
   it('decodes each header once, and stays right while many distinct headers churn that cache', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api', resultCacheSize: 0 });
     const mint = createMinter(server.issuer, 'api');
+    const sameHeader = Array.from({ length: 20 }, (_, i) => mint(rsa, { claims: { jti: `h${i}` } }));
+    await authorizer.verify(sameHeader[0] as string);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      for (const token of sameHeader.slice(1)) await authorizer.verify(token);
+      // One parse per payload; the header, the same for all, was parsed by the first call only.
+      expect(parse).toHaveBeenCalledTimes(19);
+    } finally {
+      parse.mockRestore();
+    }
     for (let i = 0; i < 150; i++) {
       // A distinct header each time (typ varies), well past the 64-entry header cache.
       const token = mint(rsa, { header: { typ: `JWT-${i}` } });
