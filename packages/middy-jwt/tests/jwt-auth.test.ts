@@ -293,15 +293,15 @@ describe('jwtAuth answers 403 for missing scopes', () => {
     expect(unmatched.headers?.['WWW-Authenticate']).toBe('Bearer realm="api", error="insufficient_scope"');
   });
 
-  it('strips the stage from payload 2.0 paths before matching route rules', async () => {
+  it('strips the stage from payload 2.0 paths of the $default route before matching route rules', async () => {
     const { invoke } = buildFunction({ routes: { 'GET /pets/{id}': ['read:pets'] } });
     const token = mint(key);
     const staged = await invoke(
-      httpApiEvent({ headers: bearer(token), rawPath: '/dev/pets/9', stage: 'dev' }),
+      httpApiEvent({ headers: bearer(token), rawPath: '/dev/pets/9', stage: 'dev', routeKey: '$default' }),
     );
     expect(staged.statusCode).toBe(200);
     const other = await invoke(
-      httpApiEvent({ headers: bearer(token), rawPath: '/dev/owners/9', stage: 'dev' }),
+      httpApiEvent({ headers: bearer(token), rawPath: '/dev/owners/9', stage: 'dev', routeKey: '$default' }),
     );
     expect(other.statusCode).toBe(403);
   });
@@ -316,6 +316,153 @@ describe('jwtAuth answers 403 for missing scopes', () => {
     const { invoke } = buildFunction({ routes: { 'POST /pets': ['write:pets'] }, unmatchedRoutes: 'allow' });
     const response = await invoke(restEvent({ headers: bearer(mint(key)), method: 'GET', path: '/owners' }));
     expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('jwtAuth matches route rules against the API resource path, never a base path or the stage', () => {
+  const adminOnly = { routes: { 'DELETE /admin/{proxy+}': ['admin'] }, unmatchedRoutes: 'allow' as const };
+  const proxy = { proxy: 'users/1' };
+
+  it('REST: the same request is refused with and without a custom-domain base path', async () => {
+    const { invoke } = buildFunction(adminOnly);
+    const token = mint(key);
+    for (const basePath of [undefined, 'v1', 'v1/beta']) {
+      const event = restEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        path: '/admin/users/1',
+        resource: '/admin/{proxy+}',
+        pathParameters: proxy,
+        basePath,
+      });
+      const response = await invoke(event);
+      expect(response.statusCode, `base path ${basePath}`).toBe(403);
+      expect(response.headers?.['WWW-Authenticate']).toContain('scope="admin"');
+    }
+    const admin = mint(key, { claims: { scope: 'admin' } });
+    const allowed = await invoke(
+      restEvent({
+        headers: bearer(admin),
+        method: 'DELETE',
+        path: '/admin/users/1',
+        resource: '/admin/{proxy+}',
+        pathParameters: proxy,
+        basePath: 'v1',
+      }),
+    );
+    expect(allowed.statusCode).toBe(200);
+  });
+
+  it('REST: fills {name} parameters, and matches literal resources through a base path', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'GET /pets/{id}': ['read:pets'], 'POST /pets': ['write:pets'] },
+    });
+    const reader = mint(key);
+    const get = await invoke(
+      restEvent({
+        headers: bearer(reader),
+        path: '/pets/7',
+        resource: '/pets/{id}',
+        pathParameters: { id: '7' },
+        basePath: 'v2',
+      }),
+    );
+    expect(get.statusCode).toBe(200);
+    const post = await invoke(
+      restEvent({ headers: bearer(reader), method: 'POST', path: '/pets', basePath: 'v2' }),
+    );
+    expect(post.statusCode).toBe(403);
+    expect(post.headers?.['WWW-Authenticate']).toContain('scope="write:pets"');
+  });
+
+  it('HTTP API payload 1.0: the resource and path parameters, not the base-path-prefixed path', async () => {
+    const { invoke } = buildFunction(adminOnly);
+    const event = {
+      ...restEvent({
+        headers: bearer(mint(key)),
+        method: 'DELETE',
+        path: '/admin/users/1',
+        resource: '/admin/{proxy+}',
+        pathParameters: proxy,
+        basePath: 'v1',
+      }),
+      version: '1.0',
+    };
+    expect((await invoke(event)).statusCode).toBe(403);
+  });
+
+  it('HTTP API payload 2.0: the routeKey path and path parameters, with and without a base path or stage', async () => {
+    const { invoke } = buildFunction(adminOnly);
+    const token = mint(key);
+    for (const [rawPath, stage] of [
+      ['/admin/users/1', '$default'],
+      ['/v1/admin/users/1', '$default'],
+      ['/dev/admin/users/1', 'dev'],
+      ['/v1/admin/users/1', 'dev'],
+    ] as const) {
+      const event = httpApiEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        rawPath,
+        stage,
+        routeKey: 'DELETE /admin/{proxy+}',
+        pathParameters: proxy,
+      });
+      expect((await invoke(event)).statusCode, `${stage} ${rawPath}`).toBe(403);
+    }
+    const anyRoute = await invoke(
+      httpApiEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        rawPath: '/v1/admin/users/1',
+        routeKey: 'ANY /admin/{proxy+}',
+        pathParameters: proxy,
+      }),
+    );
+    expect(anyRoute.statusCode).toBe(403);
+  });
+
+  it('fails closed (403, even with unmatchedRoutes allow) when a template names a parameter the event lacks', async () => {
+    const { invoke } = buildFunction(adminOnly);
+    const token = mint(key);
+    for (const pathParameters of [null, {}, { other: 'x' }] as Array<Record<string, string> | null>) {
+      const rest = restEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        path: '/admin/users/1',
+        resource: '/admin/{proxy+}',
+        pathParameters,
+      });
+      const response = await invoke(rest);
+      expect(response.statusCode).toBe(403);
+      expect(response.headers?.['WWW-Authenticate']).toBe('Bearer realm="api", error="insufficient_scope"');
+    }
+    const v2 = httpApiEvent({
+      headers: bearer(token),
+      method: 'DELETE',
+      rawPath: '/admin/users/1',
+      routeKey: 'DELETE /admin/{proxy+}',
+    });
+    expect((await invoke(v2)).statusCode).toBe(403);
+  });
+
+  it('keeps the request path for ALB and function URL events', async () => {
+    const { invoke } = buildFunction(adminOnly);
+    const token = mint(key);
+    expect(
+      (await invoke(albEvent({ headers: bearer(token), method: 'DELETE', path: '/admin/users/1' })))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await invoke(albEvent({ headers: bearer(token), method: 'DELETE', path: '/public/1' }))).statusCode,
+    ).toBe(200);
+    const url = httpApiEvent({
+      headers: bearer(token),
+      method: 'DELETE',
+      rawPath: '/admin/users/1',
+      domainName: 'abc.lambda-url.eu-west-1.on.aws',
+    });
+    expect((await invoke(url)).statusCode).toBe(403);
   });
 });
 

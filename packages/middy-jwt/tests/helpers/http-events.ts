@@ -6,29 +6,46 @@ export function restEvent(
     query?: Record<string, string> | null;
     multiValueQuery?: Record<string, string[]> | null;
     method?: string;
+    /** The API's own path; the event's `path` adds `basePath`. */
     path?: string;
+    /** The resource API Gateway matched; default `/pets/{id}` for the default path, else `path`. */
+    resource?: string;
+    pathParameters?: Record<string, string> | null;
+    /** A custom domain's base path mapping, e.g. `v1`: it prefixes `path` and `requestContext.path`. */
+    basePath?: string;
   } = {},
 ) {
   const method = options.method ?? 'GET';
-  const path = options.path ?? '/pets/42';
+  const ownPath = options.path ?? '/pets/42';
+  const resource = options.resource ?? (options.path === undefined ? '/pets/{id}' : ownPath);
+  const pathParameters =
+    options.pathParameters !== undefined
+      ? options.pathParameters
+      : resource === '/pets/{id}'
+        ? { id: ownPath.split('/').pop() as string }
+        : null;
+  const path = options.basePath === undefined ? ownPath : `/${options.basePath}${ownPath}`;
   return {
-    resource: '/pets/{id}',
+    resource,
     path,
     httpMethod: method,
     headers: options.headers ?? null,
     multiValueHeaders: options.multiValueHeaders ?? null,
     queryStringParameters: options.query ?? null,
     multiValueQueryStringParameters: options.multiValueQuery ?? null,
-    pathParameters: null,
+    pathParameters,
     stageVariables: null,
     requestContext: {
       accountId: '123456789012',
       apiId: 'abc123',
+      domainName:
+        options.basePath === undefined ? 'abc123.execute-api.eu-west-1.amazonaws.com' : 'api.example.com',
       stage: 'prod',
       httpMethod: method,
-      path: `/prod${path}`,
+      // With a custom domain, requestContext.path carries the base path instead of the stage.
+      path: options.basePath === undefined ? `/prod${path}` : path,
       requestId: 'r-1',
-      resourcePath: '/pets/{id}',
+      resourcePath: resource,
     },
     body: null,
     isBase64Encoded: false,
@@ -45,25 +62,34 @@ export function httpApiEvent(
     rawPath?: string;
     stage?: string;
     domainName?: string;
+    /** The route API Gateway matched; default `METHOD /pets/{id}` (`$default` for function URLs). */
+    routeKey?: string;
+    pathParameters?: Record<string, string>;
   } = {},
 ) {
   const method = options.method ?? 'GET';
   const rawPath = options.rawPath ?? '/pets/42';
+  const routeKey =
+    options.routeKey ?? (options.domainName?.includes('lambda-url') ? '$default' : `${method} /pets/{id}`);
+  const pathParameters =
+    options.pathParameters ??
+    (routeKey.endsWith(' /pets/{id}') ? { id: rawPath.split('/').pop() as string } : undefined);
   return {
     version: '2.0',
-    routeKey: options.domainName?.includes('lambda-url') ? '$default' : `${method} /pets/{id}`,
+    routeKey,
     rawPath,
     rawQueryString: '',
     cookies: options.cookies,
     headers: options.headers ?? {},
     queryStringParameters: options.query,
+    pathParameters,
     requestContext: {
       accountId: '123456789012',
       apiId: 'abc123',
       domainName: options.domainName ?? 'abc123.execute-api.eu-west-1.amazonaws.com',
       http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
       requestId: 'r-2',
-      routeKey: `${method} /pets/{id}`,
+      routeKey,
       stage: options.stage ?? '$default',
       time: '01/Jan/2030:00:00:00 +0000',
       timeEpoch: 1_893_456_000_000,
