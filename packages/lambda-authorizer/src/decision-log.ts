@@ -65,8 +65,10 @@ export interface DecisionLog {
 }
 
 // Per-invocation state lives on objects the invocation already has, under private symbols: the
-// start time on Middy's request (the hooks' argument), the route decision on the Lambda context
-// (the handler's argument). No per-invocation map entry or record object.
+// start time on Middy's request (the hooks' argument), the route decision on the context the handler
+// received, which middy-jwt makes per invocation (inheriting from the runtime's, possibly shared,
+// object). The slots are read as own properties of that context only, so a value on the shared
+// object is never taken for this invocation's. No per-invocation map entry or record object.
 const startedAtSlot = Symbol('decisionLog.startedAt');
 const verifiedSlot = Symbol('decisionLog.verified');
 const decisionSlot = Symbol('decisionLog.decision');
@@ -233,7 +235,8 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
       requestStart(request) {
         (request as TimedRequest)[startedAtSlot] = now();
         // The runtime may hand the same context object to several invocations: nothing recorded
-        // for an earlier one may stand for this one.
+        // on it for an earlier one may stand for this one (when no middleware made a context of
+        // its own for this invocation, the slots are written on this object).
         const context = request.context as ObservedContext;
         context[verifiedSlot] = undefined;
         context[decisionSlot] = undefined;
@@ -245,8 +248,8 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
           startedAt === undefined ? 0 : Math.round((now() - startedAt) * 1000) / 1000,
         );
         const context = request.context as ObservedContext;
-        const decision = context[decisionSlot];
-        const verified = context[verifiedSlot];
+        const decision = Object.hasOwn(context, decisionSlot) ? context[decisionSlot] : undefined;
+        const verified = Object.hasOwn(context, verifiedSlot) ? context[verifiedSlot] : undefined;
         let line = headOf(request, context, decision) + eventKindField(request, context);
         line += `,"latencyMs":${latency}`;
         if (typeof context.awsRequestId === 'string')

@@ -382,3 +382,81 @@ describe('decision lines', () => {
     }
   });
 });
+
+describe('overlapping invocations sharing one context object', () => {
+  // Local runners, tests and some emulators pass one context object to concurrent invocations.
+  // The JWKS fetch is held until both invocations have started, so their verifications interleave.
+  function setupGated() {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const body = new TextEncoder().encode(JSON.stringify(jwksOf(key)));
+    const fetcher = {
+      fetch: async () => {
+        await gate;
+        return body.buffer.slice(0);
+      },
+    };
+    const lines: string[] = [];
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUDIENCE,
+      routes: { 'GET /admin': ['admin'], 'GET /public': [] },
+      jwks: { fetcher },
+    });
+    const handler = createAuthorizerHandler({ authorizer, log: { write: (line) => lines.push(line) } });
+    const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    return { handler, logs, release };
+  }
+
+  const alice = () => `Bearer ${mint(key, { claims: { sub: 'alice', scope: 'read:pets' } })}`;
+  const bob = () => `Bearer ${mint(key, { claims: { sub: 'bob', scope: 'admin' } })}`;
+
+  it("gives each invocation its own token's principal and decision", async () => {
+    const { handler, logs, release } = setupGated();
+    const shared = lambdaContext('shared');
+    const pending = [
+      handler(tokenEvent(alice(), `${STAGE_ARN}/GET/admin`), shared),
+      handler(tokenEvent(bob(), `${STAGE_ARN}/GET/public`), shared),
+    ];
+    release();
+    const [forAlice, forBob] = await Promise.all(pending);
+    expect(forAlice).toHaveProperty('principalId', 'alice');
+    expect(evaluatePolicy(forAlice, `${STAGE_ARN}/GET/admin`)).toBe('Deny');
+    expect(forBob).toHaveProperty('principalId', 'bob');
+    expect(evaluatePolicy(forBob, `${STAGE_ARN}/GET/public`)).toBe('Allow');
+    expect(
+      logs()
+        .map((line) => `${line.decision} ${line.reason}`)
+        .sort(),
+    ).toEqual(['allow OK', 'deny INSUFFICIENT_SCOPE']);
+    expect(new Set(logs().map((line) => line.subHash)).size).toBe(2);
+  });
+
+  it('keeps a refusal and an Allow apart, and never reads what the shared object carries', async () => {
+    const { handler, logs, release } = setupGated();
+    const spoofed = { claims: { sub: 'bob', scope: 'admin' }, scopes: ['admin'], issuer: server.issuer };
+    const shared = Object.assign(lambdaContext('shared'), {
+      jwt: spoofed,
+      authorizerEvent: { kind: 'token', arn: `${STAGE_ARN}/GET/admin` },
+      authorizerRejection: undefined,
+    });
+    const pending = [
+      rejection(handler(tokenEvent('Bearer a.b.c', `${STAGE_ARN}/GET/admin`), shared)),
+      handler(tokenEvent(bob(), `${STAGE_ARN}/GET/public`), shared),
+      handler(httpApiEvent({}), shared),
+    ];
+    release();
+    const [refused, forBob, anonymous] = await Promise.all(pending);
+    expect((refused as Awaited<ReturnType<typeof rejection>>).cause?.code).toBe('TOKEN_MALFORMED');
+    expect(forBob).toHaveProperty('principalId', 'bob');
+    expect(anonymous).toEqual({ isAuthorized: false });
+    expect(
+      logs()
+        .map((line) => `${line.decision} ${line.reason}`)
+        .sort(),
+    ).toEqual(['allow OK', 'unauthorized TOKEN_MALFORMED', 'unauthorized TOKEN_MISSING']);
+    expect(shared.jwt).toBe(spoofed);
+  });
+});

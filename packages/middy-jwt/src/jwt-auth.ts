@@ -13,6 +13,7 @@ import {
 import type { MiddlewareObj } from '@middy/core';
 import { assertRealm, assertScopeNames } from './challenge-values.js';
 import { challengeHeaders, JwtHttpError } from './http-error.js';
+import { createInvocationContext, JWT_SLOT } from './invocation-context.js';
 import type { JwtContext, OptionalJwtContext } from './lambda-context.js';
 import { markVerified } from './provenance.js';
 import { readRoute } from './read-route.js';
@@ -155,9 +156,8 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
   return {
     name: 'jwtAuth',
     before: async (request) => {
-      const context = request.context;
-      // Never let a value from a previous invocation, or set by anyone else, stand for this one.
-      context.jwt = undefined;
+      const context = createInvocationContext(request.context, JWT_SLOT);
+      request.context = context;
       const credential = readCredential(request.event);
       if (credential.kind === 'none') {
         if (!credentialsRequired) return;

@@ -6,6 +6,7 @@ import {
 } from '@jwt-authorizer/authorizer-core';
 import type { MiddlewareObj } from '@middy/core';
 import { type AuthorizerEvent, detectAuthorizerEvent } from './authorizer-events.js';
+import { AUTHORIZER_SLOTS, createInvocationContext } from './invocation-context.js';
 import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
 import { toReason } from './reason.js';
 
@@ -73,11 +74,8 @@ export function jwtAuthorizer(
   return {
     name: 'jwtAuthorizer',
     before: async (request) => {
-      const context = request.context;
-      // Never let a value from a previous invocation, or set by anyone else, stand for this one.
-      context.jwt = undefined as never;
-      context.authorizerEvent = undefined as never;
-      context.authorizerRejection = undefined;
+      const context = createInvocationContext(request.context, AUTHORIZER_SLOTS);
+      request.context = context;
       let kind: AuthorizerEventKind | undefined;
       try {
         const detected = detectAuthorizerEvent(request.event);

@@ -531,7 +531,8 @@ describe('jwtAuth never trusts a jwt it did not verify', () => {
     const context = { ...createLambdaContext(), jwt: spoofed };
     const anonymous = await invoke(restEvent(), context);
     expect(JSON.parse(anonymous.body ?? '{}').sub).toBeNull();
-    expect(context.jwt).toBeUndefined();
+    // Shadowed by the invocation's own context, never read, and never overwritten with a token.
+    expect(context.jwt).toBe(spoofed);
 
     const context2 = { ...createLambdaContext(), jwt: spoofed };
     const verified = await invoke(restEvent({ headers: bearer(mint(key)) }), context2);
@@ -556,6 +557,67 @@ describe('jwtAuth never trusts a jwt it did not verify', () => {
     };
     const response = await invoke(forged);
     expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('jwtAuth with overlapping invocations sharing one context object', () => {
+  // Local runners, tests and some emulators pass one context object to concurrent invocations. Each
+  // handler waits until both have started, as one doing I/O would, before reading context.jwt.
+  function buildGated(options: Partial<JwtAuthOptions> = {}) {
+    let entered = 0;
+    let release = () => {};
+    const bothEntered = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handler = middy()
+      .use(httpErrorHandler({ logger: false }))
+      .use(
+        jwtAuth({ issuer: server.issuer, audience: AUDIENCE, hydrate: false, ...options } as JwtAuthOptions),
+      )
+      .handler(async (_event, context) => {
+        entered += 1;
+        if (entered === 2) release();
+        await bothEntered;
+        return { statusCode: 200, body: String(context.jwt?.claims.sub ?? null) };
+      });
+    return (event: unknown, context: unknown) =>
+      handler(event as never, context as never) as Promise<HttpResult>;
+  }
+
+  it('hands each handler the token of its own request', async () => {
+    const invoke = buildGated();
+    const shared = createLambdaContext();
+    const [alice, bob] = await Promise.all([
+      invoke(restEvent({ headers: bearer(mint(key, { claims: { sub: 'alice' } })) }), shared),
+      invoke(restEvent({ headers: bearer(mint(key, { claims: { sub: 'bob' } })) }), shared),
+    ]);
+    expect([alice.body, bob.body]).toEqual(['alice', 'bob']);
+  });
+
+  it('never lets an anonymous request see the token of an overlapping one, nor a jwt on the shared object', async () => {
+    const invoke = buildGated({ credentialsRequired: false });
+    const spoofed = { claims: { sub: 'admin' }, scopes: ['admin'], issuer: 'x', header: { alg: 'RS256' } };
+    const shared = { ...createLambdaContext(), jwt: spoofed };
+    const [anonymous, bob] = await Promise.all([
+      invoke(restEvent(), shared),
+      invoke(restEvent({ headers: bearer(mint(key, { claims: { sub: 'bob' } })) }), shared),
+    ]);
+    expect([anonymous.body, bob.body]).toEqual(['null', 'bob']);
+  });
+
+  it('shadows a getter or a read-only jwt on the shared object', async () => {
+    const { invoke } = buildFunction({ credentialsRequired: false });
+    const spoofed = { claims: { sub: 'admin' }, scopes: ['admin'], issuer: 'x', header: { alg: 'RS256' } };
+    const withGetter = Object.defineProperty(createLambdaContext(), 'jwt', {
+      get: () => spoofed,
+      set: () => {},
+    });
+    expect(JSON.parse((await invoke(restEvent(), withGetter)).body ?? '{}').sub).toBeNull();
+    const readOnly = Object.defineProperty(createLambdaContext(), 'jwt', { value: spoofed, writable: false });
+    const anonymous = await invoke(restEvent(), readOnly);
+    expect(JSON.parse(anonymous.body ?? '{}').sub).toBeNull();
+    const verified = await invoke(restEvent({ headers: bearer(mint(key)) }), readOnly);
+    expect(JSON.parse(verified.body ?? '{}').sub).toBe('user-123');
   });
 });
 

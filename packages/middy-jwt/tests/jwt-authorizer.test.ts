@@ -18,7 +18,7 @@ import {
   signParts,
   startJwksServer,
 } from '../../authorizer-core/tests/helpers/index.js';
-import { type JwtAuthorizerOptions, jwtAuthorizer } from '../src/index.js';
+import { type JwtAuthorizerContext, type JwtAuthorizerOptions, jwtAuthorizer } from '../src/index.js';
 import {
   createLambdaContext,
   httpV2AuthorizerEvent,
@@ -50,7 +50,17 @@ function buildAuthorizer(extra: Partial<AuthorizerOptions> = {}): Authorizer {
 function buildHandler(authorizer: Authorizer, options: Partial<JwtAuthorizerOptions> = {}) {
   const calls = { handler: 0 };
   const simple = (options.httpApiResponse ?? 'simple') === 'simple';
-  const handler = middy()
+  // The context each invocation ended with, as a plugin hook sees it: the middleware gives every
+  // invocation its own, so what it sets is read there, not on the object passed in.
+  const ended: JwtAuthorizerContext[] = [];
+  const lastContext = () => {
+    const context = ended.at(-1);
+    if (context === undefined) throw new Error('no invocation ended');
+    return context;
+  };
+  const handler = middy({
+    requestEnd: (request) => void ended.push(request.context as unknown as JwtAuthorizerContext),
+  })
     .use(jwtAuthorizer({ authorizer, ...options }))
     .handler(async (_event, context) => {
       calls.handler += 1;
@@ -58,7 +68,7 @@ function buildHandler(authorizer: Authorizer, options: Partial<JwtAuthorizerOpti
       if (kind === 'http-v2' && simple) return authorizer.authorizeSimple(context.jwt, arn).result;
       return authorizer.authorize(context.jwt, arn).result;
     });
-  return { handler, calls };
+  return { handler, calls, lastContext };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { cause?: unknown }> {
@@ -340,7 +350,7 @@ describe('jwtAuthorizer failures that are not the token', () => {
 
 describe('jwtAuthorizer context handling', () => {
   it('overwrites a jwt placed on the context beforehand and clears it when the token fails', async () => {
-    const { handler } = buildHandler(buildAuthorizer());
+    const { handler, lastContext } = buildHandler(buildAuthorizer());
     const spoofed = {
       claims: { sub: 'admin', iss: 'x', exp: 1 },
       header: { alg: 'RS256', kid: 'k' },
@@ -349,13 +359,16 @@ describe('jwtAuthorizer context handling', () => {
     };
     const context = { ...createLambdaContext(), jwt: spoofed };
     await rejection(handler(tokenEvent('Bearer not.a.token'), context));
-    expect(context.jwt).toBeUndefined();
+    expect(lastContext().jwt).toBeUndefined();
+    // Shadowed, never read, never written: the object passed in keeps what it had.
+    expect(context.jwt).toBe(spoofed);
 
     const validContext = { ...createLambdaContext(), jwt: spoofed };
     const result = (await handler(tokenEvent(`Bearer ${mint(key)}`), validContext)) as IamAuthorizerResult;
     expect(result.principalId).toBe('user-123');
-    expect(validContext.jwt).not.toBe(spoofed);
-    expect((validContext.jwt as { claims: { sub: string } }).claims.sub).toBe('user-123');
+    expect(lastContext().jwt).not.toBe(spoofed);
+    expect(lastContext().jwt.claims.sub).toBe('user-123');
+    expect(validContext.jwt).toBe(spoofed);
   });
 
   it('does not read a jwt smuggled in the event', async () => {
@@ -403,7 +416,7 @@ describe('jwtAuthorizer JWKS fetching', () => {
   });
 });
 
-describe('jwtAuthorizer rejection record (context.authorizerRejection)', () => {
+describe('jwtAuthorizer rejection record (lastContext().authorizerRejection)', () => {
   type Outcome = 'throws' | 'answers early';
   const expiredClaims = () => ({
     iat: Math.floor(Date.now() / 1000) - 120,
@@ -487,14 +500,14 @@ describe('jwtAuthorizer rejection record (context.authorizerRejection)', () => {
   ];
 
   it.each(cases)('records the reason for %s', async (_name, build, options, code, outcome) => {
-    const { handler, calls } = buildHandler(buildAuthorizer(), options);
+    const { handler, calls, lastContext } = buildHandler(buildAuthorizer(), options);
     const { event, token } = build();
     const context = createLambdaContext();
     const settled = await handler(event as never, context).then(
       (result) => ({ result }),
       (error: Error) => ({ error }),
     );
-    const rejectionRecord = context.authorizerRejection;
+    const rejectionRecord = lastContext().authorizerRejection;
     expect(rejectionRecord).toBeInstanceOf(TokenError);
     expect(rejectionRecord?.code).toBe(code);
     expect(rejectionRecord?.cause).toBeUndefined();
@@ -512,35 +525,35 @@ describe('jwtAuthorizer rejection record (context.authorizerRejection)', () => {
   });
 
   it('records a cause-free reason when the library error would quote the token', async () => {
-    const { handler } = buildHandler(buildAuthorizer());
+    const { handler, lastContext } = buildHandler(buildAuthorizer());
     const token = signParts(b64url({ alg: 'RS256', kid: key.kid }), b64url('SSN-12345'), key);
     const context = createLambdaContext();
     expect(await handler(httpV2AuthorizerEvent({ authorization: `Bearer ${token}` }), context)).toEqual({
       isAuthorized: false,
     });
-    expect(context.authorizerRejection?.code).toBe('TOKEN_MALFORMED');
-    expect(inspect(context.authorizerRejection, { depth: null })).not.toContain('SSN-12345');
+    expect(lastContext().authorizerRejection?.code).toBe('TOKEN_MALFORMED');
+    expect(inspect(lastContext().authorizerRejection, { depth: null })).not.toContain('SSN-12345');
   });
 
   it('clears the reason on the next invocation of the same context object', async () => {
-    const { handler } = buildHandler(buildAuthorizer());
+    const { handler, lastContext } = buildHandler(buildAuthorizer());
     const context = createLambdaContext();
     expect(await handler(httpV2AuthorizerEvent({}), context)).toEqual({ isAuthorized: false });
-    expect(context.authorizerRejection?.code).toBe('TOKEN_MISSING');
+    expect(lastContext().authorizerRejection?.code).toBe('TOKEN_MISSING');
 
     await handler(httpV2AuthorizerEvent({ authorization: `Bearer ${mint(key)}` }), context);
-    expect(context.authorizerRejection).toBeUndefined();
+    expect(lastContext().authorizerRejection).toBeUndefined();
 
     await rejection(handler(tokenEvent('Bearer not-a-jwt'), context));
-    expect(context.authorizerRejection?.code).toBe('TOKEN_MALFORMED');
+    expect(lastContext().authorizerRejection?.code).toBe('TOKEN_MALFORMED');
     const err = (await rejection(handler({ type: 'TOKEN' } as never, context))) as Error & { code?: string };
     expect(err.code).toBe('EVENT_INVALID');
-    expect(context.authorizerRejection).toBeUndefined();
+    expect(lastContext().authorizerRejection).toBeUndefined();
   });
 
   it('never sets a reason when the token is accepted, and drops one placed on the context beforehand', async () => {
     const authorizer = buildAuthorizer({ routes: { 'GET /pets/{id}': ['admin:pets'] } });
-    const { handler } = buildHandler(authorizer);
+    const { handler, lastContext } = buildHandler(authorizer);
     const planted = new TokenError('TOKEN_EXPIRED', 'planted');
     for (const event of [
       tokenEvent(`Bearer ${mint(key)}`),
@@ -549,8 +562,8 @@ describe('jwtAuthorizer rejection record (context.authorizerRejection)', () => {
       const context = { ...createLambdaContext(), authorizerRejection: planted };
       // Allowed on the stage, denied on this route: either way the token itself was accepted.
       await handler(event, context);
-      expect(context.authorizerRejection).toBeUndefined();
-      expect(context.jwt?.claims.sub).toBe('user-123');
+      expect(lastContext().authorizerRejection).toBeUndefined();
+      expect(lastContext().jwt?.claims.sub).toBe('user-123');
     }
   });
 
@@ -562,14 +575,14 @@ describe('jwtAuthorizer rejection record (context.authorizerRejection)', () => {
         audience: AUDIENCE,
         jwks: { cooldownMs: 0 },
       });
-      const { handler } = buildHandler(authorizer, { hydrate: false });
+      const { handler, lastContext } = buildHandler(authorizer, { hydrate: false });
       const context = createLambdaContext();
       const token = createMinter(failing.issuer, AUDIENCE)(key);
       const err = await rejection(
         handler(httpV2AuthorizerEvent({ authorization: `Bearer ${token}` }), context),
       );
       expect(err.message).toBe('Authorizer unavailable');
-      expect(context.authorizerRejection).toBeUndefined();
+      expect(lastContext().authorizerRejection).toBeUndefined();
     } finally {
       await failing.close();
     }
