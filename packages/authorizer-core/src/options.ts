@@ -13,6 +13,8 @@ export interface IssuerOptions {
   issuer: string;
   /** Accepted `aud` values; defaults to the top-level `audience`. */
   audience?: string | readonly string[];
+  /** Accepted `client_id` values of access tokens without `aud` (Cognito); defaults to the top-level `clientId`. */
+  clientId?: string | readonly string[];
   /** Where the issuer publishes its keys; default `{issuer}/.well-known/jwks.json`. */
   jwksUri?: string;
   /** Keys to use instead of fetching `jwksUri` (no network). */
@@ -48,7 +50,10 @@ export interface RouteRule {
  */
 export type PolicyMode = 'api' | 'method';
 
-/** Everything {@link createAuthorizer} accepts. Only `issuer` (or `issuers`) and `audience` are required. */
+/**
+ * Everything {@link createAuthorizer} accepts. Only `issuer` (or `issuers`) and `audience` (or, for
+ * Cognito access tokens, `clientId`) are required.
+ */
 export interface AuthorizerOptions {
   /** Trusted issuer(s): a URL or several, sharing `audience` and `jwksUri`. Or use `issuers`. */
   issuer?: string | readonly string[];
@@ -56,6 +61,12 @@ export interface AuthorizerOptions {
   issuers?: readonly IssuerOptions[];
   /** Accepted audience(s); the token's `aud` (string or array) must contain one of them. */
   audience?: string | readonly string[];
+  /**
+   * Accepted app client id(s) for access tokens that carry no `aud` (Amazon Cognito): such a token
+   * must have `token_use: "access"` and one of these as `client_id`. A token with `aud` is always
+   * checked against `audience`.
+   */
+  clientId?: string | readonly string[];
   /** JWKS URI for a single issuer given by `issuer`; default `{issuer}/.well-known/jwks.json`. */
   jwksUri?: string;
   /** Allowed signature algorithms (default `['RS256']`). */
@@ -88,6 +99,8 @@ export interface ResolvedIssuer {
   /** The issuer with and without its trailing slash, both accepted. */
   readonly issuerVariants: readonly string[];
   readonly audiences: readonly string[];
+  /** Accepted `client_id` values for access tokens without `aud`. */
+  readonly clientIds: readonly string[];
   readonly jwksUri: string;
   readonly jwks: Jwks | undefined;
 }
@@ -198,7 +211,11 @@ function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | u
   return entries.map(([route, scopes]) => compileRoute(route, scopes));
 }
 
-function resolveIssuer(entry: IssuerOptions, defaultAudience: string[]): ResolvedIssuer {
+function resolveIssuer(
+  entry: IssuerOptions,
+  defaultAudience: string[],
+  defaultClientId: string[],
+): ResolvedIssuer {
   if (typeof entry.issuer !== 'string' || entry.issuer.trim() === '') {
     throw new ConfigurationError(
       'issuer must be the URL of the token issuer, e.g. https://TENANT.auth0.com/',
@@ -207,15 +224,16 @@ function resolveIssuer(entry: IssuerOptions, defaultAudience: string[]): Resolve
   const issuer = entry.issuer.trim();
   assertSecureUrl(issuer, 'issuer');
   const audiences = entry.audience === undefined ? defaultAudience : toList(entry.audience, 'audience');
-  if (audiences.length === 0) {
+  const clientIds = entry.clientId === undefined ? defaultClientId : toList(entry.clientId, 'clientId');
+  if (audiences.length === 0 && clientIds.length === 0) {
     throw new ConfigurationError(
-      `audience is required for issuer ${issuer} (the API identifier the tokens are for)`,
+      `audience is required for issuer ${issuer} (the API identifier the tokens are for; for Cognito access tokens, which carry no aud, give clientId)`,
     );
   }
   const jwksUri = entry.jwksUri ?? `${normalizeIssuer(issuer)}/.well-known/jwks.json`;
   assertSecureUrl(jwksUri, 'jwksUri');
   const base = normalizeIssuer(issuer);
-  return { issuer, issuerVariants: [base, `${base}/`], audiences, jwksUri, jwks: entry.jwks };
+  return { issuer, issuerVariants: [base, `${base}/`], audiences, clientIds, jwksUri, jwks: entry.jwks };
 }
 
 /**
@@ -226,6 +244,7 @@ function resolveIssuer(entry: IssuerOptions, defaultAudience: string[]): Resolve
 export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   if (!options || typeof options !== 'object') throw new ConfigurationError('Options are required');
   const audience = toList(options.audience, 'audience');
+  const clientId = toList(options.clientId, 'clientId');
   const issuerEntries: IssuerOptions[] = [
     ...toList(options.issuer, 'issuer').map((issuer) => ({ issuer, jwksUri: options.jwksUri })),
     ...(options.issuers ?? []),
@@ -242,7 +261,7 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   }
   const issuers = new Map<string, ResolvedIssuer>();
   for (const entry of issuerEntries) {
-    const resolved = resolveIssuer(entry, audience);
+    const resolved = resolveIssuer(entry, audience, clientId);
     const key = normalizeIssuer(resolved.issuer);
     if (issuers.has(key)) throw new ConfigurationError(`issuer ${resolved.issuer} is listed twice`);
     issuers.set(key, resolved);

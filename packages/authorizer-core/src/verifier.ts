@@ -150,10 +150,24 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
 
   function checkClaims(payload: Record<string, unknown>, issuer: ResolvedIssuer, nowSeconds: number): void {
     if (payload.exp === undefined) throw new TokenError('EXP_MISSING', 'The token has no exp claim');
+    // A token without `aud` can pass only as a Cognito access token of a configured app client.
+    const byClientId = payload.aud === undefined && issuer.clientIds.length > 0;
+    if (byClientId) {
+      const clientId = payload.client_id;
+      if (
+        payload.token_use !== 'access' ||
+        typeof clientId !== 'string' ||
+        !issuer.clientIds.includes(clientId)
+      ) {
+        throw new TokenError('AUDIENCE_INVALID', 'The token client_id is not accepted');
+      }
+    } else if (issuer.audiences.length === 0) {
+      throw new TokenError('AUDIENCE_INVALID', 'The token audience is not accepted');
+    }
     try {
       validateJwtFields(payload as JwtPayload, {
         issuer: issuer.issuerVariants as string[],
-        audience: issuer.audiences as string[],
+        audience: byClientId ? null : (issuer.audiences as string[]),
         graceSeconds: skew,
       });
     } catch (err) {

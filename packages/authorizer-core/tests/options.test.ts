@@ -48,6 +48,14 @@ describe('resolveOptions: secure defaults', () => {
     expect(resolveOptions({ ...BASE, routes: { '* /x': [] } }).routes?.[0]?.method).toBe('*');
   });
 
+  it('accepts clientId instead of audience (Cognito access tokens)', () => {
+    const resolved = resolveOptions({ issuer: BASE.issuer, clientId: 'app-1' });
+    expect(resolved.issuers.get('https://tenant.auth0.com')).toMatchObject({
+      audiences: [],
+      clientIds: ['app-1'],
+    });
+  });
+
   it('trims list entries', () => {
     expect(
       resolveOptions({ ...BASE, audience: [' a ', 'b'] }).issuers.get('https://tenant.auth0.com')?.audiences,
@@ -72,6 +80,7 @@ describe('resolveOptions: misconfiguration fails at start-up, naming the setting
     ],
     ['no audience', { issuer: BASE.issuer }, /audience is required/],
     ['an empty audience list', { issuer: BASE.issuer, audience: [] }, /audience is required/],
+    ['an empty clientId', { issuer: BASE.issuer, clientId: '' }, /clientId must be a non-empty string/],
     [
       'a plain-http remote jwksUri',
       { ...BASE, jwksUri: 'http://x.example.com/jwks' },

@@ -264,3 +264,60 @@ describe('verified-result cache', () => {
     expect(await codeOf(authorizer.verify(token))).toBe('AUDIENCE_INVALID');
   });
 });
+
+describe('Cognito access tokens (client_id instead of aud)', () => {
+  const claims = (over: Record<string, unknown>) => ({
+    aud: undefined,
+    token_use: 'access',
+    client_id: 'app-1',
+    ...over,
+  });
+
+  it('accepts an access token of a configured app client', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, clientId: ['app-1', 'app-2'] });
+    const token = createMinter(server.issuer, 'unused')(rsa, { claims: claims({}) });
+    expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
+  });
+
+  it.each([
+    ['another app client', { client_id: 'app-9' }],
+    ['no client_id', { client_id: undefined }],
+    ['an ID token (token_use id)', { token_use: 'id' }],
+    ['no token_use', { token_use: undefined }],
+    ['a client_id that is not a string', { client_id: ['app-1'] }],
+  ])('refuses %s with AUDIENCE_INVALID', async (_name, over) => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, clientId: 'app-1' });
+    const token = createMinter(server.issuer, 'unused')(rsa, { claims: claims(over) });
+    expect(await codeOf(authorizer.verify(token))).toBe('AUDIENCE_INVALID');
+  });
+
+  it('checks a token that has aud against audience only, never against clientId', async () => {
+    const onlyClient = createAuthorizer({ issuer: server.issuer, clientId: 'app-1' });
+    const idToken = createMinter(server.issuer, 'app-1')(rsa, { claims: { token_use: 'id' } });
+    expect(await codeOf(onlyClient.verify(idToken))).toBe('AUDIENCE_INVALID');
+    const both = createAuthorizer({ issuer: server.issuer, audience: 'api', clientId: 'app-1' });
+    expect(await codeOf(both.verify(createMinter(server.issuer, 'api')(rsa)))).toBe('VERIFIED');
+    expect(
+      await codeOf(
+        both.verify(
+          createMinter(server.issuer, 'other')(rsa, { claims: { client_id: 'app-1', token_use: 'access' } }),
+        ),
+      ),
+    ).toBe('AUDIENCE_INVALID');
+    expect(
+      await codeOf(both.verify(createMinter(server.issuer, 'unused')(rsa, { claims: claims({}) }))),
+    ).toBe('VERIFIED');
+  });
+
+  it('takes clientId per issuer', async () => {
+    const authorizer = createAuthorizer({
+      issuers: [
+        { issuer: server.issuer, clientId: 'app-1' },
+        { issuer: other.issuer, audience: 'api-2', jwksUri: other.jwksUri },
+      ],
+    });
+    expect(
+      await codeOf(authorizer.verify(createMinter(server.issuer, 'x')(rsa, { claims: claims({}) }))),
+    ).toBe('VERIFIED');
+  });
+});
