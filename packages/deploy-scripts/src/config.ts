@@ -189,6 +189,8 @@ export function readFunctionEnvironment(settings: Settings): {
     const value = environment[name];
     if (value === undefined) {
       if (name === 'JWKS_URI') continue;
+      // Cognito access tokens carry no aud: the app client id stands in for the audience.
+      if (name === 'AUDIENCE' && settings.JWT_CLIENT_ID?.trim()) continue;
       problems.push(
         new DeployError(
           'CONFIG_MISSING',

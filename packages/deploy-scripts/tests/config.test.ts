@@ -87,6 +87,18 @@ describe('readFunctionEnvironment', () => {
     ]);
   });
 
+  it('accepts JWT_CLIENT_ID in place of AUDIENCE (Cognito access tokens) and passes it on', () => {
+    const { environment, problems } = readFunctionEnvironment({
+      TOKEN_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example',
+      JWT_CLIENT_ID: 'app-client-1',
+    });
+    expect(problems).toEqual([]);
+    expect(environment).toMatchObject({ JWT_CLIENT_ID: 'app-client-1' });
+    expect(
+      readFunctionEnvironment({ TOKEN_ISSUER: SETTINGS.TOKEN_ISSUER, JWT_CLIENT_ID: ' ' }).problems,
+    ).toHaveLength(1);
+  });
+
   it.each([
     ['TOKEN_ISSUER', 'tenant.auth0.com', 'TOKEN_ISSUER is not a URL'],
     ['TOKEN_ISSUER', 'http://tenant.auth0.com/', 'TOKEN_ISSUER must be an https URL'],

@@ -460,3 +460,24 @@ describe('overlapping invocations sharing one context object', () => {
     expect(shared.jwt).toBe(spoofed);
   });
 });
+
+describe('Cognito access tokens (JWT_CLIENT_ID)', () => {
+  it('allows an access token of the configured app client and refuses another client with 401', async () => {
+    const { handler, logs } = setup({ audience: undefined, clientId: 'app-client-1' });
+    const cognito = (clientId: string) =>
+      mint(key, { claims: { aud: undefined, token_use: 'access', client_id: clientId, scope: 'read:pets' } });
+    const result = await handler(
+      tokenEvent(`Bearer ${cognito('app-client-1')}`),
+      lambdaContext('req-cognito'),
+    );
+    expect(evaluatePolicy(result, METHOD_ARN)).toBe('Allow');
+    const refused = await rejection(
+      handler(tokenEvent(`Bearer ${cognito('app-client-9')}`), lambdaContext('req-other')),
+    );
+    expect(refused.message).toBe('Unauthorized');
+    expect(logs().map((line) => [line.decision, line.reason])).toEqual([
+      ['allow', 'OK'],
+      ['unauthorized', 'AUDIENCE_INVALID'],
+    ]);
+  });
+});

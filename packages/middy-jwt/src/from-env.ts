@@ -20,6 +20,7 @@ const VARIABLE_BY_OPTION: ReadonlyArray<readonly [string, string]> = [
   ['jwks.cooldownMs', 'JWT_JWKS_COOLDOWN_MS'],
   ['issuer', 'TOKEN_ISSUER'],
   ['audience', 'AUDIENCE'],
+  ['clientId', 'JWT_CLIENT_ID'],
   ['algorithms', 'JWT_ALGORITHMS'],
   ['clockSkewSeconds', 'JWT_CLOCK_SKEW_SECONDS'],
   ['maxTokenAgeSeconds', 'JWT_MAX_TOKEN_AGE_SECONDS'],
@@ -94,7 +95,8 @@ function unwrapSingle(list: string[] | undefined): string | string[] | undefined
  * Reads the authorizer settings from environment variables, the same for the authorizer Lambda and
  * every function using `jwtAuth`, and validates them as `createAuthorizer` will.
  *
- * Variables: `TOKEN_ISSUER` and `AUDIENCE` (required, comma-separated lists allowed), `JWKS_URI`
+ * Variables: `TOKEN_ISSUER` and `AUDIENCE` (required, comma-separated lists allowed; for Cognito
+ * access tokens `JWT_CLIENT_ID` may stand in for `AUDIENCE`), `JWKS_URI`
  * (single issuer only), `JWT_ALGORITHMS` (comma list), `JWT_CLOCK_SKEW_SECONDS`,
  * `JWT_MAX_TOKEN_AGE_SECONDS`, `JWT_MAX_TOKEN_BYTES`, `JWT_REQUIRED_SCOPES` (space- or
  * comma-separated), `JWT_ROUTES` (inline JSON), `JWT_UNMATCHED_ROUTES` (allow|deny),
@@ -114,9 +116,10 @@ export function fromEnv(env: Environment = process.env): AuthorizerOptions {
     );
   }
   const audiences = readList(env, 'AUDIENCE', /,/);
-  if (audiences === undefined) {
+  const clientIds = readList(env, 'JWT_CLIENT_ID', /,/);
+  if (audiences === undefined && clientIds === undefined) {
     throw new ConfigurationError(
-      'AUDIENCE is required: the API identifier the tokens are issued for (comma-separated for several)',
+      'AUDIENCE is required: the API identifier the tokens are issued for (comma-separated for several; for Cognito access tokens, which carry no aud, set JWT_CLIENT_ID to the app client id)',
     );
   }
   const jwksUri = read(env, 'JWKS_URI');
@@ -138,8 +141,9 @@ export function fromEnv(env: Environment = process.env): AuthorizerOptions {
     -readonly [K in keyof AuthorizerOptions]: AuthorizerOptions[K];
   } = {
     issuer: unwrapSingle(issuers),
-    audience: unwrapSingle(audiences),
   };
+  if (audiences !== undefined) options.audience = unwrapSingle(audiences);
+  if (clientIds !== undefined) options.clientId = unwrapSingle(clientIds);
   if (jwksUri !== undefined) options.jwksUri = jwksUri;
   if (algorithms !== undefined) options.algorithms = algorithms as SignatureAlgorithm[];
   const clockSkewSeconds = readWholeNumber(env, 'JWT_CLOCK_SKEW_SECONDS');

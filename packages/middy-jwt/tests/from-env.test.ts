@@ -71,6 +71,17 @@ describe('fromEnv', () => {
     expect(options.routes).toEqual([{ route: 'GET /pets', scopes: ['read:pets'] }]);
   });
 
+  it('reads JWT_CLIENT_ID for Cognito access tokens, with or without AUDIENCE', () => {
+    const onlyClient = fromEnv({ TOKEN_ISSUER: BASE.TOKEN_ISSUER, JWT_CLIENT_ID: 'app-1, app-2' });
+    expect(onlyClient).toEqual({ issuer: BASE.TOKEN_ISSUER, clientId: ['app-1', 'app-2'] });
+    expect(() => createAuthorizer(onlyClient)).not.toThrow();
+    expect(fromEnv({ ...BASE, JWT_CLIENT_ID: 'app-1' })).toEqual({
+      issuer: BASE.TOKEN_ISSUER,
+      audience: BASE.AUDIENCE,
+      clientId: 'app-1',
+    });
+  });
+
   it('treats empty and blank values as unset', () => {
     expect(fromEnv({ ...BASE, JWKS_URI: '', JWT_ALGORITHMS: '  ', JWT_CLOCK_SKEW_SECONDS: '' })).toEqual({
       issuer: BASE.TOKEN_ISSUER,
@@ -100,6 +111,11 @@ describe('fromEnv', () => {
     ],
     ['TOKEN_ISSUER not a URL', { TOKEN_ISSUER: 'tenant', AUDIENCE: 'api' }, 'TOKEN_ISSUER'],
     ['AUDIENCE missing', { TOKEN_ISSUER: BASE.TOKEN_ISSUER }, 'AUDIENCE'],
+    [
+      'AUDIENCE missing and JWT_CLIENT_ID blank',
+      { TOKEN_ISSUER: BASE.TOKEN_ISSUER, JWT_CLIENT_ID: ' , ' },
+      'JWT_CLIENT_ID',
+    ],
     [
       'JWKS_URI with several issuers',
       { ...BASE, TOKEN_ISSUER: 'https://a.example/,https://b.example/', JWKS_URI: 'https://a.example/jwks' },
