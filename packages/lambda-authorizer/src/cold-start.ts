@@ -1,5 +1,5 @@
 import { type Authorizer, createAuthorizer } from '@jwt-authorizer/authorizer-core';
-import type { DecisionLogOptions } from './decision-log.js';
+import { type DecisionLogOptions, writeStdout } from './decision-log.js';
 import { type Environment, loadEnvironment } from './environment.js';
 import { type AuthorizerHandler, createAuthorizerHandler } from './handler.js';
 import { type HandlerSettings, readHandlerSettings } from './settings.js';
@@ -48,7 +48,7 @@ export async function startHandler(options: StartHandlerOptions): Promise<Starte
       msg: 'JWKS not reachable at cold start',
       reason: typeof code === 'string' ? code : 'JWKS_UNAVAILABLE',
     });
-    (options.log?.write ?? ((text: string) => process.stdout.write(`${text}\n`)))(line);
+    (options.log?.write ?? writeStdout)(line);
   }
   const handler = createAuthorizerHandler({
     authorizer,

@@ -104,10 +104,6 @@ function codeOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function causeCodeOf(err: unknown): string | undefined {
-  return codeOf(err) ?? codeOf((err as { cause?: unknown } | null | undefined)?.cause);
-}
-
 function codedErrorOf(err: unknown): { code: string; message: string } | undefined {
   for (const candidate of [err, (err as { cause?: unknown } | null | undefined)?.cause]) {
     const code = codeOf(candidate);
@@ -171,7 +167,8 @@ function buildMetricsTail(namespace: string): string {
   return `,${metrics.slice(1)}`;
 }
 
-function writeStdout(line: string): void {
+/** Writes one line straight to stdout (the default writer of the decision log and the cold start). */
+export function writeStdout(line: string): void {
   // Straight to stdout: Lambda's console prefixes lines with a timestamp and request id, which would
   // stop the line from being JSON (and EMF from being extracted).
   process.stdout.write(`${line}\n`);
@@ -210,10 +207,10 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
     const error = request.error;
     if (error !== undefined && error !== null) {
       if ((error as { message?: unknown }).message === 'Unauthorized') {
-        const reason = causeCodeOf(error) ?? codeOf(context.authorizerRejection) ?? 'TOKEN_INVALID';
+        const reason = codedErrorOf(error)?.code ?? codeOf(context.authorizerRejection) ?? 'TOKEN_INVALID';
         return `${UNAUTHORIZED_HEAD}${JSON.stringify(reason)}`;
       }
-      return `${ERROR_HEAD}${JSON.stringify(causeCodeOf(error) ?? 'INTERNAL_ERROR')}`;
+      return `${ERROR_HEAD}${JSON.stringify(codedErrorOf(error)?.code ?? 'INTERNAL_ERROR')}`;
     }
     if (decision === undefined) {
       // No error and no route decision: the middleware answered `{ isAuthorized: false }` early and
