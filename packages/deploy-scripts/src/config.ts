@@ -7,6 +7,9 @@ import { DeployError } from './errors.js';
 /** Every default the deploy uses, in one place (the README lists the same values). */
 export const DEFAULTS = {
   roleName: 'jwtRsaCustomAuthorizerRole',
+  roleDescription: 'Runs the JWT authorizer function (jwt-authorizer)',
+  invokerRoleSuffix: '-invoker',
+  invokerRoleDescription: 'Lets API Gateway invoke the JWT authorizer function (jwt-authorizer)',
   functionName: 'jwtRsaCustomAuthorizer',
   functionDescription: 'JWT access-token authorizer for API Gateway (jwt-authorizer)',
   runtime: 'nodejs22.x',

@@ -4,13 +4,15 @@ import { deleteAuthorizer, findAuthorizer } from './authorizer.js';
 import type { DestroyConfig } from './config.js';
 import { handleAwsError } from './errors.js';
 import { buildStatementId, removeInvokePermission } from './invoke-permission.js';
+import { buildInvokerRoleName, removeInvokerRole } from './invoker-role.js';
 import { checkRestApi } from './rest-api.js';
 import { deleteRole } from './role-removal.js';
 import type { StepContext } from './step-context.js';
 
 /**
  * Removes what deploy created, in reverse order: the authorizer (after setting the methods that use it
- * back to no authorization), the resource-policy permission, the function and the role. What is already
+ * back to no authorization), the resource-policy permission, the function, the invoker role (only if
+ * deploy created it) and the execution role, each role with its policies. What is already
  * gone is reported as absent. The stage is not redeployed: it keeps serving its last deployment, which
  * fails closed (500) once the function is gone, rather than opening the API.
  *
@@ -23,6 +25,7 @@ import type { StepContext } from './step-context.js';
 export async function runDestroy(context: StepContext, config: DestroyConfig): Promise<void> {
   const { reporter } = context;
   const { restApiId } = config;
+  const invokerRoleName = buildInvokerRoleName(config.roleName);
   reporter.line(`Destroy (region ${context.region})`);
   if (restApiId) {
     await checkRestApi(context, restApiId);
@@ -56,6 +59,7 @@ export async function runDestroy(context: StepContext, config: DestroyConfig): P
     .catch(handleAwsError('lambda:DeleteFunction', { ResourceNotFoundException: () => false }));
   reporter.step(deleted ? 'deleted' : 'absent', `function ${config.functionName}`);
 
+  await removeInvokerRole(context, invokerRoleName);
   const roleDeleted = await deleteRole(context, config.roleName);
   reporter.step(roleDeleted ? 'deleted' : 'absent', `role ${config.roleName}`);
 }

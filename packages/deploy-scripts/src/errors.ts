@@ -17,6 +17,7 @@ export type DeployErrorCode =
   | 'FUNCTION_NOT_FOUND'
   | 'FUNCTION_NOT_READY'
   | 'ROLE_NOT_ASSUMABLE'
+  | 'ROLE_CONFLICT'
   | 'NOT_CONFIRMED'
   | 'INVOKE_FAILED'
   | 'AWS_ERROR';

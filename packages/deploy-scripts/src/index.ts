@@ -33,9 +33,16 @@ export { runDestroy } from './destroy.js';
 export { parseDotenv } from './dotenv.js';
 export { DeployError, type DeployErrorCode, toDeployError } from './errors.js';
 export { runInvoke } from './invoke.js';
+export { buildInvokerRoleName } from './invoker-role.js';
 export { buildLambdaZip, computeCodeSha256, type LambdaZip, readLambdaZip } from './lambda-zip.js';
 export { buildDeployCalls, buildDestroyCalls, type PlannedCall } from './plan.js';
-export { buildInvokePolicy, buildTrustPolicy, isSamePolicy } from './policies.js';
+export {
+  buildExecutionTrustPolicy,
+  buildInvokePolicy,
+  buildInvokerTrustPolicy,
+  type InvokerTrustOptions,
+  isSamePolicy,
+} from './policies.js';
 export { createReporter, type Reporter, type StepStatus } from './reporter.js';
 export { type CliDependencies, runCli } from './run-cli.js';
 export { type StepContext, sleepMs } from './step-context.js';

@@ -1,8 +1,9 @@
 import { buildAuthorizersSourceArn, buildFunctionArn, buildManagedPolicyArn, getPartition } from './arn.js';
 import { CORE_SETTINGS, DEFAULTS, type DeployConfig, type DestroyConfig } from './config.js';
 import { buildStatementId } from './invoke-permission.js';
+import { buildInvokerRoleName } from './invoker-role.js';
 import type { LambdaZip } from './lambda-zip.js';
-import { buildTrustPolicy } from './policies.js';
+import { buildExecutionTrustPolicy, buildInvokerTrustPolicy } from './policies.js';
 
 /** One AWS call a command makes, with the condition under which it makes it. */
 export interface PlannedCall {
@@ -49,13 +50,15 @@ export function formatDeploySummary(
   region: string,
   zip: LambdaZip | undefined,
 ): string[] {
-  const invoke =
+  const invokerRoleName = buildInvokerRoleName(config.roleName);
+  const invoker =
     config.invokePermission === 'role'
-      ? `inline policy ${DEFAULTS.invokePolicyName} (lambda:InvokeFunction on the function only)`
-      : 'function resource policy scoped to the REST API authorizers';
+      ? `  invoker role ${invokerRoleName}: trusts apigateway for this account${config.restApiId ? ` and REST API ${config.restApiId}` : ''}; inline policy ${DEFAULTS.invokePolicyName} (lambda:InvokeFunction on the function only); the authorizer's credentials`
+      : `  invoker role none: the function resource policy lets the REST API's authorizers invoke it (${invokerRoleName} is removed if deploy made it)`;
   const lines = [
     `Deploy plan (region ${region}${config.profile ? `, profile ${config.profile}` : ''})`,
-    `  role         ${config.roleName}: trusts lambda + apigateway; logs via AWSLambdaBasicExecutionRole; invoke via ${invoke}`,
+    `  role         ${config.roleName}: execution role, trusts lambda only; logs via AWSLambdaBasicExecutionRole`,
+    invoker,
     `  function     ${config.functionName}: ${config.runtime}, ${config.handler}, ${config.timeoutSeconds} s, ${config.memoryMb} MB`,
     `  code         ${zip ? `${zip.path} (CodeSha256 ${zip.sha256})` : `${config.zipPath} (not available)`}`,
     `  environment  ${describeEnvironment(config.environment)}`,
@@ -103,26 +106,50 @@ export function buildDeployCalls(
       },
     );
   }
+  const invokerRoleName = buildInvokerRoleName(config.roleName);
   calls.push(
     { service: 'iam', operation: 'GetRole', note: `RoleName=${config.roleName}` },
-    { service: 'iam', operation: 'CreateRole', note: 'if the role is missing, with the trust policy below' },
-    { service: 'iam', operation: 'UpdateAssumeRolePolicy', note: 'if the role trusts anything else' },
+    {
+      service: 'iam',
+      operation: 'CreateRole',
+      note: 'if the role is missing, with the execution trust policy below',
+    },
     { service: 'iam', operation: 'ListAttachedRolePolicies', note: 'if the role existed' },
     {
       service: 'iam',
       operation: 'AttachRolePolicy',
       note: `if not attached: ${buildManagedPolicyArn(partition, DEFAULTS.basicExecutionPolicyName)}`,
     },
-    { service: 'iam', operation: 'GetRolePolicy', note: `PolicyName=${DEFAULTS.invokePolicyName}` },
+    {
+      service: 'iam',
+      operation: 'GetRolePolicy',
+      note: `if the role existed: ${DEFAULTS.invokePolicyName} left by a single-role deploy?`,
+    },
+    { service: 'iam', operation: 'GetRole', note: `RoleName=${invokerRoleName}` },
   );
   if (config.invokePermission === 'role') {
-    calls.push({
-      service: 'iam',
-      operation: 'PutRolePolicy',
-      note: `if missing or different: lambda:InvokeFunction on ${functionArn}`,
-    });
-  } else {
-    calls.push({ service: 'iam', operation: 'DeleteRolePolicy', note: 'if a previous deploy left it' });
+    calls.push(
+      {
+        service: 'iam',
+        operation: 'CreateRole',
+        note: `if ${invokerRoleName} is missing, with the invoker trust policy below`,
+      },
+      {
+        service: 'iam',
+        operation: 'UpdateAssumeRolePolicy',
+        note: `if ${invokerRoleName} trusts anything else`,
+      },
+      {
+        service: 'iam',
+        operation: 'GetRolePolicy',
+        note: `${invokerRoleName}: ${DEFAULTS.invokePolicyName}`,
+      },
+      {
+        service: 'iam',
+        operation: 'PutRolePolicy',
+        note: `if missing or different: lambda:InvokeFunction on ${functionArn}`,
+      },
+    );
   }
   const settings = `${config.runtime}, ${config.handler}, ${config.timeoutSeconds} s, ${config.memoryMb} MB, the environment above`;
   calls.push(
@@ -143,7 +170,7 @@ export function buildDeployCalls(
       note: 'if runtime, handler, timeout, memory, role, description or environment differ; then waitUntilFunctionUpdatedV2',
     },
   );
-  if (!restApiId) return calls;
+  if (!restApiId) return [...calls, ...buildLeftoverCalls(config.roleName)];
   if (config.invokePermission === 'resource-policy') {
     const sourceArn = buildAuthorizersSourceArn({ region, accountId: ACCOUNT_PLACEHOLDER, restApiId });
     calls.push(
@@ -160,7 +187,7 @@ export function buildDeployCalls(
     {
       service: 'apigateway',
       operation: 'CreateAuthorizer',
-      note: `if missing: TOKEN, authorizerUri for ${functionArn}, authorizerCredentials ${config.invokePermission === 'role' ? 'the role' : 'none'}`,
+      note: `if missing: TOKEN, authorizerUri for ${functionArn}, authorizerCredentials ${config.invokePermission === 'role' ? invokerRoleName : 'none'}`,
     },
     { service: 'apigateway', operation: 'UpdateAuthorizer', note: 'if a field differs' },
   );
@@ -177,9 +204,40 @@ export function buildDeployCalls(
   calls.push({
     service: 'apigateway',
     operation: 'CreateDeployment',
-    note: config.redeploy ? 'always (--redeploy)' : 'if the authorizer or a method changed',
+    note: config.redeploy
+      ? 'always (--redeploy)'
+      : 'if the authorizer or a method changed, or a role is being retired; 10 s after a new invoker role',
   });
+  if (config.invokePermission === 'resource-policy') {
+    calls.push(...buildRoleRemovalCalls(invokerRoleName, 'if deploy created it (its description says so)'));
+  }
+  calls.push(...buildLeftoverCalls(config.roleName));
   return calls;
+}
+
+function buildLeftoverCalls(roleName: string): PlannedCall[] {
+  return [
+    {
+      service: 'iam',
+      operation: 'UpdateAssumeRolePolicy',
+      note: `if ${roleName} trusts anything but lambda (single-role deploy), after the stage moved off it`,
+    },
+    {
+      service: 'iam',
+      operation: 'DeleteRolePolicy',
+      note: `if ${roleName} still has ${DEFAULTS.invokePolicyName}, after the stage moved off it`,
+    },
+  ];
+}
+
+function buildRoleRemovalCalls(roleName: string, condition: string): PlannedCall[] {
+  return [
+    { service: 'iam', operation: 'ListAttachedRolePolicies', note: `${roleName}, ${condition}` },
+    { service: 'iam', operation: 'DetachRolePolicy', note: 'for each attached policy' },
+    { service: 'iam', operation: 'ListRolePolicies', note: 'inline policies' },
+    { service: 'iam', operation: 'DeleteRolePolicy', note: 'for each inline policy' },
+    { service: 'iam', operation: 'DeleteRole', note: `RoleName=${roleName}` },
+  ];
 }
 
 /**
@@ -208,13 +266,12 @@ export function buildDestroyCalls(config: DestroyConfig): PlannedCall[] {
       },
     );
   }
+  const invokerRoleName = buildInvokerRoleName(config.roleName);
   calls.push(
     { service: 'lambda', operation: 'DeleteFunction', note: `FunctionName=${config.functionName}` },
-    { service: 'iam', operation: 'ListAttachedRolePolicies', note: `RoleName=${config.roleName}` },
-    { service: 'iam', operation: 'DetachRolePolicy', note: 'for each attached policy' },
-    { service: 'iam', operation: 'ListRolePolicies', note: 'inline policies' },
-    { service: 'iam', operation: 'DeleteRolePolicy', note: 'for each inline policy' },
-    { service: 'iam', operation: 'DeleteRole', note: `RoleName=${config.roleName}` },
+    { service: 'iam', operation: 'GetRole', note: `RoleName=${invokerRoleName}` },
+    ...buildRoleRemovalCalls(invokerRoleName, 'if deploy created it (its description says so)'),
+    ...buildRoleRemovalCalls(config.roleName, 'the execution role'),
   );
   return calls;
 }
@@ -234,16 +291,36 @@ export function formatCalls(calls: readonly PlannedCall[]): string[] {
   );
 }
 
+function indent(document: unknown): string[] {
+  return JSON.stringify(document, null, 2)
+    .split('\n')
+    .map((line) => `  ${line}`);
+}
+
 /**
- * The trust policy, pretty-printed for the dry run.
+ * The trust policies deploy writes, pretty-printed with a heading each, for the dry run.
  *
  * @example
  * ```ts
- * formatTrustPolicy();
+ * formatTrustPolicies(config, 'us-east-1');
  * ```
  */
-export function formatTrustPolicy(): string[] {
-  return JSON.stringify(buildTrustPolicy(), null, 2)
-    .split('\n')
-    .map((line) => `  ${line}`);
+export function formatTrustPolicies(config: DeployConfig, region: string): string[] {
+  const lines = [
+    `Trust policy of ${config.roleName} (execution role):`,
+    ...indent(buildExecutionTrustPolicy()),
+  ];
+  if (config.invokePermission === 'role') {
+    const invoker = buildInvokerTrustPolicy({
+      partition: getPartition(region),
+      region,
+      accountId: ACCOUNT_PLACEHOLDER,
+      restApiId: config.restApiId,
+    });
+    lines.push(
+      `Trust policy of ${buildInvokerRoleName(config.roleName)} (invoker role):`,
+      ...indent(invoker),
+    );
+  }
+  return lines;
 }

@@ -1,3 +1,6 @@
+import type { Partition } from './arn.js';
+import { DeployError } from './errors.js';
+
 /** An IAM policy document as JSON. */
 export interface PolicyDocument {
   Version: '2012-10-17';
@@ -5,29 +8,76 @@ export interface PolicyDocument {
 }
 
 /**
- * The role's trust policy: Lambda runs the function with it and API Gateway invokes the function with it.
- * IAM accepts only the `2012-10-17` policy language version (the tutorial's `2017-08-07` is rejected).
+ * The execution role's trust policy: only Lambda may assume it, to run the function. IAM accepts only
+ * the `2012-10-17` policy language version (the tutorial's `2017-08-07` is rejected).
  *
  * @example
  * ```ts
- * JSON.stringify(buildTrustPolicy());
+ * JSON.stringify(buildExecutionTrustPolicy());
  * ```
  */
-export function buildTrustPolicy(): PolicyDocument {
+export function buildExecutionTrustPolicy(): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
+  };
+}
+
+/** Where the invoker role may be used from. */
+export interface InvokerTrustOptions {
+  partition: Partition;
+  region: string;
+  accountId: string;
+  /** The REST API whose authorizers use the role; `undefined` when deploy was given none. */
+  restApiId: string | undefined;
+}
+
+/**
+ * The invoker role's trust policy: API Gateway may assume it only on behalf of this account
+ * (`aws:SourceAccount`) and, when the REST API is known, only for that API's authorizers
+ * (`aws:SourceArn`), so another account's API cannot be pointed at the role (confused deputy).
+ *
+ * @throws DeployError `USAGE` when the REST API id holds anything but letters and digits: a `*` or `?`
+ * would widen the `ArnLike` pattern to other APIs
+ * @example
+ * ```ts
+ * buildInvokerTrustPolicy({ partition: 'aws', region: 'us-east-1', accountId: '123456789012', restApiId: 'a1b2c3' });
+ * ```
+ */
+export function buildInvokerTrustPolicy(options: InvokerTrustOptions): PolicyDocument {
+  const { partition, region, accountId, restApiId } = options;
+  const condition: Record<string, Record<string, string>> = {
+    StringEquals: { 'aws:SourceAccount': accountId },
+  };
+  if (restApiId !== undefined) {
+    if (!/^[A-Za-z0-9]+$/.test(restApiId)) {
+      throw new DeployError(
+        'USAGE',
+        `--rest-api-id must be letters and digits only, like a1b2c3d4e5 (got ${JSON.stringify(restApiId)})`,
+      );
+    }
+    // The same source ARN form API Gateway presents for an authorizer in a Lambda resource policy.
+    condition.ArnLike = {
+      'aws:SourceArn': `arn:${partition}:execute-api:${region}:${accountId}:${restApiId}/authorizers/*`,
+    };
+  }
   return {
     Version: '2012-10-17',
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { Service: ['apigateway.amazonaws.com', 'lambda.amazonaws.com'] },
+        Principal: { Service: 'apigateway.amazonaws.com' },
         Action: 'sts:AssumeRole',
+        Condition: condition,
       },
     ],
   };
 }
 
 /**
- * The inline policy that lets the role (as API Gateway's `authorizerCredentials`) invoke this one
+ * The invoker role's inline policy: as API Gateway's `authorizerCredentials` it may invoke this one
  * function and nothing else: narrower than the tutorial's AWSLambdaRole, which allows every function.
  *
  * @example
@@ -85,7 +135,7 @@ function normalize(value: unknown): unknown {
  *
  * @example
  * ```ts
- * isSamePolicy(parsePolicyDocument(role.AssumeRolePolicyDocument ?? ''), buildTrustPolicy());
+ * isSamePolicy(parsePolicyDocument(role.AssumeRolePolicyDocument ?? ''), buildExecutionTrustPolicy());
  * ```
  */
 export function isSamePolicy(a: unknown, b: unknown): boolean {

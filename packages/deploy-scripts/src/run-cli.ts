@@ -16,13 +16,14 @@ import { runDestroy } from './destroy.js';
 import { DeployError, type DeployErrorCode } from './errors.js';
 import { formatHelp } from './help.js';
 import { runInvoke } from './invoke.js';
+import { buildInvokerRoleName } from './invoker-role.js';
 import { type LambdaZip, readLambdaZip } from './lambda-zip.js';
 import {
   buildDeployCalls,
   buildDestroyCalls,
   formatCalls,
   formatDeploySummary,
-  formatTrustPolicy,
+  formatTrustPolicies,
 } from './plan.js';
 import { createReporter, type Reporter } from './reporter.js';
 import type { StepContext } from './step-context.js';
@@ -129,8 +130,7 @@ async function printDeployDryRun(deps: CliDependencies, reporter: Reporter, conf
   for (const line of formatDeploySummary(config, region, zip)) reporter.line(line);
   reporter.line('Calls, in order (most happen only when the condition holds):');
   for (const line of formatCalls(buildDeployCalls(config, region, zip))) reporter.line(line);
-  reporter.line('Trust policy of the role:');
-  for (const line of formatTrustPolicy()) reporter.line(line);
+  for (const line of formatTrustPolicies(config, region)) reporter.line(line);
   for (const problem of config.problems) reporter.warn(`a real deploy would stop here: ${problem.message}`);
   return 0;
 }
@@ -163,6 +163,7 @@ function describeDestroy(config: DestroyConfig): string {
     config.restApiId ? `authorizer ${config.authorizerName} on REST API ${config.restApiId}` : undefined,
     `function ${config.functionName}`,
     `role ${config.roleName}`,
+    `role ${buildInvokerRoleName(config.roleName)} (if deploy created it)`,
   ];
   return parts.filter(Boolean).join(', ');
 }

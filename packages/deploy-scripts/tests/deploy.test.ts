@@ -1,21 +1,33 @@
-import { UpdateAuthorizerCommand } from '@aws-sdk/client-api-gateway';
-import { IAMServiceException } from '@aws-sdk/client-iam';
+import {
+  TooManyRequestsException as TooManyRequestsExceptionApiGateway,
+  UpdateAuthorizerCommand,
+} from '@aws-sdk/client-api-gateway';
+import { IAMServiceException, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from '../src/deploy.js';
 import { buildDeployCalls } from '../src/plan.js';
-import { ACCOUNT_ID, createHarness, deployConfig, fakeZip, SETTINGS } from './helpers/harness.js';
+import {
+  ACCOUNT_ID,
+  createHarness,
+  deployConfig,
+  fakeZip,
+  iamAccessDenied,
+  SETTINGS,
+} from './helpers/harness.js';
 
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/jwtRsaCustomAuthorizerRole`;
+const INVOKER_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/jwtRsaCustomAuthorizerRole-invoker`;
 const FUNCTION_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:jwtRsaCustomAuthorizer`;
 
 describe('runDeploy without a REST API', () => {
-  it('creates the role, its policies and the function on a first deploy', async () => {
+  it('creates the execution role, the invoker role and the function on a first deploy', async () => {
     const { aws, context, out } = createHarness();
     const result = await runDeploy(context, deployConfig(), fakeZip());
 
     expect(result).toEqual({
       roleArn: ROLE_ARN,
+      invokerRoleArn: INVOKER_ROLE_ARN,
       functionArn: FUNCTION_ARN,
       authorizerId: undefined,
       stageUrl: undefined,
@@ -23,6 +35,7 @@ describe('runDeploy without a REST API', () => {
     expect(aws.mutatingOperations()).toEqual([
       'CreateRole',
       'AttachRolePolicy',
+      'CreateRole',
       'PutRolePolicy',
       'CreateFunction',
     ]);
@@ -30,17 +43,19 @@ describe('runDeploy without a REST API', () => {
     expect(JSON.parse(role?.trust ?? '')).toEqual({
       Version: '2012-10-17',
       Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: ['apigateway.amazonaws.com', 'lambda.amazonaws.com'] },
-          Action: 'sts:AssumeRole',
-        },
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
       ],
     });
     expect([...(role?.attached ?? [])]).toEqual([
       'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
     ]);
-    expect(JSON.parse(role?.inline.get('invoke-authorizer-function') ?? '')).toMatchObject({
+    expect(role?.inline.size).toBe(0);
+    const invoker = aws.roles.get('jwtRsaCustomAuthorizerRole-invoker');
+    // Without a REST API id the source ARN is unknown: the account still pins the role.
+    expect(JSON.parse(invoker?.trust ?? '').Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+    });
+    expect(JSON.parse(invoker?.inline.get('invoke-authorizer-function') ?? '')).toMatchObject({
       Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN }],
     });
     const fn = aws.functions.get('jwtRsaCustomAuthorizer')?.configuration;
@@ -54,8 +69,10 @@ describe('runDeploy without a REST API', () => {
       Environment: { Variables: SETTINGS },
     });
     expect(out).toContain(`  created    role jwtRsaCustomAuthorizerRole (${ROLE_ARN})`);
+    expect(out).toContain(`  created    role jwtRsaCustomAuthorizerRole-invoker (${INVOKER_ROLE_ARN})`);
     expect(out.some((line) => line.startsWith('  created    function jwtRsaCustomAuthorizer'))).toBe(true);
     expect(out).toContain(`  role ARN       ${ROLE_ARN}`);
+    expect(out).toContain(`  invoker role   ${INVOKER_ROLE_ARN}`);
     expect(out).toContain(`  function ARN   ${FUNCTION_ARN}`);
   });
 
@@ -72,9 +89,12 @@ describe('runDeploy without a REST API', () => {
       'GetRole',
       'ListAttachedRolePolicies',
       'GetRolePolicy',
+      'GetRole',
+      'GetRolePolicy',
       'GetFunction',
     ]);
     expect(out).toContain(`  unchanged  role jwtRsaCustomAuthorizerRole (${ROLE_ARN})`);
+    expect(out).toContain(`  unchanged  role jwtRsaCustomAuthorizerRole-invoker (${INVOKER_ROLE_ARN})`);
     expect(out).toContain('  unchanged  function jwtRsaCustomAuthorizer');
   });
 
@@ -225,7 +245,10 @@ describe('runDeploy without a REST API', () => {
     await expect(runDeploy(context, deployConfig(), fakeZip())).rejects.toMatchObject({
       code: 'ACCESS_DENIED',
     });
-    expect(reporter.changes).toEqual(['created role jwtRsaCustomAuthorizerRole']);
+    expect(reporter.changes).toEqual([
+      'created role jwtRsaCustomAuthorizerRole',
+      'created role jwtRsaCustomAuthorizerRole-invoker',
+    ]);
   });
 });
 
@@ -245,7 +268,7 @@ describe('runDeploy with a REST API', () => {
         name: 'jwt-rsa-custom-authorizer',
         type: 'TOKEN',
         authorizerUri: AUTHORIZER_URI,
-        authorizerCredentials: ROLE_ARN,
+        authorizerCredentials: INVOKER_ROLE_ARN,
         identitySource: 'method.request.header.Authorization',
         identityValidationExpression: '^Bearer [-0-9a-zA-Z\\._]*$',
         authorizerResultTtlInSeconds: 300,
@@ -305,11 +328,14 @@ describe('runDeploy with a REST API', () => {
     );
 
     expect(aws.mutatingOperations()).toEqual([
-      'DeleteRolePolicy',
       'AddPermission',
       'UpdateAuthorizer',
       'CreateDeployment',
+      'DeleteRolePolicy',
+      'DeleteRole',
     ]);
+    expect(aws.roles.has('jwtRsaCustomAuthorizerRole-invoker')).toBe(false);
+    expect(aws.apiGatewayCanInvoke('a1b2c3d4e5', 'jwt-rsa-custom-authorizer')).toBe(true);
     expect(aws.functions.get('jwtRsaCustomAuthorizer')?.statements).toEqual([
       expect.objectContaining({
         Sid: 'apigateway-a1b2c3d4e5-authorizers',
@@ -396,5 +422,375 @@ describe('runDeploy with a REST API', () => {
       ).map((call) => call.operation),
     ]);
     expect(aws.sentOperations().filter((name) => !planned.has(name))).toEqual([]);
+  });
+});
+
+describe('runDeploy splits the execution role from the invoker role', () => {
+  const API = 'a1b2c3d4e5';
+  const AUTHORIZER = 'jwt-rsa-custom-authorizer';
+  const INVOKER = 'jwtRsaCustomAuthorizerRole-invoker';
+  const INVOKER_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/${INVOKER}`;
+  const LOGS = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+  const LAMBDA_ONLY = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
+  };
+  const sourceArn = (restApiId: string, authorizerId = 'auth1') =>
+    `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${restApiId}/authorizers/${authorizerId}`;
+
+  it('the execution role trusts only lambda.amazonaws.com', async () => {
+    const { aws, context } = createHarness();
+    aws.addRestApi(API);
+
+    await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+
+    expect(JSON.parse(aws.roles.get('jwtRsaCustomAuthorizerRole')?.trust ?? '')).toEqual(LAMBDA_ONLY);
+    expect(
+      aws.canAssume('jwtRsaCustomAuthorizerRole', {
+        service: 'apigateway.amazonaws.com',
+        sourceAccount: ACCOUNT_ID,
+        sourceArn: sourceArn(API),
+      }),
+    ).toBe(false);
+  });
+
+  it('the function role cannot invoke the function', async () => {
+    const { aws, context } = createHarness();
+    aws.addRestApi(API);
+
+    await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+
+    const role = aws.roles.get('jwtRsaCustomAuthorizerRole');
+    expect([...(role?.attached ?? [])]).toEqual([LOGS]);
+    expect([...(role?.inline.keys() ?? [])]).toEqual([]);
+    expect(aws.roleCanInvoke('jwtRsaCustomAuthorizerRole', FUNCTION_ARN)).toBe(false);
+  });
+
+  it("the invoker role's trust has aws:SourceAccount and the REST API's aws:SourceArn", async () => {
+    const { aws, context } = createHarness();
+    aws.addRestApi(API);
+
+    await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+
+    const invoker = aws.roles.get(INVOKER);
+    expect(JSON.parse(invoker?.trust ?? '{}')).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'apigateway.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+            ArnLike: { 'aws:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${API}/authorizers/*` },
+          },
+        },
+      ],
+    });
+    const asApiGateway = { service: 'apigateway.amazonaws.com', sourceAccount: ACCOUNT_ID };
+    expect(aws.canAssume(INVOKER, { ...asApiGateway, sourceArn: sourceArn(API) })).toBe(true);
+    expect(aws.canAssume(INVOKER, { ...asApiGateway, sourceArn: sourceArn('otherapi01') })).toBe(false);
+    expect(
+      aws.canAssume(INVOKER, {
+        ...asApiGateway,
+        sourceAccount: '210987654321',
+        sourceArn: `arn:aws:execute-api:us-east-1:210987654321:${API}/authorizers/auth1`,
+      }),
+    ).toBe(false);
+    expect(
+      aws.canAssume(INVOKER, { service: 'lambda.amazonaws.com', sourceAccount: ACCOUNT_ID, sourceArn: '' }),
+    ).toBe(false);
+    expect([...(invoker?.attached ?? [])]).toEqual([]);
+    expect(aws.roleCanInvoke(INVOKER, FUNCTION_ARN)).toBe(true);
+    expect(aws.roleCanInvoke(INVOKER, `${FUNCTION_ARN}-other`)).toBe(false);
+  });
+
+  it("makes the invoker role the authorizer's credentials, through which API Gateway can invoke", async () => {
+    const { aws, context } = createHarness();
+    aws.addRestApi(API);
+
+    const result = await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+
+    const [authorizer] = aws.restApis.get(API)?.authorizers.values() ?? [];
+    expect(authorizer?.authorizerCredentials).toBe(INVOKER_ARN);
+    expect(aws.functions.get('jwtRsaCustomAuthorizer')?.configuration.Role).toBe(ROLE_ARN);
+    expect(result.roleArn).toBe(ROLE_ARN);
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+  });
+
+  it('makes no invoker role and no API Gateway trust with --invoke-permission resource-policy', async () => {
+    const { aws, context } = createHarness();
+    aws.addRestApi(API);
+
+    await runDeploy(
+      context,
+      deployConfig({ 'rest-api-id': API, 'invoke-permission': 'resource-policy' }),
+      fakeZip(),
+    );
+
+    expect([...aws.roles.keys()]).toEqual(['jwtRsaCustomAuthorizerRole']);
+    expect(JSON.parse(aws.roles.get('jwtRsaCustomAuthorizerRole')?.trust ?? '')).toEqual(LAMBDA_ONLY);
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+  });
+
+  /** The account as the single-role deploy left it: one role for Lambda and API Gateway, deployed. */
+  function seedSingleRoleDeploy(aws: ReturnType<typeof createHarness>['aws']) {
+    aws.addRestApi(API, {
+      methods: {
+        '/pets': { GET: { httpMethod: 'GET', authorizationType: 'CUSTOM', authorizerId: 'auth0' } },
+      },
+    });
+    aws.addRole('jwtRsaCustomAuthorizerRole', {
+      trust: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: ['apigateway.amazonaws.com', 'lambda.amazonaws.com'] },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      attached: [LOGS],
+      inline: {
+        'invoke-authorizer-function': {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'InvokeAuthorizerFunction',
+              Effect: 'Allow',
+              Action: 'lambda:InvokeFunction',
+              Resource: FUNCTION_ARN,
+            },
+          ],
+        },
+      },
+      description: 'Runs the JWT authorizer function and lets API Gateway invoke it (jwt-authorizer)',
+    });
+    aws.functions.set('jwtRsaCustomAuthorizer', {
+      configuration: {
+        FunctionName: 'jwtRsaCustomAuthorizer',
+        FunctionArn: FUNCTION_ARN,
+        Runtime: 'nodejs22.x',
+        Role: ROLE_ARN,
+        Handler: 'index.handler',
+        Description: 'JWT access-token authorizer for API Gateway (jwt-authorizer)',
+        Timeout: 30,
+        MemorySize: 256,
+        CodeSha256: fakeZip().sha256,
+        State: 'Active',
+        LastUpdateStatus: 'Successful',
+        Environment: { Variables: { ...SETTINGS } },
+      },
+      statements: [],
+    });
+    const api = aws.restApis.get(API);
+    const authorizer = {
+      id: 'auth0',
+      name: AUTHORIZER,
+      type: 'TOKEN' as const,
+      authType: 'custom',
+      authorizerUri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${FUNCTION_ARN}/invocations`,
+      authorizerCredentials: ROLE_ARN,
+      identitySource: 'method.request.header.Authorization',
+      identityValidationExpression: '^Bearer [-0-9a-zA-Z\\._]*$',
+      authorizerResultTtlInSeconds: 300,
+    };
+    api?.authorizers.set('auth0', authorizer);
+    api?.deployments.push({ id: 'dep0', authorizers: [structuredClone(authorizer)] });
+  }
+
+  it('migrates the single role with no moment where API Gateway cannot invoke the function', async () => {
+    const { aws, context, sleeps } = createHarness();
+    seedSingleRoleDeploy(aws);
+    aws.iamPropagationMs = 5_000;
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+    const broken: string[] = [];
+    aws.onOperation = (operation) => {
+      if (!aws.apiGatewayCanInvoke(API, AUTHORIZER)) broken.push(operation);
+    };
+
+    await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+
+    expect(broken).toEqual([]);
+    expect(aws.mutatingOperations()).toEqual([
+      'CreateRole',
+      'PutRolePolicy',
+      'UpdateAuthorizer',
+      'CreateDeployment',
+      'UpdateAssumeRolePolicy',
+      'DeleteRolePolicy',
+    ]);
+    expect(sleeps.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(5_000);
+    expect(JSON.parse(aws.roles.get('jwtRsaCustomAuthorizerRole')?.trust ?? '')).toEqual(LAMBDA_ONLY);
+    expect(aws.roleCanInvoke('jwtRsaCustomAuthorizerRole', FUNCTION_ARN)).toBe(false);
+    expect(aws.restApis.get(API)?.authorizers.get('auth0')?.authorizerCredentials).toBe(INVOKER_ARN);
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+  });
+
+  it('waits for a new invoker role to propagate before the stage uses it', async () => {
+    const { aws, context, sleeps, out } = createHarness();
+    aws.addRestApi(API);
+    aws.iamPropagationMs = 5_000;
+
+    await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+
+    expect(sleeps).toEqual([10_000]);
+    expect(out).toContain(
+      `  waiting    role ${INVOKER} (letting IAM propagate the new role for 10 s before the stage uses it)`,
+    );
+    const operations = aws.sentOperations();
+    expect(operations.indexOf('CreateDeployment')).toBeGreaterThan(operations.indexOf('CreateAuthorizer'));
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+  });
+
+  it('leaves the single role untouched, and the API working, when the invoker role is refused (AccessDenied)', async () => {
+    const { aws, context } = createHarness();
+    seedSingleRoleDeploy(aws);
+    aws.failNext('CreateRole', iamAccessDenied('iam:CreateRole', INVOKER));
+
+    await expect(runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip())).rejects.toMatchObject({
+      code: 'ACCESS_DENIED',
+      message: expect.stringMatching(/^Access denied for iam:CreateRole: grant the deploying identity/),
+    });
+    expect(aws.mutatingOperations()).toEqual(['CreateRole']);
+    expect(aws.roleCanInvoke('jwtRsaCustomAuthorizerRole', FUNCTION_ARN)).toBe(true);
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+  });
+
+  it('redeploys the stage before narrowing the single role when an earlier run stopped after the authorizer update', async () => {
+    const { aws, context } = createHarness();
+    seedSingleRoleDeploy(aws);
+    aws.failNext(
+      'CreateDeployment',
+      new TooManyRequestsExceptionApiGateway({ $metadata: { attempts: 3 }, message: 'Too Many Requests' }),
+    );
+    await expect(runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip())).rejects.toMatchObject({
+      code: 'THROTTLED',
+    });
+    // The authorizer already names the invoker role; the stage still serves the single role, untouched.
+    expect(aws.restApis.get(API)?.authorizers.get('auth0')?.authorizerCredentials).toBe(INVOKER_ARN);
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+    aws.resetHistory();
+    const broken: string[] = [];
+    aws.onOperation = (operation) => {
+      if (!aws.apiGatewayCanInvoke(API, AUTHORIZER)) broken.push(operation);
+    };
+
+    await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+
+    expect(aws.mutatingOperations()).toEqual([
+      'CreateDeployment',
+      'UpdateAssumeRolePolicy',
+      'DeleteRolePolicy',
+    ]);
+    expect(broken).toEqual([]);
+  });
+
+  it('carries on when the leftover invoke policy was already removed (NoSuchEntity on delete)', async () => {
+    const { aws, context } = createHarness();
+    seedSingleRoleDeploy(aws);
+    aws.failNext(
+      'DeleteRolePolicy',
+      new NoSuchEntityException({
+        $metadata: { httpStatusCode: 404 },
+        message: 'The role policy with name invoke-authorizer-function cannot be found.',
+      }),
+    );
+
+    await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+
+    expect(JSON.parse(aws.roles.get('jwtRsaCustomAuthorizerRole')?.trust ?? '')).toEqual(LAMBDA_ONLY);
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+  });
+
+  it('migrates the single role to resource-policy mode with no invoker role and no gap', async () => {
+    const { aws, context } = createHarness();
+    seedSingleRoleDeploy(aws);
+    const broken: string[] = [];
+    aws.onOperation = (operation) => {
+      if (!aws.apiGatewayCanInvoke(API, AUTHORIZER)) broken.push(operation);
+    };
+
+    await runDeploy(
+      context,
+      deployConfig({ 'rest-api-id': API, 'invoke-permission': 'resource-policy' }),
+      fakeZip(),
+    );
+
+    expect(broken).toEqual([]);
+    expect(aws.mutatingOperations()).toEqual([
+      'AddPermission',
+      'UpdateAuthorizer',
+      'CreateDeployment',
+      'UpdateAssumeRolePolicy',
+      'DeleteRolePolicy',
+    ]);
+    expect([...aws.roles.keys()]).toEqual(['jwtRsaCustomAuthorizerRole']);
+    expect(aws.roleCanInvoke('jwtRsaCustomAuthorizerRole', FUNCTION_ARN)).toBe(false);
+  });
+
+  it('keeps the invoker role, with a warning, when switching to resource-policy without a REST API id', async () => {
+    const { aws, context, err } = createHarness();
+    await runDeploy(context, deployConfig(), fakeZip());
+    aws.resetHistory();
+
+    await runDeploy(context, deployConfig({ 'invoke-permission': 'resource-policy' }), fakeZip());
+
+    expect(aws.mutatingOperations()).toEqual([]);
+    expect(aws.roles.has(INVOKER)).toBe(true);
+    expect(err).toEqual([
+      `warning: role ${INVOKER} is kept because an authorizer may still use it: run deploy with --rest-api-id, or destroy, to remove it`,
+    ]);
+  });
+
+  it('narrows the single role without a REST API id and says which role an authorizer must use now', async () => {
+    const { aws, context, err } = createHarness();
+    seedSingleRoleDeploy(aws);
+
+    await runDeploy(context, deployConfig(), fakeZip());
+
+    expect(aws.mutatingOperations()).toEqual([
+      'CreateRole',
+      'PutRolePolicy',
+      'UpdateAssumeRolePolicy',
+      'DeleteRolePolicy',
+    ]);
+    expect(err).toEqual([
+      `warning: role jwtRsaCustomAuthorizerRole no longer trusts apigateway.amazonaws.com: an authorizer that used it as credentials must use ${INVOKER_ARN} instead (deploy --rest-api-id ID does this)`,
+    ]);
+  });
+
+  it('stops before any call when the role name leaves no room for the invoker role name', async () => {
+    const { aws, context } = createHarness();
+
+    await expect(
+      runDeploy(context, deployConfig({ 'role-name': 'r'.repeat(60) }), fakeZip()),
+    ).rejects.toMatchObject({ code: 'USAGE' });
+    expect(aws.sentOperations()).toEqual([]);
+  });
+
+  it('makes only read calls when run again after the migration', async () => {
+    const { aws, context } = createHarness();
+    seedSingleRoleDeploy(aws);
+    await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+    aws.resetHistory();
+
+    await runDeploy(context, deployConfig({ 'rest-api-id': API }), fakeZip());
+
+    expect(aws.mutatingOperations()).toEqual([]);
+    expect(aws.sentOperations()).toEqual([
+      'GetRestApi',
+      'GetStages',
+      'GetRole',
+      'ListAttachedRolePolicies',
+      'GetRolePolicy',
+      'GetRole',
+      'GetRolePolicy',
+      'GetFunction',
+      'GetAuthorizers',
+    ]);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDestroyConfig } from '../src/config.js';
-import { buildDeployCalls, buildDestroyCalls, describeEnvironment, formatCalls } from '../src/plan.js';
+import {
+  buildDeployCalls,
+  buildDestroyCalls,
+  describeEnvironment,
+  formatCalls,
+  formatDeploySummary,
+  formatTrustPolicies,
+} from '../src/plan.js';
 import { deployConfig, fakeZip } from './helpers/harness.js';
 
 describe('deploy plan', () => {
@@ -9,17 +16,48 @@ describe('deploy plan', () => {
     expect(calls.map((call) => `${call.service}:${call.operation}`)).toEqual([
       'iam:GetRole',
       'iam:CreateRole',
-      'iam:UpdateAssumeRolePolicy',
       'iam:ListAttachedRolePolicies',
       'iam:AttachRolePolicy',
+      'iam:GetRolePolicy',
+      'iam:GetRole',
+      'iam:CreateRole',
+      'iam:UpdateAssumeRolePolicy',
       'iam:GetRolePolicy',
       'iam:PutRolePolicy',
       'lambda:GetFunction',
       'lambda:CreateFunction',
       'lambda:UpdateFunctionCode',
       'lambda:UpdateFunctionConfiguration',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:DeleteRolePolicy',
     ]);
-    expect(formatCalls(calls).join('\n')).toContain(fakeZip().sha256);
+    const text = formatCalls(calls).join('\n');
+    expect(text).toContain(fakeZip().sha256);
+    expect(text).toContain('RoleName=jwtRsaCustomAuthorizerRole-invoker');
+  });
+
+  it('shows the execution and invoker roles in the summary and both trust policies', () => {
+    const config = deployConfig({ 'rest-api-id': 'a1' });
+    const summary = formatDeploySummary(config, 'us-east-1', fakeZip()).join('\n');
+    expect(summary).toContain('jwtRsaCustomAuthorizerRole: execution role, trusts lambda only');
+    expect(summary).toContain(
+      'invoker role jwtRsaCustomAuthorizerRole-invoker: trusts apigateway for this account and REST API a1',
+    );
+    const trust = formatTrustPolicies(config, 'us-east-1').join('\n');
+    expect(trust).toContain('Trust policy of jwtRsaCustomAuthorizerRole (execution role):');
+    expect(trust).toContain('Trust policy of jwtRsaCustomAuthorizerRole-invoker (invoker role):');
+    expect(trust).toContain('"aws:SourceAccount": "<account>"');
+    expect(trust).toContain('"aws:SourceArn": "arn:aws:execute-api:us-east-1:<account>:a1/authorizers/*"');
+  });
+
+  it('plans no invoker role with resource-policy, only its removal after the stage moved off it', () => {
+    const config = deployConfig({ 'rest-api-id': 'a1', 'invoke-permission': 'resource-policy' });
+    const operations = buildDeployCalls(config, 'us-east-1', fakeZip()).map((call) => call.operation);
+    expect(operations.filter((operation) => operation === 'CreateRole')).toHaveLength(1);
+    expect(operations).not.toContain('PutRolePolicy');
+    expect(operations.indexOf('DeleteRole')).toBeGreaterThan(operations.indexOf('CreateDeployment'));
+    expect(formatTrustPolicies(config, 'us-east-1').join('\n')).not.toContain('invoker role');
+    expect(formatDeploySummary(config, 'us-east-1', fakeZip()).join('\n')).toContain('invoker role none');
   });
 
   it('checks the REST API first and ends with the stage deployment', () => {
@@ -32,7 +70,11 @@ describe('deploy plan', () => {
     expect(operations.slice(0, 2)).toEqual(['GetRestApi', 'GetStages']);
     expect(operations).toContain('AddPermission');
     expect(operations).toContain('UpdateMethod');
-    expect(operations.at(-1)).toBe('CreateDeployment');
+    expect(operations.indexOf('CreateDeployment')).toBeGreaterThan(operations.indexOf('UpdateMethod'));
+    // The single-role leftovers go only after the stage has stopped using the role.
+    expect(operations.lastIndexOf('UpdateAssumeRolePolicy')).toBeGreaterThan(
+      operations.indexOf('CreateDeployment'),
+    );
     const text = formatCalls(buildDeployCalls(config, 'cn-north-1', undefined)).join('\n');
     expect(text).toContain('arn:aws-cn:execute-api:cn-north-1:<account>:a1/authorizers/*');
   });
@@ -52,11 +94,12 @@ describe('deploy plan', () => {
 });
 
 describe('destroy plan', () => {
-  it('removes the authorizer before the function and the role last', () => {
+  it('removes the authorizer before the function and the two roles last', () => {
     const operations = buildDestroyCalls(resolveDestroyConfig({ 'rest-api-id': 'a1' }, {})).map(
       (c) => c.operation,
     );
     expect(operations.indexOf('DeleteAuthorizer')).toBeLessThan(operations.indexOf('DeleteFunction'));
     expect(operations.at(-1)).toBe('DeleteRole');
+    expect(operations.filter((operation) => operation === 'DeleteRole')).toHaveLength(2);
   });
 });

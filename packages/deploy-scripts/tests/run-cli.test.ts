@@ -138,7 +138,7 @@ describe('runCli deploy', () => {
     expect(await runCli(['deploy', '--zip', 'authorizer.zip'], deps)).toBe(1);
     expect(err).toEqual([
       expect.stringMatching(/^error: Access denied for lambda:CreateFunction: grant/),
-      'note: this run had already created role jwtRsaCustomAuthorizerRole; run the command again to finish, or destroy to remove them',
+      'note: this run had already created role jwtRsaCustomAuthorizerRole, created role jwtRsaCustomAuthorizerRole-invoker; run the command again to finish, or destroy to remove them',
     ]);
   });
 
@@ -238,7 +238,7 @@ describe('runCli destroy and invoke', () => {
     expect(await runCli(['destroy'], deps)).toBe(0);
     expect(aws.functions.size).toBe(0);
     expect(questions).toEqual([
-      'Delete function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole in us-east-1? [y/N] ',
+      'Delete function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it) in us-east-1? [y/N] ',
     ]);
   });
 
