@@ -13,9 +13,9 @@ const HELP: Record<CommandName | 'main', string> = {
   main: `Usage: deploy-scripts <command> [options]
 
 Commands:
-  deploy    create or update the IAM role, the Lambda function and the API Gateway authorizer
+  deploy    create or update the IAM roles, the Lambda function and the API Gateway authorizer
   invoke    invoke the deployed function with a test event and print the policy or the error
-  destroy   remove the authorizer, the permission, the function and the role
+  destroy   remove the authorizer, the permission, the function and the roles
 
 Run \`<command> --help\` for the options of each. Through pnpm:
   pnpm --filter deploy-scripts run deploy --dry-run
@@ -34,7 +34,7 @@ Options:
   --dry-run                       print the calls it would make; makes none, needs no credentials
   --zip PATH                      upload this zip instead of building one
   --no-build                      use the zip already built, do not run the bundle task
-  --role-name NAME                IAM role (default ${DEFAULTS.roleName}, env ROLE_NAME)
+  --role-name NAME                execution role (default ${DEFAULTS.roleName}, env ROLE_NAME)
   --runtime RUNTIME               Lambda runtime (default ${DEFAULTS.runtime})
   --memory MB                     memory size, 128-10240 (default ${DEFAULTS.memoryMb})
   --timeout SECONDS               function timeout, 1-900 (default ${DEFAULTS.timeoutSeconds})
@@ -43,10 +43,10 @@ Options:
   --authorizer-name NAME          authorizer name (default ${DEFAULTS.authorizerName}, env AUTHORIZER_NAME)
   --ttl SECONDS                   authorizer result cache TTL, 0-3600 (default ${DEFAULTS.ttlSeconds})
   --validation-expression REGEX   token validation expression (default ${DEFAULTS.identityValidationExpression})
-  --invoke-permission MODE        how API Gateway may invoke the function: role (default; the role is the
-                                  authorizer's credentials, with an inline lambda:InvokeFunction policy on
-                                  this function) or resource-policy (Lambda AddPermission scoped to the
-                                  API's authorizers)
+  --invoke-permission MODE        how API Gateway may invoke the function: role (default; a second role,
+                                  NAME-invoker, trusted by API Gateway for this account and API, may invoke
+                                  this function only and is the authorizer's credentials) or
+                                  resource-policy (Lambda AddPermission scoped to the API's authorizers)
   --attach                        put the authorizer on every method without authorization (not OPTIONS)
   --redeploy                      deploy the stage even when nothing in API Gateway changed
 
@@ -65,12 +65,13 @@ ${COMMON}`,
   destroy: `Usage: destroy [options]
 
 Removes what deploy created: the authorizer (its methods are set back to no authorization first),
-the Lambda permission, the function and the role. Asks for confirmation unless --yes.
+the Lambda permission, the function, the invoker role deploy made and the execution role. Asks for
+confirmation unless --yes.
 
 Options:
   --dry-run               print the calls it would make; makes none, needs no credentials
   -y, --yes               do not ask for confirmation
-  --role-name NAME        IAM role (default ${DEFAULTS.roleName}, env ROLE_NAME)
+  --role-name NAME        execution role (default ${DEFAULTS.roleName}, env ROLE_NAME)
   --rest-api-id ID        REST API holding the authorizer (env REST_API_ID)
   --authorizer-name NAME  authorizer name (default ${DEFAULTS.authorizerName}, env AUTHORIZER_NAME)
 
