@@ -94,4 +94,21 @@ describe('runDestroy with the invoker role', () => {
     expect([...aws.roles.keys()]).toEqual(['unrelatedRole']);
     expect(aws.roles.get('unrelatedRole')?.inline.size).toBe(1);
   });
+
+  it('leaves a role named like the invoker role that deploy did not create, with a warning', async () => {
+    const { aws, context, err, out } = createHarness();
+    await runDeploy(context, deployConfig({ 'invoke-permission': 'resource-policy' }), fakeZip());
+    aws.addRole('jwtRsaCustomAuthorizerRole-invoker', {
+      trust: { Version: '2012-10-17', Statement: [] },
+      description: 'made by hand',
+    });
+
+    await runDestroy(context, destroyConfig());
+
+    expect([...aws.roles.keys()]).toEqual(['jwtRsaCustomAuthorizerRole-invoker']);
+    expect(out).toContain('  skipped    role jwtRsaCustomAuthorizerRole-invoker (not created by deploy)');
+    expect(err).toEqual([
+      'warning: role jwtRsaCustomAuthorizerRole-invoker was not created by deploy: left as it is',
+    ]);
+  });
 });
