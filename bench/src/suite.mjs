@@ -10,6 +10,7 @@ import { bundleBaseline, invokeOnceArgs, isFile, measureColdStart } from './cold
 import { measureJwksBehaviour } from './jwks-behaviour.mjs';
 import { generateKey, jwksOf, mintTokens } from './lib/fixtures.mjs';
 import { startJwksServer } from './lib/jwks-server.mjs';
+import { measureLogCost } from './log-cost.mjs';
 import { profileCore } from './profile.mjs';
 import { soak } from './soak.mjs';
 import { ALGS, buildCells, measureCells, ROWS } from './throughput.mjs';
@@ -17,13 +18,14 @@ import { ALGS, buildCells, measureCells, ROWS } from './throughput.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Sections in run order, and the key of each one's data in results.json. */
-export const SECTIONS = ['profile', 'throughput', 'cold', 'jwks', 'soak'];
+export const SECTIONS = ['profile', 'throughput', 'cold', 'jwks', 'soak', 'log'];
 export const RESULT_KEYS = {
   profile: 'profile',
   throughput: 'throughput',
   cold: 'coldStart',
   jwks: 'jwks',
   soak: 'soak',
+  log: 'log',
 };
 
 export const SETTINGS = {
@@ -236,4 +238,15 @@ export const RUNNERS = {
       methodArn: fx.methodArn,
     });
   },
+
+  log: (fx, { settings }) =>
+    measureLogCost({
+      key: fx.keys.RS256,
+      tokens: fx.tokens.RS256.distinct,
+      issuer: fx.server.issuer,
+      reps: settings.reps,
+      durationMs: settings.durationMs,
+      warmupMs: settings.warmupMs,
+      coldRuns: settings.coldRuns,
+    }),
 };
