@@ -4,7 +4,8 @@
 // figure of the same run. A selector returns a number, `{ value, note }`, or `{ missing: why }`
 // when the run holds no usable figure: a missing figure is reported as missing, never as met.
 //
-// Units say how the figures print: ratio (x), ms, count, bytes (B), megabytes (a value in bytes,
+// Units say how the figures print: ratio (x), ms, us (microseconds, e.g. a cost over core computed
+// from two rows' medians), count, bytes (B), megabytes (a value in bytes,
 // printed in MB of 10^6 bytes).
 
 const MB = 1_000_000;

@@ -7,7 +7,7 @@
  * @property {string} id Stable identifier.
  * @property {string} section The section whose results it reads (profile, throughput, cold, jwks, soak, log).
  * @property {string} description What is promised, in words.
- * @property {'ratio' | 'ms' | 'count' | 'bytes' | 'megabytes'} unit How its figures print.
+ * @property {'ratio' | 'ms' | 'us' | 'count' | 'bytes' | 'megabytes'} unit How its figures print.
  * @property {(results: object) => Figure} measure Selects the measured figure.
  * @property {'>=' | '<=' | '<' | '>' | '=='} op
  * @property {number | ((results: object) => Figure)} threshold A number or a figure of the same run.

@@ -244,6 +244,7 @@ function formatFigure(value, unit) {
   if (value === Number.POSITIVE_INFINITY) return 'never';
   if (unit === 'ratio') return formatRatio(value);
   if (unit === 'ms') return formatMs(value);
+  if (unit === 'us') return `${value.toFixed(2)} us`;
   if (unit === 'bytes') return `${value} B`;
   if (unit === 'megabytes') return mb(value);
   return String(value);
