@@ -45,7 +45,7 @@ describe('runDeploy without a REST API', () => {
     });
     const fn = aws.functions.get('jwtRsaCustomAuthorizer')?.configuration;
     expect(fn).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Timeout: 30,
       MemorySize: 256,
@@ -113,6 +113,21 @@ describe('runDeploy without a REST API', () => {
     );
     expect([...out, ...err].join('\n')).not.toContain('secret-looking-value');
     expect(out.join('\n')).toContain('JWT_ROUTES (value not shown)');
+  });
+
+  it('deploys nodejs22.x on request and moves back to nodejs24.x with one configuration update', async () => {
+    const { aws, context, out } = createHarness();
+    await runDeploy(context, deployConfig({ runtime: 'nodejs22.x' }), fakeZip());
+    expect(aws.functions.get('jwtRsaCustomAuthorizer')?.configuration.Runtime).toBe('nodejs22.x');
+    aws.resetHistory();
+
+    await runDeploy(context, deployConfig({ runtime: 'nodejs22.x' }), fakeZip());
+    expect(aws.mutatingOperations()).toEqual([]);
+
+    await runDeploy(context, deployConfig(), fakeZip());
+    expect(aws.mutatingOperations()).toEqual(['UpdateFunctionConfiguration']);
+    expect(aws.functions.get('jwtRsaCustomAuthorizer')?.configuration.Runtime).toBe('nodejs24.x');
+    expect(out).toContain('  updated    function jwtRsaCustomAuthorizer (configuration: Runtime)');
   });
 
   it('updates code and then configuration, waiting between them', async () => {
