@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -202,5 +203,29 @@ describe('dist/cli.js run as a package script (pnpm --filter deploy-scripts run 
     const { code, stderr } = run(args, env, packageDir, true);
     expect(code).toBe(2);
     expect(stderr).toBe('error: --env-file conf/settings.env does not exist: fix the path\n');
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('Bad flags, each one line:'));
+  const rows = [...table.matchAll(/^\| `([^`]+)` +\| `([^`]+)` +\|$/gm)].map(
+    (match) => [match[1], match[2]] as [string, string],
+  );
+
+  it('shows each bad-flag message exactly as the CLI prints it, with exit 2', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    const dir = makeTempDir();
+    for (const [input, message] of rows) {
+      const args = input.split(' ');
+      const { code, stdout, stderr } = run(args, bareEnv(), dir);
+      const expected = message.replace('(see …)', `(see \`${args[0]} --help\`)`);
+      expect({ input, code, stdout, stderr }).toEqual({
+        input,
+        code: 2,
+        stdout: '',
+        stderr: `error: ${expected}\n`,
+      });
+    }
   });
 });

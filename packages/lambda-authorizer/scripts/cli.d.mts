@@ -1,6 +1,8 @@
 export interface FlagSpec {
   readonly value?: string;
   readonly short?: string;
+  /** May be given more than once; its values are collected in an array. */
+  readonly multiple?: boolean;
   readonly help: string;
 }
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
@@ -15,10 +17,10 @@ export function parseFlags(
   argv: readonly string[],
   flags: FlagTable,
   command: string,
-): Record<string, string | true>;
+): Record<string, string | true | string[]>;
 export function runScript(main: () => Promise<void>): Promise<void>;
 export function readCommandLine(
   flags: FlagTable,
   command: string,
   help: string,
-): Record<string, string | true>;
+): Record<string, string | true | string[]>;

@@ -94,9 +94,10 @@ export function formatFlags(flags) {
 }
 
 /**
- * Parses `argv` against a flag table (`{ name: { value?: 'PATH', short?: 'h', help } }`): switches
- * (no `value`) take none, the others need one (`--name value` or `--name=value`; a value starting
- * with `-` needs the `=` form). Bare `--` (pnpm's separator) is dropped.
+ * Parses `argv` against a flag table (`{ name: { value?: 'PATH', short?: 'h', multiple?: true, help } }`):
+ * switches (no `value`) take none, the others need one (`--name value` or `--name=value`; a value
+ * starting with `-` needs the `=` form), and a `multiple` flag collects every value in an array.
+ * Bare `--` (pnpm's separator) is dropped.
  *
  * @throws UsageError one line, with the closest flag name when there is one
  */
@@ -137,7 +138,7 @@ export function parseFlags(argv, flags, command) {
       throw new UsageError(`--${name} needs a value: ${label(name, spec)}${see}`);
     }
     if (equals === -1) i += 1;
-    values[name] = value;
+    values[name] = spec.multiple ? [...(values[name] ?? []), value] : value;
   }
   return values;
 }

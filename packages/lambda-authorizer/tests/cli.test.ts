@@ -87,6 +87,16 @@ describe('parseFlags', () => {
     });
   });
 
+  it('collects every value of a flag that may repeat', () => {
+    const table: FlagTable = { include: { value: 'PATH', multiple: true, help: 'a file' } };
+    expect(parseFlags(['--include', 'a.json', '--include=b.json'], table, 'bundle')).toEqual({
+      include: ['a.json', 'b.json'],
+    });
+    expect(parseFlags(['--include', 'a.json', '--include', 'a.json'], table, 'bundle')).toEqual({
+      include: ['a.json', 'a.json'],
+    });
+  });
+
   it.each([
     [['--evnt', 'x'], 'Unknown option --evnt for invoke: did you mean --event? (see `invoke --help`)'],
     [['-x'], 'Unknown option -x for invoke (see `invoke --help`)'],
