@@ -46,8 +46,9 @@ Commands:
 
 Run \`<command> --help\` for the options of each.
 ${formatPathsNote(undefined)}
-${EXIT_CODES} Through \`pnpm --filter\`, pnpm turns every failure into 1; run
-\`node packages/deploy-scripts/dist/cli.js\` (built by any of the pnpm scripts) to keep them.`,
+${EXIT_CODES}
+Through \`pnpm --filter\` every failure becomes 1 (pnpm's rule): to keep the codes, run
+\`node packages/deploy-scripts/dist/cli.js\` from the repo root (any of the pnpm scripts builds it).`,
 
   deploy: `Usage: deploy [options]
 
