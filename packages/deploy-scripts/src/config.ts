@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { type FlagValues, getBooleanFlag, getStringFlag } from './args.js';
 import { parseDotenv } from './dotenv.js';
 import { DeployError } from './errors.js';
+import { type FlagValues, getBooleanFlag, getStringFlag } from './flag-values.js';
+import { closestMatch, quoteInput } from './suggest.js';
+
+/** The Lambda runtimes the bundle is built and tested for; the first is the default. */
+export const RUNTIMES = ['nodejs24.x', 'nodejs22.x'] as const;
 
 /** Every default the deploy uses, in one place (the README lists the same values). */
 export const DEFAULTS = {
@@ -12,7 +16,7 @@ export const DEFAULTS = {
   invokerRoleDescription: 'Lets API Gateway invoke the JWT authorizer function (jwt-authorizer)',
   functionName: 'jwtRsaCustomAuthorizer',
   functionDescription: 'JWT access-token authorizer for API Gateway (jwt-authorizer)',
-  runtime: 'nodejs22.x',
+  runtime: RUNTIMES[0],
   handler: 'index.handler',
   timeoutSeconds: 30,
   memoryMb: 256,
@@ -100,10 +104,10 @@ export const CORE_SETTINGS = ['TOKEN_ISSUER', 'JWKS_URI', 'AUDIENCE'] as const;
 export const DOTENV_LOCATIONS = ['.env', join('packages', 'lambda-authorizer', '.env')] as const;
 
 /**
- * Reads `.env` (at `--dotenv`, else the first of {@link DOTENV_LOCATIONS}) and lays the environment over it: a variable
+ * Reads `.env` (at `--env-file`, else the first of {@link DOTENV_LOCATIONS}) and lays the environment over it: a variable
  * set (non-empty) in the environment wins over the same name in `.env`.
  *
- * @throws DeployError `CONFIG_INVALID` when a `--dotenv` file given explicitly does not exist
+ * @throws DeployError `CONFIG_INVALID` when a `--env-file` file given explicitly does not exist
  * @example
  * ```ts
  * const settings = readSettings({ env: process.env, repoRoot, cwd: process.cwd() });
@@ -124,7 +128,7 @@ export function readSettings(
   if (path !== undefined && existsSync(path)) {
     fromFile = parseDotenv(readFileSync(path, 'utf8'));
   } else if (options.dotenvPath) {
-    throw new DeployError('CONFIG_INVALID', `--dotenv ${options.dotenvPath} does not exist: fix the path`);
+    throw new DeployError('CONFIG_INVALID', `--env-file ${options.dotenvPath} does not exist: fix the path`);
   }
   return mergeSettings(options.env, fromFile);
 }
@@ -224,6 +228,17 @@ function readInteger(values: FlagValues, flag: string, range: { min: number; max
   return value;
 }
 
+function readRuntime(values: FlagValues): string {
+  const runtime = getStringFlag(values, 'runtime');
+  if (runtime === undefined) return DEFAULTS.runtime;
+  if ((RUNTIMES as readonly string[]).includes(runtime)) return runtime;
+  const suggestion = closestMatch(runtime, RUNTIMES);
+  throw new DeployError(
+    'USAGE',
+    `--runtime must be ${RUNTIMES.join(' or ')} (got '${quoteInput(runtime)}')${suggestion ? `: did you mean ${suggestion}?` : ''}`,
+  );
+}
+
 function readName(
   values: FlagValues,
   flag: string,
@@ -289,7 +304,7 @@ export function resolveDeployConfig(
     ...resolveCommonConfig(values, settings),
     dryRun: getBooleanFlag(values, 'dry-run'),
     roleName: readName(values, 'role-name', settings, 'ROLE_NAME') ?? DEFAULTS.roleName,
-    runtime: readName(values, 'runtime', settings) ?? DEFAULTS.runtime,
+    runtime: readRuntime(values),
     handler: DEFAULTS.handler,
     timeoutSeconds:
       readInteger(values, 'timeout', { min: 1, max: 900, unit: 'seconds' }) ?? DEFAULTS.timeoutSeconds,

@@ -17,7 +17,7 @@ import { DeployError, type DeployErrorCode } from './errors.js';
 import { formatHelp } from './help.js';
 import { runInvoke } from './invoke.js';
 import { buildInvokerRoleName } from './invoker-role.js';
-import { type LambdaZip, readLambdaZip } from './lambda-zip.js';
+import { type LambdaZip, readLambdaZip, type ZipBuildResult } from './lambda-zip.js';
 import {
   buildDeployCalls,
   buildDestroyCalls,
@@ -43,8 +43,11 @@ export interface CliDependencies {
     region?: string | undefined;
     profile?: string | undefined;
   }) => Promise<string | undefined>;
-  /** Builds the zip; `true` on success. */
-  buildZip: (repoRoot: string) => boolean;
+  /**
+   * Builds the zip. With `verbose` the build's own output goes to the terminal; otherwise it is
+   * captured and returned, for the CLI to print only when the build failed.
+   */
+  buildZip: (repoRoot: string, options: { verbose: boolean }) => ZipBuildResult;
   /** Asks a yes/no question on the terminal; `undefined` when there is no terminal. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
   sleep: (ms: number) => Promise<void>;
@@ -100,10 +103,17 @@ function createContext(
   return { clients, reporter, region, sleep: deps.sleep, waiterMaxWaitSeconds: deps.waiterMaxWaitSeconds };
 }
 
-function prepareZip(deps: CliDependencies, reporter: Reporter, config: DeployConfig): LambdaZip | undefined {
+function prepareZip(
+  deps: CliDependencies,
+  reporter: Reporter,
+  config: DeployConfig,
+  verbose: boolean,
+): LambdaZip | undefined {
   if (config.buildZip) {
     reporter.line('Building the zip: turbo run bundle --filter=@jwt-authorizer/lambda-authorizer');
-    if (!deps.buildZip(deps.repoRoot)) {
+    const build = deps.buildZip(deps.repoRoot, { verbose });
+    if (!build.ok) {
+      for (const line of build.output.trimEnd().split('\n')) if (line !== '') deps.err(line);
       const message =
         'Building the zip failed (turbo run bundle --filter=@jwt-authorizer/lambda-authorizer): fix the build, or pass --zip PATH';
       if (!config.dryRun) throw new DeployError('ZIP_BUILD_FAILED', message);
@@ -117,9 +127,14 @@ function prepareZip(deps: CliDependencies, reporter: Reporter, config: DeployCon
   return readLambdaZip(config.zipPath);
 }
 
-async function printDeployDryRun(deps: CliDependencies, reporter: Reporter, config: DeployConfig) {
+async function printDeployDryRun(
+  deps: CliDependencies,
+  reporter: Reporter,
+  config: DeployConfig,
+  verbose: boolean,
+) {
   reporter.line('Dry run: lists the calls deploy would make; makes none and needs no credentials.');
-  const zip = prepareZip(deps, reporter, config);
+  const zip = prepareZip(deps, reporter, config, verbose);
   let region = await deps.resolveRegion(config);
   if (!region) {
     region = DRY_RUN_REGION;
@@ -143,11 +158,12 @@ async function commandDeploy(
 ) {
   const paths: ConfigPaths = { repoRoot: deps.repoRoot, cwd: deps.cwd };
   const config = resolveDeployConfig(values, settings, paths);
-  if (config.dryRun) return printDeployDryRun(deps, reporter, config);
+  const verbose = getBooleanFlag(values, 'verbose');
+  if (config.dryRun) return printDeployDryRun(deps, reporter, config, verbose);
   const [problem] = config.problems;
   if (problem) throw problem;
   const region = await requireRegion(deps, config);
-  const zip = prepareZip(deps, reporter, config);
+  const zip = prepareZip(deps, reporter, config, verbose);
   if (!zip) throw new DeployError('ZIP_NOT_FOUND', `No zip at ${config.zipPath}: pass --zip PATH`);
   const context = createContext(deps, reporter, region, config);
   try {
@@ -260,7 +276,7 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
     }
     settings = readSettings({
       env: deps.env,
-      dotenvPath: getStringFlag(values, 'dotenv'),
+      dotenvPath: getStringFlag(values, 'env-file'),
       repoRoot: deps.repoRoot,
       cwd: deps.cwd,
     });

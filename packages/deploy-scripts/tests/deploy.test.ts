@@ -60,7 +60,7 @@ describe('runDeploy without a REST API', () => {
     });
     const fn = aws.functions.get('jwtRsaCustomAuthorizer')?.configuration;
     expect(fn).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Timeout: 30,
       MemorySize: 256,
@@ -133,6 +133,21 @@ describe('runDeploy without a REST API', () => {
     );
     expect([...out, ...err].join('\n')).not.toContain('secret-looking-value');
     expect(out.join('\n')).toContain('JWT_ROUTES (value not shown)');
+  });
+
+  it('deploys nodejs22.x on request and moves back to nodejs24.x with one configuration update', async () => {
+    const { aws, context, out } = createHarness();
+    await runDeploy(context, deployConfig({ runtime: 'nodejs22.x' }), fakeZip());
+    expect(aws.functions.get('jwtRsaCustomAuthorizer')?.configuration.Runtime).toBe('nodejs22.x');
+    aws.resetHistory();
+
+    await runDeploy(context, deployConfig({ runtime: 'nodejs22.x' }), fakeZip());
+    expect(aws.mutatingOperations()).toEqual([]);
+
+    await runDeploy(context, deployConfig(), fakeZip());
+    expect(aws.mutatingOperations()).toEqual(['UpdateFunctionConfiguration']);
+    expect(aws.functions.get('jwtRsaCustomAuthorizer')?.configuration.Runtime).toBe('nodejs24.x');
+    expect(out).toContain('  updated    function jwtRsaCustomAuthorizer (configuration: Runtime)');
   });
 
   it('updates code and then configuration, waiting between them', async () => {
@@ -573,6 +588,7 @@ describe('runDeploy splits the execution role from the invoker role', () => {
       configuration: {
         FunctionName: 'jwtRsaCustomAuthorizer',
         FunctionArn: FUNCTION_ARN,
+        // Today's deploy made nodejs22.x functions, so the migration also moves the runtime.
         Runtime: 'nodejs22.x',
         Role: ROLE_ARN,
         Handler: 'index.handler',
@@ -618,6 +634,7 @@ describe('runDeploy splits the execution role from the invoker role', () => {
     expect(aws.mutatingOperations()).toEqual([
       'CreateRole',
       'PutRolePolicy',
+      'UpdateFunctionConfiguration',
       'UpdateAuthorizer',
       'CreateDeployment',
       'UpdateAssumeRolePolicy',
@@ -722,6 +739,7 @@ describe('runDeploy splits the execution role from the invoker role', () => {
 
     expect(broken).toEqual([]);
     expect(aws.mutatingOperations()).toEqual([
+      'UpdateFunctionConfiguration',
       'AddPermission',
       'UpdateAuthorizer',
       'CreateDeployment',
@@ -755,6 +773,7 @@ describe('runDeploy splits the execution role from the invoker role', () => {
     expect(aws.mutatingOperations()).toEqual([
       'CreateRole',
       'PutRolePolicy',
+      'UpdateFunctionConfiguration',
       'UpdateAssumeRolePolicy',
       'DeleteRolePolicy',
     ]);

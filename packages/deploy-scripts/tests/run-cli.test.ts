@@ -10,7 +10,9 @@ const DOTENV = [
   'JWT_ROUTES=do-not-print-this-value',
 ].join('\n');
 
-function setUp(options: { dotenv?: string; region?: string | undefined; buildOk?: boolean } = {}) {
+function setUp(
+  options: { dotenv?: string; region?: string | undefined; buildOk?: boolean; buildOutput?: string } = {},
+) {
   const harness = createHarness();
   const repoRoot = makeTempDir({ '.env': options.dotenv ?? DOTENV, 'authorizer.zip': 'zip bytes' });
   const clientOptions: AwsClientOptions[] = [];
@@ -25,7 +27,7 @@ function setUp(options: { dotenv?: string; region?: string | undefined; buildOk?
       return harness.clients;
     },
     resolveRegion: async ({ region }) => region ?? ('region' in options ? options.region : 'us-east-1'),
-    buildZip: vi.fn(() => options.buildOk ?? true),
+    buildZip: vi.fn(() => ({ ok: options.buildOk ?? true, output: options.buildOutput ?? '' })),
     confirm: undefined,
     sleep: async () => {},
     waiterMaxWaitSeconds: 5,
@@ -56,19 +58,25 @@ describe('runCli deploy', () => {
 
   it('builds the zip through turbo unless --zip or --no-build is given', async () => {
     const { deps, repoRoot } = setUp();
-    deps.buildZip = vi.fn(() => true);
+    deps.buildZip = vi.fn(() => ({ ok: true, output: '' }));
 
-    const code = await runCli(['deploy', '--dry-run'], deps);
+    expect(await runCli(['deploy', '--dry-run'], deps)).toBe(0);
+    expect(await runCli(['deploy', '--dry-run', '--verbose'], deps)).toBe(0);
+    expect(await runCli(['deploy', '--dry-run', '--no-build'], deps)).toBe(0);
+    expect(await runCli(['deploy', '--dry-run', '--zip', 'authorizer.zip'], deps)).toBe(0);
 
-    expect(code).toBe(0);
-    expect(deps.buildZip).toHaveBeenCalledWith(repoRoot);
+    expect(vi.mocked(deps.buildZip).mock.calls).toEqual([
+      [repoRoot, { verbose: false }],
+      [repoRoot, { verbose: true }],
+    ]);
   });
 
-  it('stops with one line when the zip cannot be built', async () => {
-    const { deps, err } = setUp({ buildOk: false });
+  it('stops with one line when the zip cannot be built, after the build output it had kept back', async () => {
+    const { deps, err } = setUp({ buildOk: false, buildOutput: 'src/index.ts(3,1): error TS1005\n\n' });
 
     expect(await runCli(['deploy'], deps)).toBe(2);
     expect(err).toEqual([
+      'src/index.ts(3,1): error TS1005',
       'error: Building the zip failed (turbo run bundle --filter=@jwt-authorizer/lambda-authorizer): fix the build, or pass --zip PATH',
     ]);
   });
@@ -173,7 +181,7 @@ describe('runCli deploy --dry-run', () => {
     'prints the full plan for %o without any AWS client',
     async (argv) => {
       const { deps, out, clientOptions, output } = setUp();
-      deps.buildZip = () => true;
+      deps.buildZip = () => ({ ok: true, output: '' });
 
       const code = await runCli([...argv, '--zip', 'authorizer.zip', '--rest-api-id', 'a1b2c3d4e5'], deps);
 

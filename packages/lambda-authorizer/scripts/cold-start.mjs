@@ -1,25 +1,53 @@
 // Cold start of the unzipped handler next to a bare Node start, in the same run:
-//   node scripts/cold-start.mjs [--runs 15]
+//   node scripts/cold-start.mjs [--runs 15] [--zip PATH]   (--help for more)
 // Each run starts a fresh `node` process: `node -e ''`, then a process that imports the zip's
 // index.mjs (reading the settings and fetching the JWKS from a local issuer) and authorizes one
 // token. Prints medians; measures, asserts nothing.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
+import { formatFlags, readCommandLine, resolveInvocationDir } from './cli.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: { runs: { type: 'string', default: '15' }, zip: { type: 'string' } },
-});
-const runs = Number(values.runs);
-const zipPath = resolve(values.zip ?? join(packageDir, 'dist', 'custom-authorizer.zip'));
+const FLAGS = {
+  runs: { value: 'N', help: 'fresh processes per variant (default 15)' },
+  zip: {
+    value: 'PATH',
+    help: 'the zip to measure (default packages/lambda-authorizer/dist/custom-authorizer.zip)',
+  },
+  help: { short: 'h', help: 'show this help' },
+};
+const values = readCommandLine(
+  FLAGS,
+  'cold-start',
+  `Usage: node packages/lambda-authorizer/scripts/cold-start.mjs [options]
+
+Times fresh node processes: a bare start, and an import of the zip's index.mjs plus one
+authorization against a local issuer. Prints medians; asserts nothing.
+
+Options:
+${formatFlags(FLAGS)}
+
+Relative paths are read from the directory the command was run in.
+Exit codes: 0 measured, 1 a run failed, 2 bad input.`,
+);
+const runs = Number(values.runs ?? '15');
+if (!Number.isInteger(runs) || runs < 1) {
+  process.stderr.write('error: --runs must be a whole number of at least 1 (see `cold-start --help`)\n');
+  process.exit(2);
+}
+const zipPath = values.zip
+  ? resolve(resolveInvocationDir(process.env, process.cwd()), values.zip)
+  : join(packageDir, 'dist', 'custom-authorizer.zip');
+if (!existsSync(zipPath)) {
+  process.stderr.write(`error: ${zipPath} not found: run pnpm --filter lambda-authorizer run bundle first\n`);
+  process.exit(2);
+}
 
 function unzip(zip, dir) {
   for (const [name, data] of Object.entries(unzipSync(zip))) {

@@ -1,13 +1,34 @@
 // The project's main job on an embedded default, with no account anywhere: a local issuer on
 // 127.0.0.1 (RSA key, JWKS, OpenID discovery), tokens signed by it, and the bundled authorizer
 // (dist/index.mjs, the file inside custom-authorizer.zip) deciding a TOKEN, a REQUEST and an HTTP API
-// event. Exits 0 when the three outcomes are Allow, 401 and 403.
+// event. Exits 0 when the three outcomes are Allow, 401 and 403. `--help` for the options.
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatFlags, readCommandLine } from './cli.mjs';
+
+const FLAGS = {
+  verbose: { help: "print the handler's log lines whole, CloudWatch metrics block included" },
+  help: { short: 'h', help: 'show this help' },
+};
+const values = readCommandLine(
+  FLAGS,
+  'demo',
+  `Usage: pnpm demo [-- options]
+       node packages/lambda-authorizer/scripts/demo.mjs [options]
+
+Starts a local issuer on 127.0.0.1, mints tokens and runs the bundled authorizer
+(packages/lambda-authorizer/dist/index.mjs) on a REST TOKEN, a REST REQUEST and an HTTP API event.
+Needs no account and reads no .env or JWT_* variable of the shell.
+
+Options:
+${formatFlags(FLAGS)}
+
+Exit codes: 0 the three outcomes are Allow, 401 and 403, 1 an outcome differed, 2 bad input.`,
+);
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const handlerFile = process.env.DEMO_HANDLER ?? resolve(packageDir, 'dist/index.mjs');
@@ -97,10 +118,14 @@ async function invoke(handler, event) {
   }
 }
 
-// The decision line without its CloudWatch metrics block, which is noise on a terminal.
+// The decision line without its CloudWatch metrics block, which is noise on a terminal (whole with --verbose).
 function printLogged(lines) {
   for (const line of lines) {
     let shown = line;
+    if (values.verbose) {
+      print(`log        ${shown}`);
+      continue;
+    }
     try {
       const { _aws, Decisions, Latency, ...fields } = JSON.parse(line);
       shown = JSON.stringify(fields);

@@ -1,17 +1,48 @@
 // Runs the bundled handler on one event, as the tutorial's `npm test` does with lambda-local:
-//   pnpm --filter lambda-authorizer run invoke -- --event event.json [--env-file .env]
-//        [--handler dist/index.mjs] [--timeout-ms 30000]
+//   pnpm --filter lambda-authorizer run invoke -- --event event.json
 // Settings come from the environment, then from the .env file (the environment wins). Prints the
-// returned policy (exit 0) or the error (exit 1).
+// returned policy (exit 0), the handler's error (exit 1), or a one-line usage error (exit 2).
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs, parseEnv } from 'node:util';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseEnv } from 'node:util';
+import { formatFlags, parseFlags, resolveInvocationDir, runScript, UsageError } from './cli.mjs';
 
-function fail(title, message) {
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const FLAGS = {
+  event: {
+    value: 'PATH',
+    help: 'JSON test event (default: event.json in this directory, else in packages/lambda-authorizer)',
+  },
+  'env-file': {
+    value: 'PATH',
+    help: 'settings file (default: .env in this directory, else in packages/lambda-authorizer)',
+  },
+  handler: { value: 'PATH', help: 'the handler module (default: packages/lambda-authorizer/dist/index.mjs)' },
+  'timeout-ms': { value: 'MS', help: 'fail the invocation after this long (default 30000)' },
+  verbose: { help: 'also print what the handler wrote (its decision log line, warnings)' },
+  help: { short: 'h', help: 'show this help' },
+};
+
+const HELP = `Usage: invoke [options]
+       pnpm --filter lambda-authorizer run invoke -- --event event.json
+
+Runs the bundled handler (the index.mjs inside custom-authorizer.zip) on one event, with the
+settings of the environment and the .env file (the environment wins), and prints the policy it
+returned under "Message", or its error (Unauthorized with the reason code) under "Error".
+
+Options:
+${formatFlags(FLAGS)}
+
+Relative paths are read from the directory the command was run in.
+Exit codes: 0 a result was returned, 1 the handler threw or its cold start failed, 2 bad input
+(unknown flag, missing or malformed event file, missing handler).`;
+
+function printResult(title, message) {
   process.stdout.write(`${title}\n${'-'.repeat(title.length)}\n${message}\n`);
-  process.exit(1);
 }
 
 function describe(err) {
@@ -35,55 +66,114 @@ function createContext(timeoutMs) {
   };
 }
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: {
-    event: { type: 'string', default: 'event.json' },
-    'env-file': { type: 'string', default: '.env' },
-    handler: { type: 'string', default: 'dist/index.mjs' },
-    'timeout-ms': { type: 'string', default: '30000' },
-  },
-});
+/** A path given on the command line (from the caller's directory), or the first default that exists. */
+function locate(given, fileName, invocationDir) {
+  if (given !== undefined) return resolve(invocationDir, given);
+  const candidates = [join(invocationDir, fileName), join(packageDir, fileName)];
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
+}
 
-const envFile = resolve(values['env-file']);
-if (existsSync(envFile)) {
-  for (const [name, value] of Object.entries(parseEnv(readFileSync(envFile, 'utf8')))) {
-    if (process.env[name] === undefined) process.env[name] = value;
+/** Collects what the handler writes to stdout and stderr while `run` is in progress. */
+async function captureOutput(lines, run) {
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((stream) => stream.write);
+  for (const stream of streams) {
+    stream.write = (chunk, ...rest) => {
+      lines.push(...String(chunk).replace(/\n$/, '').split('\n'));
+      const callback = rest.at(-1);
+      if (typeof callback === 'function') callback();
+      return true;
+    };
+  }
+  try {
+    return await run();
+  } finally {
+    streams.forEach((stream, i) => {
+      stream.write = writes[i];
+    });
   }
 }
 
-const eventFile = resolve(values.event);
-if (!existsSync(eventFile)) {
-  fail('Error', `${values.event} not found: create it with cp event.json.sample event.json`);
-}
-let event;
-try {
-  event = JSON.parse(readFileSync(eventFile, 'utf8'));
-} catch (err) {
-  fail('Error', `${values.event} is not valid JSON (${err.message})`);
+async function main() {
+  const values = parseFlags(process.argv.slice(2), FLAGS, 'invoke');
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const invocationDir = resolveInvocationDir(process.env, process.cwd());
+  const timeoutMs = Number(values['timeout-ms'] ?? '30000');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    throw new UsageError(`--timeout-ms must be a whole number of milliseconds (see \`invoke --help\`)`);
+  }
+
+  const envFile = locate(values['env-file'], '.env', invocationDir);
+  if (existsSync(envFile)) {
+    for (const [name, value] of Object.entries(parseEnv(readFileSync(envFile, 'utf8')))) {
+      if (process.env[name] === undefined) process.env[name] = value;
+    }
+  } else if (values['env-file'] !== undefined) {
+    throw new UsageError(`--env-file ${values['env-file']} not found in ${invocationDir}`);
+  }
+
+  const eventFile = locate(values.event, 'event.json', invocationDir);
+  if (!existsSync(eventFile)) {
+    throw new UsageError(
+      `${eventFile} not found: create it with cp packages/lambda-authorizer/event.json.sample ${eventFile}, or pass --event PATH`,
+    );
+  }
+  let event;
+  try {
+    event = JSON.parse(readFileSync(eventFile, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${eventFile} is not valid JSON (${err.message})`);
+  }
+
+  const handlerFile = values.handler
+    ? resolve(invocationDir, values.handler)
+    : join(packageDir, 'dist', 'index.mjs');
+  if (!existsSync(handlerFile)) {
+    throw new UsageError(`${handlerFile} not found: run pnpm --filter lambda-authorizer run bundle first`);
+  }
+
+  // The handler also reads a .env from its working directory at cold start: run it from an empty
+  // folder, so the settings are exactly the environment and the file chosen above.
+  const startDir = process.cwd();
+  const emptyDir = mkdtempSync(join(tmpdir(), 'authorizer-invoke-'));
+  const logged = [];
+  const showLog = () => {
+    if (values.verbose && logged.length > 0) printResult('Log', logged.join('\n'));
+  };
+  process.chdir(emptyDir);
+  let timer;
+  try {
+    let handler;
+    try {
+      ({ handler } = await captureOutput(logged, () => import(pathToFileURL(handlerFile).href)));
+    } catch (err) {
+      showLog();
+      printResult('Cold start failed', describe(err));
+      process.exitCode = 1;
+      return;
+    }
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Task timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      const result = await captureOutput(logged, () =>
+        Promise.race([handler(event, createContext(timeoutMs)), timeout]),
+      );
+      showLog();
+      printResult('Message', JSON.stringify(result, null, 4));
+    } catch (err) {
+      showLog();
+      printResult('Error', describe(err));
+      process.exitCode = 1;
+    }
+  } finally {
+    clearTimeout(timer);
+    process.chdir(startDir);
+    rmSync(emptyDir, { recursive: true, force: true });
+  }
 }
 
-const handlerFile = resolve(values.handler);
-if (!existsSync(handlerFile)) {
-  fail('Error', `${values.handler} not found: run pnpm --filter lambda-authorizer run bundle first`);
-}
-let handler;
-try {
-  ({ handler } = await import(pathToFileURL(handlerFile).href));
-} catch (err) {
-  fail('Cold start failed', describe(err));
-}
-
-const timeoutMs = Number(values['timeout-ms']);
-let timer;
-const timeout = new Promise((_, reject) => {
-  timer = setTimeout(() => reject(new Error(`Task timed out after ${timeoutMs} ms`)), timeoutMs);
-});
-try {
-  const result = await Promise.race([handler(event, createContext(timeoutMs)), timeout]);
-  process.stdout.write(`Message\n-------\n${JSON.stringify(result, null, 4)}\n`);
-} catch (err) {
-  fail('Error', describe(err));
-} finally {
-  clearTimeout(timer);
-}
+await runScript(main);

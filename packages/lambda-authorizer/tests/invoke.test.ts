@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,12 +12,15 @@ import {
 import { cleanEnv, METHOD_ARN, PACKAGE_DIR, runNode, STAGE_ARN, tokenEvent } from './helpers/index.js';
 
 // scripts/invoke.mjs, the tutorial's `npm test`, run from a project folder holding .env and event.json.
+// It runs from a copy of the scripts in an empty package folder, so the defaults it falls back to
+// (the package's own .env and event.json) are the test's, never a developer's files.
 const AUDIENCE = 'https://pets.example.com/api';
 const key = generateTestKey('RS256', 'invoke-key');
-const INVOKE = join(PACKAGE_DIR, 'scripts', 'invoke.mjs');
 const HANDLER = join(PACKAGE_DIR, 'dist', 'index.mjs');
 let issuer: JwksServer;
 let project: string;
+let packageCopy: string;
+let invokeScript: string;
 
 beforeAll(async () => {
   issuer = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
@@ -25,22 +28,33 @@ beforeAll(async () => {
 afterAll(() => issuer.close());
 beforeEach(() => {
   project = mkdtempSync(join(tmpdir(), 'authorizer-invoke-'));
+  packageCopy = mkdtempSync(join(tmpdir(), 'authorizer-invoke-package-'));
+  mkdirSync(join(packageCopy, 'scripts'));
+  for (const file of ['invoke.mjs', 'cli.mjs']) {
+    copyFileSync(join(PACKAGE_DIR, 'scripts', file), join(packageCopy, 'scripts', file));
+  }
+  writeFileSync(join(packageCopy, 'package.json'), '{"type":"module"}\n');
+  invokeScript = join(packageCopy, 'scripts', 'invoke.mjs');
 });
-afterEach(() => rmSync(project, { recursive: true, force: true }));
+afterEach(() => {
+  rmSync(project, { recursive: true, force: true });
+  rmSync(packageCopy, { recursive: true, force: true });
+});
 
-function writeDotenv(audience = AUDIENCE) {
+function writeDotenv(audience = AUDIENCE, dir = project) {
   writeFileSync(
-    join(project, '.env'),
+    join(dir, '.env'),
     `JWKS_URI=${issuer.jwksUri}\nAUDIENCE=${audience}\t\nTOKEN_ISSUER=${issuer.issuer}\n`,
   );
 }
 
-function writeEvent(event: unknown) {
-  writeFileSync(join(project, 'event.json'), JSON.stringify(event, null, 2));
+function writeEvent(event: unknown, dir = project) {
+  writeFileSync(join(dir, 'event.json'), JSON.stringify(event, null, 2));
 }
 
-function invoke(args: string[], env: Record<string, string> = {}) {
-  return runNode([INVOKE, ...args, '--handler', HANDLER], { cwd: project, env: cleanEnv(env) });
+/** Runs the script as its package script does: `node -- scripts/invoke.mjs …`, so Node leaves --env-file alone. */
+function invoke(args: string[], env: Record<string, string> = {}, cwd = project) {
+  return runNode(['--', invokeScript, ...args, '--handler', HANDLER], { cwd, env: cleanEnv(env) });
 }
 
 describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () => {
@@ -85,19 +99,29 @@ describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () 
     expect(run.stdout).toContain('Unauthorized (reason: TOKEN_MALFORMED)');
   });
 
-  it('says how to create event.json when it is missing', async () => {
+  it('says how to create event.json when it is missing, in one line and exit 2', async () => {
     writeDotenv();
     const run = await invoke([]);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('event.json not found: create it with cp event.json.sample event.json');
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+    const missing = join(project, 'event.json');
+    expect(run.stderr).toBe(
+      `error: ${missing} not found: create it with cp packages/lambda-authorizer/event.json.sample ${missing}, or pass --event PATH\n`,
+    );
   });
 
-  it('refuses an event file that is not JSON', async () => {
+  it('refuses an event file that is not JSON with exit 2', async () => {
     writeDotenv();
     writeFileSync(join(project, 'event.json'), '{ "type": "TOKEN", ');
     const run = await invoke(['--event', 'event.json']);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('event.json is not valid JSON');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: \S+event\.json is not valid JSON \(.*\)\n$/);
+  });
+
+  it('refuses a --env-file that does not exist with exit 2', async () => {
+    writeEvent(tokenEvent('Bearer x'));
+    const run = await invoke(['--event', 'event.json', '--env-file', 'staging.env']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`error: --env-file staging.env not found in ${project}\n`);
   });
 
   it('reports a failed cold start naming the missing variable', async () => {
@@ -114,5 +138,102 @@ describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () 
     const run = await invoke(['--event', 'event.json', '--env-file', 'staging.env']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"Effect": "Allow"');
+  });
+});
+
+describe('invoke: the command line', () => {
+  it('prints its help on --help and -h, listing every flag, and exits 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const run = await invoke([flag]);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      for (const label of [
+        '--event PATH',
+        '--env-file PATH',
+        '--handler PATH',
+        '--timeout-ms MS',
+        '--verbose',
+        '-h, --help',
+      ]) {
+        expect(run.stdout).toContain(label);
+      }
+      expect(run.stdout).toContain('Exit codes: 0');
+    }
+  });
+
+  it('accepts every flag its help names', async () => {
+    const help = (await invoke(['--help'])).stdout;
+    const options = help.slice(
+      help.indexOf('\nOptions:\n'),
+      help.indexOf('\n\n', help.indexOf('\nOptions:\n') + 1),
+    );
+    const named = new Set(
+      [...options.matchAll(/(?<![\w-])--([a-z][a-z-]*)(?: ([A-Z]+))?/g)].map((m) => [m[1], m[2]].join(' ')),
+    );
+    expect(named.size).toBeGreaterThanOrEqual(6);
+    for (const entry of named) {
+      const [name, value] = entry.split(' ');
+      if (name === 'help') continue;
+      const run = await invoke([value ? `--${name}=1` : `--${name}`]);
+      expect(run.stderr, `--${name}`).not.toContain('Unknown option');
+    }
+  });
+
+  it.each([
+    [
+      ['--evnt', 'event.json'],
+      'error: Unknown option --evnt for invoke: did you mean --event? (see `invoke --help`)',
+    ],
+    [['--dotenv', '.env'], 'error: Unknown option --dotenv for invoke (see `invoke --help`)'],
+    [
+      ['--verbose=yes'],
+      "error: --verbose takes no value (got '--verbose=yes'): write --verbose alone (see `invoke --help`)",
+    ],
+    [['--event'], 'error: --event needs a value: --event PATH (see `invoke --help`)'],
+    [['--event', '--verbose'], 'error: --event needs a value: --event PATH (see `invoke --help`)'],
+    [['event.json'], "error: Unexpected argument 'event.json' for invoke (see `invoke --help`)"],
+    [
+      ['--timeout-ms', 'soon'],
+      'error: --timeout-ms must be a whole number of milliseconds (see `invoke --help`)',
+    ],
+  ])('refuses %o with one line, no stack trace and exit 2', async (args, line) => {
+    const run = await invoke(args);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `${line}\n` });
+  });
+
+  it('reads --event and --env-file from the directory pnpm was run in, not the package folder', async () => {
+    writeDotenv();
+    writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key)}`));
+    // The package folder has a .env the handler would read from its working directory: it must not.
+    writeFileSync(join(packageCopy, '.env'), 'JWT_REQUIRED_SCOPES=admin\n');
+    const run = await invoke(
+      ['--event', 'event.json', '--env-file', '.env'],
+      { INIT_CWD: project, npm_package_json: join(packageCopy, 'package.json') },
+      packageCopy,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"Effect": "Allow"');
+  });
+
+  it('falls back to the package folder’s event.json and .env when the caller’s folder has none', async () => {
+    writeDotenv(AUDIENCE, packageCopy);
+    writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key)}`), packageCopy);
+    const run = await invoke([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"Effect": "Allow"');
+  });
+
+  it('prints the handler’s own log lines only with --verbose', async () => {
+    writeDotenv();
+    writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key, { claims: { exp: 1000 } })}`));
+    const quiet = await invoke(['--event', 'event.json']);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stdout).toBe('Error\n-----\nUnauthorized (reason: TOKEN_EXPIRED)\n');
+    const verbose = await invoke(['--event', 'event.json', '--verbose']);
+    expect(verbose.code).toBe(1);
+    expect(verbose.stdout).toMatch(
+      /^Log\n---\n\{"level":"info","msg":"authorizer decision","decision":"unauthorized","reason":"TOKEN_EXPIRED"/,
+    );
+    expect(verbose.stdout).toContain('Error\n-----\nUnauthorized (reason: TOKEN_EXPIRED)\n');
   });
 });
