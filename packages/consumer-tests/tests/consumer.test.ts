@@ -376,4 +376,38 @@ describe('a CommonJS consumer', () => {
       expect(stderr).toContain('ERR_REQUIRE_ESM');
     }
   });
+
+  it.each([
+    ['nodenext', []],
+    ['node20', []],
+    ['node16', ['TS1479', 'TS1479']],
+  ])('type-checks an import compiled to require() under module %s: errors %j', async (module, codes) => {
+    mkdirSync(join(project, 'cjs'), { recursive: true });
+    await writeFile(
+      join(project, 'cjs', 'require-check.cts'),
+      [
+        "import { jwtAuth } from '@jwt-authorizer/middy-jwt';",
+        "import { createAuthorizer } from '@jwt-authorizer/authorizer-core';",
+        'export const loaded = [jwtAuth, createAuthorizer];',
+      ].join('\n'),
+    );
+    const { exitCode, stdout, stderr } = await run(
+      tsc(),
+      [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--module',
+        module,
+        '--pretty',
+        'false',
+        'cjs/require-check.cts',
+      ],
+      { cwd: project },
+    );
+    const found = [...(stdout + stderr).matchAll(/error (TS\d+)/g)].map((m) => m[1]);
+    expect({ passed: exitCode === 0, codes: found }).toEqual({ passed: codes.length === 0, codes });
+  });
 });
