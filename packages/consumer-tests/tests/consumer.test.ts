@@ -196,6 +196,20 @@ describe('the packed tarballs', () => {
     }
   });
 
+  it.each(PUBLISHED)('%s points no file at a source map it does not ship', async (name) => {
+    const installed = join(project, 'node_modules', '@jwt-authorizer', name);
+    const files = packs[name]?.files ?? [];
+    const dangling: string[] = [];
+    for (const file of files.filter((f) => /\.(?:js|d\.ts)$/.test(f))) {
+      const code = await readFile(join(installed, file), 'utf8');
+      for (const [, url = ''] of code.matchAll(/^\/\/# sourceMappingURL=(\S+)\s*$/gm)) {
+        const target = join(dirname(file), url);
+        if (!files.includes(target)) dangling.push(`${file} -> ${url}`);
+      }
+    }
+    expect(dangling).toEqual([]);
+  });
+
   it.each(PUBLISHED)('%s says where it comes from, who may use it and on which Node', async (name) => {
     const installed = join(project, 'node_modules', '@jwt-authorizer', name);
     const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
