@@ -1,7 +1,9 @@
 // Bundles the handler into one minified ESM file and packs it into a deterministic zip:
-//   node scripts/bundle.mjs [--outdir dist] [--include routes.json]... [--analyze]
+//   node scripts/bundle.mjs [--outdir dist] [--include routes.json]... [--analyze] [--quiet]
 // The zip holds index.mjs (handler `index.handler`) and the --include files at its root; the source
-// map stays next to it in the output folder, out of the zip.
+// map stays next to it in the output folder, out of the zip. Run as a command, it first builds the
+// workspace packages the handler imports.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -50,7 +52,7 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
     bundle: true,
     platform: 'node',
     format: 'esm',
-    // The Lambda runtime is Node.js 22, whatever Node runs this build.
+    // Lambda runs it on nodejs24.x or nodejs22.x, whatever Node runs this build: target the older.
     target: 'node22',
     minify: true,
     // Short lines keep Node's uncaught-error excerpt (one source line) and stack columns readable.
@@ -88,6 +90,25 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
   };
 }
 
+/**
+ * Builds the workspace packages the handler imports (authorizer-core, middy-jwt), dependencies
+ * first, with their own `build` scripts. esbuild bundles their `dist`: without this, a clean clone
+ * has none to bundle and a changed source would ship its previous build.
+ */
+function buildWorkspaceDependencies() {
+  const { name } = JSON.parse(readFileSync(resolve(packageDir, 'package.json'), 'utf8'));
+  const result = spawnSync('pnpm', ['--silent', '--filter', `${name}^...`, 'run', 'build'], {
+    cwd: packageDir,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    process.stderr.write(`bundle: building the workspace packages ${name} imports failed (see above)\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -95,8 +116,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       outdir: { type: 'string' },
       include: { type: 'string', multiple: true },
       analyze: { type: 'boolean' },
+      quiet: { type: 'boolean' },
     },
   });
+  // Under turbo the task graph has built them already (bundle depends on build, build on ^build),
+  // and building them again would rewrite their dist while other tasks read it.
+  if (process.env.TURBO_HASH === undefined) buildWorkspaceDependencies();
   const outdir = values.outdir === undefined ? undefined : resolve(values.outdir);
   const report = await bundle({
     outdir,
@@ -104,7 +129,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     analyze: values.analyze ?? false,
   });
   if (report.analysis) process.stdout.write(report.analysis);
-  process.stdout.write(
-    `${report.zipPath}: ${report.zipBytes} bytes (index.mjs ${report.bundleBytes} bytes), sha256 ${report.sha256}\n`,
-  );
+  if (!values.quiet) {
+    process.stdout.write(
+      `${report.zipPath}: ${report.zipBytes} bytes (index.mjs ${report.bundleBytes} bytes), sha256 ${report.sha256}\n`,
+    );
+  }
 }
