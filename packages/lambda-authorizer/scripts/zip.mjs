@@ -1,7 +1,7 @@
 // A deterministic zip writer: same entries in, same bytes out. Fixed timestamps (1980-01-01 00:00,
 // the earliest DOS date), fixed Unix permissions, entries sorted by name, maximum deflate level.
 // The deploy compares the zip's SHA-256 with the function's CodeSha256 to skip unchanged code.
-import { deflateRawSync, crc32 as zlibCrc32 } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
@@ -10,20 +10,6 @@ const VERSION_NEEDED = 20;
 const VERSION_MADE_BY = (3 << 8) | VERSION_NEEDED;
 const UTF8_FLAG = 0x0800;
 const FILE_MODE = 0o100644;
-
-let crcTable;
-function crc32(data) {
-  if (typeof zlibCrc32 === 'function') return zlibCrc32(data);
-  // zlib.crc32 arrived in Node 20.15; older Node 20 releases take this table-driven path.
-  crcTable ??= Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  let crc = 0xffffffff;
-  for (const byte of data) crc = crcTable[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /**
  * Builds a zip archive from `entries` ({ name, data: Buffer | string, mode? }).
