@@ -109,16 +109,64 @@ function buildWorkspaceDependencies() {
   }
 }
 
+const USAGE = `Usage: pnpm --filter lambda-authorizer run bundle [-- OPTIONS]
+Builds the workspace packages the handler imports, then bundles src/index.ts into index.mjs and
+custom-authorizer.zip (the same bytes for the same sources).
+  --outdir DIR     write index.mjs, index.mjs.map and the zip into DIR (default: dist)
+  --include FILE   add FILE at the zip root, next to index.mjs (repeatable)
+  --analyze        print what each module adds to index.mjs
+  --quiet          leave out the line with the zip's path, size and sha256
+  --help           print this help
+Relative paths are taken from packages/lambda-authorizer.
+`;
+const OPTIONS_LINE = 'options: --outdir DIR, --include FILE, --analyze, --quiet, --help';
+
+/** Escapes control characters and line separators, so an argument cannot break the one-line error. */
+function oneLine(text) {
+  let line = '';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    const breaks = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    line += breaks ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return line;
+}
+
+/**
+ * Reads the command line. An argument it cannot take gives one line that names it (its control
+ * characters and line separators escaped) and lists the options.
+ * @returns {{ values: { outdir?: string, include?: string[], analyze?: boolean, quiet?: boolean, help?: boolean } } | { error: string }}
+ */
+export function parseCommandLine(args) {
+  try {
+    const { values } = parseArgs({
+      args,
+      options: {
+        outdir: { type: 'string' },
+        include: { type: 'string', multiple: true },
+        analyze: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
+    return { values };
+  } catch (error) {
+    if (!String(error?.code).startsWith('ERR_PARSE_ARGS_')) throw error;
+    return { error: `bundle: ${oneLine(error.message)} (${OPTIONS_LINE})` };
+  }
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    args: process.argv.slice(2).filter((arg) => arg !== '--'),
-    options: {
-      outdir: { type: 'string' },
-      include: { type: 'string', multiple: true },
-      analyze: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-    },
-  });
+  const parsed = parseCommandLine(process.argv.slice(2).filter((arg) => arg !== '--'));
+  if ('error' in parsed) {
+    process.stderr.write(`${parsed.error}\n`);
+    process.exit(2);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   // Under turbo the task graph has built them already (bundle depends on build, build on ^build),
   // and building them again would rewrite their dist while other tasks read it.
   if (process.env.TURBO_HASH === undefined) buildWorkspaceDependencies();
