@@ -10,6 +10,8 @@ export default defineConfig({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     // A short summary per package, the failures in full; the JSON report is what CI adds up.
+    // Some tests start the CLI as a process; on a loaded 2-core machine that can take seconds.
+    testTimeout: 30_000,
     reporters: ['minimal', 'json'],
     outputFile: { json: '.test-results.json' },
     // The type tests (tests/*.test-d.ts) run in the typecheck task (tsc -p tsconfig.test.json),
