@@ -169,9 +169,9 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Compiles a `VERB /path` rule. `*` and `{param}` match any run of characters, `/` included,
- * exactly as `*` does in the execute-api ARN of the IAM policy, so the decision for the called route
- * and the cached policy for every other route can never disagree.
+ * Compiles a `VERB /path` rule. `*` and `{param}` match any run of characters, `/` and line breaks
+ * included, exactly as `*` does in the execute-api ARN of the IAM policy, so the decision for the
+ * called route and the cached policy for every other route can never disagree.
  */
 export function compileRoute(route: string, scopes: readonly string[]): CompiledRoute {
   const match = /^\s*(\S+)\s+(\/\S*)\s*$/.exec(route);
@@ -190,7 +190,10 @@ export function compileRoute(route: string, scopes: readonly string[]): Compiled
     .split('*')
     .map((part) => escapeRegExp(part))
     .join('.*');
-  return { route, method, arnPath, pattern: new RegExp(`^${source}$`), scopes: [...scopes] };
+  // The `s` flag: without it `.` matches no line break (\n, \r, U+2028, U+2029), and API Gateway
+  // URL-decodes path parameters, so `/admin/users/42%0A` would slip past `/admin/users/{id}`
+  // while IAM's `*` covers it.
+  return { route, method, arnPath, pattern: new RegExp(`^${source}$`, 's'), scopes: [...scopes] };
 }
 
 function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | undefined {

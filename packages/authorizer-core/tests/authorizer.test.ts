@@ -129,6 +129,21 @@ describe('authorizeSimple (HTTP API simple response)', () => {
     expect(no.result.isAuthorized).toBe(false);
     expect(no.missingScopes).toEqual(['read:pets']);
   });
+  it('refuses a token without the rule scope a path parameter with a line break would dodge', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      routes: { 'DELETE /admin/users/{id}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const verified = await authorizer.verify(mint(key));
+    for (const id of ['42\n', '42\r', '42\u2028', '42\u2029']) {
+      const routeArn = `arn:aws:execute-api:us-east-1:123456789012:api123/$default/DELETE/admin/users/${id}`;
+      const simple = authorizer.authorizeSimple(verified, routeArn);
+      expect(simple.result.isAuthorized, JSON.stringify(id)).toBe(false);
+      expect(simple.missingScopes).toEqual(['admin']);
+    }
+  });
 });
 
 describe('evaluateRoute', () => {

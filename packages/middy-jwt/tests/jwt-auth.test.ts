@@ -446,6 +446,39 @@ describe('jwtAuth matches route rules against the API resource path, never a bas
     expect((await invoke(v2)).statusCode).toBe(403);
   });
 
+  it('refuses a path parameter holding a line break or another separator under an admin-only rule', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'DELETE /admin/users/{id}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const token = mint(key);
+    for (const id of ['42\n', '42\r\n', '42\u2028', '42\u2029', '42\t', '42/x']) {
+      const rest = restEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        path: `/admin/users/${id}`,
+        resource: '/admin/users/{id}',
+        pathParameters: { id },
+      });
+      expect((await invoke(rest)).statusCode, `REST ${JSON.stringify(id)}`).toBe(403);
+      const v2 = httpApiEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        rawPath: `/admin/users/${id}`,
+        routeKey: 'DELETE /admin/users/{id}',
+        pathParameters: { id },
+      });
+      expect((await invoke(v2)).statusCode, `payload 2.0 ${JSON.stringify(id)}`).toBe(403);
+      const url = httpApiEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        rawPath: `/admin/users/${id}`,
+        domainName: 'abc.lambda-url.eu-west-1.on.aws',
+      });
+      expect((await invoke(url)).statusCode, `function URL ${JSON.stringify(id)}`).toBe(403);
+    }
+  });
+
   it('keeps the request path for ALB and function URL events', async () => {
     const { invoke } = buildFunction(adminOnly);
     const token = mint(key);

@@ -1,12 +1,15 @@
 import type { PolicyDocument } from '../../src/index.js';
 
-/** IAM resource matching: `*` matches any run of characters (`/` included), `?` exactly one. */
+/**
+ * IAM resource matching: `*` matches any run of characters (`/` and line breaks included), `?`
+ * exactly one character (a line break, or an astral character such as an emoji, too).
+ */
 export function iamResourceMatches(pattern: string, resource: string): boolean {
   const source = pattern
     .split('')
     .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}$`).test(resource);
+  return new RegExp(`^${source}$`, 'su').test(resource);
 }
 
 /** Evaluates a policy as IAM does for execute-api:Invoke: an explicit Deny wins, then an Allow, else deny. */
