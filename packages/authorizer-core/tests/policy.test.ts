@@ -43,6 +43,12 @@ const API_ROUTES = [
   'POST/internal/public',
   'GET/pets/admin/x',
   'PATCH/orders/7/admin/y',
+  // Verbs outside the seven a rule can name: an ANY rule covers them in the route decision.
+  'TRACE/admin/users',
+  'CONNECT/orders/7',
+  'PROPFIND/public',
+  'TRACE/unknown',
+  'get/pets',
 ];
 
 const ROUTE_MAP = {
@@ -184,6 +190,47 @@ describe('route wildcards match line breaks and every other character, as IAM do
       expect(iamAllows(policy, arn), JSON.stringify(id)).toBe(false);
       expect(evaluateRoute(r, [], 'DELETE', `admin/users/${id}`).allowed, JSON.stringify(id)).toBe(false);
     }
+  });
+});
+
+describe('verbs outside the seven HTTP methods', () => {
+  const r = (unmatchedRoutes: 'allow' | 'deny') =>
+    rules({ routeMap: { 'ANY /admin/*': ['admin'], 'GET /pets': [] }, unmatchedRoutes });
+
+  it('an ANY rule denies them to a token without its scope, in the policy and the route decision alike', () => {
+    for (const verb of ['TRACE', 'CONNECT', 'PROPFIND', 'MKCOL', 'get', 'Delete']) {
+      const arn = `${PREFIX}${verb}/admin/users`;
+      const policy = buildPolicyDocument(
+        r('allow'),
+        [],
+        parseMethodArn(`${PREFIX}GET/pets`),
+        `${PREFIX}GET/pets`,
+      );
+      expect(iamAllows(policy, arn), verb).toBe(false);
+      expect(evaluateRoute(r('allow'), [], verb, 'admin/users').allowed, verb).toBe(false);
+    }
+  });
+
+  it('are refused whenever route rules are set, even to a token holding every scope', () => {
+    for (const unmatchedRoutes of ['allow', 'deny'] as const) {
+      const first = `${PREFIX}GET/pets`;
+      const policy = buildPolicyDocument(r(unmatchedRoutes), ['admin'], parseMethodArn(first), first);
+      for (const path of ['admin/users', 'pets', 'other']) {
+        expect(iamAllows(policy, `${PREFIX}TRACE/${path}`), `${unmatchedRoutes} ${path}`).toBe(false);
+        expect(evaluateRoute(r(unmatchedRoutes), ['admin'], 'TRACE', path)).toEqual({
+          allowed: false,
+          missingScopes: [],
+        });
+      }
+      expect(iamAllows(policy, `${PREFIX}DELETE/admin/users`)).toBe(true);
+    }
+  });
+
+  it('are allowed, as every route is, when there are no route rules', () => {
+    const first = `${PREFIX}GET/pets`;
+    const policy = buildPolicyDocument(rules({}), [], parseMethodArn(first), first);
+    expect(iamAllows(policy, `${PREFIX}TRACE/admin`)).toBe(true);
+    expect(evaluateRoute(rules({}), [], 'TRACE', 'admin').allowed).toBe(true);
   });
 });
 

@@ -319,6 +319,36 @@ describe('jwtAuth answers 403 for missing scopes', () => {
   });
 });
 
+describe('jwtAuth refuses methods outside the seven a route rule can name', () => {
+  it('answers 403 for TRACE under an ANY rule, even with unmatchedRoutes allow and every scope', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'ANY /admin/{proxy+}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const admin = mint(key, { claims: { scope: 'admin' } });
+    for (const [method, path] of [
+      ['TRACE', '/admin/users'],
+      ['PROPFIND', '/admin/users'],
+      ['TRACE', '/public'],
+    ] as const) {
+      const response = await invoke(
+        restEvent({ headers: bearer(admin), method, path, resource: path, pathParameters: null }),
+      );
+      expect(response.statusCode, `${method} ${path}`).toBe(403);
+    }
+    const allowed = await invoke(
+      restEvent({
+        headers: bearer(admin),
+        method: 'DELETE',
+        path: '/public',
+        resource: '/public',
+        pathParameters: null,
+      }),
+    );
+    expect(allowed.statusCode).toBe(200);
+  });
+});
+
 describe('jwtAuth matches route rules against the API resource path, never a base path or the stage', () => {
   const adminOnly = { routes: { 'DELETE /admin/{proxy+}': ['admin'] }, unmatchedRoutes: 'allow' as const };
   const proxy = { proxy: 'users/1' };
