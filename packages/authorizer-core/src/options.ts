@@ -164,6 +164,18 @@ function assertScopes(scopes: readonly string[], setting: string): void {
   }
 }
 
+/** JSON with object keys sorted, so equal JWKS compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return value === undefined ? 'undefined' : JSON.stringify(value);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -263,11 +275,21 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
     );
   }
   const issuers = new Map<string, ResolvedIssuer>();
+  const byJwksUri = new Map<string, ResolvedIssuer>();
   for (const entry of issuerEntries) {
     const resolved = resolveIssuer(entry, audience, clientId);
     const key = normalizeIssuer(resolved.issuer);
     if (issuers.has(key)) throw new ConfigurationError(`issuer ${resolved.issuer} is listed twice`);
     issuers.set(key, resolved);
+    // Keys are cached per jwksUri: if two issuers gave different static keys (or one gave none),
+    // one issuer's keys would verify the other's tokens.
+    const sharing = byJwksUri.get(resolved.jwksUri);
+    if (sharing === undefined) byJwksUri.set(resolved.jwksUri, resolved);
+    else if (canonicalJson(sharing.jwks) !== canonicalJson(resolved.jwks)) {
+      throw new ConfigurationError(
+        `issuers ${sharing.issuer} and ${resolved.issuer} share the jwksUri ${resolved.jwksUri} but not the same static jwks: give each its own jwksUri, or both the same jwks`,
+      );
+    }
   }
 
   const algorithms = options.algorithms ?? ['RS256'];

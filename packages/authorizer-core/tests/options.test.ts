@@ -143,6 +143,44 @@ describe('resolveOptions: misconfiguration fails at start-up, naming the setting
     expect(messageOf(options)).toMatch(message);
   });
 
+  it('refuses two issuers sharing a jwksUri with different static keys, or one with and one without', () => {
+    const jwksUri = 'https://keys.example.com/jwks.json';
+    const keysA = { keys: [{ kty: 'RSA', kid: 'a', n: 'AQAB', e: 'AQAB' }] };
+    const keysB = { keys: [{ kty: 'RSA', kid: 'b', n: 'AQAB', e: 'AQAB' }] };
+    const a = { issuer: 'https://a.example.com/', jwksUri };
+    const b = { issuer: 'https://b.example.com/', jwksUri };
+    for (const issuers of [
+      [
+        { ...a, jwks: keysA },
+        { ...b, jwks: keysB },
+      ],
+      [{ ...a, jwks: keysA }, b],
+      [a, { ...b, jwks: keysB }],
+    ]) {
+      expect(messageOf({ audience: 'api', issuers })).toMatch(
+        /issuers https:\/\/a\.example\.com\/ and https:\/\/b\.example\.com\/ share the jwksUri https:\/\/keys\.example\.com\/jwks\.json/,
+      );
+    }
+  });
+
+  it('accepts issuers sharing a jwksUri with the same static keys, or none', () => {
+    const jwksUri = 'https://keys.example.com/jwks.json';
+    const keys = { keys: [{ kty: 'RSA', kid: 'a', n: 'AQAB', e: 'AQAB' }] };
+    const sameKeysReordered = { keys: [{ e: 'AQAB', n: 'AQAB', kid: 'a', kty: 'RSA' }] };
+    const a = { issuer: 'https://a.example.com/', jwksUri };
+    const b = { issuer: 'https://b.example.com/', jwksUri };
+    expect(resolveOptions({ audience: 'api', issuers: [a, b] }).issuers.size).toBe(2);
+    expect(
+      resolveOptions({
+        audience: 'api',
+        issuers: [
+          { ...a, jwks: keys },
+          { ...b, jwks: sameKeysReordered },
+        ],
+      }).issuers.size,
+    ).toBe(2);
+  });
+
   it('createAuthorizer fails the same way', () => {
     expect(() => createAuthorizer({ audience: 'a' })).toThrow(ConfigurationError);
   });
