@@ -60,5 +60,5 @@ export {
   type RouteDecision,
   type SimpleAuthorizerResult,
 } from './policy.js';
-export { findMissingScopes, readScopes } from './scopes.js';
+export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
 export { createVerifier, type JwtClaims, type TokenVerifier, type VerifiedToken } from './verifier.js';

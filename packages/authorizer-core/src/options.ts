@@ -2,6 +2,7 @@ import { ConfigurationError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
 import { assertSecureUrl } from './fetcher.js';
 import type { Jwks } from './jwks-cache.js';
+import { isScopeToken } from './scopes.js';
 
 /** Signature algorithms that can be allowed. `none` and HS* are never accepted. */
 export const SUPPORTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
@@ -158,8 +159,11 @@ function assertNumber(value: number | undefined, setting: string, min: number, m
 
 function assertScopes(scopes: readonly string[], setting: string): void {
   for (const scope of scopes) {
-    if (typeof scope !== 'string' || scope === '' || /\s/.test(scope)) {
-      throw new ConfigurationError(`${setting} must hold scope names without spaces, got "${String(scope)}"`);
+    // A token's scopes are scope-tokens only (see readScopeClaims): any other name could never be granted.
+    if (!isScopeToken(scope)) {
+      throw new ConfigurationError(
+        `${setting} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${JSON.stringify(String(scope))}`,
+      );
     }
   }
 }

@@ -128,6 +128,26 @@ describe('resolveOptions: misconfiguration fails at start-up, naming the setting
       { ...BASE, requiredScopes: ['a b'] },
       /requiredScopes must hold scope names/,
     ],
+    [
+      'a required scope with a quote',
+      { ...BASE, requiredScopes: ['a"b'] },
+      /requiredScopes must hold scope names/,
+    ],
+    [
+      'a required scope with a tab',
+      { ...BASE, requiredScopes: ['a\tb'] },
+      /requiredScopes must hold scope names/,
+    ],
+    [
+      'a non-ASCII required scope',
+      { ...BASE, requiredScopes: ['lesen:tiere-ü'] },
+      /requiredScopes must hold scope names/,
+    ],
+    [
+      'a route scope with a backslash',
+      { ...BASE, routes: { 'GET /x': ['a\\b'] } },
+      /Scopes of route "GET \/x" must hold scope names/,
+    ],
     ['a route without a path', { ...BASE, routes: { GET: [] } }, /must look like "GET \/path"/],
     [
       'a route with an unknown method',

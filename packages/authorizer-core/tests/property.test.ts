@@ -9,6 +9,8 @@ import {
   evaluateRoute,
   type PolicyRules,
   parseMethodArn,
+  readScopeClaims,
+  readScopes,
 } from '../src/index.js';
 import {
   createMinter,
@@ -288,6 +290,56 @@ describe('property: caching replay with hostile path parameters and verbs', () =
         expect(iamAllows(policy, arn), JSON.stringify(arn)).toBe(allowed && !/[*?]/.test(path));
       }),
       { numRuns: 1500 },
+    );
+  });
+});
+
+const SCOPE_PIECES = [
+  'read:pets',
+  'admin',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\u2028',
+  '\u2029',
+  '\u00a0',
+  '"',
+  '\\',
+  'ü',
+  '🔑',
+  '*',
+  '?',
+  '%0A',
+  ',',
+  '',
+];
+const scopeValue = fc.array(fc.constantFrom(...SCOPE_PIECES), { maxLength: 5 }).map((p) => p.join(''));
+
+describe('property: only RFC 6749 scope-tokens become scopes', () => {
+  it('keeps scope-tokens only, so the space-joined context splits back into exactly the scopes', () => {
+    fc.assert(
+      fc.property(
+        scopeValue,
+        fc.oneof(scopeValue, fc.array(scopeValue, { maxLength: 4 })),
+        fc.array(scopeValue, { maxLength: 4 }),
+        (scope, scp, permissions) => {
+          const { scopes, dropped } = readScopeClaims({ scope, scp, permissions });
+          for (const s of scopes) expect(s).toMatch(/^[\x21\x23-\x5b\x5d-\x7e]+$/);
+          const joined = scopes.join(' ');
+          expect(joined === '' ? [] : joined.split(/\s+/u)).toEqual(scopes);
+          expect(readScopes({ scope, scp, permissions })).toEqual(scopes);
+          const values = [
+            ...scope.split(' '),
+            ...(Array.isArray(scp) ? scp : scp.split(' ')),
+            ...permissions,
+          ];
+          expect(dropped).toBeLessThanOrEqual(values.length);
+          if (values.some((v) => v !== '' && /[^\x21\x23-\x5b\x5d-\x7e]/.test(v)))
+            expect(dropped).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

@@ -196,6 +196,27 @@ describe('createDecisionLog', () => {
     ]);
   });
 
+  it('counts the scope values the verifier dropped, never writing them', async () => {
+    const { log, lines } = setup();
+    const verified = await authorizer.verify(
+      mint(key, { claims: { scope: 'read:pets\tadmin ok', permissions: ['secret value', 'p'] } }),
+    );
+    const request = { event: tokenEvent('Bearer x'), context: {} };
+    log.hooks.requestStart(request);
+    log.recordDecision(request.context, verified, { allowed: false, missingScopes: ['admin'] });
+    log.hooks.requestEnd(request);
+    const line = expectValidEmfLine(lines.at(-1) as string);
+    expect(line).toMatchObject({ reason: 'INSUFFICIENT_SCOPE', droppedScopes: 2, missingScopes: ['admin'] });
+    expect(Object.keys(line).indexOf('droppedScopes')).toBe(Object.keys(line).indexOf('subHash') + 1);
+    expect(lines.at(-1)).not.toContain('read:pets');
+    expect(lines.at(-1)).not.toContain('secret');
+    const clean = await authorizer.verify(mint(key, { claims: { scope: 'ok' } }));
+    log.hooks.requestStart(request);
+    log.recordDecision(request.context, clean, { allowed: true, missingScopes: [] });
+    log.hooks.requestEnd(request);
+    expect(JSON.parse(lines.at(-1) as string)).not.toHaveProperty('droppedScopes');
+  });
+
   it('does not carry a decision over to the next invocation of the same context object', async () => {
     const { log, lines } = setup();
     const verified = await authorizer.verify(mint(key));

@@ -588,6 +588,7 @@ describe('jwtAuth never trusts a jwt it did not verify', () => {
     const spoofed = {
       claims: { sub: 'admin', iss: 'x', exp: 9e9 },
       scopes: ['admin'],
+      droppedScopes: 0,
       issuer: 'x',
       header: { alg: 'RS256', kid: 'k' },
     };

@@ -356,6 +356,7 @@ describe('jwtAuthorizer context handling', () => {
       header: { alg: 'RS256', kid: 'k' },
       issuer: 'x',
       scopes: ['admin'],
+      droppedScopes: 0,
     };
     const context = { ...createLambdaContext(), jwt: spoofed };
     await rejection(handler(tokenEvent('Bearer not.a.token'), context));
