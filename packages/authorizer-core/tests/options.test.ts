@@ -201,6 +201,92 @@ describe('resolveOptions: misconfiguration fails at start-up, naming the setting
     ).toBe(2);
   });
 
+  it.each([
+    [
+      'requiredScope',
+      { ...BASE, requiredScope: ['admin'] },
+      'unknown option `requiredScope`; did you mean `requiredScopes`?',
+    ],
+    ['route', { ...BASE, route: { 'GET /x': ['a'] } }, 'unknown option `route`; did you mean `routes`?'],
+    [
+      'unmatchedRoute',
+      { ...BASE, unmatchedRoute: 'deny' },
+      'unknown option `unmatchedRoute`; did you mean `unmatchedRoutes`?',
+    ],
+    [
+      'jwks.timeout',
+      { ...BASE, jwks: { timeout: 100 } },
+      'unknown option `jwks.timeout`; did you mean `jwks.timeoutMs`?',
+    ],
+    [
+      'issuers[1].jwks_uri',
+      {
+        audience: 'a',
+        issuers: [
+          { issuer: 'https://a.example.com/' },
+          { issuer: 'https://b.example.com/', jwks_uri: 'https://b.example.com/k' },
+        ],
+      },
+      'unknown option `issuers[1].jwks_uri`; did you mean `issuers[1].jwksUri`?',
+    ],
+    [
+      'routes[0].scope',
+      { ...BASE, routes: [{ route: 'GET /x', scopes: [], scope: ['admin'] }] },
+      'unknown option `routes[0].scope`; did you mean `routes[0].scopes`?',
+    ],
+    // An unknown key is refused even when its value is undefined: the typo is there all the same.
+    [
+      'an undefined requiredScope',
+      { ...BASE, requiredScope: undefined },
+      'unknown option `requiredScope`; did you mean `requiredScopes`?',
+    ],
+  ])('refuses the unknown option %s, naming the closest known one', (_name, options, message) => {
+    expect(messageOf(options)).toBe(message);
+  });
+
+  it('lists the known options when no known one is close', () => {
+    expect(messageOf({ ...BASE, somethingElse: 1 })).toMatch(
+      /^unknown option `somethingElse`; known options: issuer, issuers, audience, .*resultCacheSize$/,
+    );
+    expect(messageOf({ ...BASE, jwks: { proxy: 'x' } })).toBe(
+      'unknown option `jwks.proxy`; known options: timeoutMs, maxBytes, maxAgeSeconds, cooldownMs, fetcher',
+    );
+  });
+
+  it('writes an unknown key with odd characters escaped', () => {
+    expect(messageOf({ ...BASE, 'required\nScopes': ['a'] })).toMatch(
+      /^unknown option `required\\nScopes`; did you mean `requiredScopes`\?$/,
+    );
+  });
+
+  it.each([
+    [
+      'issuers that are not an array',
+      { audience: 'a', issuers: { issuer: 'https://a.example.com/' } },
+      /issuers must be an array/,
+    ],
+    [
+      'an issuer entry that is not an object',
+      { audience: 'a', issuers: ['https://a.example.com/'] },
+      /issuers\[0\] must be an object/,
+    ],
+    ['jwks that is not an object', { ...BASE, jwks: 'https://x' }, /jwks must be an object/],
+    [
+      'a jwks fetcher without a fetch method',
+      { ...BASE, jwks: { fetcher: {} } },
+      /jwks.fetcher must be an object with a fetch\(uri\) method/,
+    ],
+    [
+      'a jwks fetcher given as a bare function',
+      { ...BASE, jwks: { fetcher: async () => new ArrayBuffer(0) } },
+      /jwks.fetcher must be an object with a fetch\(uri\) method/,
+    ],
+    ['routes that are a string', { ...BASE, routes: 'GET /x' }, /routes must be an object/],
+    ['a route rule that is not an object', { ...BASE, routes: ['GET /x'] }, /Each route rule must be/],
+  ])('rejects %s', (_name, options, message) => {
+    expect(messageOf(options)).toMatch(message);
+  });
+
   it('createAuthorizer fails the same way', () => {
     expect(() => createAuthorizer({ audience: 'a' })).toThrow(ConfigurationError);
   });
