@@ -481,3 +481,35 @@ describe('Cognito access tokens (JWT_CLIENT_ID)', () => {
     ]);
   });
 });
+
+describe('handler options', () => {
+  const authorizer = () => createAuthorizer({ issuer: 'https://tenant.example.com/', audience: AUDIENCE });
+
+  it.each([
+    [
+      'httpApiResponses',
+      { httpApiResponses: 'iam' },
+      'unknown option `httpApiResponses`; did you mean `httpApiResponse`?',
+    ],
+    ['logs', { logs: {} }, 'unknown option `logs`; did you mean `log`?'],
+    [
+      'log.writer',
+      { log: { writer: () => undefined } },
+      'unknown option `log.writer`; did you mean `log.write`?',
+    ],
+    [
+      'log.metricNamespace',
+      { log: { metricNamespace: 'X' } },
+      'unknown option `log.metricNamespace`; did you mean `log.metricsNamespace`?',
+    ],
+    [
+      'an httpApiResponse outside simple and iam',
+      { httpApiResponse: 'full' },
+      'httpApiResponse must be "simple" or "iam", got "full"',
+    ],
+  ])('refuses %s with CONFIG_INVALID, naming the closest known option', (_name, options, message) => {
+    expect(() => createAuthorizerHandler({ authorizer: authorizer(), ...options } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message }),
+    );
+  });
+});

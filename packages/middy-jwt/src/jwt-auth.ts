@@ -1,6 +1,8 @@
 import {
+  AUTHORIZER_OPTION_NAMES,
   type Authorizer,
   type AuthorizerOptions,
+  assertKnownOptions,
   ConfigurationError,
   createAuthorizer,
   findMissingScopes,
@@ -41,7 +43,16 @@ export interface JwtAuthOptions extends AuthorizerOptions {
   hydrate?: boolean;
 }
 
-const OWN_OPTIONS = ['authorizer', 'tokenSource', 'credentialsRequired', 'realm', 'hydrate'] as const;
+// The compiler keeps this Record in step with JwtAuthOptions' own keys.
+const OWN_OPTION_KEYS: Readonly<Record<Exclude<keyof JwtAuthOptions, keyof AuthorizerOptions>, true>> = {
+  authorizer: true,
+  tokenSource: true,
+  credentialsRequired: true,
+  realm: true,
+  hydrate: true,
+};
+const OWN_OPTIONS = Object.keys(OWN_OPTION_KEYS);
+const OPTION_NAMES = [...AUTHORIZER_OPTION_NAMES, ...OWN_OPTIONS];
 
 function resolveAuthorizer(options: JwtAuthOptions): { authorizer: Authorizer; extraScopes: string[] } {
   const verification: Record<string, unknown> = { ...options };
@@ -78,7 +89,8 @@ function resolveAuthorizer(options: JwtAuthOptions): { authorizer: Authorizer; e
  * when none was sent), 400 `invalid_request` for several different tokens, 403
  * `insufficient_scope` with the missing scopes, 500 (not exposed) when the keys are unavailable.
  *
- * @throws {ConfigurationError} `CONFIG_INVALID` naming the option that is missing or malformed.
+ * @throws {ConfigurationError} `CONFIG_INVALID` naming the option that is missing, malformed or unknown
+ *   (with the closest known one: "unknown option `requiredScope`; did you mean `requiredScopes`?").
  * @example
  * export const handler = middy()
  *   .use(httpErrorHandler())
@@ -94,6 +106,11 @@ export function jwtAuth<Claims extends JwtClaims = JwtClaims>(
 export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown, Error, OptionalJwtContext> {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('jwtAuth: options are required (issuer and audience, or authorizer)');
+  }
+  // A misspelt option would otherwise be dropped, and with it a required scope or a route rule.
+  assertKnownOptions(options, OPTION_NAMES);
+  if (options.hydrate !== undefined && typeof options.hydrate !== 'boolean') {
+    throw new ConfigurationError('hydrate must be true or false');
   }
   const credentialsRequired = options.credentialsRequired ?? true;
   if (typeof credentialsRequired !== 'boolean') {

@@ -823,4 +823,47 @@ describe('jwtAuth configuration', () => {
   ])('refuses %s with CONFIG_INVALID', (_name, options) => {
     expect(() => jwtAuth(options as never)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
+
+  it.each([
+    [
+      'a misspelt core option',
+      { ...base, requiredScope: ['admin'] },
+      'unknown option `requiredScope`; did you mean `requiredScopes`?',
+    ],
+    [
+      'a misspelt route option',
+      { ...base, route: { 'GET /x': ['a'] } },
+      'unknown option `route`; did you mean `routes`?',
+    ],
+    [
+      'a misspelt own option',
+      { ...base, credentialRequired: false },
+      'unknown option `credentialRequired`; did you mean `credentialsRequired`?',
+    ],
+    [
+      'a misspelt option beside an authorizer',
+      { authorizer: shared, requiredScope: ['admin'] },
+      'unknown option `requiredScope`; did you mean `requiredScopes`?',
+    ],
+    [
+      'a misspelt token source key',
+      { ...base, tokenSource: { headers: 'x-token' } },
+      'unknown option `tokenSource.headers`; did you mean `tokenSource.header`?',
+    ],
+    [
+      'a misspelt nested core option',
+      { ...base, jwks: { timeout: 5 } },
+      'unknown option `jwks.timeout`; did you mean `jwks.timeoutMs`?',
+    ],
+  ])('refuses %s, naming the closest known option', (_name, options, message) => {
+    expect(() => jwtAuth(options as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message }),
+    );
+  });
+
+  it('refuses a hydrate that is not a boolean', () => {
+    expect(() => jwtAuth({ ...base, hydrate: 'false' } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: 'hydrate must be true or false' }),
+    );
+  });
 });

@@ -92,6 +92,9 @@ describe('createCredentialReader', () => {
     ['an empty cookie name', { cookie: '' }],
     ['a query name with "="', { query: 'a=b' }],
     ['header and query together', { header: 'authorization', query: 'token' }],
+    ['a misspelt key', { headers: 'x-token' }],
+    ['an unknown key beside a known one', { cookie: 'token', secure: true }],
+    ['an array', ['authorization']],
   ])('refuses %s with CONFIG_INVALID', (_name, source) => {
     expect(() => createCredentialReader(source as never)).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID' }),
