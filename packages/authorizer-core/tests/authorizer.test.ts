@@ -97,6 +97,21 @@ describe('authorize (REST IAM result)', () => {
     });
   });
 
+  it('JSON-encodes an opted-in array when one of its values holds a comma, so a split cannot forge a value', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      contextClaims: ['groups', 'tags'],
+    });
+    const verified = await authorizer.verify(
+      mint(key, { claims: { groups: ['users,admins', 'staff'], tags: ['a', 'b'] } }),
+    );
+    const { context } = authorizer.authorize(verified, METHOD_ARN).result;
+    expect(context.groups).toBe('["users,admins","staff"]');
+    expect(String(context.groups).split(',')).not.toContain('admins');
+    expect(context.tags).toBe('a,b');
+  });
+
   it('uses client_id as principal when the token has no sub', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD });
     const verified = await authorizer.verify(

@@ -277,7 +277,7 @@ describe('property: caching replay with hostile path parameters and verbs', () =
       ),
       { numRuns: 1500 },
     );
-  });
+  }, 30_000);
 
   it('a method-mode policy never allows what the route decision refuses', () => {
     fc.assert(
