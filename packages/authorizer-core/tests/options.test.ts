@@ -79,6 +79,17 @@ describe('resolveOptions: misconfiguration fails at start-up, naming the setting
       /issuer must use https/,
     ],
     ['no audience', { issuer: BASE.issuer }, /audience is required/],
+    // The URL parser drops tabs and line breaks silently: the issuer compared with iss would keep them.
+    [
+      'an issuer holding a line break',
+      { ...BASE, issuer: 'https://tenant.auth0\n.com/' },
+      /issuer must be a URL without blanks or control characters/,
+    ],
+    [
+      'a jwksUri holding a tab',
+      { ...BASE, jwksUri: 'https://tenant.auth0.com/\tjwks' },
+      /jwksUri must be a URL without blanks or control characters/,
+    ],
     ['an empty audience list', { issuer: BASE.issuer, audience: [] }, /audience is required/],
     ['an empty clientId', { issuer: BASE.issuer, clientId: '' }, /clientId must be a non-empty string/],
     [

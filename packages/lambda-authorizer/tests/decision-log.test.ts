@@ -264,14 +264,15 @@ describe('createDecisionLog', () => {
   });
 
   it('escapes every string it writes, so odd request ids and issuers keep the line valid JSON', async () => {
-    const oddIssuer = 'https://issuer.example.com/"quoted"\\path\u2028/';
+    // Issuers hold no blanks (the configuration refuses them); quotes and backslashes they may.
+    const oddIssuer = 'https://issuer.example.com/"quoted"\\path/';
     const oddAuthorizer = createAuthorizer({
       issuers: [{ issuer: oddIssuer, jwks: jwksOf(key) }],
       audience: AUDIENCE,
     });
     const verified = await oddAuthorizer.verify(createMinter(oddIssuer, AUDIENCE)(key));
     const { log, lines } = setup();
-    const requestId = 'id "with" \\ quotes\n and \u0000 controls';
+    const requestId = 'id "with" \\ quotes\n and \u0000 controls\u2028';
     const request = { event: tokenEvent('Bearer x'), context: { awsRequestId: requestId } };
     log.hooks.requestStart(request);
     log.recordDecision(request.context, verified, { allowed: true, missingScopes: [] });
