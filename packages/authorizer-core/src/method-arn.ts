@@ -50,7 +50,7 @@ export function parseMethodArn(arn: string): MethodArn {
   if (stage === '' || method === '') throw new EventError('methodArn lacks a stage or a method');
   // Everything before the path goes into policy resources as is (`{stage prefix}*`): an IAM wildcard
   // or a blank there would widen them to other APIs, stages or accounts. API Gateway never sends one.
-  if (/[*?\s]/.test(`${region}:${accountId}:${apiId}/${stage}/${method}`)) {
+  if (/[*?\s]/.test(slash3 === -1 ? arn : arn.slice(0, arn.length - resource.length + slash3))) {
     throw new EventError('methodArn holds a wildcard or a blank before its path');
   }
   return { partition, region, accountId, apiId, stage, method, resourcePath };
