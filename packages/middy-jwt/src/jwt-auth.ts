@@ -18,7 +18,7 @@ import { challengeHeaders, JwtHttpError } from './http-error.js';
 import { createInvocationContext, JWT_SLOT } from './invocation-context.js';
 import type { JwtContext, OptionalJwtContext } from './lambda-context.js';
 import { markVerified } from './provenance.js';
-import { readRoute } from './read-route.js';
+import { type EventRoute, readRoute } from './read-route.js';
 import { toReason } from './reason.js';
 import { createCredentialReader, type TokenSource } from './token-source.js';
 
@@ -76,6 +76,21 @@ function resolveAuthorizer(options: JwtAuthOptions): { authorizer: Authorizer; e
     throw new ConfigurationError('requiredScopes must be an array of scope names');
   assertScopeNames(requiredScopes, 'requiredScopes');
   return { authorizer: shared, extraScopes: requiredScopes };
+}
+
+/**
+ * The paths route rules are checked against. A request path as sent (ALB, function URLs) may be
+ * percent-encoded while the function routes on the decoded one: `/admin%2Fusers/42` or
+ * `/admin/us%65rs/42` must need the scopes of `/admin/users/{id}`, so both forms are checked and
+ * both must pass. Undefined (refuse) when the encoding is malformed.
+ */
+function pathsToCheck(route: EventRoute): readonly string[] | undefined {
+  if (!route.asSent || !route.path.includes('%')) return [route.path];
+  try {
+    return [route.path, decodeURIComponent(route.path)];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -159,10 +174,14 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
     const route = readRoute(event);
     // Route rules are configured but the event names no route: deny, as unmatched routes are.
     if (route === undefined) throw forbidden(missing);
-    const decision = authorizer.evaluateRoute(verified, route.method, route.path);
-    if (!decision.allowed || missing.length > 0) {
-      throw forbidden([...new Set([...missing, ...decision.missingScopes])]);
+    const paths = pathsToCheck(route);
+    if (paths === undefined) throw forbidden(missing);
+    for (const path of paths) {
+      const decision = authorizer.evaluateRoute(verified, route.method, path);
+      for (const scope of decision.missingScopes) if (!missing.includes(scope)) missing.push(scope);
+      if (!decision.allowed) throw forbidden(missing);
     }
+    if (missing.length > 0) throw forbidden(missing);
   }
 
   if (options.hydrate !== false) {

@@ -509,6 +509,39 @@ describe('jwtAuth matches route rules against the API resource path, never a bas
     }
   });
 
+  it('checks a percent-encoded request path (ALB, function URL) both as sent and decoded', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'DELETE /admin/users/{id}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const token = mint(key);
+    for (const path of [
+      '/admin%2Fusers/42',
+      '/admin/us%65rs/42',
+      '/%61dmin/users/42',
+      '/admin/users%2F42',
+      '/admin%zz/users/1',
+    ]) {
+      const alb = await invoke(albEvent({ headers: bearer(token), method: 'DELETE', path }));
+      expect(alb.statusCode, `ALB ${path}`).toBe(403);
+      const url = httpApiEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        rawPath: path,
+        domainName: 'abc.lambda-url.eu-west-1.on.aws',
+      });
+      expect((await invoke(url)).statusCode, `function URL ${path}`).toBe(403);
+    }
+    const admin = mint(key, { claims: { scope: 'admin' } });
+    expect(
+      (await invoke(albEvent({ headers: bearer(admin), method: 'DELETE', path: '/admin%2Fusers/42' })))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await invoke(albEvent({ headers: bearer(token), method: 'GET', path: '/public/a%20b' }))).statusCode,
+    ).toBe(200);
+  });
+
   it('keeps the request path for ALB and function URL events', async () => {
     const { invoke } = buildFunction(adminOnly);
     const token = mint(key);
