@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { type AuthorizerOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   b64url,
@@ -540,6 +541,60 @@ describe('jwtAuth matches route rules against the API resource path, never a bas
     expect(
       (await invoke(albEvent({ headers: bearer(token), method: 'GET', path: '/public/a%20b' }))).statusCode,
     ).toBe(200);
+  });
+
+  it('property: no percent-encoding of a protected path, with hostile parameters, slips past its rule', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'DELETE /admin/users/{id}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const token = mint(key);
+    const pieces = [
+      '42',
+      'a',
+      '\n',
+      '\r',
+      '\u2028',
+      '\u2029',
+      '\t',
+      ' ',
+      '%0A',
+      '%2F',
+      '%25',
+      '*',
+      '?',
+      '/',
+      'ü',
+      '🔑',
+    ];
+    const id = fc.array(fc.constantFrom(...pieces), { maxLength: 5 }).map((p) => p.join(''));
+    await fc.assert(
+      fc.asyncProperty(
+        id,
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        fc.boolean(),
+        async (value, encodeAt, alb) => {
+          // Encode a chosen subset of the path's characters, `/` and letters included.
+          const path = [...`/admin/users/${value}`]
+            .map((c, i) =>
+              encodeAt[i % encodeAt.length]
+                ? encodeURIComponent(c).replace(/^[A-Za-z0-9]$/, (l) => `%${l.charCodeAt(0).toString(16)}`)
+                : c,
+            )
+            .join('');
+          const event = alb
+            ? albEvent({ headers: bearer(token), method: 'DELETE', path })
+            : httpApiEvent({
+                headers: bearer(token),
+                method: 'DELETE',
+                rawPath: path,
+                domainName: 'abc.lambda-url.eu-west-1.on.aws',
+              });
+          expect((await invoke(event)).statusCode, JSON.stringify(path)).toBe(403);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps the request path for ALB and function URL events', async () => {
