@@ -222,7 +222,9 @@ describe('transport rule', () => {
     expect(assertSecureUrl('http://127.0.0.1:8080/jwks', 'jwksUri').port).toBe('8080');
     expect(() => assertSecureUrl('http://idp.example.com/jwks', 'jwksUri')).toThrow(ConfigurationError);
     expect(() => assertSecureUrl('ftp://idp.example.com/jwks', 'jwksUri')).toThrow(/jwksUri must use https/);
-    expect(() => assertSecureUrl('not a url', 'jwksUri')).toThrow(/jwksUri must be an absolute URL/);
+    expect(() => assertSecureUrl('not-a-url', 'jwksUri')).toThrow(/jwksUri must be an absolute URL/);
+    expect(() => assertSecureUrl('not a url', 'jwksUri')).toThrow(/jwksUri must be a URL without blanks/);
+    expect(() => assertSecureUrl(' https://idp.example.com/jwks', 'jwksUri')).toThrow(/without blanks/);
   });
 
   it('the fetcher itself refuses plain http to a remote host', async () => {

@@ -4,13 +4,16 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { describe, expectTypeOf, it } from 'vitest';
-import type {
-  Authorizer,
-  AuthorizerContext,
-  IamAuthorizerResult,
-  JwtClaims,
-  SimpleAuthorizerResult,
-  VerifiedToken,
+import {
+  AUTHORIZER_OPTION_NAMES,
+  type Authorizer,
+  type AuthorizerContext,
+  type AuthorizerOptions,
+  closestName,
+  type IamAuthorizerResult,
+  type JwtClaims,
+  type SimpleAuthorizerResult,
+  type VerifiedToken,
 } from '../src/index.js';
 
 describe('core types fit @types/aws-lambda', () => {
@@ -41,5 +44,21 @@ describe('typed claims', () => {
     expectTypeOf<VerifiedToken['claims']['exp']>().toEqualTypeOf<number>();
     expectTypeOf<VerifiedToken['claims']['iss']>().toEqualTypeOf<string>();
     expectTypeOf<VerifiedToken['scopes']>().toEqualTypeOf<readonly string[]>();
+  });
+});
+
+describe('option names and typo suggestions', () => {
+  it('names every AuthorizerOptions key, and only those', () => {
+    expectTypeOf(AUTHORIZER_OPTION_NAMES).toEqualTypeOf<readonly (keyof AuthorizerOptions)[]>();
+  });
+
+  it('closestName takes a name and candidates and may find none', () => {
+    expectTypeOf(closestName).toEqualTypeOf<
+      (input: string, candidates: readonly string[]) => string | undefined
+    >();
+  });
+
+  it('a verified token counts the scope values it dropped', () => {
+    expectTypeOf<VerifiedToken['droppedScopes']>().toEqualTypeOf<number>();
   });
 });

@@ -77,14 +77,15 @@ function mint(claims) {
 }
 
 // IAM evaluation of the returned policy for the called ARN: an explicit Deny wins, then an Allow
-// must match; `*` matches any run of characters, `/` included, as in execute-api ARNs.
+// must match; `*` matches any run of characters, `/` and line breaks included, `?` exactly one
+// character, as in execute-api ARNs.
 function evaluatePolicy(policy, arn) {
   const matches = (pattern) =>
     new RegExp(
-      `^${pattern
-        .split('*')
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
+      `^${[...pattern]
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('')}$`,
+      'su',
     ).test(arn);
   const statements = policy?.policyDocument?.Statement ?? [];
   const hits = (effect) => statements.some((s) => s.Effect === effect && [s.Resource].flat().some(matches));

@@ -1,4 +1,4 @@
-import { type Authorizer, createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import { type Authorizer, assertKnownOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
 import { type DecisionLogOptions, writeStdout } from './decision-log.js';
 import { type Environment, loadEnvironment } from './environment.js';
 import { type AuthorizerHandler, createAuthorizerHandler } from './handler.js';
@@ -24,6 +24,13 @@ export interface StartedHandler {
   readonly hydrated: boolean;
 }
 
+const OPTION_KEYS: Readonly<Record<keyof StartHandlerOptions, true>> = {
+  env: true,
+  dotenvPath: true,
+  baseDir: true,
+  log: true,
+};
+
 /**
  * The cold start: reads the configuration once (environment over `.env`), builds the authorizer,
  * fetches the JWKS when reachable (an unreachable JWKS is logged, not fatal: the first request
@@ -34,6 +41,7 @@ export interface StartedHandler {
  * const { handler } = await startHandler({ dotenvPath: '.env', baseDir: '/var/task' });
  */
 export async function startHandler(options: StartHandlerOptions): Promise<StartedHandler> {
+  assertKnownOptions(options, Object.keys(OPTION_KEYS));
   const env = loadEnvironment(options.env ?? process.env, { dotenvPath: options.dotenvPath });
   const settings = readHandlerSettings(env, { baseDir: options.baseDir });
   const authorizer = createAuthorizer(settings.authorizerOptions);

@@ -22,6 +22,11 @@ export interface DecisionLogLine {
   readonly alg?: string;
   /** First 16 hex digits of the SHA-256 of `sub`: correlates a caller's requests without naming them. */
   readonly subHash?: string;
+  /**
+   * How many values of the token's `scope`, `scp` and `permissions` were dropped for not being
+   * RFC 6749 scope-tokens (e.g. holding a tab); only when some were. A count, never the values.
+   */
+  readonly droppedScopes?: number;
   /** Scope names the route requires and the token lacks (configuration, not token content). */
   readonly missingScopes?: readonly string[];
   /** For errors: the core error's message (never token content), or the error's name. */
@@ -136,7 +141,7 @@ function numberText(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
-/** `,"kid":…,"iss":…,"alg":…,"subHash":…` for one verified token, each field only when present. */
+/** `,"kid":…,"iss":…,"alg":…,"subHash":…,"droppedScopes":…` for one verified token, each field only when present. */
 function buildTokenFacts(verified: VerifiedToken): string {
   const { kid, alg } = verified.header;
   const sub = verified.claims.sub;
@@ -147,6 +152,8 @@ function buildTokenFacts(verified: VerifiedToken): string {
   if (typeof sub === 'string') {
     facts += `,"subHash":"${createHash('sha256').update(sub).digest('hex').slice(0, 16)}"`;
   }
+  const dropped = verified.droppedScopes;
+  if (typeof dropped === 'number' && dropped > 0) facts += `,"droppedScopes":${dropped}`;
   return facts;
 }
 

@@ -86,6 +86,25 @@ describe('startHandler (the cold start)', () => {
     expect(server.requests).toBe(0);
   });
 
+  it('refuses an unknown option of startHandler, naming the closest known one', async () => {
+    const error = await startHandler({
+      dotenvPath: join(dir, '.env'),
+      baseDir: dir,
+      environment: {},
+    } as never).catch((err: unknown) => err);
+    expect(error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'unknown option `environment`; known options: env, dotenvPath, baseDir, log',
+    });
+    const typo = await startHandler({ dotenvPath: join(dir, '.env'), basedir: dir } as never).catch(
+      (err: unknown) => err,
+    );
+    expect(typo).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'unknown option `basedir`; did you mean `baseDir`?',
+    });
+  });
+
   it('reads settings from .env, the environment winning', async () => {
     writeFileSync(
       join(dir, '.env'),

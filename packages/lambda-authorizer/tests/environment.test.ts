@@ -62,4 +62,39 @@ describe('loadEnvironment', () => {
     expect((error as Error).message).toContain(dir);
     expect((error as Error).message).toContain('EISDIR');
   });
+
+  it.each([
+    [
+      'a line without "=" between two settings',
+      'TOKEN_ISSUER=https://x.example.com/\nJWT_REQUIRED_SCOPES read:pets\nAUDIENCE=api\n',
+      2,
+    ],
+    ['a last line without "="', 'AUDIENCE=api\nJWT_REQUIRED_SCOPES', 2],
+    ['a name with a space', '# settings\nJWT REQUIRED_SCOPES=read:pets\n', 2],
+    ['a name with a dash', 'JWT-ROUTES={}\n', 1],
+  ])('refuses %s with CONFIG_INVALID naming the line, not its content', (_name, text, line) => {
+    const path = join(dir, '.env');
+    writeFileSync(path, text);
+    let error: unknown;
+    try {
+      loadEnvironment({}, { dotenvPath: path });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((error as Error).message).toBe(`The .env file ${path}: line ${line} is not NAME=value`);
+  });
+
+  it('accepts export, comments, blank lines and a quoted value over several lines', () => {
+    const path = join(dir, '.env');
+    writeFileSync(
+      path,
+      '# c\n\nexport AUDIENCE=api\nJWT_ROUTES=\'{\n  "GET /x": []\n}\'\n  TOKEN_ISSUER = https://x.example.com/\n',
+    );
+    const env = loadEnvironment({}, { dotenvPath: path });
+    expect(env.AUDIENCE).toBe('api');
+    expect(env.TOKEN_ISSUER).toBe('https://x.example.com/');
+    expect(JSON.parse(env.JWT_ROUTES as string)).toEqual({ 'GET /x': [] });
+  });
 });

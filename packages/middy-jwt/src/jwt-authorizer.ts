@@ -1,5 +1,6 @@
 import {
   type Authorizer,
+  assertKnownOptions,
   ConfigurationError,
   KeysUnavailableError,
   TokenError,
@@ -23,6 +24,12 @@ export interface JwtAuthorizerOptions {
   hydrate?: boolean;
 }
 
+const OPTION_KEYS: Readonly<Record<keyof JwtAuthorizerOptions, true>> = {
+  authorizer: true,
+  httpApiResponse: true,
+  hydrate: true,
+};
+
 /** The early answer to a payload 2.0 event without a valid token when simple responses are on. */
 export interface UnauthorizedSimpleResult {
   isAuthorized: false;
@@ -45,7 +52,8 @@ export interface UnauthorizedSimpleResult {
  * - keys unavailable: `Error('Authorizer unavailable')` (500), never an Allow;
  * - anything else (e.g. an {@link EventError} for a malformed event): rethrown (500).
  *
- * @throws {ConfigurationError} `CONFIG_INVALID` when `authorizer` is missing or `httpApiResponse` is unknown.
+ * @throws {ConfigurationError} `CONFIG_INVALID` when `authorizer` is missing, `httpApiResponse` is
+ *   unknown, or an option key is unknown (the message names the closest known one).
  * @example
  * const authorizer = createAuthorizer(fromEnv());
  * export const handler = middy()
@@ -55,6 +63,7 @@ export interface UnauthorizedSimpleResult {
 export function jwtAuthorizer(
   options: JwtAuthorizerOptions,
 ): MiddlewareObj<AuthorizerEvent, unknown, Error, JwtAuthorizerContext> {
+  if (typeof options === 'object' && options !== null) assertKnownOptions(options, Object.keys(OPTION_KEYS));
   const authorizer = options?.authorizer;
   if (typeof authorizer?.verifyAuthorization !== 'function') {
     throw new ConfigurationError('jwtAuthorizer: authorizer is required (build it with createAuthorizer)');
@@ -64,6 +73,9 @@ export function jwtAuthorizer(
     throw new ConfigurationError(
       `jwtAuthorizer: httpApiResponse must be "simple" or "iam", got "${String(httpApiResponse)}"`,
     );
+  }
+  if (options.hydrate !== undefined && typeof options.hydrate !== 'boolean') {
+    throw new ConfigurationError('hydrate must be true or false');
   }
   const simple = httpApiResponse === 'simple';
   if (options.hydrate !== false) {
