@@ -62,9 +62,11 @@ function refuseForeignRole(roleName: string): never {
 
 /**
  * Makes sure the role API Gateway assumes to invoke the function exists: trusted by
- * `apigateway.amazonaws.com` only, for this account and (when known) this REST API's authorizers, with
+ * `apigateway.amazonaws.com` only, limited to this account and (when known) this REST API when API
+ * Gateway supplies `aws:SourceAccount`/`aws:SourceArn` (see {@link buildInvokerTrustPolicy}), with
  * one inline policy allowing `lambda:InvokeFunction` on this function only. Reads first and changes
- * only what differs. A role of that name that deploy did not create is never taken over.
+ * only what differs, so a trust an earlier version wrote is rewritten. A role of that name that deploy
+ * did not create is never taken over.
  *
  * @throws DeployError `ROLE_CONFLICT`; `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR` from the IAM calls
  * @example

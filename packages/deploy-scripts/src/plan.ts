@@ -5,6 +5,13 @@ import { buildInvokerRoleName } from './invoker-role.js';
 import type { LambdaZip } from './lambda-zip.js';
 import { buildExecutionTrustPolicy, buildInvokerTrustPolicy } from './policies.js';
 
+/**
+ * What the invoker role's trust conditions rest on, said wherever the plan shows them: the keys are
+ * documented for a Lambda resource policy, not for an authorizer's credentials role.
+ */
+const INVOKER_KEYS_CAVEAT =
+  "AWS does not document that it does for an authorizer's credentials role; --invoke-permission resource-policy, scoped to the API's authorizers, is the documented confused-deputy guard";
+
 /** One AWS call a command makes, with the condition under which it makes it. */
 export interface PlannedCall {
   service: 'iam' | 'lambda' | 'apigateway';
@@ -53,7 +60,7 @@ export function formatDeploySummary(
   const invokerRoleName = buildInvokerRoleName(config.roleName);
   const invoker =
     config.invokePermission === 'role'
-      ? `  invoker role ${invokerRoleName}: trusts apigateway for this account${config.restApiId ? ` and REST API ${config.restApiId}` : ''}; inline policy ${DEFAULTS.invokePolicyName} (lambda:InvokeFunction on the function only); the authorizer's credentials`
+      ? `  invoker role ${invokerRoleName}: trusts apigateway, limited to this account${config.restApiId ? ` and REST API ${config.restApiId}` : ''} when API Gateway supplies ${config.restApiId ? 'aws:SourceAccount and aws:SourceArn' : 'aws:SourceAccount'} (${INVOKER_KEYS_CAVEAT}); inline policy ${DEFAULTS.invokePolicyName} (lambda:InvokeFunction on the function only); the authorizer's credentials`
       : `  invoker role none: the function resource policy lets the REST API's authorizers invoke it (${invokerRoleName} is removed if deploy made it)`;
   const lines = [
     `Deploy plan (region ${region}${config.profile ? `, profile ${config.profile}` : ''})`,
@@ -320,6 +327,7 @@ export function formatTrustPolicies(config: DeployConfig, region: string): strin
     lines.push(
       `Trust policy of ${buildInvokerRoleName(config.roleName)} (invoker role):`,
       ...indent(invoker),
+      `  Its conditions apply when API Gateway supplies the keys (${INVOKER_KEYS_CAVEAT}).`,
     );
   }
   return lines;

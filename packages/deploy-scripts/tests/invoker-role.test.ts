@@ -12,10 +12,11 @@ const NAME = 'r-invoker';
 const FUNCTION_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:f`;
 const options = { roleName: NAME, accountId: ACCOUNT_ID, functionArn: FUNCTION_ARN, restApiId: 'a1b2c3d4e5' };
 const DESCRIPTION = 'Lets API Gateway invoke the JWT authorizer function (jwt-authorizer)';
-const asApiGateway = (restApiId: string) => ({
+/** API Gateway supplying aws:SourceAccount and aws:SourceArn (the authorizer's ARN unless `tail` says otherwise). */
+const asApiGateway = (restApiId: string, tail = 'authorizers/auth1', accountId = ACCOUNT_ID) => ({
   service: 'apigateway.amazonaws.com',
-  sourceAccount: ACCOUNT_ID,
-  sourceArn: `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${restApiId}/authorizers/auth1`,
+  sourceAccount: accountId,
+  sourceArn: `arn:aws:execute-api:us-east-1:${accountId}:${restApiId}/${tail}`,
 });
 
 describe('buildInvokerRoleName', () => {
@@ -44,6 +45,61 @@ describe('ensureInvokerRole', () => {
     expect(role?.attached.size).toBe(0);
     expect([...(role?.inline.keys() ?? [])]).toEqual(['invoke-authorizer-function']);
     expect(aws.canAssume(NAME, asApiGateway('a1b2c3d4e5'))).toBe(true);
+    expect(aws.canAssume(NAME, asApiGateway('zzzzzzzzzz'))).toBe(false);
+  });
+
+  it('lets API Gateway assume the role with no source keys, and with keys only for this account and API', async () => {
+    const { aws, context } = createHarness();
+
+    await ensureInvokerRole(context, options);
+
+    expect(aws.canAssume(NAME, { service: 'apigateway.amazonaws.com' })).toBe(true);
+    expect(aws.canAssume(NAME, asApiGateway('a1b2c3d4e5', 'authorizers/auth1'))).toBe(true);
+    expect(aws.canAssume(NAME, asApiGateway('a1b2c3d4e5', 'prod/GET/pets'))).toBe(true);
+    expect(aws.canAssume(NAME, asApiGateway('a1b2c3d4e5', 'prod/GET/pets', '210987654321'))).toBe(false);
+    expect(aws.canAssume(NAME, asApiGateway('zzzzzzzzzz', 'prod/GET/pets'))).toBe(false);
+    // One key without the other: each condition is judged on its own.
+    expect(aws.canAssume(NAME, { service: 'apigateway.amazonaws.com', sourceAccount: '210987654321' })).toBe(
+      false,
+    );
+    expect(
+      aws.canAssume(NAME, {
+        service: 'apigateway.amazonaws.com',
+        sourceArn: `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:zzzzzzzzzz/authorizers/auth1`,
+      }),
+    ).toBe(false);
+    expect(aws.canAssume(NAME, { service: 'lambda.amazonaws.com' })).toBe(false);
+  });
+
+  it('rewrites a trust written with plain StringEquals/ArnLike conditions (UpdateAssumeRolePolicy)', async () => {
+    const { aws, context } = createHarness();
+    await ensureInvokerRole(context, options);
+    const role = aws.roles.get(NAME);
+    if (role) {
+      role.trust = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'apigateway.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+              ArnLike: {
+                'aws:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:a1b2c3d4e5/authorizers/*`,
+              },
+            },
+          },
+        ],
+      });
+    }
+    expect(aws.canAssume(NAME, { service: 'apigateway.amazonaws.com' })).toBe(false);
+    aws.resetHistory();
+
+    await expect(ensureInvokerRole(context, options)).resolves.toMatchObject({ status: 'updated' });
+
+    expect(aws.mutatingOperations()).toEqual(['UpdateAssumeRolePolicy']);
+    expect(aws.canAssume(NAME, { service: 'apigateway.amazonaws.com' })).toBe(true);
     expect(aws.canAssume(NAME, asApiGateway('zzzzzzzzzz'))).toBe(false);
   });
 

@@ -198,9 +198,7 @@ describe('runCli deploy --dry-run', () => {
       }
       expect(output()).toContain('"Version": "2012-10-17"');
       expect(output()).toContain('Trust policy of jwtRsaCustomAuthorizerRole-invoker (invoker role):');
-      expect(output()).toContain(
-        '"aws:SourceArn": "arn:aws:execute-api:us-east-1:<account>:a1b2c3d4e5/authorizers/*"',
-      );
+      expect(output()).toContain('"aws:SourceArn": "arn:aws:execute-api:us-east-1:<account>:a1b2c3d4e5/*"');
       expect(output()).toContain('JWT_ROUTES (value not shown)');
       expect(output()).not.toContain('do-not-print-this-value');
     },
