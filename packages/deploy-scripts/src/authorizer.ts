@@ -10,8 +10,8 @@ import { DeployError, handleAwsError } from './errors.js';
 import type { StepStatus } from './reporter.js';
 import type { StepContext } from './step-context.js';
 
-/** The wanted TOKEN authorizer. */
-export interface AuthorizerSettings {
+/** The TOKEN authorizer as deploy wants it on the REST API. */
+export interface WantedAuthorizer {
   restApiId: string;
   name: string;
   authorizerUri: string;
@@ -62,7 +62,7 @@ export async function findAuthorizer(
  * diffAuthorizer(existing, settings); // [{ op: 'replace', path: '/authorizerResultTtlInSeconds', value: '0' }]
  * ```
  */
-export function diffAuthorizer(current: Authorizer, wanted: AuthorizerSettings): PatchOperation[] {
+export function diffAuthorizer(current: Authorizer, wanted: WantedAuthorizer): PatchOperation[] {
   const fields: [keyof Authorizer, string | number | undefined][] = [
     ['type', 'TOKEN'],
     ['authorizerUri', wanted.authorizerUri],
@@ -92,7 +92,7 @@ export function diffAuthorizer(current: Authorizer, wanted: AuthorizerSettings):
  */
 export async function ensureAuthorizer(
   context: StepContext,
-  settings: AuthorizerSettings,
+  settings: WantedAuthorizer,
 ): Promise<EnsureAuthorizerResult> {
   const { apiGateway } = context.clients;
   const subject = `authorizer ${settings.name} on REST API ${settings.restApiId}`;

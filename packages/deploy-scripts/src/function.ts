@@ -14,8 +14,8 @@ import type { StepStatus } from './reporter.js';
 import { retryWhileRoleNotAssumable } from './role-propagation.js';
 import type { StepContext } from './step-context.js';
 
-/** The function's wanted configuration. */
-export interface FunctionSettings {
+/** The function as deploy wants it: its configuration, role and environment (not the CLI's settings). */
+export interface WantedFunction {
   functionName: string;
   description: string;
   runtime: string;
@@ -42,10 +42,7 @@ export interface EnsureFunctionResult {
  * diffFunctionConfiguration(output.Configuration ?? {}, settings); // ['Timeout', 'Environment']
  * ```
  */
-export function diffFunctionConfiguration(
-  current: FunctionConfiguration,
-  wanted: FunctionSettings,
-): string[] {
+export function diffFunctionConfiguration(current: FunctionConfiguration, wanted: WantedFunction): string[] {
   const changed: string[] = [];
   if (current.Runtime !== wanted.runtime) changed.push('Runtime');
   if (current.Handler !== wanted.handler) changed.push('Handler');
@@ -113,7 +110,7 @@ async function getFunctionConfiguration(context: StepContext, functionName: stri
   return output?.Configuration;
 }
 
-async function createFunction(context: StepContext, settings: FunctionSettings, zip: LambdaZip) {
+async function createFunction(context: StepContext, settings: WantedFunction, zip: LambdaZip) {
   const { lambda } = context.clients;
   const created = await retryWhileRoleNotAssumable(context, settings.roleName, () =>
     lambda.send(
@@ -152,7 +149,7 @@ async function createFunction(context: StepContext, settings: FunctionSettings, 
  */
 export async function ensureFunction(
   context: StepContext,
-  settings: FunctionSettings,
+  settings: WantedFunction,
   zip: LambdaZip,
 ): Promise<EnsureFunctionResult> {
   const { lambda } = context.clients;
