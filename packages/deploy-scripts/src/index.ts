@@ -35,7 +35,7 @@ export { DeployError, type DeployErrorCode, toDeployError } from './errors.js';
 export { runInvoke } from './invoke.js';
 export { buildInvokerRoleName } from './invoker-role.js';
 export { buildLambdaZip, computeCodeSha256, type LambdaZip, readLambdaZip } from './lambda-zip.js';
-export { buildDeployCalls, buildDestroyCalls, type PlannedCall } from './plan.js';
+export { buildDeployCalls, buildDestroyCalls } from './plan.js';
 export {
   buildExecutionTrustPolicy,
   buildInvokePolicy,
@@ -45,4 +45,5 @@ export {
 } from './policies.js';
 export { createReporter, type Reporter, type StepStatus } from './reporter.js';
 export { type CliDependencies, runCli } from './run-cli.js';
+export type { PlannedCall } from './step.js';
 export { type StepContext, sleepMs } from './step-context.js';

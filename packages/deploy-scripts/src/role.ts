@@ -128,6 +128,8 @@ export interface ExecutionRoleResult {
   /** `created` when the role is new: Lambda may not be able to assume it for a few seconds. */
   status: StepStatus;
   leftovers: ExecutionRoleLeftovers;
+  /** What the reads found before anything changed (`logsPolicyAttached` only for a role that existed). */
+  found: { exists: boolean; logsPolicyAttached: boolean };
 }
 
 /**
@@ -152,6 +154,7 @@ export async function ensureExecutionRole(
   const leftovers: ExecutionRoleLeftovers = { trust: false, invokePolicy: false };
 
   let role = await getRole(context, roleName);
+  const found = { exists: role !== undefined, logsPolicyAttached: false };
   if (!role) {
     const made = await createRole(context, roleName, buildExecutionTrustPolicy(), DEFAULTS.roleDescription);
     role = made.role;
@@ -164,7 +167,8 @@ export async function ensureExecutionRole(
 
   const logsPolicyArn = buildManagedPolicyArn(partition, DEFAULTS.basicExecutionPolicyName);
   const attached = status === 'created' ? [] : await listAttachedPolicyArns(context, roleName);
-  if (!attached.includes(logsPolicyArn)) {
+  found.logsPolicyAttached = attached.includes(logsPolicyArn);
+  if (!found.logsPolicyAttached) {
     await context.clients.iam
       .send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: logsPolicyArn }))
       .catch(handleAwsError('iam:AttachRolePolicy'));
@@ -177,7 +181,7 @@ export async function ensureExecutionRole(
   }
 
   context.reporter.step(status, `role ${roleName}`, role.Arn);
-  return { roleArn: role.Arn, accountId, status, leftovers };
+  return { roleArn: role.Arn, accountId, status, leftovers, found };
 }
 
 /**

@@ -18,14 +18,9 @@ import { formatHelp } from './help.js';
 import { runInvoke } from './invoke.js';
 import { buildInvokerRoleName } from './invoker-role.js';
 import { type LambdaZip, readLambdaZip, type ZipBuildResult } from './lambda-zip.js';
-import {
-  buildDeployCalls,
-  buildDestroyCalls,
-  formatCalls,
-  formatDeploySummary,
-  formatTrustPolicies,
-} from './plan.js';
+import { buildDeployCalls, buildDestroyCalls, formatDeploySummary, formatTrustPolicies } from './plan.js';
 import { createReporter, type Reporter } from './reporter.js';
+import { formatCalls } from './step.js';
 import type { StepContext } from './step-context.js';
 
 /** Everything the CLI touches outside itself, injected so tests run it in-process with mocks. */
