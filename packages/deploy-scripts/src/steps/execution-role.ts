@@ -75,7 +75,14 @@ export const executionRoleRemovalStep: DestroyStep = {
   async ensure(context, config, state) {
     const deletion = await deleteRole(context, config.roleName);
     state.facts.executionRoleExists = deletion.existed;
-    recordRoleDeletion(state.facts, deletion, 'executionRoleManagedPolicies', 'executionRoleInlinePolicies');
+    if (deletion.existed) {
+      recordRoleDeletion(
+        state.facts,
+        deletion,
+        'executionRoleManagedPolicies',
+        'executionRoleInlinePolicies',
+      );
+    }
     context.reporter.step(deletion.deleted ? 'deleted' : 'absent', `role ${config.roleName}`);
   },
 };
