@@ -29,10 +29,6 @@ export interface DeployResult {
  *
  * @param facts filled with what each step read (the facts the plan's conditions name)
  * @throws DeployError from any step (`REST_API_NOT_FOUND`, `STAGE_NOT_FOUND`, `ROLE_CONFLICT`, `ACCESS_DENIED`, `THROTTLED`, …)
- * @example
- * ```ts
- * const result = await runDeploy(context, config, readLambdaZip(config.zipPath));
- * ```
  */
 export async function runDeploy(
   context: StepContext,

@@ -12,10 +12,6 @@ import type { StepContext } from './step-context.js';
  *
  * @param facts filled with what each step read (the facts the plan's conditions name)
  * @throws DeployError `REST_API_NOT_FOUND` before anything is deleted; `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * await runDestroy(context, config);
- * ```
  */
 export async function runDestroy(
   context: StepContext,

@@ -148,10 +148,6 @@ async function createFunction(context: StepContext, settings: FunctionSettings, 
  * waiters between the two updates (Lambda rejects an update while another is in progress).
  *
  * @throws DeployError `ROLE_NOT_ASSUMABLE`, `FUNCTION_NOT_READY`, `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const { functionArn } = await ensureFunction(context, settings, readLambdaZip(path));
- * ```
  */
 export async function ensureFunction(
   context: StepContext,

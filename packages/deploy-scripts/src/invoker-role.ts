@@ -69,10 +69,6 @@ function refuseForeignRole(roleName: string): never {
  * only what differs. A role of that name that deploy did not create is never taken over.
  *
  * @throws DeployError `ROLE_CONFLICT`; `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR` from the IAM calls
- * @example
- * ```ts
- * const invoker = await ensureInvokerRole(context, { roleName, accountId, functionArn, restApiId });
- * ```
  */
 export async function ensureInvokerRole(
   context: StepContext,
@@ -133,10 +129,6 @@ export type InvokerRoleState = 'absent' | 'created-by-deploy' | 'foreign';
  * Tells whether the invoker role exists and whether deploy created it (by its description).
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * if ((await inspectInvokerRole(context, name)) === 'created-by-deploy') await removeInvokerRole(context, name);
- * ```
  */
 export async function inspectInvokerRole(context: StepContext, roleName: string): Promise<InvokerRoleState> {
   const role = await getRole(context, roleName);
@@ -157,10 +149,6 @@ export interface InvokerRoleRemoval {
  * create is left alone with a warning.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const { status } = await removeInvokerRole(context, 'jwtRsaCustomAuthorizerRole-invoker');
- * ```
  */
 export async function removeInvokerRole(
   context: StepContext,

@@ -26,10 +26,6 @@ export interface RoleDeletion {
  * delete a role that still has policies).
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const { deleted } = await deleteRole(context, 'jwtRsaCustomAuthorizerRole');
- * ```
  */
 export async function deleteRole(context: StepContext, roleName: string): Promise<RoleDeletion> {
   const { iam } = context.clients;

@@ -24,10 +24,6 @@ import type { StepContext } from './step-context.js';
  * Reads a role; `undefined` when it does not exist.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `NO_CREDENTIALS`, `AWS_ERROR`
- * @example
- * ```ts
- * const role = await getRole(context, 'jwtRsaCustomAuthorizerRole');
- * ```
  */
 export async function getRole(context: StepContext, roleName: string): Promise<Role | undefined> {
   const output = await context.clients.iam
@@ -41,10 +37,6 @@ export async function getRole(context: StepContext, roleName: string): Promise<R
  *
  * @returns the role and whether this call created it
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const { role, created } = await createRole(context, name, buildExecutionTrustPolicy(), 'Runs …');
- * ```
  */
 export async function createRole(
   context: StepContext,
@@ -67,11 +59,6 @@ export async function createRole(
 
 /**
  * Tells whether a role's trust policy (URL-encoded, as IAM returns it) is the wanted one.
- *
- * @example
- * ```ts
- * hasTrustPolicy(role, buildExecutionTrustPolicy());
- * ```
  */
 export function hasTrustPolicy(role: Role, wanted: PolicyDocument): boolean {
   const current = role.AssumeRolePolicyDocument
@@ -84,10 +71,6 @@ export function hasTrustPolicy(role: Role, wanted: PolicyDocument): boolean {
  * Reads an inline policy of a role; `undefined` when it does not exist.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const document = await getInlinePolicy(context, roleName, 'invoke-authorizer-function');
- * ```
  */
 export async function getInlinePolicy(
   context: StepContext,
@@ -140,10 +123,6 @@ export interface ExecutionRoleResult {
  * returned for {@link removeExecutionRoleLeftovers} once the stage no longer does.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `NO_CREDENTIALS`, `AWS_ERROR` from the IAM calls
- * @example
- * ```ts
- * const role = await ensureExecutionRole(context, 'jwtRsaCustomAuthorizerRole');
- * ```
  */
 export async function ensureExecutionRole(
   context: StepContext,
@@ -191,10 +170,6 @@ export async function ensureExecutionRole(
  *
  * @returns whether anything changed
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * await removeExecutionRoleLeftovers(context, roleName, role.leftovers);
- * ```
  */
 export async function removeExecutionRoleLeftovers(
   context: StepContext,

@@ -255,10 +255,6 @@ export function redactSettings(line: string, settings: Settings): string {
  * into one `error:` line (plus, when the run had already changed something, one line saying what).
  *
  * @returns the exit code: 0 success, 1 AWS failure, 2 bad input
- * @example
- * ```ts
- * process.exitCode = await runCli(['deploy', '--dry-run'], dependencies);
- * ```
  */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
   const reporter = createReporter({ out: deps.out, err: deps.err });
