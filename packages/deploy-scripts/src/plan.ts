@@ -21,7 +21,7 @@ export function formatDeploySummary(
 ): string[] {
   return [
     `Deploy plan (region ${region}${config.profile ? `, profile ${config.profile}` : ''})`,
-    ...DEPLOY_STEPS.flatMap((step) => step.describe?.(config, target(region, zip)) ?? []),
+    ...DEPLOY_STEPS.flatMap((step) => step.summary?.(config, target(region, zip)) ?? []),
   ];
 }
 
@@ -39,9 +39,15 @@ export function formatTrustPolicies(config: DeployConfig, region: string): strin
   return DEPLOY_STEPS.flatMap((step) => step.documents?.(config, target(region, undefined)) ?? []);
 }
 
+// No destroy call or summary names the region or the account: the dry run needs neither.
+const destroyTarget = (config: DestroyConfig) => target(config.region ?? '<region>', undefined);
+
 /** Every AWS call `destroy` may make, step by step, each with its condition. */
 export function buildDestroyCalls(config: DestroyConfig): PlannedCall[] {
-  // No destroy call names the region: the dry run needs none.
-  const where = target(config.region ?? '<region>', undefined);
-  return DESTROY_STEPS.flatMap((step) => step.plan(config, where));
+  return DESTROY_STEPS.flatMap((step) => step.plan(config, destroyTarget(config)));
+}
+
+/** What `destroy` removes, as the dry run and the confirmation question name it. */
+export function describeDestroy(config: DestroyConfig): string {
+  return DESTROY_STEPS.flatMap((step) => step.summary?.(config, destroyTarget(config)) ?? []).join(', ');
 }

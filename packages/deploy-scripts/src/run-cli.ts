@@ -4,7 +4,6 @@ import { type AwsClientOptions, type AwsClients, destroyAwsClients } from './aws
 import {
   type ConfigPaths,
   type DeployConfig,
-  type DestroyConfig,
   readSettings,
   resolveDeployConfig,
   resolveDestroyConfig,
@@ -16,9 +15,14 @@ import { runDestroy } from './destroy.js';
 import { DeployError, type DeployErrorCode } from './errors.js';
 import { formatHelp } from './help.js';
 import { runInvoke } from './invoke.js';
-import { buildInvokerRoleName } from './invoker-role.js';
 import { type LambdaZip, readLambdaZip, type ZipBuildResult } from './lambda-zip.js';
-import { buildDeployCalls, buildDestroyCalls, formatDeploySummary, formatTrustPolicies } from './plan.js';
+import {
+  buildDeployCalls,
+  buildDestroyCalls,
+  describeDestroy,
+  formatDeploySummary,
+  formatTrustPolicies,
+} from './plan.js';
 import { createReporter, type Reporter } from './reporter.js';
 import { formatCalls } from './step.js';
 import type { StepContext } from './step-context.js';
@@ -167,16 +171,6 @@ async function commandDeploy(
   } finally {
     destroyAwsClients(context.clients);
   }
-}
-
-function describeDestroy(config: DestroyConfig): string {
-  const parts = [
-    config.restApiId ? `authorizer ${config.authorizerName} on REST API ${config.restApiId}` : undefined,
-    `function ${config.functionName}`,
-    `role ${config.roleName}`,
-    `role ${buildInvokerRoleName(config.roleName)} (if deploy created it)`,
-  ];
-  return parts.filter(Boolean).join(', ');
 }
 
 async function commandDestroy(

@@ -13,11 +13,11 @@ export const FACTS = {
     yes: 'AWSLambdaBasicExecutionRole is attached',
     no: 'AWSLambdaBasicExecutionRole is not attached',
   },
-  executionRoleTrustsMore: {
-    yes: 'the execution role trusts more than lambda (a single-role deploy left it)',
-    no: 'the execution role trusts lambda only',
+  executionRoleTrustDiffers: {
+    yes: "the execution role's trust policy is not the Lambda-only one (a single-role deploy left it)",
+    no: "the execution role's trust policy is the Lambda-only one",
   },
-  executionRoleCanInvoke: {
+  executionRoleHasInvokePolicy: {
     yes: 'the execution role still has the invoke policy (a single-role deploy left it)',
     no: 'the execution role has no invoke policy',
   },
@@ -120,8 +120,8 @@ export interface PlanTarget {
 export interface Step<Config, State> {
   /** Names the step in tests and messages. */
   readonly name: string;
-  /** The step's lines of the short plan printed before a run. */
-  describe?(config: Config, target: PlanTarget): string[];
+  /** What the step makes or removes, for the short plan printed before a run. */
+  summary?(config: Config, target: PlanTarget): string[];
   /** Every call the step may make for this config, in order. */
   plan(config: Config, target: PlanTarget): PlannedCall[];
   /** The policy documents the step writes, printed by the dry run. */

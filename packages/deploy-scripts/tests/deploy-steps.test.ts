@@ -116,8 +116,8 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
     expect(facts).toEqual({
       stageExists: true,
       executionRoleExists: false,
-      executionRoleTrustsMore: false,
-      executionRoleCanInvoke: false,
+      executionRoleTrustDiffers: false,
+      executionRoleHasInvokePolicy: false,
       invokerRoleExists: false,
       functionExists: false,
       authorizerExists: false,
@@ -148,8 +148,8 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
       stageExists: true,
       executionRoleExists: true,
       logsPolicyAttached: true,
-      executionRoleTrustsMore: false,
-      executionRoleCanInvoke: false,
+      executionRoleTrustDiffers: false,
+      executionRoleHasInvokePolicy: false,
       invokerRoleExists: true,
       invokerTrustMatches: true,
       invokerPolicyMatches: true,
@@ -279,9 +279,9 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
     const facts = await deployAndCompare(harness, deployConfig());
 
     expect(Object.keys(facts).sort()).toEqual([
-      'executionRoleCanInvoke',
       'executionRoleExists',
-      'executionRoleTrustsMore',
+      'executionRoleHasInvokePolicy',
+      'executionRoleTrustDiffers',
       'functionExists',
       'invokerRoleExists',
     ]);
@@ -303,8 +303,8 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
     expect(facts).toMatchObject({
       executionRoleExists: true,
       logsPolicyAttached: true,
-      executionRoleTrustsMore: true,
-      executionRoleCanInvoke: true,
+      executionRoleTrustDiffers: true,
+      executionRoleHasInvokePolicy: true,
       invokerRoleExists: false,
       authorizerDiffers: true,
     });

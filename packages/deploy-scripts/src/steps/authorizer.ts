@@ -10,7 +10,7 @@ import { allOf, fact, not } from '../step.js';
 /** The REST API's TOKEN authorizer, created or updated where a field differs. */
 export const authorizerStep: DeployStep = {
   name: 'authorizer',
-  describe(config) {
+  summary(config) {
     if (!config.restApiId)
       return ['  authorizer   none: pass --rest-api-id (or set REST_API_ID) to create one'];
     return [
@@ -71,6 +71,8 @@ export const authorizerStep: DeployStep = {
  */
 export const authorizerRemovalStep: DestroyStep = {
   name: 'authorizer-removal',
+  summary: (config) =>
+    config.restApiId ? [`authorizer ${config.authorizerName} on REST API ${config.restApiId}`] : [],
   plan(config) {
     const { restApiId } = config;
     if (!restApiId) return [];

@@ -16,14 +16,14 @@ export const executionRoleLeftoversStep: DeployStep = {
         service: 'iam',
         operation: 'UpdateAssumeRolePolicy',
         resource,
-        when: fact('executionRoleTrustsMore'),
+        when: fact('executionRoleTrustDiffers'),
         detail: 'lambda only, after the stage moved off it',
       },
       {
         service: 'iam',
         operation: 'DeleteRolePolicy',
         resource,
-        when: fact('executionRoleCanInvoke'),
+        when: fact('executionRoleHasInvokePolicy'),
         detail: `${DEFAULTS.invokePolicyName}, after the stage moved off it`,
       },
     ];

@@ -12,7 +12,7 @@ import { buildRoleDeletionCalls, recordRoleDeletion } from './role-deletion.js';
 /** The function's execution role: trusted by Lambda only, with the logs policy and nothing else. */
 export const executionRoleStep: DeployStep = {
   name: 'execution-role',
-  describe: (config) => [
+  summary: (config) => [
     `  role         ${config.roleName}: execution role, trusts lambda only; logs via AWSLambdaBasicExecutionRole`,
   ],
   plan(config, target): PlannedCall[] {
@@ -56,14 +56,15 @@ export const executionRoleStep: DeployStep = {
     state.executionRole = role;
     state.facts.executionRoleExists = role.found.exists;
     if (role.found.exists) state.facts.logsPolicyAttached = role.found.logsPolicyAttached;
-    state.facts.executionRoleTrustsMore = role.leftovers.trust;
-    state.facts.executionRoleCanInvoke = role.leftovers.invokePolicy;
+    state.facts.executionRoleTrustDiffers = role.leftovers.trust;
+    state.facts.executionRoleHasInvokePolicy = role.leftovers.invokePolicy;
   },
 };
 
 /** `destroy`: deletes the execution role with its policies. */
 export const executionRoleRemovalStep: DestroyStep = {
-  name: 'execution-role-removal',
+  name: 'execution-role-deletion',
+  summary: (config) => [`role ${config.roleName}`],
   plan: (config) =>
     buildRoleDeletionCalls({
       resource: `role ${config.roleName}`,

@@ -31,7 +31,7 @@ const describeSettings = (config: DeployConfig) =>
 /** The Lambda function: created with the zip, or its code and configuration updated where they differ. */
 export const functionStep: DeployStep = {
   name: 'function',
-  describe: (config, target) => [
+  summary: (config, target) => [
     `  function     ${config.functionName}: ${describeSettings(config)}`,
     `  code         ${target.zip ? `${target.zip.path} (CodeSha256 ${target.zip.sha256})` : `${config.zipPath} (not available)`}`,
     `  environment  ${describeEnvironment(config.environment)}`,
@@ -123,6 +123,7 @@ export const functionStep: DeployStep = {
 /** `destroy`: deletes the function. */
 export const functionRemovalStep: DestroyStep = {
   name: 'function-removal',
+  summary: (config) => [`function ${config.functionName}`],
   plan: (config) => [
     {
       service: 'lambda',

@@ -16,7 +16,7 @@ import { buildRoleDeletionCalls, recordRoleDeletion } from './role-deletion.js';
 /** `--invoke-permission role`: the role API Gateway assumes to invoke the function. */
 export const invokerRoleStep: DeployStep = {
   name: 'invoker-role',
-  describe(config) {
+  summary(config) {
     if (config.invokePermission !== 'role') return [];
     return [
       `  invoker role ${buildInvokerRoleName(config.roleName)}: trusts apigateway for this account${config.restApiId ? ` and REST API ${config.restApiId}` : ''}; inline policy ${DEFAULTS.invokePolicyName} (lambda:InvokeFunction on the function only); the authorizer's credentials`,
@@ -104,7 +104,7 @@ export const invokerRoleStep: DeployStep = {
  */
 export const invokerRoleLookupStep: DeployStep = {
   name: 'invoker-role-lookup',
-  describe(config) {
+  summary(config) {
     if (config.invokePermission !== 'resource-policy') return [];
     return [
       `  invoker role none: the function resource policy lets the REST API's authorizers invoke it (${buildInvokerRoleName(config.roleName)} is removed if deploy made it)`,
@@ -174,7 +174,8 @@ export const invokerRoleRemovalStep: DeployStep = {
 
 /** `destroy`: deletes the invoker role with its policies, if deploy created it. */
 export const invokerRoleDestroyStep: DestroyStep = {
-  name: 'invoker-role-removal',
+  name: 'invoker-role-deletion',
+  summary: (config) => [`role ${buildInvokerRoleName(config.roleName)} (if deploy created it)`],
   plan(config) {
     const resource = `role ${buildInvokerRoleName(config.roleName)}`;
     const madeByDeploy = fact('invokerRoleMadeByDeploy');

@@ -14,7 +14,11 @@ function buildRedeployCondition(config: DeployConfig): Condition | undefined {
   if (config.redeploy) return undefined;
   const conditions: Condition[] = [not('authorizerExists'), fact('authorizerDiffers')];
   if (config.attach) conditions.push(some('unprotectedMethods'));
-  conditions.push(not('stageExists'), fact('executionRoleTrustsMore'), fact('executionRoleCanInvoke'));
+  conditions.push(
+    not('stageExists'),
+    fact('executionRoleTrustDiffers'),
+    fact('executionRoleHasInvokePolicy'),
+  );
   if (config.invokePermission === 'resource-policy') {
     conditions.push(fact('invokerRoleMadeByDeploy'));
   }
@@ -24,7 +28,7 @@ function buildRedeployCondition(config: DeployConfig): Condition | undefined {
 /** Deploys the REST API to the stage when something it serves changed. */
 export const stageDeploymentStep: DeployStep = {
   name: 'stage-deployment',
-  describe(config) {
+  summary(config) {
     if (!config.restApiId) return [];
     return [
       `  stage        ${config.stageName ?? "(the API's only stage)"}${config.attach ? '; attach to every method without authorization' : ''}`,
