@@ -32,10 +32,6 @@ export interface EnsureAuthorizerResult {
  * Finds a REST API's authorizer by name.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const existing = await findAuthorizer(context, restApiId, 'jwt-rsa-custom-authorizer');
- * ```
  */
 export async function findAuthorizer(
   context: StepContext,
@@ -85,10 +81,6 @@ export function diffAuthorizer(current: Authorizer, wanted: WantedAuthorizer): P
  * Creates the TOKEN authorizer, or updates the fields of an existing one (found by name) that differ.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const { authorizerId } = await ensureAuthorizer(context, settings);
- * ```
  */
 export async function ensureAuthorizer(
   context: StepContext,
@@ -141,10 +133,6 @@ export async function ensureAuthorizer(
  * Deletes an authorizer.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR` (a method still using it gives ConflictException)
- * @example
- * ```ts
- * await deleteAuthorizer(context, restApiId, authorizerId);
- * ```
  */
 export async function deleteAuthorizer(context: StepContext, restApiId: string, authorizerId: string) {
   await context.clients.apiGateway.send(new DeleteAuthorizerCommand({ restApiId, authorizerId })).catch(
