@@ -51,12 +51,14 @@ export {
   resolveOptions,
   type SignatureAlgorithm,
   SUPPORTED_ALGORITHMS,
+  WEBSOCKET_CONNECT,
 } from './options.js';
 export {
   buildPolicyDocument,
   evaluateRoute,
   type IamAuthorizerResult,
   MAX_RESOURCE_LENGTH,
+  MAX_WEBSOCKET_RESULT_BYTES,
   type PolicyDocument,
   type PolicyRules,
   type PolicyStatement,
@@ -64,4 +66,12 @@ export {
   type SimpleAuthorizerResult,
 } from './policy.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
+export {
+  checkTokenSource,
+  DEFAULT_TOKEN_SOURCE,
+  formatTokenSource,
+  parseTokenSource,
+  TOKEN_SUBPROTOCOL,
+  type TokenLocation,
+} from './token-source.js';
 export { createVerifier, type JwtClaims, type TokenVerifier, type VerifiedToken } from './verifier.js';

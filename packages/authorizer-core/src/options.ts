@@ -39,7 +39,10 @@ export interface JwksOptions {
 
 /** A route and the scopes it requires, e.g. `{ route: 'GET /orders/{id}', scopes: ['read:orders'] }`. */
 export interface RouteRule {
-  /** `VERB /path`: VERB is an HTTP method, `ANY` or `*`; path segments may be `*` or `{param}`. */
+  /**
+   * `VERB /path`: VERB is an HTTP method, `ANY` or `*`; path segments may be `*` or `{param}`.
+   * Or `$connect`, the WebSocket connect route.
+   */
   route: string;
   /** Every one of these is required (all-of). */
   scopes: readonly string[];
@@ -207,6 +210,12 @@ function assertObject(value: unknown, setting: string): asserts value is object 
   }
 }
 
+/**
+ * The WebSocket route an authorizer answers (`.../{stage}/$connect`). A route rule keyed `$connect`
+ * names it; HTTP rules never match it.
+ */
+export const WEBSOCKET_CONNECT = '$connect';
+
 /** The HTTP methods a route rule may name; `ANY` and `*` stand for all of them. */
 export const HTTP_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -266,6 +275,11 @@ function escapeRegExp(text: string): string {
  * called route and the cached policy for every other route can never disagree.
  */
 export function compileRoute(route: string, scopes: readonly string[]): CompiledRoute {
+  if (typeof route === 'string' && route.trim() === WEBSOCKET_CONNECT) {
+    // The WebSocket `$connect` route: no verb, no path. HTTP rules (`ANY /*` included) never match it.
+    assertScopes(scopes, `Scopes of route "${route}"`);
+    return { route, method: WEBSOCKET_CONNECT, arnPath: '', pattern: /^$/s, scopes: [...scopes] };
+  }
   const match = /^\s*(\S+)\s+(\/\S*)\s*$/.exec(route);
   if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`);
   const verb = (match[1] as string).toUpperCase();

@@ -1,10 +1,13 @@
 import type { AuthorizerContext } from './context.js';
 import { type MethodArn, stageArnPrefix } from './method-arn.js';
-import { type CompiledRoute, HTTP_METHODS, type PolicyMode } from './options.js';
+import { type CompiledRoute, HTTP_METHODS, type PolicyMode, WEBSOCKET_CONNECT } from './options.js';
 import { findMissingScopes } from './scopes.js';
 
 /** Longest `Resource` ARN API Gateway accepts in a policy statement. */
 export const MAX_RESOURCE_LENGTH = 512;
+
+/** Largest result (policy, principal and context, as JSON) a WebSocket API accepts from its authorizer. */
+export const MAX_WEBSOCKET_RESULT_BYTES = 8192;
 
 export interface PolicyStatement {
   Action: 'execute-api:Invoke';
@@ -46,7 +49,8 @@ export interface PolicyRules {
 }
 
 function routeMatches(route: CompiledRoute, method: string, resourcePath: string): boolean {
-  return (route.method === '*' || route.method === method) && route.pattern.test(resourcePath);
+  const methodMatches = route.method === '*' ? method !== WEBSOCKET_CONNECT : route.method === method;
+  return methodMatches && route.pattern.test(resourcePath);
 }
 
 /**
@@ -54,7 +58,8 @@ function routeMatches(route: CompiledRoute, method: string, resourcePath: string
  * matches the route; a route no rule matches follows `unmatchedRoutes`. When route rules are set, a
  * method outside {@link HTTP_METHODS} (`TRACE`, `PROPFIND`, a lower-case `get`) is refused whatever
  * the scopes. This is the same decision IAM reaches on the `api`-mode policy, where Deny statements
- * win over Allow ones.
+ * win over Allow ones. The WebSocket `$connect` route is matched only by a `$connect` rule (HTTP
+ * rules, `ANY /*` included, never match it); without one it follows `unmatchedRoutes`.
  *
  * @example
  * evaluateRoute(rules, ['read:pets'], 'GET', 'pets/42') // { allowed: true, missingScopes: [] }
@@ -68,7 +73,7 @@ export function evaluateRoute(
   const missing = findMissingScopes(scopes, rules.requiredScopes);
   // The policy can only name the seven methods (see buildPolicyDocument), so the decision refuses
   // every other one too: that keeps the two in agreement for any verb the ARN carries.
-  if (rules.routes !== undefined && !HTTP_METHODS.includes(method)) {
+  if (rules.routes !== undefined && method !== WEBSOCKET_CONNECT && !HTTP_METHODS.includes(method)) {
     return { allowed: false, missingScopes: missing };
   }
   let matched = rules.routes === undefined;
@@ -111,6 +116,10 @@ function pushAllow(list: string[], resource: string): void {
  * more, never less.
  * `method` mode allows or denies exactly `methodArn`; it denies when the ARN's path holds a literal
  * `*` or `?` (a wildcard in an Allow) or the ARN is longer than 512 characters.
+ * A WebSocket `$connect` ARN gets the `method`-mode answer in either mode: API Gateway asks the
+ * authorizer only on `$connect` and evaluates the policy only there (later messages of the
+ * connection carry its context, not a new decision), and one statement keeps the answer far below
+ * the WebSocket authorizer's 8 KB result limit whatever the number of rules.
  *
  * @example
  * buildPolicyDocument(rules, ['read:pets'], parseMethodArn(methodArn), methodArn).Statement
@@ -121,7 +130,7 @@ export function buildPolicyDocument(
   arn: MethodArn,
   methodArn: string,
 ): PolicyDocument {
-  if (rules.policyMode === 'method') {
+  if (rules.policyMode === 'method' || arn.method === WEBSOCKET_CONNECT) {
     const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath);
     // The path is the caller's: a literal `*` or `?` in it would be a wildcard in the cached Allow.
     const literal = !/[*?]/.test(arn.method) && !/[*?]/.test(arn.resourcePath);
@@ -150,6 +159,7 @@ export function buildPolicyDocument(
     for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/*`);
   }
   for (const route of rules.routes) {
+    if (route.method === WEBSOCKET_CONNECT) continue;
     const satisfied = findMissingScopes(scopes, route.scopes).length === 0;
     if (!satisfied && route.method === '*' && route.arnPath.startsWith('*')) {
       // The one place `*` in the method place is exact: `{stage}/*/*rest` matches `VERB/path`

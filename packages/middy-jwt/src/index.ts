@@ -1,6 +1,12 @@
 import { jwtAuth } from './jwt-auth.js';
 
-export type { JwtClaims, VerifiedToken } from '@jwt-authorizer/authorizer-core';
+export {
+  type JwtClaims,
+  parseTokenSource,
+  TOKEN_SUBPROTOCOL,
+  type TokenLocation,
+  type VerifiedToken,
+} from '@jwt-authorizer/authorizer-core';
 export {
   type AuthorizerEvent,
   type DetectedAuthorizerEvent,

@@ -33,7 +33,7 @@ import defaultExport, {
   type RequestAuthorizerEvent,
   requireScopes,
   type TokenAuthorizerEvent,
-  UNAUTHORIZED,
+  type UNAUTHORIZED,
 } from '../src/index.js';
 
 interface PetClaims extends JwtClaims {
