@@ -2,7 +2,6 @@ import { jwtAuth } from './jwt-auth.js';
 
 export {
   type JwtClaims,
-  parseTokenSource,
   TOKEN_SUBPROTOCOL,
   type TokenLocation,
   type VerifiedToken,
