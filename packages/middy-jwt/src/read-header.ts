@@ -43,10 +43,28 @@ export function readHeader(
   multiValueHeaders: HeaderMap,
   lowerCaseName: string,
 ): string | undefined | typeof CONFLICT {
+  // The same walk as readHeaderValues without its array: this runs on every request.
   let found: string | undefined;
-  for (const value of readHeaderValues(headers, multiValueHeaders, lowerCaseName)) {
-    if (found !== undefined && found !== value) return CONFLICT;
-    found = value;
+  if (headers) {
+    for (const key in headers) {
+      if (key.length !== lowerCaseName.length || key.toLowerCase() !== lowerCaseName) continue;
+      const value = headers[key];
+      if (typeof value !== 'string') continue;
+      if (found !== undefined && found !== value) return CONFLICT;
+      found = value;
+    }
+  }
+  if (multiValueHeaders) {
+    for (const key in multiValueHeaders) {
+      if (key.length !== lowerCaseName.length || key.toLowerCase() !== lowerCaseName) continue;
+      const values = multiValueHeaders[key];
+      if (!Array.isArray(values)) continue;
+      for (const value of values) {
+        if (typeof value !== 'string') continue;
+        if (found !== undefined && found !== value) return CONFLICT;
+        found = value;
+      }
+    }
   }
   return found;
 }
