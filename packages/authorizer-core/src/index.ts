@@ -1,11 +1,13 @@
 export { type Authorization, type Authorizer, createAuthorizer } from './authorizer.js';
 export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
 export { type AuthorizerContext, buildContext } from './context.js';
+export { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from './dotenv.js';
 export {
   AuthorizerError,
   type AuthorizerErrorCode,
   ConfigurationError,
   type ConfigurationErrorCode,
+  type ConfigurationErrorOptions,
   EventError,
   type EventErrorCode,
   type KeysErrorCode,
@@ -61,4 +63,20 @@ export {
   type SimpleAuthorizerResult,
 } from './policy.js';
 export { findMissingScopes, readScopes } from './scopes.js';
+export {
+  type Environment,
+  findSetting,
+  type HttpApiResponse,
+  parseEnvironment,
+  type ReadSettingsOptions,
+  readSettings,
+  SETTING_VARIABLES,
+  SETTINGS,
+  type SettingDefinition,
+  type SettingFile,
+  type SettingSource,
+  type Settings,
+  type SettingValues,
+  suggestName,
+} from './settings.js';
 export { createVerifier, type JwtClaims, type TokenVerifier, type VerifiedToken } from './verifier.js';

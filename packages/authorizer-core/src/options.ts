@@ -15,7 +15,11 @@ export interface IssuerOptions {
   audience?: string | readonly string[];
   /** Accepted `client_id` values of access tokens without `aud` (Cognito); defaults to the top-level `clientId`. */
   clientId?: string | readonly string[];
-  /** Where the issuer publishes its keys; default `{issuer}/.well-known/jwks.json`. */
+  /**
+   * Where the issuer publishes its keys; default: the `jwks_uri` of
+   * `{issuer}/.well-known/openid-configuration`, or `{issuer}/.well-known/jwks.json` when the
+   * issuer has no discovery document (404).
+   */
   jwksUri?: string;
   /** Keys to use instead of fetching `jwksUri` (no network). */
   jwks?: Jwks;
@@ -67,7 +71,7 @@ export interface AuthorizerOptions {
    * checked against `audience`.
    */
   clientId?: string | readonly string[];
-  /** JWKS URI for a single issuer given by `issuer`; default `{issuer}/.well-known/jwks.json`. */
+  /** JWKS URI for a single issuer given by `issuer`; default: found by OpenID discovery. */
   jwksUri?: string;
   /** Allowed signature algorithms (default `['RS256']`). */
   algorithms?: readonly SignatureAlgorithm[];
@@ -101,7 +105,10 @@ export interface ResolvedIssuer {
   readonly audiences: readonly string[];
   /** Accepted `client_id` values for access tokens without `aud`. */
   readonly clientIds: readonly string[];
+  /** The configured JWKS URI, or the default `{issuer}/.well-known/jwks.json` when `discover` is true. */
   readonly jwksUri: string;
+  /** No `jwksUri` was configured: the JWKS location comes from OpenID discovery. */
+  readonly discover: boolean;
   readonly jwks: Jwks | undefined;
 }
 
@@ -143,7 +150,7 @@ function toList(value: string | readonly string[] | undefined, setting: string):
   const list = typeof value === 'string' ? [value] : [...value];
   for (const item of list) {
     if (typeof item !== 'string' || item.trim() === '') {
-      throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`);
+      throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`, { setting });
     }
   }
   return list.map((item) => item.trim());
@@ -152,17 +159,23 @@ function toList(value: string | readonly string[] | undefined, setting: string):
 function assertNumber(value: number | undefined, setting: string, min: number, max: number): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${String(value)}`);
+    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${String(value)}`, {
+      setting,
+    });
   }
 }
 
-function assertScopes(scopes: readonly string[], setting: string): void {
+function assertScopes(scopes: readonly string[], label: string, setting: string): void {
   for (const scope of scopes) {
     if (typeof scope !== 'string' || scope === '' || /\s/.test(scope)) {
-      throw new ConfigurationError(`${setting} must hold scope names without spaces, got "${String(scope)}"`);
+      throw new ConfigurationError(`${label} must hold scope names without spaces, got "${String(scope)}"`, {
+        setting,
+      });
     }
   }
 }
+
+const ROUTES = { setting: 'routes' } as const;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
@@ -175,17 +188,21 @@ function escapeRegExp(text: string): string {
  */
 export function compileRoute(route: string, scopes: readonly string[]): CompiledRoute {
   const match = /^\s*(\S+)\s+(\/\S*)\s*$/.exec(route);
-  if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`);
+  if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`, ROUTES);
   const verb = (match[1] as string).toUpperCase();
   const path = match[2] as string;
   const method = verb === 'ANY' || verb === '*' ? '*' : verb;
   if (method !== '*' && !HTTP_METHODS.includes(method)) {
-    throw new ConfigurationError(`Route "${route}": method must be an HTTP method, ANY or *`);
+    throw new ConfigurationError(`Route "${route}": method must be an HTTP method, ANY or *`, ROUTES);
   }
-  if (/[?]/.test(path)) throw new ConfigurationError(`Route "${route}": "?" is not allowed in a path`);
+  if (/[?]/.test(path)) {
+    throw new ConfigurationError(`Route "${route}": "?" is not allowed in a path`, ROUTES);
+  }
   const arnPath = path.slice(1).replace(/\{[^/{}]+\+?\}/g, '*');
-  if (/[{}]/.test(arnPath)) throw new ConfigurationError(`Route "${route}": unbalanced braces in the path`);
-  assertScopes(scopes, `Scopes of route "${route}"`);
+  if (/[{}]/.test(arnPath)) {
+    throw new ConfigurationError(`Route "${route}": unbalanced braces in the path`, ROUTES);
+  }
+  assertScopes(scopes, `Scopes of route "${route}"`, 'routes');
   const source = arnPath
     .split('*')
     .map((part) => escapeRegExp(part))
@@ -198,13 +215,16 @@ function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | u
   const entries: Array<[string, readonly string[]]> = Array.isArray(routes)
     ? (routes as readonly RouteRule[]).map((rule) => {
         if (!rule || typeof rule.route !== 'string' || !Array.isArray(rule.scopes)) {
-          throw new ConfigurationError('Each route rule must be { route: "GET /path", scopes: [...] }');
+          throw new ConfigurationError(
+            'Each route rule must be { route: "GET /path", scopes: [...] }',
+            ROUTES,
+          );
         }
         return [rule.route, rule.scopes];
       })
     : Object.entries(routes as Record<string, readonly string[]>).map(([route, scopes]) => {
         if (!Array.isArray(scopes)) {
-          throw new ConfigurationError(`Scopes of route "${route}" must be an array of scope names`);
+          throw new ConfigurationError(`Scopes of route "${route}" must be an array of scope names`, ROUTES);
         }
         return [route, scopes];
       });
@@ -219,6 +239,7 @@ function resolveIssuer(
   if (typeof entry.issuer !== 'string' || entry.issuer.trim() === '') {
     throw new ConfigurationError(
       'issuer must be the URL of the token issuer, e.g. https://TENANT.auth0.com/',
+      { setting: 'issuer' },
     );
   }
   const issuer = entry.issuer.trim();
@@ -228,12 +249,22 @@ function resolveIssuer(
   if (audiences.length === 0 && clientIds.length === 0) {
     throw new ConfigurationError(
       `audience is required for issuer ${issuer} (the API identifier the tokens are for; for Cognito access tokens, which carry no aud, give clientId)`,
+      { setting: 'audience' },
     );
   }
   const jwksUri = entry.jwksUri ?? `${normalizeIssuer(issuer)}/.well-known/jwks.json`;
   assertSecureUrl(jwksUri, 'jwksUri');
   const base = normalizeIssuer(issuer);
-  return { issuer, issuerVariants: [base, `${base}/`], audiences, clientIds, jwksUri, jwks: entry.jwks };
+  const discover = entry.jwksUri === undefined && entry.jwks === undefined;
+  return {
+    issuer,
+    issuerVariants: [base, `${base}/`],
+    audiences,
+    clientIds,
+    jwksUri,
+    discover,
+    jwks: entry.jwks,
+  };
 }
 
 /**
@@ -252,18 +283,22 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   if (issuerEntries.length === 0) {
     throw new ConfigurationError(
       'issuer is required: the URL of the token issuer, e.g. https://TENANT.auth0.com/',
+      { setting: 'issuer' },
     );
   }
   if (options.jwksUri !== undefined && toList(options.issuer, 'issuer').length > 1) {
     throw new ConfigurationError(
       'jwksUri applies to a single issuer; use issuers[] to give each issuer its own',
+      { setting: 'jwksUri' },
     );
   }
   const issuers = new Map<string, ResolvedIssuer>();
   for (const entry of issuerEntries) {
     const resolved = resolveIssuer(entry, audience, clientId);
     const key = normalizeIssuer(resolved.issuer);
-    if (issuers.has(key)) throw new ConfigurationError(`issuer ${resolved.issuer} is listed twice`);
+    if (issuers.has(key)) {
+      throw new ConfigurationError(`issuer ${resolved.issuer} is listed twice`, { setting: 'issuer' });
+    }
     issuers.set(key, resolved);
   }
 
@@ -271,12 +306,14 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     throw new ConfigurationError(
       `algorithms must be a non-empty array of ${SUPPORTED_ALGORITHMS.join(', ')}`,
+      { setting: 'algorithms' },
     );
   }
   for (const alg of algorithms) {
     if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
       throw new ConfigurationError(
         `algorithms: "${String(alg)}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
+        { setting: 'algorithms' },
       );
     }
   }
@@ -290,15 +327,18 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   assertNumber(jwks.maxAgeSeconds, 'jwks.maxAgeSeconds', 1, 31_536_000);
   assertNumber(jwks.cooldownMs, 'jwks.cooldownMs', 0, 3_600_000);
   const requiredScopes = toList(options.requiredScopes, 'requiredScopes');
-  assertScopes(requiredScopes, 'requiredScopes');
+  assertScopes(requiredScopes, 'requiredScopes', 'requiredScopes');
   const policyMode = options.policyMode ?? 'api';
   if (policyMode !== 'api' && policyMode !== 'method') {
-    throw new ConfigurationError(`policyMode must be "api" or "method", got "${String(policyMode)}"`);
+    throw new ConfigurationError(`policyMode must be "api" or "method", got "${String(policyMode)}"`, {
+      setting: 'policyMode',
+    });
   }
   const unmatchedRoutes = options.unmatchedRoutes ?? 'deny';
   if (unmatchedRoutes !== 'allow' && unmatchedRoutes !== 'deny') {
     throw new ConfigurationError(
       `unmatchedRoutes must be "allow" or "deny", got "${String(unmatchedRoutes)}"`,
+      { setting: 'unmatchedRoutes' },
     );
   }
 
