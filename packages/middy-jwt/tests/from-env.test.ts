@@ -15,6 +15,13 @@ function configError(env: Record<string, string | undefined>): ConfigurationErro
 }
 
 describe('fromEnv', () => {
+  it('refuses a misspelt JWT_ variable, naming it and the closest known one', () => {
+    const err = configError({ ...BASE, JWT_REQUIRED_SCOPE: 'admin' });
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.variable).toBe('JWT_REQUIRED_SCOPE');
+    expect(err.message).toContain('did you mean JWT_REQUIRED_SCOPES?');
+  });
+
   it('reads the two required variables', () => {
     expect(fromEnv(BASE)).toEqual({
       issuer: 'https://tenant.auth0.com/',
@@ -39,8 +46,6 @@ describe('fromEnv', () => {
       JWT_JWKS_TIMEOUT_MS: '1500',
       JWT_JWKS_MAX_AGE_SECONDS: '300',
       JWT_JWKS_COOLDOWN_MS: '0',
-      JWT_SOMETHING_ELSE: 'ignored',
-      JWT_ROUTES_FILE: 'routes.json',
       JWT_HTTP_API_RESPONSE: 'iam',
     });
     expect(options).toEqual({
