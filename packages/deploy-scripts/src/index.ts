@@ -16,12 +16,15 @@ export {
   resolveRegion,
 } from './aws-clients.js';
 export {
+  type BundledFile,
   type CommonConfig,
   DEFAULTS,
   type DeployConfig,
   type DestroyConfig,
   type InvokeConfig,
   type InvokePermissionMode,
+  type LoadedSettings,
+  loadSettings,
   readFunctionEnvironment,
   readSettings,
   resolveDeployConfig,
@@ -30,7 +33,6 @@ export {
 } from './config.js';
 export { type DeployResult, runDeploy } from './deploy.js';
 export { runDestroy } from './destroy.js';
-export { parseDotenv } from './dotenv.js';
 export { DeployError, type DeployErrorCode, toDeployError } from './errors.js';
 export { runInvoke } from './invoke.js';
 export { buildLambdaZip, computeCodeSha256, type LambdaZip, readLambdaZip } from './lambda-zip.js';
@@ -39,3 +41,4 @@ export { buildInvokePolicy, buildTrustPolicy, isSamePolicy } from './policies.js
 export { createReporter, type Reporter, type StepStatus } from './reporter.js';
 export { type CliDependencies, runCli } from './run-cli.js';
 export { type StepContext, sleepMs } from './step-context.js';
+export { addFilesToZip } from './zip-files.js';

@@ -5,7 +5,7 @@ import {
   type ConfigPaths,
   type DeployConfig,
   type DestroyConfig,
-  readSettings,
+  loadSettings,
   resolveDeployConfig,
   resolveDestroyConfig,
   resolveInvokeConfig,
@@ -26,6 +26,7 @@ import {
 } from './plan.js';
 import { createReporter, type Reporter } from './reporter.js';
 import type { StepContext } from './step-context.js';
+import { addFilesToZip } from './zip-files.js';
 
 /** Everything the CLI touches outside itself, injected so tests run it in-process with mocks. */
 export interface CliDependencies {
@@ -113,7 +114,8 @@ function prepareZip(deps: CliDependencies, reporter: Reporter, config: DeployCon
     reporter.warn(`no zip at ${config.zipPath}: a real deploy would stop here`);
     return undefined;
   }
-  return readLambdaZip(config.zipPath);
+  // The files settings name (routes, config, static JWKS) ride in the zip, under settings/.
+  return addFilesToZip(readLambdaZip(config.zipPath), config.files);
 }
 
 async function printDeployDryRun(deps: CliDependencies, reporter: Reporter, config: DeployConfig) {
@@ -127,11 +129,19 @@ async function printDeployDryRun(deps: CliDependencies, reporter: Reporter, conf
     );
   }
   for (const line of formatDeploySummary(config, region, zip)) reporter.line(line);
+  for (const file of config.files) {
+    reporter.line(`  zip adds     ${file.zipName} from ${file.path} (${file.setting})`);
+  }
   reporter.line('Calls, in order (most happen only when the condition holds):');
   for (const line of formatCalls(buildDeployCalls(config, region, zip))) reporter.line(line);
   reporter.line('Trust policy of the role:');
   for (const line of formatTrustPolicy()) reporter.line(line);
-  for (const problem of config.problems) reporter.warn(`a real deploy would stop here: ${problem.message}`);
+  // The plan is printed; the same problems that stop a real deploy make the dry run fail too.
+  const last = config.problems.at(-1);
+  if (last) {
+    for (const problem of config.problems.slice(0, -1)) deps.err(`error: ${problem.message}`);
+    throw last;
+  }
   return 0;
 }
 
@@ -140,8 +150,9 @@ async function commandDeploy(
   reporter: Reporter,
   values: FlagValues,
   settings: Settings,
+  origin: ConfigPaths['origin'],
 ) {
-  const paths: ConfigPaths = { repoRoot: deps.repoRoot, cwd: deps.cwd };
+  const paths: ConfigPaths = { repoRoot: deps.repoRoot, cwd: deps.cwd, origin };
   const config = resolveDeployConfig(values, settings, paths);
   if (config.dryRun) return printDeployDryRun(deps, reporter, config);
   const [problem] = config.problems;
@@ -257,13 +268,15 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
       deps.out(formatHelp(command));
       return 0;
     }
-    settings = readSettings({
+    const loaded = loadSettings({
       env: deps.env,
       dotenvPath: getStringFlag(values, 'dotenv'),
       repoRoot: deps.repoRoot,
       cwd: deps.cwd,
     });
-    if (command === 'deploy') return await commandDeploy(deps, reporter, values, settings);
+    settings = loaded.settings;
+    reporter.line(loaded.description);
+    if (command === 'deploy') return await commandDeploy(deps, reporter, values, settings, loaded.origin);
     if (command === 'destroy') return await commandDestroy(deps, reporter, values, settings);
     return await commandInvoke(deps, reporter, values, settings);
   } catch (error) {

@@ -7,7 +7,7 @@ import { createHarness, makeTempDir } from './helpers/harness.js';
 const DOTENV = [
   'TOKEN_ISSUER=https://tenant.auth0.com/',
   'AUDIENCE=https://api.example.com/',
-  'JWT_ROUTES=do-not-print-this-value',
+  'JWT_ROUTES={"GET /do-not-print-this-value": ["read:pets"]}',
 ].join('\n');
 
 function setUp(options: { dotenv?: string; region?: string | undefined; buildOk?: boolean } = {}) {
@@ -47,9 +47,10 @@ describe('runCli deploy', () => {
     expect(clientOptions).toEqual([{ region: 'eu-west-1', profile: 'p', maxAttempts: 5 }]);
     expect(deps.buildZip).not.toHaveBeenCalled();
     expect(aws.functions.get('jwtRsaCustomAuthorizer')?.configuration.Environment?.Variables).toMatchObject({
-      JWT_ROUTES: 'do-not-print-this-value',
+      JWT_ROUTES: '{"GET /do-not-print-this-value": ["read:pets"]}',
     });
-    expect(out[0]).toBe('Deploy plan (region eu-west-1, profile p)');
+    expect(out[0]).toBe(`.env: read ${join(deps.repoRoot, '.env')}`);
+    expect(out[1]).toBe('Deploy plan (region eu-west-1, profile p)');
     expect(out).toContain('Done');
     expect(output()).not.toContain('do-not-print-this-value');
   });
@@ -84,7 +85,7 @@ describe('runCli deploy', () => {
       'an issuer that is not a URL',
       'TOKEN_ISSUER=tenant.auth0.com\nAUDIENCE=a',
       [],
-      'error: TOKEN_ISSUER is not a URL: set it to an absolute https URL such as https://TENANT.auth0.com/',
+      '.env): issuer must be an absolute URL, got "tenant.auth0.com"',
     ],
     ['a missing zip', DOTENV, ['--zip', 'nope.zip'], 'error: No zip at'],
     [
@@ -146,14 +147,17 @@ describe('runCli deploy', () => {
     const { deps, aws, err } = setUp();
     aws.failNext(
       'CreateFunction',
-      Object.assign(new Error('Value do-not-print-this-value at environment failed to satisfy constraint'), {
-        name: 'ValidationException',
-      }),
+      Object.assign(
+        new Error('Value {"GET /do-not-print-this-value": ["read:pets"]} at environment failed'),
+        {
+          name: 'ValidationException',
+        },
+      ),
     );
 
     expect(await runCli(['deploy', '--zip', 'authorizer.zip'], deps)).toBe(1);
     expect(err[0]).toBe(
-      'error: lambda:CreateFunction failed: ValidationException: Value *** at environment failed to satisfy constraint',
+      'error: lambda:CreateFunction failed: ValidationException: Value *** at environment failed',
     );
   });
 
@@ -179,7 +183,8 @@ describe('runCli deploy --dry-run', () => {
 
       expect(code).toBe(0);
       expect(clientOptions).toEqual([]);
-      expect(out[0]).toBe('Dry run: lists the calls deploy would make; makes none and needs no credentials.');
+      expect(out[0]).toBe(`.env: read ${join(deps.repoRoot, '.env')}`);
+      expect(out[1]).toBe('Dry run: lists the calls deploy would make; makes none and needs no credentials.');
       for (const call of [
         'iam:CreateRole',
         'lambda:CreateFunction',
@@ -194,20 +199,58 @@ describe('runCli deploy --dry-run', () => {
     },
   );
 
-  it('still prints the plan without settings, region or zip, listing what a real deploy would stop on', async () => {
+  it('still prints the plan without settings, region or zip, then exits 2 on what a real deploy would stop on', async () => {
     const { deps, err, output } = setUp({ dotenv: '', region: undefined, buildOk: false });
 
     const code = await runCli(['deploy', '--dry-run'], deps);
 
-    expect(code).toBe(0);
+    expect(code).toBe(2);
     expect(output()).toContain('lambda:UpdateFunctionConfiguration');
     expect(err).toEqual([
       expect.stringContaining('warning: Building the zip failed'),
       expect.stringContaining('warning: no zip at'),
       'warning: no AWS region configured: the plan uses us-east-1; a real deploy needs --region or AWS_REGION',
-      expect.stringContaining('warning: a real deploy would stop here: TOKEN_ISSUER is not set'),
-      expect.stringContaining('warning: a real deploy would stop here: AUDIENCE is not set'),
+      expect.stringContaining('error: TOKEN_ISSUER is not set'),
+      expect.stringContaining('error: AUDIENCE is not set'),
     ]);
+  });
+
+  it.each([
+    [
+      'a misspelt variable',
+      'JWT_REQUIRED_SCOPE=admin',
+      'JWT_REQUIRED_SCOPE (in ',
+      'did you mean JWT_REQUIRED_SCOPES?',
+    ],
+    ['routes that are not JSON', 'JWT_ROUTES={bad json', 'JWT_ROUTES (in ', 'must be JSON'],
+    [
+      'a placeholder',
+      'JWKS_URI=https://YOUR_TENANT.auth0.com/.well-known/jwks.json',
+      'JWKS_URI (in ',
+      'placeholder YOUR_TENANT',
+    ],
+    ['an http issuer', 'TOKEN_ISSUER=http://idp.example.com/', 'TOKEN_ISSUER (in ', 'https'],
+    [
+      'a localhost issuer over http',
+      'TOKEN_ISSUER=http://localhost:8080/',
+      'TOKEN_ISSUER (in ',
+      'must be an https URL',
+    ],
+    ['a loopback issuer', 'TOKEN_ISSUER=https://127.0.0.1:8443/', 'TOKEN_ISSUER (in ', 'this machine'],
+    ['a routes file that does not exist', 'JWT_ROUTES_FILE=routes.json', 'JWT_ROUTES_FILE', 'cannot be read'],
+  ])('prints the plan for %s, then exits 2 naming the variable and its file', async (_, line, name, fix) => {
+    const { deps, err, out, clientOptions } = setUp({
+      dotenv: `AUDIENCE=a\nTOKEN_ISSUER=https://idp.example.com/\n${line}\n`,
+    });
+
+    const code = await runCli(['deploy', '--dry-run', '--zip', 'authorizer.zip'], deps);
+
+    expect(code).toBe(2);
+    expect(clientOptions).toEqual([]);
+    expect(out.join('\n')).toContain('lambda:CreateFunction');
+    expect(err.at(-1)).toContain(`error: ${name}`);
+    expect(err.at(-1)).toContain(fix);
+    if (name.endsWith('(in ')) expect(err.at(-1)).toContain(join(deps.repoRoot, '.env'));
   });
 });
 
