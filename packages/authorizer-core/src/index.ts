@@ -1,6 +1,7 @@
 export { type Authorization, type Authorizer, createAuthorizer } from './authorizer.js';
 export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
 export { type AuthorizerContext, buildContext } from './context.js';
+export { discoveryUrl } from './discovery.js';
 export { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from './dotenv.js';
 export {
   AuthorizerError,
