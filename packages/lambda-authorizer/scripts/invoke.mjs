@@ -1,13 +1,18 @@
 // Runs the bundled handler on one event, as the tutorial's `npm test` does with lambda-local:
-//   pnpm --filter lambda-authorizer run invoke -- --event event.json [--env-file .env]
+//   pnpm --filter lambda-authorizer run invoke -- --event event.json [--dotenv FILE]
 //        [--handler dist/index.mjs] [--timeout-ms 30000]
-// Settings come from the environment, then from the .env file (the environment wins). Prints the
-// returned policy (exit 0) or the error (exit 1).
+// Settings come from the environment, then from one .env file (the environment wins; an empty
+// value counts as unset): --dotenv when given, else the first of packages/lambda-authorizer/.env
+// and the repo root's .env, the same rule as the demo and the deploy. Prints which file it read,
+// then the returned policy (exit 0) or the error (exit 1).
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs, parseEnv } from 'node:util';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadDotenv } from '../dist/environment.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 function fail(title, message) {
   process.stdout.write(`${title}\n${'-'.repeat(title.length)}\n${message}\n`);
@@ -39,18 +44,23 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     event: { type: 'string', default: 'event.json' },
-    'env-file': { type: 'string', default: '.env' },
+    // Not --env-file: Node 20 reads that flag even after the script name.
+    dotenv: { type: 'string' },
     handler: { type: 'string', default: 'dist/index.mjs' },
     'timeout-ms': { type: 'string', default: '30000' },
   },
 });
 
-const envFile = resolve(values['env-file']);
-if (existsSync(envFile)) {
-  for (const [name, value] of Object.entries(parseEnv(readFileSync(envFile, 'utf8')))) {
-    if (process.env[name] === undefined) process.env[name] = value;
-  }
+let loaded;
+try {
+  loaded = loadDotenv({ env: process.env, repoRoot, path: values.dotenv });
+} catch (err) {
+  fail('Error', describe(err));
 }
+process.stdout.write(`${loaded.description}\n`);
+// The handler reads process.env at its import: lay the .env rule's result over it.
+for (const name of Object.keys(process.env)) if (!(name in loaded.env)) delete process.env[name];
+Object.assign(process.env, loaded.env);
 
 const eventFile = resolve(values.event);
 if (!existsSync(eventFile)) {

@@ -15,7 +15,7 @@ export interface LoadDotenvOptions {
   env: Environment;
   /** The repository root the search order is relative to. */
   repoRoot: string;
-  /** A file named explicitly (`--env-file`), resolved against `cwd`; it must exist. */
+  /** A file named explicitly (`--dotenv`), resolved against `cwd`; it must exist. */
   path?: string | undefined;
   /** Where an explicit relative path is resolved (default: the working directory). */
   cwd?: string;

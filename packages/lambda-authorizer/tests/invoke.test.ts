@@ -40,7 +40,11 @@ function writeEvent(event: unknown) {
 }
 
 function invoke(args: string[], env: Record<string, string> = {}) {
-  return runNode([INVOKE, ...args, '--handler', HANDLER], { cwd: project, env: cleanEnv(env) });
+  // --dotenv first: a later one in args wins, as parseArgs keeps the last value.
+  return runNode([INVOKE, '--dotenv', '.env', ...args, '--handler', HANDLER], {
+    cwd: project,
+    env: cleanEnv(env),
+  });
 }
 
 describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () => {
@@ -49,6 +53,7 @@ describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () 
     writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key)}`));
     const run = await invoke(['--', '--event', 'event.json']);
     expect(run.code).toBe(0);
+    expect(run.stdout.startsWith(`.env: read ${join(project, '.env')}\n`)).toBe(true);
     const message = run.stdout.slice(run.stdout.indexOf('Message\n-------\n') + 16);
     expect(JSON.parse(message)).toEqual({
       principalId: 'user-123',
@@ -101,6 +106,7 @@ describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () 
   });
 
   it('reports a failed cold start naming the missing variable', async () => {
+    writeFileSync(join(project, '.env'), '# nothing set\n');
     writeEvent(tokenEvent('Bearer x'));
     const run = await invoke(['--event', 'event.json']);
     expect(run.code).toBe(1);
@@ -108,10 +114,17 @@ describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () 
     expect(run.stdout).toContain('(reason: CONFIG_INVALID)');
   });
 
-  it('reads settings from another file with --env-file', async () => {
+  it('stops naming the file when the .env file given does not exist', async () => {
+    writeEvent(tokenEvent('Bearer x'));
+    const run = await invoke(['--event', 'event.json', '--dotenv', 'missing.env']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`The .env file ${join(project, 'missing.env')} does not exist`);
+  });
+
+  it('reads settings from another file with --dotenv', async () => {
     writeFileSync(join(project, 'staging.env'), `TOKEN_ISSUER=${issuer.issuer}\nAUDIENCE=${AUDIENCE}\n`);
     writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key)}`));
-    const run = await invoke(['--event', 'event.json', '--env-file', 'staging.env']);
+    const run = await invoke(['--event', 'event.json', '--dotenv', 'staging.env']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"Effect": "Allow"');
   });
