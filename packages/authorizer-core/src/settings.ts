@@ -112,7 +112,8 @@ export const SETTINGS: readonly SettingDefinition[] = [
     setting: 'audience',
     defaultValue: undefined,
     required: true,
-    description: 'The API identifier the tokens are issued for (aud); comma-separate several',
+    description:
+      'The API identifier the tokens are issued for (aud); comma-separate several; for Cognito access tokens, JWT_CLIENT_ID instead',
     parse: (value) => list(value),
   },
   {
