@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { AwsClientOptions } from '../src/aws-clients.js';
+import { computeCodeSha256 } from '../src/lambda-zip.js';
 import { type CliDependencies, runCli } from '../src/run-cli.js';
+import { addFilesToZip } from '../src/zip-files.js';
 import { createHarness, makeTempDir } from './helpers/harness.js';
 
 const DOTENV = [
@@ -169,6 +172,35 @@ describe('runCli deploy', () => {
       "error: REST API 'nope' not found in us-east-1: check --rest-api-id (or REST_API_ID) and --region",
     ]);
     expect(aws.mutatingOperations()).toEqual([]);
+  });
+});
+
+describe('runCli deploy with files named by settings', () => {
+  it('puts the routes file into the zip it uploads, points JWT_ROUTES_FILE there and says so in the plan', async () => {
+    const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+    const { deps, aws, out } = setUp({
+      dotenv: 'TOKEN_ISSUER=https://tenant.auth0.com/\nAUDIENCE=a\nJWT_ROUTES_FILE=routes.json\n',
+    });
+    writeFileSync(join(deps.repoRoot, 'routes.json'), '{"GET /pets": ["read:pets"]}');
+    writeFileSync(join(deps.repoRoot, 'empty.zip'), emptyZip);
+
+    expect(await runCli(['deploy', '--dry-run', '--zip', 'empty.zip'], deps)).toBe(0);
+    expect(out).toContain(
+      `  zip adds     settings/routes.json from ${join(deps.repoRoot, 'routes.json')} (JWT_ROUTES_FILE)`,
+    );
+
+    expect(await runCli(['deploy', '--zip', 'empty.zip'], deps)).toBe(0);
+    const configuration = aws.functions.get('jwtRsaCustomAuthorizer')?.configuration;
+    expect(configuration?.Environment?.Variables?.JWT_ROUTES_FILE).toBe('settings/routes.json');
+    const expected = addFilesToZip({ path: 'empty.zip', bytes: emptyZip, sha256: '' }, [
+      {
+        setting: 'JWT_ROUTES_FILE',
+        path: join(deps.repoRoot, 'routes.json'),
+        zipName: 'settings/routes.json',
+      },
+    ]);
+    expect(configuration?.CodeSha256).toBe(expected.sha256);
+    expect(configuration?.CodeSha256).not.toBe(computeCodeSha256(emptyZip));
   });
 });
 
