@@ -68,16 +68,12 @@ export {
   type Environment,
   findSetting,
   type HttpApiResponse,
-  parseEnvironment,
   type ReadSettingsOptions,
   readSettings,
   SETTING_VARIABLES,
   SETTINGS,
   type SettingDefinition,
   type SettingFile,
-  type SettingSource,
   type Settings,
-  type SettingValues,
-  suggestName,
 } from './settings.js';
 export { createVerifier, type JwtClaims, type TokenVerifier, type VerifiedToken } from './verifier.js';

@@ -97,6 +97,9 @@ const text = (value: string): string => value;
  * Every setting, once: its variable, option path, parser, default and description. `fromEnv`, the
  * Lambda handler's cold start and the deploy all read through this table, and a test holds
  * `.env.sample` and the READMEs to it.
+ *
+ * @example
+ * for (const { variable, defaultValue, description } of SETTINGS) console.log(variable, defaultValue, description);
  */
 export const SETTINGS: readonly SettingDefinition[] = [
   {
@@ -242,10 +245,20 @@ export const SETTINGS: readonly SettingDefinition[] = [
 
 const BY_VARIABLE = new Map(SETTINGS.map((definition) => [definition.variable, definition]));
 
-/** The variables the table knows; any other `JWT_*` variable is refused as a likely typo. */
+/**
+ * The variables the table knows; any other `JWT_*` variable is refused as a likely typo.
+ *
+ * @example
+ * SETTING_VARIABLES.includes('JWT_ROUTES'); // true
+ */
 export const SETTING_VARIABLES: readonly string[] = SETTINGS.map((definition) => definition.variable);
 
-/** The table entry for an environment variable, or undefined. */
+/**
+ * The table entry for an environment variable, or undefined.
+ *
+ * @example
+ * findSetting('JWT_JWKS_TIMEOUT_MS')?.setting; // 'jwks.timeoutMs'
+ */
 export function findSetting(variable: string): SettingDefinition | undefined {
   return BY_VARIABLE.get(variable);
 }
@@ -268,7 +281,8 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidate closest to `input` by edit distance (case-insensitive), or undefined when none is
+ * The did-you-mean helper of the settings readers (module-internal; to be merged with the options'
+ * own when both exist). The candidate closest to `input` by edit distance (case-insensitive), or undefined when none is
  * within a third of the input's length: a guess worth suggesting, not any name at all.
  *
  * @example
@@ -288,7 +302,7 @@ export function suggestName(input: string, candidates: readonly string[]): strin
 }
 
 /** Where a setting's value came from, for error messages. */
-export interface SettingSource {
+interface SettingSource {
   readonly variable?: string;
   /** The file it was read from (a `.env` file or the JSON config file), when not the process environment. */
   readonly file?: string;
@@ -300,7 +314,7 @@ function describeSource(source: SettingSource): string {
 }
 
 /** What the settings hold, before validation: option values plus the handler's own settings. */
-export interface SettingValues {
+interface SettingValues {
   /** Option path → parsed value, from the environment. */
   readonly values: ReadonlyMap<string, unknown>;
   /** Option path → the variable that set it. */
@@ -315,7 +329,7 @@ export interface SettingValues {
  * @example
  * parseEnvironment({ TOKEN_ISSUER: 'https://tenant.auth0.com/', AUDIENCE: 'api' });
  */
-export function parseEnvironment(
+function parseEnvironment(
   env: Environment,
   origin?: (variable: string) => string | undefined,
 ): SettingValues {

@@ -8,8 +8,8 @@ import {
   readSettings,
   SETTING_VARIABLES,
   SETTINGS,
-  suggestName,
 } from '../src/index.js';
+import { suggestName } from '../src/settings.js';
 import { generateTestKey, jwksOf } from './helpers/index.js';
 
 const BASE = { TOKEN_ISSUER: 'https://tenant.auth0.com/', AUDIENCE: 'https://api.example.com' };
