@@ -351,4 +351,59 @@ describe('JWT_CONFIG_FILE', () => {
       ),
     ).not.toThrow();
   });
+
+  it('never reads a file outside the bundle when confined, whatever the paths say', () => {
+    const hostile = fc.constantFrom(
+      '..',
+      '/',
+      '\\',
+      '%2e%2e',
+      '%2F',
+      '\n',
+      '\r',
+      '\u2028',
+      '\t',
+      '*',
+      '?',
+      '~',
+      'é',
+      '.',
+    );
+    const path = fc
+      .array(fc.oneof(hostile, fc.string({ maxLength: 4 })), { maxLength: 8 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(path, path, (configPath, jwksPath) => {
+        const read: string[] = [];
+        const options: ReadSettingsOptions = {
+          baseDir: DIR,
+          confineToBaseDir: true,
+          readFile: (file) => {
+            read.push(file);
+            return JSON.stringify({
+              issuers: [{ issuer: 'https://a.example/', audience: 'a', jwksFile: jwksPath }],
+            });
+          },
+        };
+        try {
+          readSettings({ JWT_CONFIG_FILE: configPath }, options);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigurationError);
+        }
+        for (const file of read) expect(file.startsWith(`${DIR}/`)).toBe(true);
+      }),
+    );
+  });
+
+  it('refuses any config file text that is not a valid settings object with a ConfigurationError only', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), (text) => {
+        try {
+          readSettings({ ...BASE, JWT_CONFIG_FILE: 'c.json' }, files({ 'c.json': text }));
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigurationError);
+        }
+      }),
+    );
+  });
 });
