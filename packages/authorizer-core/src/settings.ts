@@ -461,6 +461,11 @@ function parseJsonFile(
   }
 }
 
+// The JWKS settings a config file may hold: the table's, and the size cap, which has no variable.
+const JWKS_KEYS = [
+  ...SETTINGS.filter((d) => d.setting.startsWith('jwks.')).map((d) => d.setting.slice(5)),
+  'maxBytes',
+];
 const ISSUER_KEYS = new Set(['issuer', 'audience', 'jwksUri', 'clientId', 'jwks', 'jwksFile']);
 // Settings a config file may hold at its top level: the table's, except the file itself.
 const CONFIG_KEYS = [
@@ -490,6 +495,21 @@ function readConfigFile(
       throw fail(`"${key}" is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`, key);
     }
     values[key] = value;
+  }
+  if (values.jwks !== undefined) {
+    const jwks = values.jwks;
+    if (jwks === null || typeof jwks !== 'object' || Array.isArray(jwks)) {
+      throw fail('jwks must be an object such as {"timeoutMs": 1500}', 'jwks');
+    }
+    for (const key of Object.keys(jwks)) {
+      if (!JWKS_KEYS.includes(key)) {
+        const suggestion = suggestName(key, JWKS_KEYS);
+        throw fail(
+          `jwks.${key} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+          'jwks',
+        );
+      }
+    }
   }
   const folder = dirname(file.path);
   if (values.issuers !== undefined) {

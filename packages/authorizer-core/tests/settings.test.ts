@@ -299,6 +299,8 @@ describe('JWT_CONFIG_FILE', () => {
     ['not JSON', '{', 'is not valid JSON'],
     ['an array', [], 'must hold a JSON object'],
     ['an unknown key', { policymode: 'api' }, 'did you mean "policyMode"?'],
+    ['jwks not an object', { jwks: 'fast' }, 'jwks must be an object'],
+    ['an unknown jwks key', { jwks: { timeoutMS: 5 } }, 'did you mean "timeoutMs"?'],
     ['issuers not an array', { issuers: {} }, 'issuers must be an array'],
     ['an issuer entry not an object', { issuers: ['https://a.example/'] }, 'issuers[0] must be an object'],
     [
