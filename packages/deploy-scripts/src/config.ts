@@ -208,6 +208,8 @@ export const SETTINGS_FOLDER = 'settings';
 
 // Placeholders of .env.sample and the READMEs: deploying one gives a function that can never verify.
 const PLACEHOLDER = /YOUR_[A-Z_]+|\bTENANT\b/;
+// The settings .env.sample and the READMEs show with placeholders.
+const PLACEHOLDER_SETTINGS = ['TOKEN_ISSUER', 'AUDIENCE', 'JWKS_URI', 'JWT_CLIENT_ID'] as const;
 
 function where(variable: string | undefined, origin: ConfigPaths['origin']): string {
   if (variable === undefined) return '';
@@ -217,6 +219,13 @@ function where(variable: string | undefined, origin: ConfigPaths['origin']): str
 
 /** Checks a URL the deployed function will fetch: https, and not this machine. */
 function checkDeployedUrl(value: string, name: string, source: string): DeployError | undefined {
+  const placeholder = PLACEHOLDER.exec(value);
+  if (placeholder) {
+    return new DeployError(
+      'CONFIG_INVALID',
+      `${name}${source} still holds the placeholder ${placeholder[0]}: set your identity provider's value`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(value);
@@ -323,9 +332,9 @@ export function readFunctionEnvironment(
       ),
     );
   }
-  for (const [name, value] of Object.entries(environment)) {
-    const placeholder = PLACEHOLDER.exec(value);
-    if (placeholder && findSetting(name)) {
+  for (const name of PLACEHOLDER_SETTINGS) {
+    const placeholder = PLACEHOLDER.exec(environment[name] ?? '');
+    if (placeholder) {
       problems.push(
         new DeployError(
           'CONFIG_INVALID',

@@ -26,9 +26,9 @@ Run \`<command> --help\` for the options of each. Through pnpm:
 Builds the zip (turbo run bundle for lambda-authorizer) unless --zip is given, then creates what is
 missing and updates what differs. A second run with nothing changed changes nothing.
 
-Function settings come from the environment and .env (the environment wins); .env is the repo
-root's, else packages/lambda-authorizer/.env (where invoke and local runs read it):
-TOKEN_ISSUER and AUDIENCE (required), JWKS_URI (optional), and every variable starting with JWT_.
+Function settings come from the environment and one .env (the environment wins; empty counts as
+unset): packages/lambda-authorizer/.env, else the repo root's, as for invoke and the demo. They are
+checked as the function's cold start checks them, before any AWS call (--dry-run exits 2 on them).
 
 Options:
   --dry-run                       print the calls it would make; makes none, needs no credentials

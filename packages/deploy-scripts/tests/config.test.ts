@@ -186,6 +186,9 @@ describe('readFunctionEnvironment', () => {
   it('refuses a config file naming an http issuer or a JWKS file outside its folder', () => {
     const dir = makeTempDir({
       'conf/http.json': JSON.stringify({ issuers: [{ issuer: 'http://127.0.0.1:9000/', audience: 'a' }] }),
+      'conf/placeholder.json': JSON.stringify({
+        issuers: [{ issuer: 'https://YOUR_TENANT.auth0.com/', audience: 'a' }],
+      }),
       'conf/outside.json': JSON.stringify({
         issuers: [{ issuer: 'https://idp.example.com/', audience: 'a', jwksFile: '../keys.json' }],
       }),
@@ -194,6 +197,14 @@ describe('readFunctionEnvironment', () => {
     expect(
       readFunctionEnvironment({ JWT_CONFIG_FILE: join(dir, 'conf/http.json') }).problems[0]?.message,
     ).toContain(`issuers[0].issuer (in ${join(dir, 'conf/http.json')}) must be an https URL`);
+    expect(
+      readFunctionEnvironment({ JWT_CONFIG_FILE: join(dir, 'conf/placeholder.json') }).problems[0]?.message,
+    ).toContain(
+      `issuers[0].issuer (in ${join(dir, 'conf/placeholder.json')}) still holds the placeholder YOUR_TENANT`,
+    );
+    expect(
+      readFunctionEnvironment({ ...SETTINGS, JWT_ROUTES: '{"GET /TENANT/pets": ["read:pets"]}' }).problems,
+    ).toEqual([]);
     expect(
       readFunctionEnvironment({ JWT_CONFIG_FILE: join(dir, 'conf/outside.json') }).problems[0]?.message,
     ).toContain("outside the config file's folder");
