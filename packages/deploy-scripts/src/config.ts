@@ -219,13 +219,6 @@ function where(variable: string | undefined, origin: ConfigPaths['origin']): str
 
 /** Checks a URL the deployed function will fetch: https, and not this machine. */
 function checkDeployedUrl(value: string, name: string, source: string): DeployError | undefined {
-  const placeholder = PLACEHOLDER.exec(value);
-  if (placeholder) {
-    return new DeployError(
-      'CONFIG_INVALID',
-      `${name}${source} still holds the placeholder ${placeholder[0]}: set your identity provider's value`,
-    );
-  }
   let url: URL;
   try {
     url = new URL(value);
@@ -343,7 +336,9 @@ export function readFunctionEnvironment(
       );
     }
   }
-  if (problems.length > 0) return { environment, files: [], problems };
+  // Without the required settings the cold start's check would only repeat them; the others go on.
+  if (problems.some((problem) => problem.code === 'CONFIG_MISSING'))
+    return { environment, files: [], problems };
 
   // File settings are resolved against the folder of the .env that set them (else the caller's).
   const checked: Record<string, string> = { ...environment };
@@ -363,11 +358,8 @@ export function readFunctionEnvironment(
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     // The core's message names the variable and, through `origin`, the .env file it came from.
-    return {
-      environment,
-      files: [],
-      problems: [new DeployError('CONFIG_INVALID', error.message, { cause: error })],
-    };
+    problems.push(new DeployError('CONFIG_INVALID', error.message, { cause: error }));
+    return { environment, files: [], problems };
   }
 
   const options = result.authorizerOptions;
@@ -391,7 +383,15 @@ export function readFunctionEnvironment(
       ['jwksUri', entry.jwksUri],
     ] as const) {
       if (value === undefined || (key === 'jwksUri' && entry.jwks !== undefined)) continue;
-      const problem = checkDeployedUrl(value, `issuers[${index}].${key}`, ` (in ${checked.JWT_CONFIG_FILE})`);
+      const name = `issuers[${index}].${key}`;
+      const source = ` (in ${checked.JWT_CONFIG_FILE})`;
+      const placeholder = PLACEHOLDER.exec(value);
+      const problem = placeholder
+        ? new DeployError(
+            'CONFIG_INVALID',
+            `${name}${source} still holds the placeholder ${placeholder[0]}: set your identity provider's value`,
+          )
+        : checkDeployedUrl(value, name, source);
       if (problem) problems.push(problem);
     }
   }

@@ -247,6 +247,18 @@ describe('runCli deploy --dry-run', () => {
     ]);
   });
 
+  it('lists every problem, the placeholder and the misspelt variable, before exiting 2', async () => {
+    const { deps, err } = setUp({
+      dotenv: 'TOKEN_ISSUER=https://YOUR_TENANT.auth0.com/\nAUDIENCE=a\nJWT_REQUIRED_SCOPE=admin\n',
+    });
+
+    expect(await runCli(['deploy', '--dry-run', '--zip', 'authorizer.zip'], deps)).toBe(2);
+    expect(err.filter((line) => line.startsWith('error: '))).toEqual([
+      expect.stringContaining('TOKEN_ISSUER (in '),
+      expect.stringContaining('did you mean JWT_REQUIRED_SCOPES?'),
+    ]);
+  });
+
   it.each([
     [
       'a misspelt variable',
