@@ -101,6 +101,7 @@ export interface JwksLocator {
 export function createJwksLocator(options: JwksLocatorOptions): JwksLocator {
   const now = options.now ?? Date.now;
   const states = new Map<string, DiscoveryState>();
+  const configured = new Map<string, JwksLocation>();
 
   function stateOf(issuer: ResolvedIssuer): DiscoveryState {
     let state = states.get(issuer.issuer);
@@ -137,8 +138,14 @@ export function createJwksLocator(options: JwksLocatorOptions): JwksLocator {
 
   return {
     cached(issuer) {
-      if (!issuer.discover) return { jwksUri: issuer.jwksUri, discoveryUri: undefined, fallback: false };
-      return states.get(issuer.issuer)?.location;
+      if (issuer.discover) return states.get(issuer.issuer)?.location;
+      // Built once per issuer: this is on the path of every verification.
+      let location = configured.get(issuer.issuer);
+      if (!location) {
+        location = { jwksUri: issuer.jwksUri, discoveryUri: undefined, fallback: false };
+        configured.set(issuer.issuer, location);
+      }
+      return location;
     },
     locate(issuer) {
       const known = this.cached(issuer);
