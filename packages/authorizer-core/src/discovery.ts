@@ -23,6 +23,12 @@ export function discoveryUrl(issuer: string): string {
   return `${normalizeIssuer(issuer)}/.well-known/openid-configuration`;
 }
 
+// A value from the network, shown in an error: JSON-quoted (no raw line breaks) and cut short.
+function quote(value: unknown): string {
+  const text = JSON.stringify(typeof value === 'string' ? value : String(value));
+  return text.length > 202 ? `${text.slice(0, 200)}…"` : text;
+}
+
 function invalid(message: string, cause?: unknown): KeysUnavailableError {
   return new KeysUnavailableError('JWKS_INVALID', message, cause === undefined ? undefined : { cause });
 }
@@ -47,7 +53,7 @@ export function readDiscoveryDocument(body: ArrayBuffer, issuer: string, uri: st
   const fields = document as Record<string, unknown>;
   if (typeof fields.issuer !== 'string' || normalizeIssuer(fields.issuer) !== normalizeIssuer(issuer)) {
     throw invalid(
-      `The discovery document at ${uri} names the issuer "${String(fields.issuer)}", but the configured issuer (TOKEN_ISSUER) is "${issuer}": set TOKEN_ISSUER to the provider's issuer exactly`,
+      `The discovery document at ${uri} names the issuer ${quote(fields.issuer)}, but the configured issuer (TOKEN_ISSUER) is "${issuer}": set TOKEN_ISSUER to the provider's issuer exactly`,
     );
   }
   if (typeof fields.jwks_uri !== 'string' || fields.jwks_uri === '') {

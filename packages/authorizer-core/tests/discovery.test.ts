@@ -121,6 +121,14 @@ describe('OpenID discovery', () => {
     expect(hits).toEqual(['/.well-known/openid-configuration']);
   });
 
+  it('quotes a hostile issuer of the document on one line and cuts it short', async () => {
+    provider(`evil\n${'x'.repeat(1000)}`);
+    const err = await failure(authorizer(`${origin}/`).hydrate());
+    expect(err.message).not.toContain('\n');
+    expect(err.message).toContain('"evil\\nxxx');
+    expect(err.message.length).toBeLessThan(600);
+  });
+
   it.each([
     [
       'a jwks_uri over plain http to another host',
