@@ -46,7 +46,7 @@ function subOf(token) {
  * line per invocation and that write (formatting and the system call) stays in the measurement;
  * only the terminal is spared.
  */
-function createStdoutSilencer() {
+export function createStdoutSilencer() {
   const original = process.stdout.write;
   let fd;
   return {

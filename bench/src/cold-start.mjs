@@ -21,18 +21,18 @@ export const BUNDLE_OPTIONS = {
   legalComments: 'none',
 };
 
-/** Bundles the minimal aws-jwt-verify authorizer into bench/dist/. Returns the bundle path. */
-export async function bundleBaseline() {
+/** Bundles `entry` (a path under src/) into bench/dist/<name>. Returns the bundle path. */
+export async function bundleEntry(entry, name) {
   const { build } = await import('esbuild');
   mkdirSync(BENCH_DIST, { recursive: true });
-  const outfile = join(BENCH_DIST, 'aws-jwt-verify-handler.mjs');
-  await build({
-    ...BUNDLE_OPTIONS,
-    entryPoints: [join(here, 'cold', 'aws-jwt-verify-handler.mjs')],
-    outfile,
-    logLevel: 'warning',
-  });
+  const outfile = join(BENCH_DIST, name);
+  await build({ ...BUNDLE_OPTIONS, entryPoints: [join(here, entry)], outfile, logLevel: 'warning' });
   return outfile;
+}
+
+/** Bundles the minimal aws-jwt-verify authorizer into bench/dist/. Returns the bundle path. */
+export function bundleBaseline() {
+  return bundleEntry(join('cold', 'aws-jwt-verify-handler.mjs'), 'aws-jwt-verify-handler.mjs');
 }
 
 export function bundleSize(path) {
@@ -62,8 +62,9 @@ function runOnce(args, env) {
 }
 
 /**
- * Measures each variant `runs` times, interleaved. A variant is `{ name, label, args, bundle? }`;
- * variants with a bundle must report an Allow, or they are FAILED.
+ * Measures each variant `runs` times, interleaved. A variant is `{ name, label, args, bundle?,
+ * accepts? }`; variants with a bundle must report success (`accepts(report)`, by default an Allow),
+ * or they are FAILED.
  */
 export async function measureColdStart({ variants, runs, env }) {
   const results = variants.map((v) => ({
@@ -79,10 +80,11 @@ export async function measureColdStart({ variants, runs, env }) {
     for (const result of results) {
       const res = await runOnce(result.args, env);
       if (result.bundle) {
-        if (res.code !== 0 || !res.report?.allowed) {
+        const accepts = result.accepts ?? ((report) => report.allowed === true);
+        if (res.code !== 0 || !res.report || !accepts(res.report)) {
           result.failures++;
           result.error = res.report
-            ? 'the handler did not allow a valid token'
+            ? 'the child did not report success (a valid token not allowed)'
             : `exit ${res.code}: ${res.stderr}`;
           continue;
         }
@@ -114,7 +116,7 @@ export async function measureColdStart({ variants, runs, env }) {
   }));
 }
 
-export const invokeOnceArgs = (bundle) => [INVOKE_ONCE, bundle];
+export const invokeOnceArgs = (bundle, script = INVOKE_ONCE) => [script, bundle];
 
 export function isFile(path) {
   return existsSync(path) && statSync(path).isFile();

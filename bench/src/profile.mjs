@@ -214,15 +214,3 @@ export async function profileCore({ server, rsaKey, tokens, audience, reps, dura
   rows.push({ step: 'authorizer-core verify (whole call)', ns: total, share: 1 });
   return rows;
 }
-
-export function formatProfile(rows) {
-  const lines = [];
-  const width = Math.max(...rows.map((r) => r.step.length));
-  lines.push(`${'step'.padEnd(width)}  ${'ns/token'.padStart(9)}  ${'share'.padStart(6)}`);
-  for (const r of rows) {
-    lines.push(
-      `${r.step.padEnd(width)}  ${r.ns.toFixed(0).padStart(9)}  ${`${(r.share * 100).toFixed(1)}%`.padStart(6)}`,
-    );
-  }
-  return lines.join('\n');
-}

@@ -33,6 +33,14 @@ export function isLoopbackHost(hostname: string): boolean {
  * assertSecureUrl('https://tenant.auth0.com/.well-known/jwks.json', 'jwksUri');
  */
 export function assertSecureUrl(value: string, setting: string): URL {
+  // The URL parser drops tabs and line breaks and trims blanks without a word, so the URL fetched
+  // and the string compared (an issuer with `iss`) would differ: refuse them instead.
+  if (typeof value !== 'string' || /[\s\p{Cc}]/u.test(value)) {
+    throw new ConfigurationError(
+      `${setting} must be a URL without blanks or control characters, got ${JSON.stringify(String(value))}`,
+      { setting },
+    );
+  }
   let url: URL;
   try {
     url = new URL(value);

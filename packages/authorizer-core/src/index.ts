@@ -1,5 +1,6 @@
 export { type Authorization, type Authorizer, createAuthorizer } from './authorizer.js';
 export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
+export { closestName } from './closest-name.js';
 export { type AuthorizerContext, buildContext } from './context.js';
 export { discoveryUrl } from './discovery.js';
 export { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from './dotenv.js';
@@ -38,7 +39,9 @@ export {
 } from './jwks-cache.js';
 export { formatMethodArn, type MethodArn, parseMethodArn, stageArnPrefix } from './method-arn.js';
 export {
+  AUTHORIZER_OPTION_NAMES,
   type AuthorizerOptions,
+  assertKnownOptions,
   type CompiledRoute,
   compileRoute,
   type IssuerOptions,
@@ -63,7 +66,7 @@ export {
   type RouteDecision,
   type SimpleAuthorizerResult,
 } from './policy.js';
-export { findMissingScopes, readScopes } from './scopes.js';
+export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
 export {
   type Environment,
   findSetting,

@@ -1,4 +1,5 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { closestName } from './closest-name.js';
 import { ConfigurationError } from './errors.js';
 import type { Jwks } from './jwks-cache.js';
 import {
@@ -263,44 +264,6 @@ export function findSetting(variable: string): SettingDefinition | undefined {
   return BY_VARIABLE.get(variable);
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-}
-
-/**
- * The did-you-mean helper of the settings readers (module-internal; to be merged with the options'
- * own when both exist). The candidate closest to `input` by edit distance (case-insensitive), or undefined when none is
- * within a third of the input's length: a guess worth suggesting, not any name at all.
- *
- * @example
- * suggestName('JWT_REQUIRED_SCOPE', SETTING_VARIABLES); // 'JWT_REQUIRED_SCOPES'
- */
-export function suggestName(input: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const distance = editDistance(input.toUpperCase(), candidate.toUpperCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
-}
-
 /** Where a setting's value came from, for error messages. */
 interface SettingSource {
   readonly variable?: string;
@@ -339,7 +302,7 @@ function parseEnvironment(
     if (!name.startsWith('JWT_') || BY_VARIABLE.has(name)) continue;
     const value = env[name];
     if (value === undefined || value.trim() === '') continue;
-    const suggestion = suggestName(name, SETTING_VARIABLES);
+    const suggestion = closestName(name, SETTING_VARIABLES);
     const where = origin?.(name);
     throw new ConfigurationError(
       `${name}${where ? ` (in ${where})` : ''} is not a setting${suggestion ? `: did you mean ${suggestion}?` : ''} (JWT_* variables are reserved for the authorizer's settings)`,
@@ -491,7 +454,7 @@ function readConfigFile(
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     if (!CONFIG_KEYS.includes(key)) {
-      const suggestion = suggestName(key, CONFIG_KEYS);
+      const suggestion = closestName(key, CONFIG_KEYS);
       throw fail(`"${key}" is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`, key);
     }
     values[key] = value;
@@ -503,7 +466,7 @@ function readConfigFile(
     }
     for (const key of Object.keys(jwks)) {
       if (!JWKS_KEYS.includes(key)) {
-        const suggestion = suggestName(key, JWKS_KEYS);
+        const suggestion = closestName(key, JWKS_KEYS);
         throw fail(
           `jwks.${key} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
           'jwks',
@@ -526,7 +489,7 @@ function readConfigFile(
       const issuer = { ...(entry as Record<string, unknown>) };
       for (const key of Object.keys(issuer)) {
         if (!ISSUER_KEYS.has(key)) {
-          const suggestion = suggestName(key, [...ISSUER_KEYS]);
+          const suggestion = closestName(key, [...ISSUER_KEYS]);
           throw fail(
             `${at}.${key} is not an issuer setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
             'issuers',

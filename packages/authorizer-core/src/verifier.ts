@@ -13,7 +13,7 @@ import { createHttpFetcher } from './fetcher.js';
 import { JwksCache, type JwksKey } from './jwks-cache.js';
 import { decodeJws } from './jws.js';
 import { normalizeIssuer, type ResolvedIssuer, type ResolvedOptions } from './options.js';
-import { readScopes } from './scopes.js';
+import { readScopeClaims } from './scopes.js';
 
 /** The registered claims the verifier guarantees, plus whatever else the token carries. */
 export interface JwtClaims {
@@ -35,8 +35,13 @@ export interface VerifiedToken<Claims extends JwtClaims = JwtClaims> {
   readonly header: { readonly alg: string; readonly kid: string };
   /** The configured issuer the token matched. */
   readonly issuer: string;
-  /** Scopes from `scope`, `scp` and `permissions`. */
+  /** Scopes from `scope`, `scp` and `permissions`: RFC 6749 scope-tokens only. */
   readonly scopes: readonly string[];
+  /**
+   * How many values of `scope`, `scp` and `permissions` were dropped for not being scope-tokens
+   * (e.g. `"read:pets\tadmin"`): a count for the logs, never the values.
+   */
+  readonly droppedScopes: number;
 }
 
 /** Verifies tokens against the configured issuers; built once, used for every request. */
@@ -260,11 +265,13 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
     if (!valid) throw new TokenError('SIGNATURE_INVALID', 'The token signature is invalid');
     checkClaims(decoded.payload, issuer, Date.now() / 1000);
     const claims = decoded.payload as unknown as JwtClaims;
+    const { scopes, dropped } = readScopeClaims(claims);
     return Object.freeze({
       claims: Object.freeze(claims),
       header: Object.freeze({ alg, kid }),
       issuer: issuer.issuer,
-      scopes: Object.freeze(readScopes(claims)),
+      scopes: Object.freeze(scopes),
+      droppedScopes: dropped,
     });
   }
 

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeDotenv, parseDotenv } from '../src/dotenv.js';
+import { ConfigurationError } from '../src/errors.js';
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected an error');
+}
 
 describe('parseDotenv', () => {
   it('reads the tutorial .env, including a trailing tab', () => {
@@ -26,7 +36,6 @@ describe('parseDotenv', () => {
       'D=plain # trailing comment',
       'E="line\\nbreak \\"quoted\\""',
       'F=',
-      'not a line',
     ].join('\r\n');
     expect(parseDotenv(text)).toEqual({
       A: '1',
@@ -76,10 +85,77 @@ describe('parseDotenv', () => {
     );
   });
 
-  it('never throws, and only names that are identifiers come out, whatever the text', () => {
+  it.each([
+    [
+      'a line without "=" between two settings',
+      'TOKEN_ISSUER=https://x.example.com/\nJWT_REQUIRED_SCOPES read:pets\nAUDIENCE=api\n',
+      2,
+    ],
+    ['a last line without "="', 'AUDIENCE=api\nJWT_REQUIRED_SCOPES', 2],
+    ['a name with a space', '# settings\nJWT REQUIRED_SCOPES=read:pets\n', 2],
+    ['a name with a dash', 'JWT-ROUTES={}\n', 1],
+    ['a line after a CRLF', 'AUDIENCE=api\r\nsecret-value\r\n', 2],
+  ])('refuses %s with CONFIG_INVALID naming the line, not its content', (_name, text, line) => {
+    const error = thrown(() => parseDotenv(text, '/app/.env'));
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((error as Error).message).toBe(`The .env file /app/.env: line ${line} is not NAME=value`);
+  });
+
+  it('refuses a quoted value that is never closed, naming the line it starts on', () => {
+    const error = thrown(() => parseDotenv('AUDIENCE=api\nJWT_ROUTES=\'{"GET /x": []}\nTOKEN_ISSUER=x\n'));
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((error as Error).message).toBe('The .env file .env: the quoted value of line 2 is never closed');
+  });
+
+  it('accepts export, comments, blank lines and a quoted value over several lines', () => {
+    const values = parseDotenv(
+      '# c\n\nexport AUDIENCE=api\nJWT_ROUTES=\'{\n  "GET /x": []\n}\'\n  TOKEN_ISSUER = https://x.example.com/\nB="a\nb"\n',
+    );
+    expect(values.AUDIENCE).toBe('api');
+    expect(values.TOKEN_ISSUER).toBe('https://x.example.com/');
+    expect(JSON.parse(values.JWT_ROUTES as string)).toEqual({ 'GET /x': [] });
+    expect(values.B).toBe('a\nb');
+  });
+
+  it('whatever the text, yields identifier names or refuses it by line number without echoing it', () => {
+    const hostileLine = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(
+            '\n',
+            '\r\n',
+            '\r',
+            '\u2028',
+            '\u2029',
+            '\t',
+            '=',
+            '"',
+            "'",
+            '#',
+            '%0A',
+            '*',
+            '?',
+            'é',
+          ),
+          fc.string(),
+        ),
+        { maxLength: 8 },
+      )
+      .map((parts) => `secret${parts.join('')}`);
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
-        for (const key of Object.keys(parseDotenv(text))) expect(key).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), hostileLine), (text) => {
+        let values: Record<string, string>;
+        try {
+          values = parseDotenv(text);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigurationError);
+          expect((err as Error).message).toMatch(
+            /^The \.env file \.env: (line \d+ is not NAME=value|the quoted value of line \d+ is never closed)$/,
+          );
+          return;
+        }
+        for (const key of Object.keys(values)) expect(key).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
       }),
     );
   });

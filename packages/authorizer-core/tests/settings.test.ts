@@ -3,13 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
+  closestName,
   createAuthorizer,
   type ReadSettingsOptions,
   readSettings,
   SETTING_VARIABLES,
   SETTINGS,
 } from '../src/index.js';
-import { suggestName } from '../src/settings.js';
 import { generateTestKey, jwksOf } from './helpers/index.js';
 
 const BASE = { TOKEN_ISSUER: 'https://tenant.auth0.com/', AUDIENCE: 'https://api.example.com' };
@@ -218,14 +218,14 @@ describe('the settings table', () => {
   });
 });
 
-describe('suggestName', () => {
+describe('closestName over the table', () => {
   it('suggests a known name for near misses, nothing for far ones, and never throws', () => {
-    expect(suggestName('JWT_ALGORITHM', SETTING_VARIABLES)).toBe('JWT_ALGORITHMS');
-    expect(suggestName('AUDIENCES', SETTING_VARIABLES)).toBe('AUDIENCE');
-    expect(suggestName('X', SETTING_VARIABLES)).toBeUndefined();
+    expect(closestName('JWT_ALGORITHM', SETTING_VARIABLES)).toBe('JWT_ALGORITHMS');
+    expect(closestName('AUDIENCES', SETTING_VARIABLES)).toBe('AUDIENCE');
+    expect(closestName('X', SETTING_VARIABLES)).toBeUndefined();
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (input) => {
-        const suggestion = suggestName(input, SETTING_VARIABLES);
+        const suggestion = closestName(input, SETTING_VARIABLES);
         if (suggestion !== undefined) expect(SETTING_VARIABLES).toContain(suggestion);
       }),
     );

@@ -5,10 +5,12 @@ import type {
 } from 'aws-lambda';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  AUTHORIZER_OPTION_NAMES,
   type Authorizer,
   type AuthorizerContext,
   type AuthorizerOptions,
   type ConfigurationError,
+  closestName,
   type Environment,
   type IamAuthorizerResult,
   type JwtClaims,
@@ -66,5 +68,21 @@ describe('the settings API', () => {
     expectTypeOf<ConfigurationError['variable']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<typeof SETTINGS>().toEqualTypeOf<readonly SettingDefinition[]>();
     expectTypeOf<SettingDefinition['parse']>().toEqualTypeOf<(text: string) => unknown>();
+  });
+});
+
+describe('option names and typo suggestions', () => {
+  it('names every AuthorizerOptions key, and only those', () => {
+    expectTypeOf(AUTHORIZER_OPTION_NAMES).toEqualTypeOf<readonly (keyof AuthorizerOptions)[]>();
+  });
+
+  it('closestName takes a name and candidates and may find none', () => {
+    expectTypeOf(closestName).toEqualTypeOf<
+      (input: string, candidates: readonly string[]) => string | undefined
+    >();
+  });
+
+  it('a verified token counts the scope values it dropped', () => {
+    expectTypeOf<VerifiedToken['droppedScopes']>().toEqualTypeOf<number>();
   });
 });

@@ -1,11 +1,19 @@
-import { parseArgs } from 'node:util';
 import { DeployError } from './errors.js';
+import type { FlagValues } from './flag-values.js';
+import {
+  COMMAND_FLAGS,
+  type CommandName,
+  FLAGS,
+  type FlagName,
+  type FlagSpec,
+  formatFlagLabel,
+  getCommandFlags,
+  RENAMED_FLAGS,
+} from './flags.js';
+import { closestMatch, quoteInput } from './suggest.js';
 
-/** The CLI's commands. */
-export type CommandName = 'deploy' | 'invoke' | 'destroy';
-
-/** The value of each parsed flag, by its long name. */
-export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
+export { type FlagValues, getBooleanFlag, getStringFlag } from './flag-values.js';
+export type { CommandName } from './flags.js';
 
 /** A parsed command line. */
 export interface ParsedArgs {
@@ -14,74 +22,54 @@ export interface ParsedArgs {
   values: FlagValues;
 }
 
-type OptionSpec = { type: 'string' | 'boolean'; short?: string };
-
-const COMMON_OPTIONS: Record<string, OptionSpec> = {
-  help: { type: 'boolean', short: 'h' },
-  region: { type: 'string' },
-  profile: { type: 'string' },
-  'max-attempts': { type: 'string' },
-  // Not `--env-file`: Node 20 reads that flag even after the script name and fails on a relative path.
-  dotenv: { type: 'string' },
-  'function-name': { type: 'string' },
-};
-
-/** The flags each command accepts (besides `--help`). */
-export const COMMAND_OPTIONS: Readonly<Record<CommandName, Record<string, OptionSpec>>> = {
-  deploy: {
-    ...COMMON_OPTIONS,
-    'dry-run': { type: 'boolean' },
-    zip: { type: 'string' },
-    'no-build': { type: 'boolean' },
-    'role-name': { type: 'string' },
-    runtime: { type: 'string' },
-    memory: { type: 'string' },
-    timeout: { type: 'string' },
-    'rest-api-id': { type: 'string' },
-    stage: { type: 'string' },
-    'authorizer-name': { type: 'string' },
-    ttl: { type: 'string' },
-    'validation-expression': { type: 'string' },
-    'invoke-permission': { type: 'string' },
-    attach: { type: 'boolean' },
-    redeploy: { type: 'boolean' },
-  },
-  destroy: {
-    ...COMMON_OPTIONS,
-    'dry-run': { type: 'boolean' },
-    'role-name': { type: 'string' },
-    'rest-api-id': { type: 'string' },
-    'authorizer-name': { type: 'string' },
-    yes: { type: 'boolean', short: 'y' },
-  },
-  invoke: {
-    ...COMMON_OPTIONS,
-    event: { type: 'string' },
-  },
-};
+const COMMANDS = Object.keys(COMMAND_FLAGS) as CommandName[];
 
 function isCommand(value: string): value is CommandName {
-  return Object.hasOwn(COMMAND_OPTIONS, value);
+  return Object.hasOwn(COMMAND_FLAGS, value);
 }
 
-function toUsageError(error: unknown, command: CommandName): DeployError {
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? 'an option';
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return new DeployError('USAGE', `Unknown option ${option} for ${command}: see \`${command} --help\``);
+function usage(command: CommandName, message: string): DeployError {
+  return new DeployError('USAGE', `${message} (see \`${command} --help\`)`);
+}
+
+function unknownFlag(command: CommandName, written: string, name: string): DeployError {
+  const accepted = getCommandFlags(command);
+  const renamed = Object.hasOwn(RENAMED_FLAGS, name) ? RENAMED_FLAGS[name] : undefined;
+  const suggestion = renamed ?? closestMatch(name, accepted);
+  if (suggestion) {
+    return usage(
+      command,
+      `Unknown option ${quoteInput(written)} for ${command}: did you mean --${suggestion}?`,
+    );
   }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    return new DeployError('USAGE', `${option} needs a value (or takes none): see \`${command} --help\``);
+  const owner = COMMANDS.find((other) => (getCommandFlags(other) as readonly string[]).includes(name));
+  if (owner) return usage(command, `Option --${name} belongs to ${owner}, not ${command}`);
+  return usage(command, `Unknown option ${quoteInput(written)} for ${command}`);
+}
+
+function findFlag(command: CommandName, arg: string): { name: FlagName; inline: string | undefined } {
+  const accepted = getCommandFlags(command);
+  if (!arg.startsWith('--')) {
+    // A short alias: exactly one letter after one dash.
+    const name = accepted.find((flag) => (FLAGS[flag] as FlagSpec).short === arg.slice(1));
+    if (name && arg.length === 2) return { name, inline: undefined };
+    throw unknownFlag(command, arg, arg.slice(1));
   }
-  return new DeployError('USAGE', `${message.split('\n')[0]}: see \`${command} --help\``);
+  const equals = arg.indexOf('=');
+  const written = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
+  const name = accepted.find((flag) => flag === written);
+  if (!name) throw unknownFlag(command, equals === -1 ? arg : arg.slice(0, equals), written);
+  return { name, inline: equals === -1 ? undefined : arg.slice(equals + 1) };
 }
 
 /**
- * Parses the CLI's arguments: a command, then its flags. Every bare `--` is dropped, because pnpm hands
- * the script `deploy -- --dry-run` when called as `pnpm run deploy -- --dry-run`.
+ * Parses the CLI's arguments: a command, then its flags (`--name value`, `--name=value`, or the flag
+ * alone for a switch), from the table in `flags.ts` that the help is written from. Every bare `--` is
+ * dropped, because pnpm hands the script `deploy -- --dry-run` when called as
+ * `pnpm run deploy -- --dry-run`. A value that starts with `-` must be written `--name=value`.
  *
- * @throws DeployError `USAGE` for an unknown command, an unknown flag, a flag missing its value or a stray argument
+ * @throws DeployError `USAGE` for an unknown command or flag (with the closest name, if any), a switch
+ *   given a value, a flag missing its value, or a stray argument; always one line
  * @example
  * ```ts
  * parseCliArgs(['deploy', '--', '--dry-run']); // { command: 'deploy', values: { 'dry-run': true } }
@@ -94,42 +82,32 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     return { command: undefined, values: { help: true } };
   }
   if (!isCommand(first)) {
-    throw new DeployError('USAGE', `Unknown command '${first}': use deploy, invoke or destroy (see --help)`);
+    const suggestion = closestMatch(first, COMMANDS);
+    const hint = suggestion ? `did you mean ${suggestion}?` : 'use deploy, invoke or destroy';
+    throw new DeployError('USAGE', `Unknown command '${quoteInput(first)}': ${hint} (see --help)`);
   }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: rest, options: COMMAND_OPTIONS[first], allowPositionals: true, strict: true });
-  } catch (error) {
-    throw toUsageError(error, first);
+  const values: Record<string, string | boolean> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    if (!arg.startsWith('-') || arg === '-') {
+      throw usage(first, `Unexpected argument '${quoteInput(arg)}' for ${first}`);
+    }
+    const { name, inline } = findFlag(first, arg);
+    const spec: FlagSpec = FLAGS[name];
+    if (!spec.value) {
+      if (inline !== undefined) {
+        throw usage(first, `--${name} takes no value (got '${quoteInput(arg)}'): write --${name} alone`);
+      }
+      values[name] = true;
+      continue;
+    }
+    const next = rest[i + 1];
+    const value = inline ?? (next !== undefined && !next.startsWith('-') ? next : undefined);
+    if (value === undefined || value === '') {
+      throw usage(first, `--${name} needs a value: ${formatFlagLabel(name)}`);
+    }
+    if (inline === undefined) i += 1;
+    values[name] = value;
   }
-  const [stray] = parsed.positionals;
-  if (stray !== undefined) {
-    throw new DeployError('USAGE', `Unexpected argument '${stray}' for ${first}: see \`${first} --help\``);
-  }
-  return { command: first, values: parsed.values as FlagValues };
-}
-
-/**
- * Reads a string flag's value.
- *
- * @example
- * ```ts
- * getStringFlag(values, 'zip');
- * ```
- */
-export function getStringFlag(values: FlagValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/**
- * Reads a boolean flag's value (`false` when absent).
- *
- * @example
- * ```ts
- * getBooleanFlag(values, 'dry-run');
- * ```
- */
-export function getBooleanFlag(values: FlagValues, name: string): boolean {
-  return values[name] === true;
+  return { command: first, values };
 }

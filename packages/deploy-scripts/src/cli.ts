@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { createAwsClients, resolveRegion } from './aws-clients.js';
+import { resolveInvocationDir } from './invocation-dir.js';
 import { buildLambdaZip } from './lambda-zip.js';
 import { findRepoRoot } from './repo-root.js';
 import { runCli } from './run-cli.js';
@@ -18,8 +19,7 @@ async function askYesNo(question: string): Promise<boolean> {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-// pnpm runs package scripts in the package directory; INIT_CWD is where the user typed the command.
-const cwd = process.env.INIT_CWD ?? process.cwd();
+const cwd = resolveInvocationDir(process.env, process.cwd());
 
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,

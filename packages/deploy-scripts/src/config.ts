@@ -11,15 +11,22 @@ import {
   SETTINGS,
   type SettingFile,
 } from '@jwt-authorizer/authorizer-core';
-import { type FlagValues, getBooleanFlag, getStringFlag } from './args.js';
 import { DeployError } from './errors.js';
+import { type FlagValues, getBooleanFlag, getStringFlag } from './flag-values.js';
+import { closestMatch, quoteInput } from './suggest.js';
+
+/** The Lambda runtimes the bundle is built and tested for; the first is the default. */
+export const RUNTIMES = ['nodejs24.x', 'nodejs22.x'] as const;
 
 /** Every default the deploy uses, in one place (the README lists the same values). */
 export const DEFAULTS = {
   roleName: 'jwtRsaCustomAuthorizerRole',
+  roleDescription: 'Runs the JWT authorizer function (jwt-authorizer)',
+  invokerRoleSuffix: '-invoker',
+  invokerRoleDescription: 'Lets API Gateway invoke the JWT authorizer function (jwt-authorizer)',
   functionName: 'jwtRsaCustomAuthorizer',
   functionDescription: 'JWT access-token authorizer for API Gateway (jwt-authorizer)',
-  runtime: 'nodejs22.x',
+  runtime: RUNTIMES[0],
   handler: 'index.handler',
   timeoutSeconds: 30,
   memoryMb: 256,
@@ -120,11 +127,12 @@ export interface LoadedSettings {
 export const DOTENV_LOCATIONS = DOTENV_SEARCH_ORDER;
 
 /**
- * Reads `.env` (at `--dotenv`, else the first of {@link DOTENV_LOCATIONS}) with the core's parser
+ * Reads `.env` (at `--env-file`, else the first of {@link DOTENV_LOCATIONS}) with the core's parser
  * and lays the environment over it: a variable set (non-empty) in the environment wins; an empty
  * value counts as unset, in the file and in the environment.
  *
- * @throws DeployError `CONFIG_INVALID` when a `--dotenv` file given explicitly does not exist
+ * @throws DeployError `CONFIG_INVALID` when a `--env-file` file given explicitly does not exist, or
+ *   the file read holds a line that is not `NAME=value` (named by its line number)
  * @example
  * ```ts
  * const { settings, description } = loadSettings({ env: process.env, repoRoot, cwd: process.cwd() });
@@ -141,9 +149,20 @@ export function loadSettings(
     : DOTENV_LOCATIONS.map((location) => join(options.repoRoot, location));
   const path = candidates.find((candidate) => existsSync(candidate));
   if (path === undefined && options.dotenvPath) {
-    throw new DeployError('CONFIG_INVALID', `--dotenv ${options.dotenvPath} does not exist: fix the path`);
+    throw new DeployError('CONFIG_INVALID', `--env-file ${options.dotenvPath} does not exist: fix the path`);
   }
-  const fromFile = path === undefined ? {} : parseDotenv(readFileSync(path, 'utf8'));
+  let fromFile: Record<string, string> = {};
+  if (path !== undefined) {
+    try {
+      fromFile = parseDotenv(readFileSync(path, 'utf8'), path);
+    } catch (error) {
+      // A line that is not NAME=value: the core's message names the file and the line, not its content.
+      if (error instanceof ConfigurationError) {
+        throw new DeployError('CONFIG_INVALID', error.message, { cause: error });
+      }
+      throw error;
+    }
+  }
   const settings = mergeSettings(options.env, fromFile);
   const setInEnvironment = (name: string) => (options.env[name] ?? '').trim() !== '';
   return {
@@ -418,6 +437,17 @@ function readInteger(values: FlagValues, flag: string, range: { min: number; max
   return value;
 }
 
+function readRuntime(values: FlagValues): string {
+  const runtime = getStringFlag(values, 'runtime');
+  if (runtime === undefined) return DEFAULTS.runtime;
+  if ((RUNTIMES as readonly string[]).includes(runtime)) return runtime;
+  const suggestion = closestMatch(runtime, RUNTIMES);
+  throw new DeployError(
+    'USAGE',
+    `--runtime must be ${RUNTIMES.join(' or ')} (got '${quoteInput(runtime)}')${suggestion ? `: did you mean ${suggestion}?` : ''}`,
+  );
+}
+
 function readName(
   values: FlagValues,
   flag: string,
@@ -486,7 +516,7 @@ export function resolveDeployConfig(
     ...resolveCommonConfig(values, settings),
     dryRun: getBooleanFlag(values, 'dry-run'),
     roleName: readName(values, 'role-name', settings, 'ROLE_NAME') ?? DEFAULTS.roleName,
-    runtime: readName(values, 'runtime', settings) ?? DEFAULTS.runtime,
+    runtime: readRuntime(values),
     handler: DEFAULTS.handler,
     timeoutSeconds:
       readInteger(values, 'timeout', { min: 1, max: 900, unit: 'seconds' }) ?? DEFAULTS.timeoutSeconds,

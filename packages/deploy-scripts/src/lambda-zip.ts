@@ -14,11 +14,6 @@ export interface LambdaZip {
 
 /**
  * Computes a zip's hash the way Lambda reports `CodeSha256`: base64 of the SHA-256 digest.
- *
- * @example
- * ```ts
- * computeCodeSha256(bytes);
- * ```
  */
 export function computeCodeSha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64');
@@ -28,10 +23,6 @@ export function computeCodeSha256(bytes: Uint8Array): string {
  * Reads the deployment zip and hashes it.
  *
  * @throws DeployError `ZIP_NOT_FOUND` when there is no file at `path`
- * @example
- * ```ts
- * const zip = readLambdaZip('packages/lambda-authorizer/dist/custom-authorizer.zip');
- * ```
  */
 export function readLambdaZip(path: string): LambdaZip {
   if (!existsSync(path)) {
@@ -44,23 +35,42 @@ export function readLambdaZip(path: string): LambdaZip {
   return { path, bytes, sha256: computeCodeSha256(bytes) };
 }
 
+/** The outcome of a zip build. */
+export interface ZipBuildResult {
+  ok: boolean;
+  /** What the build printed, when it was captured (not in verbose mode). */
+  output: string;
+}
+
 /**
  * Builds the zip with turbo (`turbo run bundle --filter=@jwt-authorizer/lambda-authorizer`), so the
  * lambda-authorizer build it depends on runs first and an unchanged zip comes from turbo's cache.
+ * Quiet by default: turbo's output is captured (the caller prints it only when the build failed);
+ * with `verbose` it streams to stderr, so stdout carries only the deploy's own lines.
  *
- * @returns `true` when the build succeeded
  * @example
  * ```ts
- * if (!buildLambdaZip(repoRoot)) console.error('bundle failed');
+ * const build = buildLambdaZip(repoRoot, { verbose: false });
+ * if (!build.ok) console.error(build.output);
  * ```
  */
-export function buildLambdaZip(repoRoot: string): boolean {
+export function buildLambdaZip(repoRoot: string, options: { verbose: boolean }): ZipBuildResult {
   const local = join(repoRoot, 'node_modules', '.bin', 'turbo');
   const result = spawnSync(
     existsSync(local) ? local : 'turbo',
-    ['run', 'bundle', '--filter=@jwt-authorizer/lambda-authorizer', '--output-logs=errors-only'],
-    // turbo's output goes to stderr so stdout carries only the deploy's own lines.
-    { cwd: repoRoot, stdio: ['ignore', 2, 'inherit'] },
+    [
+      'run',
+      'bundle',
+      '--filter=@jwt-authorizer/lambda-authorizer',
+      options.verbose ? '--output-logs=full' : '--output-logs=errors-only',
+    ],
+    {
+      cwd: repoRoot,
+      stdio: options.verbose ? ['ignore', 2, 'inherit'] : ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+    },
   );
-  return result.status === 0;
+  const output = options.verbose ? '' : `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  return { ok: result.status === 0, output };
 }

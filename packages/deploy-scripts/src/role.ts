@@ -5,51 +5,82 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   ListAttachedRolePoliciesCommand,
-  PutRolePolicyCommand,
   type Role,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { buildFunctionArn, buildManagedPolicyArn, getPartition, parseAccountId } from './arn.js';
-import { DEFAULTS, type InvokePermissionMode } from './config.js';
+import { buildManagedPolicyArn, getPartition, parseAccountId } from './arn.js';
+import { DEFAULTS } from './config.js';
 import { DeployError, handleAwsError } from './errors.js';
-import { buildInvokePolicy, buildTrustPolicy, isSamePolicy, parsePolicyDocument } from './policies.js';
+import {
+  buildExecutionTrustPolicy,
+  isSamePolicy,
+  type PolicyDocument,
+  parsePolicyDocument,
+} from './policies.js';
 import type { StepStatus } from './reporter.js';
 import type { StepContext } from './step-context.js';
 
-/** Options for {@link ensureRole}. */
-export interface EnsureRoleOptions {
-  roleName: string;
-  functionName: string;
-  invokePermission: InvokePermissionMode;
-}
-
-/** What {@link ensureRole} found or made. */
-export interface EnsureRoleResult {
-  roleArn: string;
-  accountId: string;
-  /** `created` when the role is new: Lambda may not be able to assume it for a few seconds. */
-  status: StepStatus;
-}
-
-async function getRole(context: StepContext, roleName: string): Promise<Role | undefined> {
+/**
+ * Reads a role; `undefined` when it does not exist.
+ *
+ * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `NO_CREDENTIALS`, `AWS_ERROR`
+ */
+export async function getRole(context: StepContext, roleName: string): Promise<Role | undefined> {
   const output = await context.clients.iam
     .send(new GetRoleCommand({ RoleName: roleName }))
     .catch(handleAwsError('iam:GetRole', { NoSuchEntityException: () => undefined }));
   return output?.Role;
 }
 
-async function createRole(context: StepContext, roleName: string): Promise<Role | undefined> {
+/**
+ * Creates a role, or reads it when another run created it between our GetRole and CreateRole.
+ *
+ * @returns the role and whether this call created it
+ * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
+ */
+export async function createRole(
+  context: StepContext,
+  roleName: string,
+  trust: PolicyDocument,
+  description: string,
+): Promise<{ role: Role | undefined; created: boolean }> {
   const output = await context.clients.iam
     .send(
       new CreateRoleCommand({
         RoleName: roleName,
-        AssumeRolePolicyDocument: JSON.stringify(buildTrustPolicy()),
-        Description: 'Runs the JWT authorizer function and lets API Gateway invoke it (jwt-authorizer)',
+        AssumeRolePolicyDocument: JSON.stringify(trust),
+        Description: description,
       }),
     )
-    // Another run created it between our GetRole and CreateRole: carry on with the existing role.
     .catch(handleAwsError('iam:CreateRole', { EntityAlreadyExistsException: () => undefined }));
-  return output?.Role;
+  if (output?.Role) return { role: output.Role, created: true };
+  return { role: await getRole(context, roleName), created: false };
+}
+
+/**
+ * Tells whether a role's trust policy (URL-encoded, as IAM returns it) is the wanted one.
+ */
+export function hasTrustPolicy(role: Role, wanted: PolicyDocument): boolean {
+  const current = role.AssumeRolePolicyDocument
+    ? parsePolicyDocument(role.AssumeRolePolicyDocument)
+    : undefined;
+  return isSamePolicy(current, wanted);
+}
+
+/**
+ * Reads an inline policy of a role; `undefined` when it does not exist.
+ *
+ * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
+ */
+export async function getInlinePolicy(
+  context: StepContext,
+  roleName: string,
+  policyName: string,
+): Promise<unknown> {
+  const output = await context.clients.iam
+    .send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }))
+    .catch(handleAwsError('iam:GetRolePolicy', { NoSuchEntityException: () => undefined }));
+  return output?.PolicyDocument === undefined ? undefined : parsePolicyDocument(output.PolicyDocument);
 }
 
 async function listAttachedPolicyArns(context: StepContext, roleName: string): Promise<string[]> {
@@ -65,99 +96,106 @@ async function listAttachedPolicyArns(context: StepContext, roleName: string): P
   return arns;
 }
 
-async function ensureInlineInvokePolicy(
-  context: StepContext,
-  options: EnsureRoleOptions,
-  functionArn: string,
-): Promise<boolean> {
-  const { iam } = context.clients;
-  const current = await iam
-    .send(new GetRolePolicyCommand({ RoleName: options.roleName, PolicyName: DEFAULTS.invokePolicyName }))
-    .catch(handleAwsError('iam:GetRolePolicy', { NoSuchEntityException: () => undefined }));
-  const present = current?.PolicyDocument !== undefined;
-  if (options.invokePermission === 'resource-policy') {
-    if (!present) return false;
-    await iam
-      .send(
-        new DeleteRolePolicyCommand({ RoleName: options.roleName, PolicyName: DEFAULTS.invokePolicyName }),
-      )
-      .catch(handleAwsError('iam:DeleteRolePolicy'));
-    return true;
-  }
-  const wanted = buildInvokePolicy(functionArn);
-  if (present && isSamePolicy(parsePolicyDocument(current.PolicyDocument ?? ''), wanted)) return false;
-  await iam
-    .send(
-      new PutRolePolicyCommand({
-        RoleName: options.roleName,
-        PolicyName: DEFAULTS.invokePolicyName,
-        PolicyDocument: JSON.stringify(wanted),
-      }),
-    )
-    .catch(handleAwsError('iam:PutRolePolicy'));
-  return true;
+/** What the single-role deploy left on the execution role, to remove once nothing relies on it. */
+export interface ExecutionRoleLeftovers {
+  /** The trust policy is not Lambda-only (the single role also trusted API Gateway). */
+  trust: boolean;
+  /** The inline `invoke-authorizer-function` policy is still there (the role could invoke the function). */
+  invokePolicy: boolean;
+}
+
+/** What {@link ensureExecutionRole} found or made. */
+export interface ExecutionRoleResult {
+  roleArn: string;
+  accountId: string;
+  /** `created` when the role is new: Lambda may not be able to assume it for a few seconds. */
+  status: StepStatus;
+  leftovers: ExecutionRoleLeftovers;
+  /** What the reads found before anything changed (`logsPolicyAttached` only for a role that existed). */
+  found: { exists: boolean; logsPolicyAttached: boolean };
 }
 
 /**
- * Makes sure the role exists with the wanted trust policy, the AWSLambdaBasicExecutionRole managed policy
- * (logs) and, for `invokePermission: 'role'`, an inline policy allowing `lambda:InvokeFunction` on this
- * function only. Reads first and changes only what differs.
+ * Makes sure the function's execution role exists with the AWSLambdaBasicExecutionRole managed policy
+ * (logs). A new role trusts `lambda.amazonaws.com` only and has nothing else. On a role left by the
+ * single-role deploy (trusted by API Gateway too, allowed to invoke the function) nothing is narrowed
+ * yet, because the deployed stage may still use it as the authorizer's credentials: the leftovers are
+ * returned for {@link removeExecutionRoleLeftovers} once the stage no longer does.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `NO_CREDENTIALS`, `AWS_ERROR` from the IAM calls
- * @example
- * ```ts
- * const { roleArn } = await ensureRole(context, { roleName, functionName, invokePermission: 'role' });
- * ```
  */
-export async function ensureRole(
+export async function ensureExecutionRole(
   context: StepContext,
-  options: EnsureRoleOptions,
-): Promise<EnsureRoleResult> {
-  const { iam } = context.clients;
-  const { reporter, region } = context;
-  const partition = getPartition(region);
+  roleName: string,
+): Promise<ExecutionRoleResult> {
+  const partition = getPartition(context.region);
   let status: StepStatus = 'unchanged';
+  const leftovers: ExecutionRoleLeftovers = { trust: false, invokePolicy: false };
 
-  let role = await getRole(context, options.roleName);
+  let role = await getRole(context, roleName);
+  const found = { exists: role !== undefined, logsPolicyAttached: false };
   if (!role) {
-    const created = await createRole(context, options.roleName);
-    if (created) status = 'created';
-    role = created ?? (await getRole(context, options.roleName));
-  }
-  if (role && status !== 'created') {
-    const trust = role.AssumeRolePolicyDocument
-      ? parsePolicyDocument(role.AssumeRolePolicyDocument)
-      : undefined;
-    if (!isSamePolicy(trust, buildTrustPolicy())) {
-      await iam
-        .send(
-          new UpdateAssumeRolePolicyCommand({
-            RoleName: options.roleName,
-            PolicyDocument: JSON.stringify(buildTrustPolicy()),
-          }),
-        )
-        .catch(handleAwsError('iam:UpdateAssumeRolePolicy'));
-      status = 'updated';
-    }
+    const made = await createRole(context, roleName, buildExecutionTrustPolicy(), DEFAULTS.roleDescription);
+    role = made.role;
+    if (made.created) status = 'created';
   }
   if (!role?.Arn) {
-    throw new DeployError('AWS_ERROR', `iam:GetRole returned no ARN for role ${options.roleName}`);
+    throw new DeployError('AWS_ERROR', `iam:GetRole returned no ARN for role ${roleName}`);
   }
   const accountId = parseAccountId(role.Arn);
 
   const logsPolicyArn = buildManagedPolicyArn(partition, DEFAULTS.basicExecutionPolicyName);
-  const attached = status === 'created' ? [] : await listAttachedPolicyArns(context, options.roleName);
-  if (!attached.includes(logsPolicyArn)) {
-    await iam
-      .send(new AttachRolePolicyCommand({ RoleName: options.roleName, PolicyArn: logsPolicyArn }))
+  const attached = status === 'created' ? [] : await listAttachedPolicyArns(context, roleName);
+  found.logsPolicyAttached = attached.includes(logsPolicyArn);
+  if (!found.logsPolicyAttached) {
+    await context.clients.iam
+      .send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: logsPolicyArn }))
       .catch(handleAwsError('iam:AttachRolePolicy'));
     if (status === 'unchanged') status = 'updated';
   }
+  if (status !== 'created') {
+    leftovers.trust = !hasTrustPolicy(role, buildExecutionTrustPolicy());
+    leftovers.invokePolicy =
+      (await getInlinePolicy(context, roleName, DEFAULTS.invokePolicyName)) !== undefined;
+  }
 
-  const functionArn = buildFunctionArn({ partition, region, accountId, functionName: options.functionName });
-  const inlineChanged = await ensureInlineInvokePolicy(context, options, functionArn);
-  if (inlineChanged && status === 'unchanged') status = 'updated';
+  context.reporter.step(status, `role ${roleName}`, role.Arn);
+  return { roleArn: role.Arn, accountId, status, leftovers, found };
+}
 
-  reporter.step(status, `role ${options.roleName}`, role.Arn);
-  return { roleArn: role.Arn, accountId, status };
+/**
+ * Narrows a role left by the single-role deploy to an execution role: trust for `lambda.amazonaws.com`
+ * only, and no inline invoke policy. Call it only once no deployed stage uses the role as credentials.
+ * A policy someone else already removed is not an error.
+ *
+ * @returns whether anything changed
+ * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
+ */
+export async function removeExecutionRoleLeftovers(
+  context: StepContext,
+  roleName: string,
+  leftovers: ExecutionRoleLeftovers,
+): Promise<boolean> {
+  const { iam } = context.clients;
+  const done: string[] = [];
+  if (leftovers.trust) {
+    await iam
+      .send(
+        new UpdateAssumeRolePolicyCommand({
+          RoleName: roleName,
+          PolicyDocument: JSON.stringify(buildExecutionTrustPolicy()),
+        }),
+      )
+      .catch(handleAwsError('iam:UpdateAssumeRolePolicy'));
+    done.push('trust narrowed to lambda.amazonaws.com');
+  }
+  if (leftovers.invokePolicy) {
+    await iam
+      .send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: DEFAULTS.invokePolicyName }))
+      .catch(handleAwsError('iam:DeleteRolePolicy', { NoSuchEntityException: () => undefined }));
+    done.push(`inline policy ${DEFAULTS.invokePolicyName} removed`);
+  }
+  if (done.length === 0) return false;
+  context.reporter.step('updated', `role ${roleName}`, done.join('; '));
+  return true;
 }

@@ -4,7 +4,7 @@ import { type AwsClientOptions, type AwsClients, destroyAwsClients } from './aws
 import {
   type ConfigPaths,
   type DeployConfig,
-  type DestroyConfig,
+  type LoadedSettings,
   loadSettings,
   resolveDeployConfig,
   resolveDestroyConfig,
@@ -16,15 +16,16 @@ import { runDestroy } from './destroy.js';
 import { DeployError, type DeployErrorCode } from './errors.js';
 import { formatHelp } from './help.js';
 import { runInvoke } from './invoke.js';
-import { type LambdaZip, readLambdaZip } from './lambda-zip.js';
+import { type LambdaZip, readLambdaZip, type ZipBuildResult } from './lambda-zip.js';
 import {
   buildDeployCalls,
   buildDestroyCalls,
-  formatCalls,
+  describeDestroy,
   formatDeploySummary,
-  formatTrustPolicy,
+  formatTrustPolicies,
 } from './plan.js';
 import { createReporter, type Reporter } from './reporter.js';
+import { formatCalls } from './step.js';
 import type { StepContext } from './step-context.js';
 import { addFilesToZip } from './zip-files.js';
 
@@ -43,8 +44,11 @@ export interface CliDependencies {
     region?: string | undefined;
     profile?: string | undefined;
   }) => Promise<string | undefined>;
-  /** Builds the zip; `true` on success. */
-  buildZip: (repoRoot: string) => boolean;
+  /**
+   * Builds the zip. With `verbose` the build's own output goes to the terminal; otherwise it is
+   * captured and returned, for the CLI to print only when the build failed.
+   */
+  buildZip: (repoRoot: string, options: { verbose: boolean }) => ZipBuildResult;
   /** Asks a yes/no question on the terminal; `undefined` when there is no terminal. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
   sleep: (ms: number) => Promise<void>;
@@ -100,10 +104,17 @@ function createContext(
   return { clients, reporter, region, sleep: deps.sleep, waiterMaxWaitSeconds: deps.waiterMaxWaitSeconds };
 }
 
-function prepareZip(deps: CliDependencies, reporter: Reporter, config: DeployConfig): LambdaZip | undefined {
+function prepareZip(
+  deps: CliDependencies,
+  reporter: Reporter,
+  config: DeployConfig,
+  verbose: boolean,
+): LambdaZip | undefined {
   if (config.buildZip) {
     reporter.line('Building the zip: turbo run bundle --filter=@jwt-authorizer/lambda-authorizer');
-    if (!deps.buildZip(deps.repoRoot)) {
+    const build = deps.buildZip(deps.repoRoot, { verbose });
+    if (!build.ok) {
+      for (const line of build.output.trimEnd().split('\n')) if (line !== '') deps.err(line);
       const message =
         'Building the zip failed (turbo run bundle --filter=@jwt-authorizer/lambda-authorizer): fix the build, or pass --zip PATH';
       if (!config.dryRun) throw new DeployError('ZIP_BUILD_FAILED', message);
@@ -118,9 +129,14 @@ function prepareZip(deps: CliDependencies, reporter: Reporter, config: DeployCon
   return addFilesToZip(readLambdaZip(config.zipPath), config.files);
 }
 
-async function printDeployDryRun(deps: CliDependencies, reporter: Reporter, config: DeployConfig) {
+async function printDeployDryRun(
+  deps: CliDependencies,
+  reporter: Reporter,
+  config: DeployConfig,
+  verbose: boolean,
+) {
   reporter.line('Dry run: lists the calls deploy would make; makes none and needs no credentials.');
-  const zip = prepareZip(deps, reporter, config);
+  const zip = prepareZip(deps, reporter, config, verbose);
   let region = await deps.resolveRegion(config);
   if (!region) {
     region = DRY_RUN_REGION;
@@ -129,13 +145,9 @@ async function printDeployDryRun(deps: CliDependencies, reporter: Reporter, conf
     );
   }
   for (const line of formatDeploySummary(config, region, zip)) reporter.line(line);
-  for (const file of config.files) {
-    reporter.line(`  zip adds     ${file.zipName} from ${file.path} (${file.setting})`);
-  }
   reporter.line('Calls, in order (most happen only when the condition holds):');
   for (const line of formatCalls(buildDeployCalls(config, region, zip))) reporter.line(line);
-  reporter.line('Trust policy of the role:');
-  for (const line of formatTrustPolicy()) reporter.line(line);
+  for (const line of formatTrustPolicies(config, region)) reporter.line(line);
   // The plan is printed; the same problems that stop a real deploy make the dry run fail too.
   const last = config.problems.at(-1);
   if (last) {
@@ -149,16 +161,18 @@ async function commandDeploy(
   deps: CliDependencies,
   reporter: Reporter,
   values: FlagValues,
-  settings: Settings,
-  origin: ConfigPaths['origin'],
+  loaded: LoadedSettings,
 ) {
-  const paths: ConfigPaths = { repoRoot: deps.repoRoot, cwd: deps.cwd, origin };
-  const config = resolveDeployConfig(values, settings, paths);
-  if (config.dryRun) return printDeployDryRun(deps, reporter, config);
+  const paths: ConfigPaths = { repoRoot: deps.repoRoot, cwd: deps.cwd, origin: loaded.origin };
+  const config = resolveDeployConfig(values, loaded.settings, paths);
+  // After the flags are checked: a bad flag is one line on stderr and nothing else.
+  reporter.line(loaded.description);
+  const verbose = getBooleanFlag(values, 'verbose');
+  if (config.dryRun) return printDeployDryRun(deps, reporter, config, verbose);
   const [problem] = config.problems;
   if (problem) throw problem;
   const region = await requireRegion(deps, config);
-  const zip = prepareZip(deps, reporter, config);
+  const zip = prepareZip(deps, reporter, config, verbose);
   if (!zip) throw new DeployError('ZIP_NOT_FOUND', `No zip at ${config.zipPath}: pass --zip PATH`);
   const context = createContext(deps, reporter, region, config);
   try {
@@ -169,22 +183,14 @@ async function commandDeploy(
   }
 }
 
-function describeDestroy(config: DestroyConfig): string {
-  const parts = [
-    config.restApiId ? `authorizer ${config.authorizerName} on REST API ${config.restApiId}` : undefined,
-    `function ${config.functionName}`,
-    `role ${config.roleName}`,
-  ];
-  return parts.filter(Boolean).join(', ');
-}
-
 async function commandDestroy(
   deps: CliDependencies,
   reporter: Reporter,
   values: FlagValues,
-  settings: Settings,
+  loaded: LoadedSettings,
 ) {
-  const config = resolveDestroyConfig(values, settings);
+  const config = resolveDestroyConfig(values, loaded.settings);
+  reporter.line(loaded.description);
   if (config.dryRun) {
     reporter.line('Dry run: lists the calls destroy would make; makes none and needs no credentials.');
     reporter.line(`Would remove: ${describeDestroy(config)}`);
@@ -219,9 +225,10 @@ async function commandInvoke(
   deps: CliDependencies,
   reporter: Reporter,
   values: FlagValues,
-  settings: Settings,
+  loaded: LoadedSettings,
 ) {
-  const config = resolveInvokeConfig(values, settings, { repoRoot: deps.repoRoot, cwd: deps.cwd });
+  const config = resolveInvokeConfig(values, loaded.settings, { repoRoot: deps.repoRoot, cwd: deps.cwd });
+  reporter.line(loaded.description);
   const region = await requireRegion(deps, config);
   const context = createContext(deps, reporter, region, config);
   try {
@@ -254,10 +261,6 @@ export function redactSettings(line: string, settings: Settings): string {
  * into one `error:` line (plus, when the run had already changed something, one line saying what).
  *
  * @returns the exit code: 0 success, 1 AWS failure, 2 bad input
- * @example
- * ```ts
- * process.exitCode = await runCli(['deploy', '--dry-run'], dependencies);
- * ```
  */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
   const reporter = createReporter({ out: deps.out, err: deps.err });
@@ -270,15 +273,14 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
     }
     const loaded = loadSettings({
       env: deps.env,
-      dotenvPath: getStringFlag(values, 'dotenv'),
+      dotenvPath: getStringFlag(values, 'env-file'),
       repoRoot: deps.repoRoot,
       cwd: deps.cwd,
     });
     settings = loaded.settings;
-    reporter.line(loaded.description);
-    if (command === 'deploy') return await commandDeploy(deps, reporter, values, settings, loaded.origin);
-    if (command === 'destroy') return await commandDestroy(deps, reporter, values, settings);
-    return await commandInvoke(deps, reporter, values, settings);
+    if (command === 'deploy') return await commandDeploy(deps, reporter, values, loaded);
+    if (command === 'destroy') return await commandDestroy(deps, reporter, values, loaded);
+    return await commandInvoke(deps, reporter, values, loaded);
   } catch (error) {
     const failure =
       error instanceof DeployError ? error : new DeployError('AWS_ERROR', String(error), { cause: error });

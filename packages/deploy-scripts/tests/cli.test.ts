@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +23,15 @@ function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
-  const result = spawnSync(process.execPath, [cli, ...args], { env, cwd, encoding: 'utf8', timeout: 30_000 });
+/** Runs the built CLI as `node dist/cli.js …`, or as the package scripts do, `node -- dist/cli.js …`. */
+function run(args: string[], env: NodeJS.ProcessEnv, cwd: string, asScript = false) {
+  const node = asScript ? ['--', cli] : [cli];
+  const result = spawnSync(process.execPath, [...node, ...args], {
+    env,
+    cwd,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -49,7 +57,7 @@ describe('dist/cli.js', () => {
         'deploy',
         '--',
         '--dry-run',
-        '--dotenv',
+        '--env-file',
         'settings.env',
         '--zip',
         'custom-authorizer.zip',
@@ -82,7 +90,7 @@ describe('dist/cli.js', () => {
 
   it('stops a deploy without TOKEN_ISSUER with one line and exit 2, before any AWS call', () => {
     const { code, stdout, stderr } = run(
-      ['deploy', '--dotenv', 'partial.env', '--zip', 'custom-authorizer.zip', '--region', 'us-east-1'],
+      ['deploy', '--env-file', 'partial.env', '--zip', 'custom-authorizer.zip', '--region', 'us-east-1'],
       bareEnv(),
       dir,
     );
@@ -99,7 +107,7 @@ describe('dist/cli.js', () => {
       [
         'deploy',
         '--dry-run',
-        '--dotenv',
+        '--env-file',
         'partial.env',
         '--zip',
         'custom-authorizer.zip',
@@ -114,9 +122,110 @@ describe('dist/cli.js', () => {
     expect(stdout).toContain('environment  TOKEN_ISSUER=https://from-env.auth0.com/, AUDIENCE=env-audience');
   });
 
-  it('prints help and exits 0', () => {
-    const { code, stdout } = run(['destroy', '--help'], bareEnv(), dir);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: destroy/);
+  it.each([
+    ['deploy', 'Usage: deploy'],
+    ['invoke', 'Usage: invoke'],
+    ['destroy', 'Usage: destroy'],
+    ['--help', 'Usage: node packages/deploy-scripts/dist/cli.js'],
+  ])('prints the help of %s on --help and -h and exits 0', (command, usage) => {
+    for (const flag of ['--help', '-h']) {
+      const { code, stdout, stderr } = run(command === '--help' ? [flag] : [command, flag], bareEnv(), dir);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout.startsWith(usage)).toBe(true);
+      expect(stdout).toContain('Exit codes: 0 success');
+    }
+  });
+
+  it.each([
+    [
+      ['invoke', '--evnt', 'event.json'],
+      'error: Unknown option --evnt for invoke: did you mean --event? (see `invoke --help`)',
+    ],
+    [
+      ['deploy', '--dry-run=yes'],
+      "error: --dry-run takes no value (got '--dry-run=yes'): write --dry-run alone (see `deploy --help`)",
+    ],
+    [
+      ['deploy', '--dry-run', '--region'],
+      'error: --region needs a value: --region REGION (see `deploy --help`)',
+    ],
+    [
+      ['deploy', '--dry-run', '--runtime', 'nodejs20.x'],
+      "error: --runtime must be nodejs24.x or nodejs22.x (got 'nodejs20.x'): did you mean nodejs24.x?",
+    ],
+    [
+      ['destroy', '--dotenv', 'x.env'],
+      'error: Unknown option --dotenv for destroy: did you mean --env-file? (see `destroy --help`)',
+    ],
+  ])('refuses %o with one line on stderr, nothing on stdout and exit 2', (args, line) => {
+    const { code, stdout, stderr } = run(args, bareEnv(), dir);
+    expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: `${line}\n` });
+  });
+
+  it('shows the runtime in the plan: nodejs24.x by default, nodejs22.x on request', () => {
+    const args = ['deploy', '--dry-run', '--env-file', 'settings.env', '--zip', 'custom-authorizer.zip'];
+    expect(run(args, bareEnv(), dir).stdout).toContain(
+      'function     jwtRsaCustomAuthorizer: nodejs24.x, index.handler',
+    );
+    expect(run([...args, '--runtime', 'nodejs22.x'], bareEnv(), dir).stdout).toContain(
+      'function     jwtRsaCustomAuthorizer: nodejs22.x, index.handler',
+    );
+  });
+});
+
+describe('dist/cli.js run as a package script (pnpm --filter deploy-scripts run …)', () => {
+  const caller = makeTempDir({
+    'conf/settings.env': 'TOKEN_ISSUER=https://caller.auth0.com/\nAUDIENCE=caller-audience\n',
+    'build/custom-authorizer.zip': 'zip from the caller directory',
+  });
+  const args = [
+    'deploy',
+    '--dry-run',
+    '--env-file',
+    'conf/settings.env',
+    '--zip',
+    'build/custom-authorizer.zip',
+  ];
+
+  it('reads --env-file and --zip from the directory pnpm was run in (INIT_CWD), not the package', () => {
+    // What pnpm does: the script runs in the package directory, INIT_CWD is where the user typed.
+    const env = bareEnv({ INIT_CWD: caller, npm_package_json: join(packageDir, 'package.json') });
+    const { code, stdout, stderr } = run(args, env, packageDir, true);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.not.stringContaining('error') });
+    expect(stdout).toContain('environment  TOKEN_ISSUER=https://caller.auth0.com/, AUDIENCE=caller-audience');
+    expect(stdout).toContain(
+      `CodeSha256 ${computeCodeSha256(new TextEncoder().encode('zip from the caller directory'))}`,
+    );
+  });
+
+  it('ignores an INIT_CWD inherited by a process started outside the package script', () => {
+    const env = bareEnv({ INIT_CWD: caller, npm_package_json: join(caller, 'elsewhere', 'package.json') });
+    const { code, stderr } = run(args, env, packageDir, true);
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: --env-file conf/settings.env does not exist: fix the path\n');
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('Bad flags, each one line:'));
+  const rows = [...table.matchAll(/^\| `([^`]+)` +\| `([^`]+)` +\|$/gm)].map(
+    (match) => [match[1], match[2]] as [string, string],
+  );
+
+  it('shows each bad-flag message exactly as the CLI prints it, with exit 2', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    const dir = makeTempDir();
+    for (const [input, message] of rows) {
+      const args = input.split(' ');
+      const { code, stdout, stderr } = run(args, bareEnv(), dir);
+      const expected = message.replace('(see …)', `(see \`${args[0]} --help\`)`);
+      expect({ input, code, stdout, stderr }).toEqual({
+        input,
+        code: 2,
+        stdout: '',
+        stderr: `error: ${expected}\n`,
+      });
+    }
   });
 });

@@ -42,13 +42,13 @@ describe('readSettings', () => {
     );
   });
 
-  it('works without a .env and fails clearly for a missing --dotenv', () => {
+  it('works without a .env and fails clearly for a missing --env-file', () => {
     const repoRoot = makeTempDir();
     expect(readSettings({ env: { A: '1' }, repoRoot, cwd: repoRoot })).toEqual({ A: '1' });
     expect(() => readSettings({ env: {}, dotenvPath: 'nope.env', repoRoot, cwd: repoRoot })).toThrow(
       expect.objectContaining({
         code: 'CONFIG_INVALID',
-        message: '--dotenv nope.env does not exist: fix the path',
+        message: '--env-file nope.env does not exist: fix the path',
       }),
     );
   });
@@ -216,7 +216,7 @@ describe('resolveDeployConfig', () => {
     const config = resolveDeployConfig({}, SETTINGS, paths);
     expect(config).toMatchObject({
       functionName: 'jwtRsaCustomAuthorizer',
-      runtime: 'nodejs22.x',
+      runtime: 'nodejs24.x',
       handler: 'index.handler',
       timeoutSeconds: 30,
       memoryMb: 256,
@@ -258,10 +258,35 @@ describe('resolveDeployConfig', () => {
     [{ 'max-attempts': '0' }, '--max-attempts must be a whole number of attempts from 1 to 20'],
     [{ 'invoke-permission': 'both' }, "--invoke-permission must be 'role' or 'resource-policy'"],
     [{ attach: true }, '--attach needs a REST API'],
+    [{ runtime: 'nodejs20.x' }, "--runtime must be nodejs24.x or nodejs22.x (got 'nodejs20.x')"],
+    [
+      { runtime: 'nodejs24' },
+      "--runtime must be nodejs24.x or nodejs22.x (got 'nodejs24'): did you mean nodejs24.x?",
+    ],
+    [{ runtime: 'python3.13' }, "--runtime must be nodejs24.x or nodejs22.x (got 'python3.13')"],
+    [{ runtime: 'nodejs22.x\nx' }, "(got 'nodejs22.x\\u000ax')"],
   ])('rejects %o', (values, message) => {
     expect(() => resolveDeployConfig(values, SETTINGS, paths)).toThrow(
       expect.objectContaining({ code: 'USAGE', message: expect.stringContaining(message) }),
     );
+  });
+});
+
+describe('resolveDeployConfig --runtime', () => {
+  it.each(['nodejs24.x', 'nodejs22.x'])('accepts %s', (runtime) => {
+    expect(resolveDeployConfig({ runtime }, SETTINGS, paths).runtime).toBe(runtime);
+  });
+
+  it('names the allowed runtimes and nothing else in one line', () => {
+    const error = (() => {
+      try {
+        resolveDeployConfig({ runtime: 'java21' }, SETTINGS, paths);
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error('no error');
+    })();
+    expect(error.message).toBe("--runtime must be nodejs24.x or nodejs22.x (got 'java21')");
   });
 });
 

@@ -37,7 +37,7 @@ describe('runDestroy', () => {
     expect(err.join('\n')).toContain('1 method(s) now have no authorization');
   });
 
-  it('deletes inline policies before the role (IAM refuses otherwise)', async () => {
+  it('deletes the invoker role, then the execution role, each after its policies (IAM refuses otherwise)', async () => {
     const { aws, context } = createHarness();
     await runDeploy(context, deployConfig(), fakeZip());
     aws.resetHistory();
@@ -46,8 +46,9 @@ describe('runDestroy', () => {
 
     expect(aws.mutatingOperations()).toEqual([
       'DeleteFunction',
-      'DetachRolePolicy',
       'DeleteRolePolicy',
+      'DeleteRole',
+      'DetachRolePolicy',
       'DeleteRole',
     ]);
   });
@@ -59,6 +60,7 @@ describe('runDestroy', () => {
 
     expect(aws.mutatingOperations()).toEqual(['DeleteFunction']);
     expect(out).toContain('  absent     function jwtRsaCustomAuthorizer');
+    expect(out).toContain('  absent     role jwtRsaCustomAuthorizerRole-invoker');
     expect(out).toContain('  absent     role jwtRsaCustomAuthorizerRole');
     expect(out.join('\n')).toContain('skipped    authorizer (no REST API id');
   });
@@ -73,5 +75,40 @@ describe('runDestroy', () => {
     });
     expect(aws.mutatingOperations()).toEqual([]);
     expect(aws.functions.size).toBe(1);
+  });
+});
+
+describe('runDestroy with the invoker role', () => {
+  it('removes the execution role and the invoker role with their policies, and nothing else', async () => {
+    const { aws, context } = createHarness();
+    aws.addRestApi('a1b2c3d4e5');
+    aws.addRole('unrelatedRole', {
+      trust: { Version: '2012-10-17', Statement: [] },
+      inline: { keep: { Version: '2012-10-17', Statement: [] } },
+    });
+    await runDeploy(context, deployConfig({ 'rest-api-id': 'a1b2c3d4e5' }), fakeZip());
+    expect(aws.roles.has('jwtRsaCustomAuthorizerRole-invoker')).toBe(true);
+
+    await runDestroy(context, destroyConfig({ 'rest-api-id': 'a1b2c3d4e5' }));
+
+    expect([...aws.roles.keys()]).toEqual(['unrelatedRole']);
+    expect(aws.roles.get('unrelatedRole')?.inline.size).toBe(1);
+  });
+
+  it('leaves a role named like the invoker role that deploy did not create, with a warning', async () => {
+    const { aws, context, err, out } = createHarness();
+    await runDeploy(context, deployConfig({ 'invoke-permission': 'resource-policy' }), fakeZip());
+    aws.addRole('jwtRsaCustomAuthorizerRole-invoker', {
+      trust: { Version: '2012-10-17', Statement: [] },
+      description: 'made by hand',
+    });
+
+    await runDestroy(context, destroyConfig());
+
+    expect([...aws.roles.keys()]).toEqual(['jwtRsaCustomAuthorizerRole-invoker']);
+    expect(out).toContain('  skipped    role jwtRsaCustomAuthorizerRole-invoker (not created by deploy)');
+    expect(err).toEqual([
+      'warning: role jwtRsaCustomAuthorizerRole-invoker was not created by deploy: left as it is',
+    ]);
   });
 });

@@ -13,7 +13,9 @@ const DOTENV = [
   'JWT_ROUTES={"GET /do-not-print-this-value": ["read:pets"]}',
 ].join('\n');
 
-function setUp(options: { dotenv?: string; region?: string | undefined; buildOk?: boolean } = {}) {
+function setUp(
+  options: { dotenv?: string; region?: string | undefined; buildOk?: boolean; buildOutput?: string } = {},
+) {
   const harness = createHarness();
   const repoRoot = makeTempDir({ '.env': options.dotenv ?? DOTENV, 'authorizer.zip': 'zip bytes' });
   const clientOptions: AwsClientOptions[] = [];
@@ -28,7 +30,7 @@ function setUp(options: { dotenv?: string; region?: string | undefined; buildOk?
       return harness.clients;
     },
     resolveRegion: async ({ region }) => region ?? ('region' in options ? options.region : 'us-east-1'),
-    buildZip: vi.fn(() => options.buildOk ?? true),
+    buildZip: vi.fn(() => ({ ok: options.buildOk ?? true, output: options.buildOutput ?? '' })),
     confirm: undefined,
     sleep: async () => {},
     waiterMaxWaitSeconds: 5,
@@ -60,19 +62,25 @@ describe('runCli deploy', () => {
 
   it('builds the zip through turbo unless --zip or --no-build is given', async () => {
     const { deps, repoRoot } = setUp();
-    deps.buildZip = vi.fn(() => true);
+    deps.buildZip = vi.fn(() => ({ ok: true, output: '' }));
 
-    const code = await runCli(['deploy', '--dry-run'], deps);
+    expect(await runCli(['deploy', '--dry-run'], deps)).toBe(0);
+    expect(await runCli(['deploy', '--dry-run', '--verbose'], deps)).toBe(0);
+    expect(await runCli(['deploy', '--dry-run', '--no-build'], deps)).toBe(0);
+    expect(await runCli(['deploy', '--dry-run', '--zip', 'authorizer.zip'], deps)).toBe(0);
 
-    expect(code).toBe(0);
-    expect(deps.buildZip).toHaveBeenCalledWith(repoRoot);
+    expect(vi.mocked(deps.buildZip).mock.calls).toEqual([
+      [repoRoot, { verbose: false }],
+      [repoRoot, { verbose: true }],
+    ]);
   });
 
-  it('stops with one line when the zip cannot be built', async () => {
-    const { deps, err } = setUp({ buildOk: false });
+  it('stops with one line when the zip cannot be built, after the build output it had kept back', async () => {
+    const { deps, err } = setUp({ buildOk: false, buildOutput: 'src/index.ts(3,1): error TS1005\n\n' });
 
     expect(await runCli(['deploy'], deps)).toBe(2);
     expect(err).toEqual([
+      'src/index.ts(3,1): error TS1005',
       'error: Building the zip failed (turbo run bundle --filter=@jwt-authorizer/lambda-authorizer): fix the build, or pass --zip PATH',
     ]);
   });
@@ -142,7 +150,7 @@ describe('runCli deploy', () => {
     expect(await runCli(['deploy', '--zip', 'authorizer.zip'], deps)).toBe(1);
     expect(err).toEqual([
       expect.stringMatching(/^error: Access denied for lambda:CreateFunction: grant/),
-      'note: this run had already created role jwtRsaCustomAuthorizerRole; run the command again to finish, or destroy to remove them',
+      'note: this run had already created role jwtRsaCustomAuthorizerRole, created role jwtRsaCustomAuthorizerRole-invoker; run the command again to finish, or destroy to remove them',
     ]);
   });
 
@@ -209,7 +217,7 @@ describe('runCli deploy --dry-run', () => {
     'prints the full plan for %o without any AWS client',
     async (argv) => {
       const { deps, out, clientOptions, output } = setUp();
-      deps.buildZip = () => true;
+      deps.buildZip = () => ({ ok: true, output: '' });
 
       const code = await runCli([...argv, '--zip', 'authorizer.zip', '--rest-api-id', 'a1b2c3d4e5'], deps);
 
@@ -226,6 +234,8 @@ describe('runCli deploy --dry-run', () => {
         expect(output()).toContain(call);
       }
       expect(output()).toContain('"Version": "2012-10-17"');
+      expect(output()).toContain('Trust policy of jwtRsaCustomAuthorizerRole-invoker (invoker role):');
+      expect(output()).toContain('"aws:SourceArn": "arn:aws:execute-api:us-east-1:<account>:a1b2c3d4e5/*"');
       expect(output()).toContain('JWT_ROUTES (value not shown)');
       expect(output()).not.toContain('do-not-print-this-value');
     },
@@ -325,7 +335,7 @@ describe('runCli destroy and invoke', () => {
     expect(await runCli(['destroy'], deps)).toBe(0);
     expect(aws.functions.size).toBe(0);
     expect(questions).toEqual([
-      'Delete function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole in us-east-1? [y/N] ',
+      'Delete function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it), role jwtRsaCustomAuthorizerRole in us-east-1? [y/N] ',
     ]);
   });
 
@@ -334,6 +344,9 @@ describe('runCli destroy and invoke', () => {
 
     expect(await runCli(['destroy', '--dry-run', '--rest-api-id', 'a1'], deps)).toBe(0);
     expect(clientOptions).toEqual([]);
+    expect(out).toContain(
+      'Would remove: authorizer jwt-rsa-custom-authorizer on REST API a1, function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it), role jwtRsaCustomAuthorizerRole',
+    );
     expect(out.join('\n')).toContain('apigateway:DeleteAuthorizer');
     expect(out.join('\n')).toContain('iam:DeleteRole');
   });

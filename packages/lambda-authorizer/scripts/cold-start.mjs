@@ -1,46 +1,61 @@
 // Cold start of the unzipped handler next to a bare Node start, in the same run:
-//   node scripts/cold-start.mjs [--runs 15] [--zip PATH] [--jwks-uri]
+//   node scripts/cold-start.mjs [--runs 15] [--zip PATH] [--jwks-uri]   (--help for more)
 // Each run starts a fresh `node` process: `node -e ''`, then a process that imports the zip's
 // index.mjs (reading the settings, OpenID discovery and the JWKS fetch from a local issuer; with
 // --jwks-uri, JWKS_URI is set and discovery skipped) and authorizes one token. Prints medians;
 // measures, asserts nothing.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { inflateRawSync } from 'node:zlib';
+import { unzipSync } from 'fflate';
+import { formatFlags, readCommandLine, resolveInvocationDir } from './cli.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: {
-    runs: { type: 'string', default: '15' },
-    zip: { type: 'string' },
-    'jwks-uri': { type: 'boolean', default: false },
+const FLAGS = {
+  runs: { value: 'N', help: 'fresh processes per variant (default 15)' },
+  zip: {
+    value: 'PATH',
+    help: 'the zip to measure (default packages/lambda-authorizer/dist/custom-authorizer.zip)',
   },
-});
-const runs = Number(values.runs);
-const zipPath = resolve(values.zip ?? join(packageDir, 'dist', 'custom-authorizer.zip'));
+  'jwks-uri': { help: 'set JWKS_URI, so the cold start skips OpenID discovery' },
+  help: { short: 'h', help: 'show this help' },
+};
+const values = readCommandLine(
+  FLAGS,
+  'cold-start',
+  `Usage: node packages/lambda-authorizer/scripts/cold-start.mjs [options]
+
+Times fresh node processes: a bare start, and an import of the zip's index.mjs plus one
+authorization against a local issuer (OpenID discovery, then the JWKS; with --jwks-uri the JWKS
+only). Prints medians; asserts nothing.
+
+Options:
+${formatFlags(FLAGS)}
+
+Relative paths are read from the directory the command was run in.
+Exit codes: 0 measured, 1 a run failed, 2 bad input.`,
+);
+const runs = Number(values.runs ?? '15');
+if (!Number.isInteger(runs) || runs < 1) {
+  process.stderr.write('error: --runs must be a whole number of at least 1 (see `cold-start --help`)\n');
+  process.exit(2);
+}
+const zipPath = values.zip
+  ? resolve(resolveInvocationDir(process.env, process.cwd()), values.zip)
+  : join(packageDir, 'dist', 'custom-authorizer.zip');
+if (!existsSync(zipPath)) {
+  process.stderr.write(`error: ${zipPath} not found: run pnpm --filter lambda-authorizer run bundle first\n`);
+  process.exit(2);
+}
 
 function unzip(zip, dir) {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let offset = zip.readUInt32LE(end + 16);
-  for (let i = zip.readUInt16LE(end + 10); i > 0; i--) {
-    const method = zip.readUInt16LE(offset + 10);
-    const size = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const skip = nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
-    const local = zip.readUInt32LE(offset + 42);
-    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const body = zip.subarray(start, start + size);
+  for (const [name, data] of Object.entries(unzipSync(zip))) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), method === 8 ? inflateRawSync(body) : body);
-    offset += 46 + skip;
+    writeFileSync(join(dir, name), data);
   }
 }
 

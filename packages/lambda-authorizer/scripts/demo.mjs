@@ -2,13 +2,35 @@
 // 127.0.0.1 (RSA key, OpenID discovery, JWKS at a path that is not the default), tokens signed by
 // it, and the bundled authorizer (dist/index.mjs, the file inside custom-authorizer.zip),
 // configured with TOKEN_ISSUER and AUDIENCE only, deciding a TOKEN, a REQUEST and an HTTP API
-// event. Exits 0 when the three outcomes are Allow, 401 and 403.
+// event. Exits 0 when the three outcomes are Allow, 401 and 403. `--help` for the options.
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isUnauthorizedError } from '@jwt-authorizer/middy-jwt';
+import { formatFlags, readCommandLine } from './cli.mjs';
+
+const FLAGS = {
+  verbose: { help: "print the handler's log lines whole, CloudWatch metrics block included" },
+  help: { short: 'h', help: 'show this help' },
+};
+const values = readCommandLine(
+  FLAGS,
+  'demo',
+  `Usage: pnpm demo [-- options]
+       node packages/lambda-authorizer/scripts/demo.mjs [options]
+
+Starts a local issuer on 127.0.0.1, mints tokens and runs the bundled authorizer
+(packages/lambda-authorizer/dist/index.mjs) on a REST TOKEN, a REST REQUEST and an HTTP API event.
+Needs no account and reads no .env, JWKS_URI or JWT_* variable of the shell.
+
+Options:
+${formatFlags(FLAGS)}
+
+Exit codes: 0 the three outcomes are Allow, 401 and 403, 1 an outcome differed, 2 bad input.`,
+);
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const handlerFile = process.env.DEMO_HANDLER ?? resolve(packageDir, 'dist/index.mjs');
@@ -59,14 +81,15 @@ function mint(claims) {
 }
 
 // IAM evaluation of the returned policy for the called ARN: an explicit Deny wins, then an Allow
-// must match; `*` matches any run of characters, `/` included, as in execute-api ARNs.
+// must match; `*` matches any run of characters, `/` and line breaks included, `?` exactly one
+// character, as in execute-api ARNs.
 function evaluatePolicy(policy, arn) {
   const matches = (pattern) =>
     new RegExp(
-      `^${pattern
-        .split('*')
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
+      `^${[...pattern]
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('')}$`,
+      'su',
     ).test(arn);
   const statements = policy?.policyDocument?.Statement ?? [];
   const hits = (effect) => statements.some((s) => s.Effect === effect && [s.Resource].flat().some(matches));
@@ -94,16 +117,20 @@ async function invoke(handler, event) {
     if ('isAuthorized' in result) return { result, logged, status: result.isAuthorized ? 200 : 403 };
     return { result, logged, status: evaluatePolicy(result, event.methodArn ?? event.routeArn) };
   } catch (err) {
-    return { error: err, logged, status: err.message === 'Unauthorized' ? 401 : 500 };
+    return { error: err, logged, status: isUnauthorizedError(err) ? 401 : 500 };
   } finally {
     process.stdout.write = write;
   }
 }
 
-// The decision line without its CloudWatch metrics block, which is noise on a terminal.
+// The decision line without its CloudWatch metrics block, which is noise on a terminal (whole with --verbose).
 function printLogged(lines) {
   for (const line of lines) {
     let shown = line;
+    if (values.verbose) {
+      print(`log        ${shown}`);
+      continue;
+    }
     try {
       const { _aws, Decisions, Latency, ...fields } = JSON.parse(line);
       shown = JSON.stringify(fields);

@@ -1,4 +1,4 @@
-import { type Authorizer, createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import { type Authorizer, assertKnownOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
 import { type DecisionLogOptions, writeStdout } from './decision-log.js';
 import type { Environment } from './environment.js';
 import { type AuthorizerHandler, createAuthorizerHandler } from './handler.js';
@@ -22,6 +22,12 @@ export interface StartedHandler {
   readonly hydrated: boolean;
 }
 
+const OPTION_KEYS: Readonly<Record<keyof StartHandlerOptions, true>> = {
+  env: true,
+  baseDir: true,
+  log: true,
+};
+
 /**
  * The cold start: reads the configuration once, from the environment (on Lambda there is no `.env`;
  * `invoke` and the demo apply the `.env` rule before the import), builds the authorizer, finds the
@@ -33,6 +39,7 @@ export interface StartedHandler {
  * const { handler } = await startHandler({ baseDir: '/var/task' });
  */
 export async function startHandler(options: StartHandlerOptions): Promise<StartedHandler> {
+  assertKnownOptions(options, Object.keys(OPTION_KEYS));
   const env = options.env ?? process.env;
   const settings = readHandlerSettings(env, { baseDir: options.baseDir });
   const authorizer = createAuthorizer(settings.authorizerOptions);

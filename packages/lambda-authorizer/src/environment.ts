@@ -15,9 +15,9 @@ export interface LoadDotenvOptions {
   env: Environment;
   /** The repository root the search order is relative to. */
   repoRoot: string;
-  /** A file named explicitly (`--dotenv`), resolved against `cwd`; it must exist. */
+  /** A file named explicitly (`--env-file`), resolved against `cwd`; it must exist. */
   path?: string | undefined;
-  /** Where an explicit relative path is resolved (default: the working directory). */
+  /** Where an explicit relative path is resolved (default: the working directory; the scripts pass the invocation directory). */
   cwd?: string;
 }
 
@@ -37,7 +37,8 @@ export interface LoadedEnvironment {
  * file named explicitly, else the first of `DOTENV_SEARCH_ORDER` under the repository root; the real
  * environment wins over the file; an empty value counts as unset in both.
  *
- * @throws {ConfigurationError} `CONFIG_INVALID` when a named file does not exist or a file cannot be read.
+ * @throws {ConfigurationError} `CONFIG_INVALID` when a named file does not exist, a file cannot be
+ *   read, or it holds a line that is not `NAME=value` (a comment or a blank line aside).
  * @example
  * const { env, description } = loadDotenv({ env: process.env, repoRoot });
  */
@@ -51,14 +52,16 @@ export function loadDotenv(options: LoadDotenvOptions): LoadedEnvironment {
   }
   let fromFile: Record<string, string> = {};
   if (file !== undefined) {
+    let text: string;
     try {
-      fromFile = parseDotenv(readFileSync(file, 'utf8'));
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       throw new ConfigurationError(
         `The .env file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
         { cause: err },
       );
     }
+    fromFile = parseDotenv(text, file);
   }
   const env = mergeDotenv(options.env, fromFile);
   const fromEnvironment = (name: string) => (options.env[name] ?? '').trim() !== '';

@@ -106,6 +106,22 @@ describe('startHandler (the cold start)', () => {
     expect(started.settings.authorizerOptions).toEqual({ issuer: server.issuer, audience: AUDIENCE });
   });
 
+  it('refuses an unknown option of startHandler, naming the closest known one', async () => {
+    const error = await startHandler({
+      baseDir: dir,
+      environment: {},
+    } as never).catch((err: unknown) => err);
+    expect(error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'unknown option `environment`; known options: env, baseDir, log',
+    });
+    const typo = await startHandler({ basedir: dir } as never).catch((err: unknown) => err);
+    expect(typo).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: 'unknown option `basedir`; did you mean `baseDir`?',
+    });
+  });
+
   it('applies route rules from JWT_ROUTES_FILE next to the handler', async () => {
     writeFileSync(join(dir, 'routes.json'), JSON.stringify({ 'DELETE /pets/{id}': ['admin:pets'] }));
     const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE, JWT_ROUTES_FILE: 'routes.json' });

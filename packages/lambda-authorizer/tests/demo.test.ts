@@ -51,6 +51,16 @@ describe('the demo (pnpm demo)', () => {
     expect(run.stdout).toContain('Demo passed');
   });
 
+  it('prints the decision lines whole, metrics block included, with --verbose', async () => {
+    const quiet = await runNode(['scripts/demo.mjs'], { cwd: PACKAGE_DIR, env: cleanEnv({}) });
+    const verbose = await runNode(['scripts/demo.mjs', '--verbose'], { cwd: PACKAGE_DIR, env: cleanEnv({}) });
+    expect(quiet.code).toBe(0);
+    expect(verbose.code).toBe(0);
+    expect(quiet.stdout).not.toContain('"_aws"');
+    expect(verbose.stdout).toContain('"_aws":{"Timestamp":');
+    expect(verbose.stdout).not.toContain('eyJhbGci');
+  });
+
   it('exits non-zero when an outcome is not the expected one', async () => {
     const wrong = join(work, 'allow-everything.mjs');
     writeFileSync(wrong, 'export const handler = async () => ({ isAuthorized: true, context: {} });\n');

@@ -102,4 +102,33 @@ describe('loadDotenv (the one .env rule)', () => {
     expect((error as Error).message).toContain(packageEnv);
     expect((error as Error).message).toContain('EISDIR');
   });
+
+  it.each([
+    [
+      'a line without "=" between two settings',
+      'TOKEN_ISSUER=https://x.example.com/\nJWT_REQUIRED_SCOPES read:pets\nAUDIENCE=api\n',
+      2,
+    ],
+    ['a last line without "="', 'AUDIENCE=api\nJWT_REQUIRED_SCOPES', 2],
+    ['a name with a space', '# settings\nJWT REQUIRED_SCOPES=read:pets\n', 2],
+    ['a name with a dash', 'JWT-ROUTES={}\n', 1],
+  ])('refuses %s with CONFIG_INVALID naming the line, not its content', (_name, text, line) => {
+    writeFileSync(packageEnv, text);
+    const path = packageEnv;
+    const error = thrown(() => loadDotenv({ env: {}, repoRoot: root }));
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((error as Error).message).toBe(`The .env file ${path}: line ${line} is not NAME=value`);
+  });
+
+  it('accepts export, comments, blank lines and a quoted value over several lines', () => {
+    writeFileSync(
+      packageEnv,
+      '# c\n\nexport AUDIENCE=api\nJWT_ROUTES=\'{\n  "GET /x": []\n}\'\n  TOKEN_ISSUER = https://x.example.com/\n',
+    );
+    const { env } = loadDotenv({ env: {}, repoRoot: root });
+    expect(env.AUDIENCE).toBe('api');
+    expect(env.TOKEN_ISSUER).toBe('https://x.example.com/');
+    expect(JSON.parse(env.JWT_ROUTES as string)).toEqual({ 'GET /x': [] });
+  });
 });

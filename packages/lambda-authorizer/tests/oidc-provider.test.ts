@@ -129,10 +129,11 @@ describe('oidc-provider, with TOKEN_ISSUER and AUDIENCE only', () => {
       );
       const run = await runNode(
         [
+          '--',
           join(PACKAGE_DIR, 'scripts', 'invoke.mjs'),
           '--event',
           'event.json',
-          '--dotenv',
+          '--env-file',
           'settings.env',
           '--handler',
           join(PACKAGE_DIR, 'dist', 'index.mjs'),

@@ -4,6 +4,7 @@ import { createZip } from '../scripts/zip.mjs';
 import { readZip } from './helpers/index.js';
 
 const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
+const UNIX = 3;
 
 describe('createZip', () => {
   it('gives the same bytes for the same entries, whatever their order', () => {
@@ -19,16 +20,32 @@ describe('createZip', () => {
     expect(a.equals(b)).toBe(true);
   });
 
-  it('writes sorted entries with a fixed 1980-01-01 timestamp and rw-r--r-- permissions', () => {
+  it('writes sorted entries with a fixed 1980-01-01 timestamp and Unix rw-r--r-- permissions', () => {
     const zip = createZip([
       { name: 'b.txt', data: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' },
       { name: 'a.txt', data: 'a' },
     ]);
     const entries = readZip(zip);
-    expect(entries.map((e) => [e.name, e.data.toString(), e.mode, e.dosDate, e.dosTime])).toEqual([
-      ['a.txt', 'a', 0o644, DOS_DATE_1980_01_01, 0],
-      ['b.txt', 'b'.repeat(40), 0o644, DOS_DATE_1980_01_01, 0],
+    expect(entries.map((e) => [e.name, e.data.toString(), e.mode, e.madeBy, e.dosDate, e.dosTime])).toEqual([
+      ['a.txt', 'a', 0o644, UNIX, DOS_DATE_1980_01_01, 0],
+      ['b.txt', 'b'.repeat(40), 0o644, UNIX, DOS_DATE_1980_01_01, 0],
     ]);
+  });
+
+  it('gives the same bytes in every time zone', () => {
+    const entries = [{ name: 'index.mjs', data: 'export const handler = 1;\n' }];
+    const saved = process.env.TZ;
+    try {
+      const zips = ['UTC', 'Pacific/Kiritimati', 'Etc/GMT+12'].map((zone) => {
+        process.env.TZ = zone;
+        return createZip(entries);
+      });
+      expect(zips[1]?.equals(zips[0] as Buffer)).toBe(true);
+      expect(zips[2]?.equals(zips[0] as Buffer)).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 
   it('deflates compressible data and stores data deflate cannot shrink', () => {

@@ -1,4 +1,5 @@
 import {
+  assertKnownOptions,
   ConfigurationError,
   findMissingScopes,
   ScopeError,
@@ -24,7 +25,8 @@ export interface RequireScopesOptions {
  * error="insufficient_scope", scope="<missing scopes>"` when scopes are missing; 401 when there is no
  * token verified by `jwtAuth` for this request (e.g. `credentialsRequired: false` and none was sent).
  *
- * @throws {ConfigurationError} `CONFIG_INVALID` when no scope is given or a scope name is malformed.
+ * @throws {ConfigurationError} `CONFIG_INVALID` when no scope is given, a scope name is malformed or
+ *   an option key is unknown.
  * @example
  * const createPet = middy().use(requireScopes('write:pets')).handler(async (event, context) => ...);
  */
@@ -35,6 +37,10 @@ export function requireScopes(
   const required = typeof scopes === 'string' ? [scopes] : [...(scopes ?? [])];
   if (required.length === 0) throw new ConfigurationError('requireScopes: give at least one scope');
   assertScopeNames(required, 'requireScopes');
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('requireScopes options must be an object');
+  }
+  assertKnownOptions(options, ['realm'] satisfies (keyof RequireScopesOptions)[]);
   const realm = options.realm ?? 'api';
   assertRealm(realm, 'realm');
   const noToken = challengeHeaders(realm);

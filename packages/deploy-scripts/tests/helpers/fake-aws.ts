@@ -61,9 +61,91 @@ const metadata = (httpStatusCode: number) => ({ httpStatusCode, requestId: rando
 interface FakeRole {
   arn: string;
   trust: string;
+  description?: string;
   attached: Set<string>;
   inline: Map<string, string>;
+  /** The fake clock when the role was created: IAM needs a while before other services can assume it. */
+  createdAtMs: number;
 }
+
+/**
+ * The request context a service principal presents when it assumes a role; a key left out is absent
+ * from the request context (not an empty value).
+ */
+export interface AssumeContext {
+  service: string;
+  sourceAccount?: string;
+  sourceArn?: string;
+}
+
+/**
+ * What API Gateway puts in the request context when it assumes an authorizer's credentials role. AWS
+ * does not document it, so a test chooses: no `aws:SourceAccount`/`aws:SourceArn` at all, or both, the
+ * source ARN in the authorizer form (`{apiId}/authorizers/{id}`) or the method form
+ * (`{apiId}/{stage}/{VERB}/{path}`).
+ */
+export type ApiGatewaySourceKeys = 'absent' | 'authorizer-arn' | 'method-arn';
+
+interface PolicyStatementModel {
+  Effect?: string;
+  Action?: string | string[];
+  Resource?: string | string[];
+  Principal?: { Service?: string | string[] };
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const asList = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** IAM's `*` and `?` in ArnLike/StringLike: `*` matches any run of characters, line breaks included. */
+function matchesIamPattern(pattern: string, value: string): boolean {
+  const source = pattern
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+/**
+ * Evaluates a Condition block the way IAM does for the operators the deploy uses, each also with the
+ * `IfExists` suffix; any other operator denies.
+ */
+export function conditionHolds(
+  condition: PolicyStatementModel['Condition'],
+  context: Readonly<Record<string, string | undefined>>,
+): boolean {
+  for (const [operator, entries] of Object.entries(condition ?? {})) {
+    const ifExists = operator.endsWith('IfExists');
+    const base = ifExists ? operator.slice(0, -'IfExists'.length) : operator;
+    for (const [key, expected] of Object.entries(entries)) {
+      const actual = Object.entries(context).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
+      // A key missing from the request context makes an IfExists condition true and fails every other.
+      if (actual === undefined) {
+        if (ifExists) continue;
+        return false;
+      }
+      const values = asList(expected);
+      if (base === 'StringEquals' || base === 'ArnEquals') {
+        if (!values.includes(actual)) return false;
+      } else if (base === 'ArnLike' || base === 'StringLike') {
+        if (!values.some((pattern) => matchesIamPattern(pattern, actual))) return false;
+      } else {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+function readStatements(document: string): PolicyStatementModel[] {
+  const parsed = JSON.parse(document) as { Statement?: PolicyStatementModel | PolicyStatementModel[] };
+  return Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
+}
+
+const LOGS_ONLY_POLICIES = new Set([
+  'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+  'arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+]);
 
 interface FakeStatement {
   Sid: string;
@@ -85,12 +167,20 @@ interface FakeResource {
   resourceMethods: Record<string, Method>;
 }
 
+interface FakeDeployment {
+  id: string;
+  /** The authorizers as they were when the deployment was made: a stage serves this snapshot. */
+  authorizers: Authorizer[];
+}
+
 interface FakeRestApi {
   name: string;
+  /** The account the API belongs to: another account's API may name this account's role. */
+  accountId: string;
   stages: string[];
   authorizers: Map<string, Authorizer>;
   resources: FakeResource[];
-  deployments: string[];
+  deployments: FakeDeployment[];
 }
 
 type Operation = string;
@@ -108,6 +198,14 @@ export class FakeAws {
   rolePropagationFailures = 0;
   /** What the function returns when invoked. */
   invokeResult: { payload: unknown; functionError?: string } = { payload: {} };
+  /** How long (fake clock) a new role needs before API Gateway can assume it; 0 = at once. */
+  iamPropagationMs = 0;
+  /** The fake clock, advanced by the harness's sleep. */
+  clockMs = 0;
+  /** What API Gateway presents when it assumes an authorizer's credentials role (see {@link ApiGatewaySourceKeys}). */
+  apiGatewaySourceKeys: ApiGatewaySourceKeys = 'authorizer-arn';
+  /** Called after every call that succeeded, with its name: lets a test check an invariant at each step. */
+  onOperation: ((operation: string) => void) | undefined;
   private readonly faults = new Map<Operation, unknown[]>();
   private nextId = 1;
   private readonly log: Operation[] = [];
@@ -148,10 +246,10 @@ export class FakeAws {
     this.apiGateway.resetHistory();
   }
 
-  /** Adds a REST API with stages and resources. */
+  /** Adds a REST API with stages and resources, in this account unless `accountId` names another. */
   addRestApi(
     id: string,
-    options: { stages?: string[]; methods?: Record<string, Record<string, Method>> } = {},
+    options: { stages?: string[]; methods?: Record<string, Record<string, Method>>; accountId?: string } = {},
   ) {
     const resources = Object.entries(options.methods ?? { '/': {} }).map(([path, methods]) => ({
       id: `res${this.nextId++}`,
@@ -160,6 +258,7 @@ export class FakeAws {
     }));
     this.restApis.set(id, {
       name: `api-${id}`,
+      accountId: options.accountId ?? ACCOUNT_ID,
       stages: options.stages ?? ['prod'],
       authorizers: new Map(),
       resources,
@@ -172,10 +271,113 @@ export class FakeAws {
     const queued = this.faults.get(operation);
     if (queued && queued.length > 0) return Promise.reject(queued.shift());
     try {
-      return Promise.resolve(handler());
+      const result = handler();
+      this.onOperation?.(operation);
+      return Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /** Moves the fake clock on (the harness's sleep calls this). */
+  advanceClock(ms: number): void {
+    this.clockMs += ms;
+  }
+
+  /** Adds a role as it already exists in the account (for migrations from an earlier deploy). */
+  addRole(
+    name: string,
+    options: { trust: unknown; attached?: string[]; inline?: Record<string, unknown>; description?: string },
+  ): void {
+    this.roles.set(name, {
+      arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}`,
+      trust: JSON.stringify(options.trust),
+      ...(options.description ? { description: options.description } : {}),
+      attached: new Set(options.attached ?? []),
+      inline: new Map(
+        Object.entries(options.inline ?? {}).map(([key, value]) => [key, JSON.stringify(value)]),
+      ),
+      createdAtMs: this.clockMs - 3_600_000,
+    });
+  }
+
+  /** Tells whether `context.service` may assume the role now: trust policy, conditions and propagation. */
+  canAssume(roleName: string, context: AssumeContext): boolean {
+    const role = this.roles.get(roleName);
+    if (!role || this.clockMs - role.createdAtMs < this.iamPropagationMs) return false;
+    const keys = { 'aws:SourceAccount': context.sourceAccount, 'aws:SourceArn': context.sourceArn };
+    return readStatements(role.trust).some(
+      (statement) =>
+        statement.Effect === 'Allow' &&
+        asList(statement.Action).includes('sts:AssumeRole') &&
+        asList(statement.Principal?.Service).includes(context.service) &&
+        conditionHolds(statement.Condition, keys),
+    );
+  }
+
+  /** Tells whether the role's own policies allow `lambda:InvokeFunction` on the function. */
+  roleCanInvoke(roleName: string, functionArn: string): boolean {
+    const role = this.roles.get(roleName);
+    if (!role) return false;
+    for (const arn of role.attached) {
+      if (!LOGS_ONLY_POLICIES.has(arn)) throw new Error(`the fake does not model managed policy ${arn}`);
+    }
+    return [...role.inline.values()].some((document) =>
+      readStatements(document).some(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          asList(statement.Action).some((action) => matchesIamPattern(action, 'lambda:InvokeFunction')) &&
+          asList(statement.Resource).some((resource) => matchesIamPattern(resource, functionArn)),
+      ),
+    );
+  }
+
+  /**
+   * Tells whether API Gateway can invoke the authorizer function of the stage's current deployment, the
+   * way it does at request time: through the authorizer's credentials role (presenting the keys
+   * {@link apiGatewaySourceKeys} says, with the API's own account and ARN), else the resource policy.
+   */
+  apiGatewayCanInvoke(restApiId: string, authorizerName: string): boolean {
+    const api = this.restApis.get(restApiId);
+    const deployment = api?.deployments.at(-1);
+    const authorizer = deployment?.authorizers.find((item) => item.name === authorizerName);
+    const functionArn = /functions\/(.+)\/invocations$/.exec(authorizer?.authorizerUri ?? '')?.[1];
+    const fn = [...this.functions.values()].find((item) => item.configuration.FunctionArn === functionArn);
+    if (!api || !authorizer || !functionArn || !fn) return false;
+    const apiArn = `arn:aws:execute-api:${REGION}:${api.accountId}:${restApiId}`;
+    const authorizerArn = `${apiArn}/authorizers/${authorizer.id}`;
+    if (authorizer.authorizerCredentials) {
+      const roleName = [...this.roles.entries()].find(
+        ([, role]) => role.arn === authorizer.authorizerCredentials,
+      )?.[0];
+      const method = api.resources
+        .flatMap((resource) =>
+          Object.values(resource.resourceMethods)
+            .filter((item) => item.authorizerId === authorizer.id)
+            .map((item) => `${item.httpMethod}${resource.path}`),
+        )
+        .at(0);
+      const methodArn = `${apiArn}/${api.stages[0] ?? 'prod'}/${method ?? 'GET/'}`;
+      const keys =
+        this.apiGatewaySourceKeys === 'absent'
+          ? {}
+          : {
+              sourceAccount: api.accountId,
+              sourceArn: this.apiGatewaySourceKeys === 'authorizer-arn' ? authorizerArn : methodArn,
+            };
+      return (
+        roleName !== undefined &&
+        this.canAssume(roleName, { service: 'apigateway.amazonaws.com', ...keys }) &&
+        this.roleCanInvoke(roleName, functionArn)
+      );
+    }
+    // For a Lambda resource policy AWS documents the source ARN: the authorizer's.
+    return fn.statements.some(
+      (statement) =>
+        statement.Principal.Service === 'apigateway.amazonaws.com' &&
+        statement.Action === 'lambda:InvokeFunction' &&
+        conditionHolds(statement.Condition, { 'AWS:SourceArn': authorizerArn }),
+    );
   }
 
   private role(name: string | undefined): FakeRole {
@@ -202,6 +404,7 @@ export class FakeAws {
             RoleId: 'AROAEXAMPLE',
             CreateDate: new Date(),
             AssumeRolePolicyDocument: encodeURIComponent(role.trust),
+            ...(role.description === undefined ? {} : { Description: role.description }),
           },
         };
       }),
@@ -222,16 +425,26 @@ export class FakeAws {
             message: 'Syntax errors in policy.',
           });
         }
-        const role = {
+        const role: FakeRole = {
           arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}`,
           trust: input.AssumeRolePolicyDocument ?? '',
+          ...(input.Description === undefined ? {} : { description: input.Description }),
           attached: new Set<string>(),
           inline: new Map<string, string>(),
+          createdAtMs: this.clockMs,
         };
         this.roles.set(name, role);
         return {
           $metadata: metadata(200),
-          Role: { RoleName: name, Arn: role.arn, Path: '/', RoleId: 'AROA', CreateDate: new Date() },
+          Role: {
+            RoleName: name,
+            Arn: role.arn,
+            Path: '/',
+            RoleId: 'AROA',
+            CreateDate: new Date(),
+            AssumeRolePolicyDocument: encodeURIComponent(role.trust),
+            ...(role.description === undefined ? {} : { Description: role.description }),
+          },
         };
       }),
     );
@@ -295,7 +508,12 @@ export class FakeAws {
     );
     stub.on(DeleteRolePolicyCommand).callsFake((input) =>
       this.run('DeleteRolePolicy', () => {
-        this.role(input.RoleName).inline.delete(input.PolicyName ?? '');
+        if (!this.role(input.RoleName).inline.delete(input.PolicyName ?? '')) {
+          throw new NoSuchEntityException({
+            $metadata: metadata(404),
+            message: `The role policy with name ${input.PolicyName} cannot be found.`,
+          });
+        }
         return { $metadata: metadata(200) };
       }),
     );
@@ -591,7 +809,7 @@ export class FakeAws {
       this.run('CreateDeployment', () => {
         const api = this.api(input.restApiId);
         const id = `dep${this.nextId++}`;
-        api.deployments.push(id);
+        api.deployments.push({ id, authorizers: structuredClone([...api.authorizers.values()]) });
         if (input.stageName && !api.stages.includes(input.stageName)) api.stages.push(input.stageName);
         return { $metadata: metadata(201), id, createdDate: new Date() };
       }),

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { IAMServiceException } from '@aws-sdk/client-iam';
 import { createAwsClients } from '../../src/aws-clients.js';
 import { type DeployConfig, readSettings, resolveDeployConfig } from '../../src/config.js';
 import { computeCodeSha256, type LambdaZip } from '../../src/lambda-zip.js';
@@ -27,7 +28,7 @@ export function fakeZip(content = 'zip v1'): LambdaZip {
   return { path: '/tmp/custom-authorizer.zip', bytes, sha256: computeCodeSha256(bytes) };
 }
 
-/** Mocked clients over a {@link FakeAws}, a capturing reporter and a sleep that only records. */
+/** Mocked clients over a {@link FakeAws}, a capturing reporter and a sleep that only records (and moves the fake clock). */
 export function createHarness() {
   const clients = createAwsClients({ region: REGION, overrides: { credentials: TEST_CREDENTIALS } });
   const aws = new FakeAws(clients);
@@ -41,6 +42,7 @@ export function createHarness() {
     region: REGION,
     sleep: async (ms) => {
       sleeps.push(ms);
+      aws.advanceClock(ms);
     },
     waiterMaxWaitSeconds: 5,
   };
@@ -63,6 +65,19 @@ export function makeTempDir(files: Record<string, string | Uint8Array> = {}): st
     writeFileSync(join(dir, name), content);
   }
   return dir;
+}
+
+/**
+ * IAM's AccessDenied as the SDK throws it: IAM models no class for it, so the client raises its
+ * service exception with the name and status IAM sent.
+ */
+export function iamAccessDenied(action: string, roleName: string): IAMServiceException {
+  return new IAMServiceException({
+    name: 'AccessDenied',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 403 },
+    message: `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ${action} on resource: arn:aws:iam::123456789012:role/${roleName}`,
+  });
 }
 
 export { readSettings };

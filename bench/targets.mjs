@@ -1,0 +1,208 @@
+// The performance targets, judged against a results.json by src/evaluate.mjs (during a run, and
+// offline with `pnpm bench --judge results.json`). Each target names the section that measures it,
+// selects one figure from the results (`measure`) and compares it with a threshold, a number or a
+// figure of the same run. A selector returns a number, `{ value, note }`, or `{ missing: why }`
+// when the run holds no usable figure: a missing figure is reported as missing, never as met.
+//
+// Units say how the figures print: ratio (x), ms, us (microseconds, e.g. a cost over core computed
+// from two rows' medians), count, bytes (B), megabytes (a value in bytes,
+// printed in MB of 10^6 bytes).
+
+const MB = 1_000_000;
+
+/** The throughput cell of one row, algorithm and token stream. */
+export function cell(results, row, alg = 'RS256', stream = 'distinct') {
+  return results.throughput?.find((c) => c.row === row && c.alg === alg && c.stream === stream);
+}
+
+/** A cell's ratio to raw crypto.verify, or why there is none. */
+function ratioOf(c, label) {
+  if (c === undefined) return { missing: `no ${label} row in this run` };
+  if (c.status !== 'ok') return { missing: `${label} ${c.status}${c.reason ? `: ${c.reason}` : ''}` };
+  if (c.ratioToRaw === undefined) return { missing: `${label}: no paired runs` };
+  return c.ratioToRaw;
+}
+
+/**
+ * A distinct-stream figure partly answered from a cache is not a verification figure: fewer than
+ * 0.99 signature checks per call makes it missing.
+ */
+function verifiesEach(c, label) {
+  const ratio = ratioOf(c, label);
+  if (typeof ratio !== 'number') return ratio;
+  if (c.signatureChecksPerCall !== undefined && c.signatureChecksPerCall < 0.99) {
+    return {
+      missing: `${label} made ${c.signatureChecksPerCall.toFixed(2)} signature checks per call (cache hits): not comparable`,
+    };
+  }
+  return ratio;
+}
+
+function fastestPeer(results) {
+  const peers = (results.throughput ?? []).filter(
+    (c) => c.group === 'peer' && c.alg === 'RS256' && c.stream === 'distinct' && c.status === 'ok',
+  );
+  const fastest = peers.reduce((best, c) => (!best || c.ratioToRaw > best.ratioToRaw ? c : best), undefined);
+  return fastest === undefined
+    ? { missing: 'no peer row measured' }
+    : { value: fastest.ratioToRaw, note: fastest.label };
+}
+
+function ofCore(results, row, label) {
+  const c = ratioOf(cell(results, row), label);
+  const core = verifiesEach(cell(results, 'core'), 'core');
+  if (typeof c !== 'number') return c;
+  if (typeof core !== 'number') return core;
+  return { value: c / core, note: 'of core' };
+}
+
+function coldVariant(results, name) {
+  const variant = results.coldStart?.find((c) => c.name === name);
+  if (variant === undefined) return { missing: `no ${name} variant in this run` };
+  if (variant.status !== 'ok') return { missing: `${name} ${variant.status}: ${variant.error ?? ''}` };
+  return variant;
+}
+
+function coreJwks(results) {
+  return results.jwks?.find((c) => c.name === 'core');
+}
+
+function soakGrowth(results, stream) {
+  const r = results.soak?.[stream];
+  if (r === undefined) return { missing: `no ${stream} soak in this run` };
+  if (r.failed + r.denied > 0) return { missing: `${r.failed} failed, ${r.denied} denied` };
+  return r.growthSince10k;
+}
+
+/** @type {readonly import('./src/evaluate.mjs').Target[]} */
+export const TARGETS = [
+  {
+    id: 'core-distinct-vs-peers',
+    section: 'throughput',
+    description: 'core, RS256 distinct >= fastest peer (1 signature check per call)',
+    unit: 'ratio',
+    measure: (r) => verifiesEach(cell(r, 'core'), 'core'),
+    op: '>=',
+    threshold: fastestPeer,
+  },
+  ...['RS256', 'ES256'].map((alg) => ({
+    id: `core-repeated-${alg.toLowerCase()}`,
+    section: 'throughput',
+    description: `core, ${alg} repeated >= 10x raw`,
+    unit: 'ratio',
+    measure: (r) => ratioOf(cell(r, 'core', alg, 'repeated'), 'core'),
+    op: '>=',
+    threshold: 10,
+  })),
+  {
+    id: 'handler-vs-core',
+    section: 'throughput',
+    description: 'lambda handler end to end, RS256 distinct >= 0.9x core',
+    unit: 'ratio',
+    measure: (r) => ofCore(r, 'handler', 'handler'),
+    op: '>=',
+    threshold: 0.9,
+  },
+  {
+    id: 'middy-vs-core',
+    section: 'throughput',
+    description: 'middy-jwt end to end, RS256 distinct >= 0.9x core',
+    unit: 'ratio',
+    measure: (r) => ofCore(r, 'middy', 'middy-jwt'),
+    op: '>=',
+    threshold: 0.9,
+  },
+  {
+    id: 'cold-start-vs-aws-jwt-verify',
+    section: 'cold',
+    description: 'cold start <= 1.1x minimal aws-jwt-verify handler',
+    unit: 'ratio',
+    measure(r) {
+      const handler = coldVariant(r, 'handler');
+      const baseline = coldVariant(r, 'aws-jwt-verify');
+      if (handler.missing) return handler;
+      if (baseline.missing) return baseline;
+      return {
+        value: handler.medianMs / baseline.medianMs,
+        note: `${handler.medianMs.toFixed(0)} ms vs ${baseline.medianMs.toFixed(0)} ms`,
+      };
+    },
+    op: '<=',
+    threshold: 1.1,
+  },
+  {
+    id: 'bundle-size',
+    section: 'cold',
+    description: 'bundle < 30 KB minified (30,000 bytes)',
+    unit: 'bytes',
+    measure(r) {
+      const handler = coldVariant(r, 'handler');
+      if (handler.missing) return handler;
+      if (handler.size === undefined) return { missing: 'bundle size not recorded' };
+      return { value: handler.size.bytes, note: `gzip ${handler.size.gzipBytes} B` };
+    },
+    op: '<',
+    threshold: 30_000,
+  },
+  {
+    id: 'jwks-cold-burst',
+    section: 'jwks',
+    description: 'JWKS (a) cold burst: exactly 1 request',
+    unit: 'count',
+    measure(r) {
+      const core = coreJwks(r);
+      if (core === undefined) return { missing: 'no authorizer-core client in this run' };
+      return {
+        value: core.coldBurst.requests,
+        note: `${core.coldBurst.accepted}/${core.coldBurst.concurrent} accepted`,
+      };
+    },
+    op: '==',
+    threshold: 1,
+  },
+  {
+    id: 'jwks-unknown-kids',
+    section: 'jwks',
+    description: 'JWKS (b) unknown kids: <= 1 request per cool-down',
+    unit: 'count',
+    measure(r) {
+      const core = coreJwks(r);
+      if (core === undefined) return { missing: 'no authorizer-core client in this run' };
+      return {
+        value: core.unknownKidFlood.requests,
+        note: `in ${core.unknownKidFlood.durationMs.toFixed(0)} ms`,
+      };
+    },
+    op: '<=',
+    threshold(r) {
+      const allowed = coreJwks(r)?.unknownKidFlood?.allowedRequests;
+      return allowed === undefined
+        ? { missing: 'allowed requests not recorded' }
+        : { value: allowed, note: 'allowed in the flood by the cool-down' };
+    },
+  },
+  {
+    id: 'jwks-rotation',
+    section: 'jwks',
+    description: 'JWKS (c) rotated key accepted within 5 s',
+    unit: 'ms',
+    measure(r) {
+      const core = coreJwks(r);
+      if (core === undefined) return { missing: 'no authorizer-core client in this run' };
+      // Not accepted within the cap is a measured outcome, and a miss: the cap stands for the figure.
+      const after = core.rotation.acceptedAfterMs;
+      return after === undefined ? { value: Number.POSITIVE_INFINITY, note: 'not accepted' } : after;
+    },
+    op: '<=',
+    threshold: 5000,
+  },
+  ...['distinct', 'repeated'].map((stream) => ({
+    id: `soak-heap-${stream}`,
+    section: 'soak',
+    description: `soak ${stream}: heap end within 10 MB of heap at 10k`,
+    unit: 'megabytes',
+    measure: (r) => soakGrowth(r, stream),
+    op: '<=',
+    threshold: 10 * MB,
+  })),
+];
