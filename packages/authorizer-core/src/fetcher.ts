@@ -37,7 +37,7 @@ export function assertSecureUrl(value: string, setting: string): URL {
   // and the string compared (an issuer with `iss`) would differ: refuse them instead.
   if (typeof value !== 'string' || /[\s\p{Cc}]/u.test(value)) {
     throw new ConfigurationError(
-      `${setting} must be a URL without blanks or control characters, got ${JSON.stringify(String(value))}`,
+      `${setting} must be a URL without blanks or control characters, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
       { setting },
     );
   }

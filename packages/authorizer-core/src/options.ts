@@ -231,8 +231,20 @@ export function normalizeIssuer(issuer: string): string {
   return issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
 }
 
+/** A value as a message quotes it; an object without a prototype (from JSON.parse tricks) has no String(). */
+function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
 function toList(value: string | readonly string[] | undefined, setting: string): string[] {
   if (value === undefined) return [];
+  if (typeof value !== 'string' && !Array.isArray(value)) {
+    throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`, { setting });
+  }
   const list = typeof value === 'string' ? [value] : [...value];
   for (const item of list) {
     if (typeof item !== 'string' || item.trim() === '') {
@@ -245,7 +257,7 @@ function toList(value: string | readonly string[] | undefined, setting: string):
 function assertNumber(value: number | undefined, setting: string, min: number, max: number): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${String(value)}`, {
+    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${shown(value)}`, {
       setting,
     });
   }
@@ -256,7 +268,7 @@ function assertScopes(scopes: readonly string[], label: string, setting: string)
     // A token's scopes are scope-tokens only (see readScopeClaims): any other name could never be granted.
     if (!isScopeToken(scope)) {
       throw new ConfigurationError(
-        `${label} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${JSON.stringify(String(scope))}`,
+        `${label} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${JSON.stringify(shown(scope))}`,
         { setting },
       );
     }
@@ -452,7 +464,7 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   for (const alg of algorithms) {
     if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
       throw new ConfigurationError(
-        `algorithms: "${String(alg)}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
+        `algorithms: "${shown(alg)}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
         { setting: 'algorithms' },
       );
     }
@@ -477,14 +489,14 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   assertScopes(requiredScopes, 'requiredScopes', 'requiredScopes');
   const policyMode = options.policyMode ?? 'api';
   if (policyMode !== 'api' && policyMode !== 'method') {
-    throw new ConfigurationError(`policyMode must be "api" or "method", got "${String(policyMode)}"`, {
+    throw new ConfigurationError(`policyMode must be "api" or "method", got "${shown(policyMode)}"`, {
       setting: 'policyMode',
     });
   }
   const unmatchedRoutes = options.unmatchedRoutes ?? 'deny';
   if (unmatchedRoutes !== 'allow' && unmatchedRoutes !== 'deny') {
     throw new ConfigurationError(
-      `unmatchedRoutes must be "allow" or "deny", got "${String(unmatchedRoutes)}"`,
+      `unmatchedRoutes must be "allow" or "deny", got "${shown(unmatchedRoutes)}"`,
       { setting: 'unmatchedRoutes' },
     );
   }

@@ -14,6 +14,7 @@ import {
   type Environment,
   type IamAuthorizerResult,
   type JwtClaims,
+  parseDotenv,
   type ReadSettingsOptions,
   readSettings,
   type SETTINGS,
@@ -68,6 +69,10 @@ describe('the settings API', () => {
     expectTypeOf<ConfigurationError['variable']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<typeof SETTINGS>().toEqualTypeOf<readonly SettingDefinition[]>();
     expectTypeOf<SettingDefinition['parse']>().toEqualTypeOf<(text: string) => unknown>();
+  });
+
+  it('parseDotenv takes the text and, for its messages, the file name', () => {
+    expectTypeOf(parseDotenv).toEqualTypeOf<(text: string, file?: string) => Record<string, string>>();
   });
 });
 
