@@ -56,8 +56,10 @@ Builds the zip (turbo run bundle for lambda-authorizer) unless --zip is given, t
 missing and updates what differs. A second run with nothing changed changes nothing.
 
 Function settings come from the environment and one .env (the environment wins; empty counts as
-unset): packages/lambda-authorizer/.env, else the repo root's, as for invoke and the demo. They are
-checked as the function's cold start checks them, before any AWS call (--dry-run exits 2 on them).
+unset): --env-file PATH, else packages/lambda-authorizer/.env, else the repo root's, as for the
+lambda-authorizer's invoke. The first line printed names the file read. They are checked as the
+function's cold start checks them, before any AWS call (--dry-run prints the plan, then exits 2
+on them).
 
 ${formatOptions('deploy')}
 

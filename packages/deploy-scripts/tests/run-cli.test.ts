@@ -257,6 +257,25 @@ describe('runCli deploy --dry-run', () => {
     ]);
   });
 
+  it('refuses a .env line that is not NAME=value by its number, without its content, and exits 2', async () => {
+    const { deps, out, err, aws } = setUp({
+      dotenv: 'TOKEN_ISSUER=https://tenant.auth0.com/\nAUDIENCE=a\nJWT_REQUIRED_SCOPES s3cret-scope\n',
+    });
+
+    expect(await runCli(['deploy', '--dry-run', '--zip', 'authorizer.zip'], deps)).toBe(2);
+    expect(err).toEqual([`error: The .env file ${join(deps.repoRoot, '.env')}: line 3 is not NAME=value`]);
+    expect(out).toEqual([]);
+    expect(aws.mutatingOperations()).toEqual([]);
+  });
+
+  it('prints nothing on stdout for a bad flag, not even the .env line', async () => {
+    const { deps, out, err } = setUp();
+
+    expect(await runCli(['deploy', '--dry-run', '--runtime', 'nodejs20.x'], deps)).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toEqual([expect.stringContaining('error: --runtime must be nodejs24.x or nodejs22.x')]);
+  });
+
   it('lists every problem, the placeholder and the misspelt variable, before exiting 2', async () => {
     const { deps, err } = setUp({
       dotenv: 'TOKEN_ISSUER=https://YOUR_TENANT.auth0.com/\nAUDIENCE=a\nJWT_REQUIRED_SCOPE=admin\n',
