@@ -1,5 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import {
+  type DoorConfig,
+  type DoorDestroyConfig,
+  resolveDoorConfig,
+  resolveDoorDestroyConfig,
+} from './door-config.js';
 import { parseDotenv } from './dotenv.js';
 import { DeployError } from './errors.js';
 import { type FlagValues, getBooleanFlag, getStringFlag } from './flag-values.js';
@@ -45,7 +51,7 @@ export interface CommonConfig {
 }
 
 /** Everything `deploy` needs, validated. */
-export interface DeployConfig extends CommonConfig {
+export interface DeployConfig extends CommonConfig, DoorConfig {
   dryRun: boolean;
   roleName: string;
   runtime: string;
@@ -70,7 +76,7 @@ export interface DeployConfig extends CommonConfig {
 }
 
 /** Everything `destroy` needs. */
-export interface DestroyConfig extends CommonConfig {
+export interface DestroyConfig extends CommonConfig, DoorDestroyConfig {
   dryRun: boolean;
   yes: boolean;
   roleName: string;
@@ -287,21 +293,37 @@ export function resolveDeployConfig(
   paths: ConfigPaths,
 ): DeployConfig {
   const zipFlag = getStringFlag(values, 'zip');
-  const invokePermission = getStringFlag(values, 'invoke-permission') ?? DEFAULTS.invokePermission;
+  const restApiId = readName(values, 'rest-api-id', settings, 'REST_API_ID');
+  const door = resolveDoorConfig(values, settings, restApiId);
+  const v2 = door.httpApiId !== undefined || door.websocketApiId !== undefined;
+  // HTTP and WebSocket authorizers are invoked through the resource policy, scoped to the authorizer.
+  const invokePermission =
+    getStringFlag(values, 'invoke-permission') ?? (v2 ? 'resource-policy' : DEFAULTS.invokePermission);
   if (invokePermission !== 'role' && invokePermission !== 'resource-policy') {
     throw new DeployError(
       'USAGE',
       `--invoke-permission must be 'role' or 'resource-policy' (got '${invokePermission}')`,
     );
   }
-  const { environment, problems } = readFunctionEnvironment(settings);
-  const restApiId = readName(values, 'rest-api-id', settings, 'REST_API_ID');
+  if (v2 && invokePermission === 'role') {
+    throw new DeployError(
+      'USAGE',
+      "--invoke-permission role is for REST APIs: HTTP and WebSocket authorizers use the function's resource policy, scoped to the authorizer",
+    );
+  }
+  const functionEnvironment = readFunctionEnvironment(settings);
+  const environment = { ...functionEnvironment.environment, ...door.environmentAdditions };
+  const problems = [...functionEnvironment.problems, ...door.doorProblems];
   const attach = getBooleanFlag(values, 'attach');
-  if (attach && !restApiId) {
-    throw new DeployError('USAGE', '--attach needs a REST API: pass --rest-api-id or set REST_API_ID');
+  if (attach && !restApiId && !v2) {
+    throw new DeployError(
+      'USAGE',
+      '--attach needs an API: pass --rest-api-id, --http-api-id or --websocket-api-id',
+    );
   }
   return {
     ...resolveCommonConfig(values, settings),
+    ...door,
     dryRun: getBooleanFlag(values, 'dry-run'),
     roleName: readName(values, 'role-name', settings, 'ROLE_NAME') ?? DEFAULTS.roleName,
     runtime: readRuntime(values),
@@ -340,12 +362,14 @@ export function resolveDeployConfig(
  * ```
  */
 export function resolveDestroyConfig(values: FlagValues, settings: Settings): DestroyConfig {
+  const restApiId = readName(values, 'rest-api-id', settings, 'REST_API_ID');
   return {
     ...resolveCommonConfig(values, settings),
+    ...resolveDoorDestroyConfig(values, settings, restApiId),
     dryRun: getBooleanFlag(values, 'dry-run'),
     yes: getBooleanFlag(values, 'yes'),
     roleName: readName(values, 'role-name', settings, 'ROLE_NAME') ?? DEFAULTS.roleName,
-    restApiId: readName(values, 'rest-api-id', settings, 'REST_API_ID'),
+    restApiId,
     authorizerName:
       readName(values, 'authorizer-name', settings, 'AUTHORIZER_NAME') ?? DEFAULTS.authorizerName,
   };

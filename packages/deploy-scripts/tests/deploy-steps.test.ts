@@ -394,11 +394,17 @@ describe('the deploy steps', () => {
     ).map((step) => step.name);
     expect(idle).toEqual([
       'rest-api',
+      'v2-api',
       'invoker-role-lookup',
       'invoke-permission',
       'authorizer',
+      'v2-authorizer',
+      'v2-permission',
       'methods',
+      'v2-routes',
+      'v2-cors',
       'stage-deployment',
+      'v2-deployment',
       'invoker-role-removal',
     ]);
   });
