@@ -11,6 +11,7 @@ import { authorizerStep } from './steps/authorizer.js';
 import { executionRoleStep } from './steps/execution-role.js';
 import { executionRoleLeftoversStep } from './steps/execution-role-leftovers.js';
 import { functionStep } from './steps/function.js';
+import { gatewayResponsesStep } from './steps/gateway-responses.js';
 import { invokePermissionStep } from './steps/invoke-permission.js';
 import { invokerRoleLookupStep, invokerRoleRemovalStep, invokerRoleStep } from './steps/invoker-role.js';
 import { methodsStep } from './steps/methods.js';
@@ -63,6 +64,7 @@ export const DEPLOY_STEPS: readonly DeployStep[] = [
   v2AuthorizerStep,
   v2PermissionStep,
   methodsStep,
+  gatewayResponsesStep,
   v2RoutesStep,
   v2CorsStep,
   stageDeploymentStep,

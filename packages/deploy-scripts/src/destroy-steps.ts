@@ -3,6 +3,7 @@ import type { Facts, Step } from './step.js';
 import { authorizerRemovalStep } from './steps/authorizer.js';
 import { executionRoleRemovalStep } from './steps/execution-role.js';
 import { functionRemovalStep } from './steps/function.js';
+import { gatewayResponsesRemovalStep } from './steps/gateway-responses.js';
 import { invokePermissionRemovalStep } from './steps/invoke-permission.js';
 import { invokerRoleDestroyStep } from './steps/invoker-role.js';
 import { restApiCheckStep } from './steps/rest-api.js';
@@ -25,6 +26,7 @@ export const DESTROY_STEPS: readonly DestroyStep[] = [
   v2ApiCheckStep,
   authorizerRemovalStep,
   v2AuthorizerRemovalStep,
+  gatewayResponsesRemovalStep,
   invokePermissionRemovalStep,
   functionRemovalStep,
   invokerRoleDestroyStep,

@@ -258,7 +258,7 @@ describe('runCli destroy and invoke', () => {
     expect(await runCli(['destroy', '--dry-run', '--rest-api-id', 'a1'], deps)).toBe(0);
     expect(clientOptions).toEqual([]);
     expect(out).toContain(
-      'Would remove: authorizer jwt-rsa-custom-authorizer on REST API a1, function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it), role jwtRsaCustomAuthorizerRole',
+      'Would remove: authorizer jwt-rsa-custom-authorizer on REST API a1, the gateway responses deploy put on REST API a1, function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it), role jwtRsaCustomAuthorizerRole',
     );
     expect(out.join('\n')).toContain('apigateway:DeleteAuthorizer');
     expect(out.join('\n')).toContain('iam:DeleteRole');

@@ -2,17 +2,22 @@ import { randomUUID } from 'node:crypto';
 import {
   type APIGatewayClient,
   type Authorizer,
+  BadRequestException,
   ConflictException,
   CreateAuthorizerCommand,
   CreateDeploymentCommand,
   DeleteAuthorizerCommand,
+  DeleteGatewayResponseCommand,
+  type GatewayResponse,
   GetAuthorizersCommand,
+  GetGatewayResponsesCommand,
   GetResourcesCommand,
   GetRestApiCommand,
   GetStagesCommand,
   type Method,
   NotFoundException,
   type PatchOperation,
+  PutGatewayResponseCommand,
   UpdateAuthorizerCommand,
   UpdateMethodCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -190,6 +195,8 @@ interface FakeDeployment {
   id: string;
   /** The authorizers as they were when the deployment was made: a stage serves this snapshot. */
   authorizers: Authorizer[];
+  /** The customized gateway responses, likewise. */
+  gatewayResponses?: GatewayResponse[];
 }
 
 interface FakeRestApi {
@@ -200,6 +207,8 @@ interface FakeRestApi {
   authorizers: Map<string, Authorizer>;
   resources: FakeResource[];
   deployments: FakeDeployment[];
+  /** Customized gateway responses by type; every other type answers with API Gateway's default. */
+  gatewayResponses: Map<string, GatewayResponse>;
 }
 
 /** An HTTP or WebSocket API (API Gateway v2). */
@@ -215,6 +224,17 @@ export interface FakeV2Api {
 }
 
 type Operation = string;
+
+/** Some of the gateway response types API Gateway lists for every REST API, with their default status. */
+const DEFAULT_GATEWAY_RESPONSES = [
+  ['DEFAULT_4XX', undefined],
+  ['DEFAULT_5XX', undefined],
+  ['UNAUTHORIZED', '401'],
+  ['ACCESS_DENIED', '403'],
+  ['AUTHORIZER_FAILURE', '500'],
+  ['AUTHORIZER_CONFIGURATION_ERROR', '500'],
+  ['MISSING_AUTHENTICATION_TOKEN', '403'],
+] as const;
 
 /**
  * An in-memory AWS account behind aws-sdk-client-mock: IAM, Lambda and API Gateway answer with the
@@ -334,6 +354,7 @@ export class FakeAws {
       authorizers: new Map(),
       resources,
       deployments: [],
+      gatewayResponses: new Map(),
     });
   }
 
@@ -856,6 +877,58 @@ export class FakeAws {
         return { $metadata: metadata(202) };
       }),
     );
+    stub.on(GetGatewayResponsesCommand).callsFake((input) =>
+      this.run('GetGatewayResponses', () => {
+        const api = this.api(input.restApiId);
+        return {
+          $metadata: metadata(200),
+          items: DEFAULT_GATEWAY_RESPONSES.map(
+            ([responseType, statusCode]) =>
+              structuredClone(api.gatewayResponses.get(responseType)) ?? {
+                responseType,
+                statusCode,
+                responseParameters: {},
+                responseTemplates: { 'application/json': '{"message":$context.error.messageString}' },
+                defaultResponse: true,
+              },
+          ),
+        };
+      }),
+    );
+    stub.on(PutGatewayResponseCommand).callsFake((input) =>
+      this.run('PutGatewayResponse', () => {
+        const api = this.api(input.restApiId);
+        for (const [name, value] of Object.entries(input.responseParameters ?? {}) as [string, string][]) {
+          // A static value is a string in single quotes; anything else names a request parameter.
+          if (!/^gatewayresponse\.header\.[-A-Za-z0-9]+$/.test(name) || !/^'[^']*'$/.test(value)) {
+            throw new BadRequestException({
+              $metadata: metadata(400),
+              message: `Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: ${value}]`,
+            });
+          }
+        }
+        const response: GatewayResponse = {
+          responseType: input.responseType,
+          ...(input.statusCode ? { statusCode: input.statusCode } : {}),
+          responseParameters: { ...input.responseParameters },
+          responseTemplates: { ...input.responseTemplates },
+          defaultResponse: false,
+        };
+        api.gatewayResponses.set(input.responseType ?? '', response);
+        return { $metadata: metadata(201), ...structuredClone(response) };
+      }),
+    );
+    stub.on(DeleteGatewayResponseCommand).callsFake((input) =>
+      this.run('DeleteGatewayResponse', () => {
+        if (!this.api(input.restApiId).gatewayResponses.delete(input.responseType ?? '')) {
+          throw new NotFoundException({
+            $metadata: metadata(404),
+            message: 'Invalid Gateway Response type specified',
+          });
+        }
+        return { $metadata: metadata(202) };
+      }),
+    );
     stub.on(GetResourcesCommand).callsFake((input) =>
       this.run('GetResources', () => ({
         $metadata: metadata(200),
@@ -880,7 +953,11 @@ export class FakeAws {
       this.run('CreateDeployment', () => {
         const api = this.api(input.restApiId);
         const id = `dep${this.nextId++}`;
-        api.deployments.push({ id, authorizers: structuredClone([...api.authorizers.values()]) });
+        api.deployments.push({
+          id,
+          authorizers: structuredClone([...api.authorizers.values()]),
+          gatewayResponses: structuredClone([...api.gatewayResponses.values()]),
+        });
         if (input.stageName && !api.stages.includes(input.stageName)) api.stages.push(input.stageName);
         return { $metadata: metadata(201), id, createdDate: new Date() };
       }),
