@@ -36,8 +36,11 @@ export function chooseRestAuthorizer(config: DeployConfig) {
 export const authorizerStep: DeployStep = {
   name: 'authorizer',
   summary(config) {
+    if (config.httpApiId || config.websocketApiId) return [];
     if (!config.restApiId)
-      return ['  authorizer   none: pass --rest-api-id (or set REST_API_ID) to create one'];
+      return [
+        '  authorizer   none: pass --rest-api-id, --http-api-id or --websocket-api-id (or set REST_API_ID, HTTP_API_ID, WEBSOCKET_API_ID) to create one',
+      ];
     const chosen = chooseRestAuthorizer(config);
     const lines = [
       `  authorizer   ${config.authorizerName} on REST API ${config.restApiId}: ${chosen.type}, ${chosen.identitySource || '(no identity source)'}${chosen.identityValidationExpression ? `, /${chosen.identityValidationExpression}/` : ''}, TTL ${chosen.ttlSeconds} s`,
