@@ -290,3 +290,36 @@ describe('runCli help and usage', () => {
     expect(err).toEqual(["error: Unknown command 'ship': use deploy, invoke or destroy (see --help)"]);
   });
 });
+
+describe('runCli with an HTTP or WebSocket API', () => {
+  it('prints each door in the --dry-run plan without any AWS client', async () => {
+    const { deps, out, clientOptions } = setUp();
+
+    expect(
+      await runCli(['deploy', '--dry-run', '--http-api-id', 'h1', '--attach', '--routes', 'GET /pets'], deps),
+    ).toBe(0);
+    expect(await runCli(['deploy', '--dry-run', '--websocket-api-id', 'w1', '--attach'], deps)).toBe(0);
+    expect(await runCli(['destroy', '--dry-run', '--websocket-api-id', 'w1'], deps)).toBe(0);
+
+    expect(clientOptions).toEqual([]);
+    const printed = out.join('\n');
+    expect(printed).toContain('apigatewayv2:CreateAuthorizer');
+    expect(printed).toContain('routes       GET /pets: CUSTOM with the authorizer');
+    expect(printed).toContain('identity source route.request.querystring.token');
+    expect(printed).toContain(
+      'SourceArn=arn:aws:execute-api:us-east-1:<account>:w1/authorizers/<authorizer id>',
+    );
+    expect(printed).toContain('Would remove: authorizer jwt-rsa-custom-authorizer on WebSocket API w1');
+  });
+
+  it('deploys to an HTTP API and reports the authorizer id', async () => {
+    const { deps, aws, out, err } = setUp();
+    aws.addV2Api('h1');
+
+    const code = await runCli(['deploy', '--zip', 'authorizer.zip', '--http-api-id', 'h1', '--attach'], deps);
+
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    const [authorizer] = [...(aws.v2Apis.get('h1')?.authorizers.values() ?? [])];
+    expect(out).toContain(`  authorizer id  ${authorizer?.AuthorizerId}`);
+  });
+});
