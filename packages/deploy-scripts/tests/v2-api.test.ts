@@ -75,7 +75,8 @@ describe('deploy --http-api-id', () => {
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
+      // A cached isAuthorized carries no route: the route key keeps one route's answer off the others.
+      IdentitySource: ['$request.header.Authorization', '$context.routeKey'],
       AuthorizerResultTtlInSeconds: 300,
       AuthorizerUri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:jwtRsaCustomAuthorizer/invocations`,
     });
@@ -134,9 +135,11 @@ describe('deploy --http-api-id', () => {
       'UpdateAuthorizer',
       'CreateDeployment',
     ]);
+    // An IAM policy is checked against each route's ARN: the token alone is the cache key.
     expect([...api.authorizers.values()][0]).toMatchObject({
       EnableSimpleResponses: false,
       AuthorizerResultTtlInSeconds: 60,
+      IdentitySource: ['$request.header.Authorization'],
     });
     expect(api.deployments).toHaveLength(2);
   });
@@ -226,7 +229,7 @@ describe('deploy --http-api-id', () => {
     );
 
     expect([...api.authorizers.values()][0]).toMatchObject({
-      IdentitySource: ['$request.querystring.access_token'],
+      IdentitySource: ['$request.querystring.access_token', '$context.routeKey'],
       AuthorizerResultTtlInSeconds: 300,
     });
     expect(harness.err).toEqual([]);

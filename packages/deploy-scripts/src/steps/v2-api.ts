@@ -40,15 +40,24 @@ function getV2Target(config: { httpApiId: string | undefined; websocketApiId: st
   return undefined;
 }
 
-/** The identity source and the TTL API Gateway gets: a source it cannot cache on forces TTL 0. */
+/**
+ * The identity source and the TTL API Gateway gets: a source it cannot cache on forces TTL 0. A cached
+ * simple response (`isAuthorized`) carries no route, so API Gateway would hand a token's answer for one
+ * route to every other route of the authorizer: with simple responses the route key joins the cache
+ * key. An IAM policy is checked against each route's ARN, so it needs none.
+ */
 export function chooseV2Caching(
   config: DeployConfig,
   protocol: V2Protocol,
-): IdentitySourceChoice & {
-  ttlSeconds: number;
-} {
+): IdentitySourceChoice & { ttlSeconds: number } {
   const choice = deriveIdentitySource(config.tokenSources, protocol === 'HTTP' ? 'http' : 'websocket');
-  return { ...choice, ttlSeconds: choice.uncacheable ? 0 : config.ttlSeconds };
+  const ttlSeconds = choice.uncacheable ? 0 : config.ttlSeconds;
+  const perRoute = protocol === 'HTTP' && config.httpApiResponse === 'simple' && ttlSeconds > 0;
+  return {
+    ...choice,
+    identitySource: perRoute ? [...choice.identitySource, '$context.routeKey'] : choice.identitySource,
+    ttlSeconds,
+  };
 }
 
 function buildSourceArn(region: string, accountId: string, apiId: string, authorizerId: string) {

@@ -1008,7 +1008,7 @@ export class FakeAws {
     for (const source of authorizer.IdentitySource ?? []) {
       const prefix =
         api.protocol === 'HTTP'
-          ? /^\$request\.(header|querystring)\.[^\s,]+$/
+          ? /^(\$request\.(header|querystring)\.[^\s,]+|\$context\.[A-Za-z.]+)$/
           : /^route\.request\.(header|querystring)\.[^\s,]+$/;
       if (!prefix.test(source)) throw bad(`Invalid identity source ${source}`);
     }
