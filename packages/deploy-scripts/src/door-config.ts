@@ -29,7 +29,7 @@ export interface DoorConfig {
   tokenSources: TokenSource[];
   /** Whether `JWT_TOKEN_SOURCE` was set (else the sources are the door's default). */
   tokenSourceSet: boolean;
-  /** From `JWT_HTTP_API_RESPONSE`: `simple` (`{isAuthorized}`) unless `iam`. */
+  /** From `JWT_HTTP_API_RESPONSE` through the core's settings table: `simple` (`{isAuthorized}`) unless `iam`. */
   httpApiResponse: 'simple' | 'iam';
   /** From `--cors-origin` (repeatable, comma list, or `*`). */
   corsOrigins: string[];
@@ -115,7 +115,8 @@ export function parseCorsOrigins(value: string): string[] {
 
 /**
  * Resolves the door settings of `deploy`: the API flags, `--routes`, `--authorizer-type`,
- * `--cors-origin`, `JWT_TOKEN_SOURCE` and `JWT_HTTP_API_RESPONSE`.
+ * `--cors-origin` and `JWT_TOKEN_SOURCE` (`JWT_HTTP_API_RESPONSE` comes from the core's settings
+ * table, with the function's other settings).
  *
  * @throws DeployError `USAGE` for flags that are malformed or do not fit the API given
  */
@@ -123,7 +124,7 @@ export function resolveDoorConfig(
   values: FlagValues,
   settings: Readonly<Record<string, string>>,
   restApiId: string | undefined,
-): DoorConfig {
+): Omit<DoorConfig, 'httpApiResponse'> {
   const httpApiId = readId(values, 'http-api-id', settings, 'HTTP_API_ID');
   const websocketApiId = readId(values, 'websocket-api-id', settings, 'WEBSOCKET_API_ID');
   const given = [
@@ -197,15 +198,6 @@ export function resolveDoorConfig(
       );
     }
   }
-  const response = settings.JWT_HTTP_API_RESPONSE?.trim() || 'simple';
-  if (response !== 'simple' && response !== 'iam') {
-    doorProblems.push(
-      new DeployError(
-        'CONFIG_INVALID',
-        `JWT_HTTP_API_RESPONSE must be 'simple' or 'iam' (got '${quoteInput(response)}')`,
-      ),
-    );
-  }
   return {
     httpApiId,
     websocketApiId,
@@ -213,7 +205,6 @@ export function resolveDoorConfig(
     authorizerType: type,
     tokenSources,
     tokenSourceSet: Boolean(raw),
-    httpApiResponse: response === 'iam' ? 'iam' : 'simple',
     corsOrigins,
     // The function reads the token where the authorizer's identity source says it is.
     environmentAdditions:
