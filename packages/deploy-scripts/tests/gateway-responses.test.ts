@@ -3,12 +3,16 @@ import {
   NotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-api-gateway';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveDestroyConfig } from '../src/config.js';
 import { runDeploy } from '../src/deploy.js';
 import { runDestroy } from '../src/destroy.js';
+import { parseCorsOrigins } from '../src/door-config.js';
+import { buildGatewayResponses } from '../src/gateway-responses.js';
 import { buildDeployCalls } from '../src/plan.js';
 import { type Facts, selectCalls } from '../src/step.js';
+import { parseTokenSources } from '../src/token-source.js';
 import { createHarness, deployConfig, fakeZip, SETTINGS } from './helpers/harness.js';
 
 const API = 'g1a2t3e4w5';
@@ -156,5 +160,45 @@ describe('REST gateway responses', () => {
     await runDestroy(harness.context, resolveDestroyConfig({ yes: true, 'rest-api-id': API }, {}));
 
     expect(harness.aws.functions.size).toBe(0);
+  });
+});
+
+describe('buildGatewayResponses', () => {
+  it('writes every header as one static single-quoted value, whatever origin and token header were accepted', () => {
+    const origin = fc.oneof(
+      fc.constant('*'),
+      fc
+        .tuple(fc.constantFrom('http', 'https'), fc.domain(), fc.option(fc.integer({ min: 1, max: 65535 })))
+        .map(([scheme, host, port]) => `${scheme}://${host}${port === null ? '' : `:${port}`}`),
+      fc.string(),
+      fc
+        .tuple(
+          fc.domain(),
+          fc.constantFrom("'", '\n', '\r', '\u2028', '\u2029', '\t', '%27', '*', '?', 'é', ' '),
+          fc.domain(),
+        )
+        .map(([before, bad, after]) => `https://${before}${bad}${after}`),
+    );
+    const header = fc.oneof(fc.stringMatching(/^[-.0-9A-Za-z_]{1,16}$/), fc.string());
+    fc.assert(
+      fc.property(origin, header, (rawOrigin, rawHeader) => {
+        let corsOrigins: string[];
+        let tokenSources: ReturnType<typeof parseTokenSources>;
+        try {
+          corsOrigins = parseCorsOrigins(rawOrigin);
+          tokenSources = parseTokenSources(`header:${rawHeader}`);
+        } catch {
+          return; // refused at the door: never reaches API Gateway
+        }
+        const tokenHeaders = tokenSources.flatMap((source) =>
+          source.kind === 'header' ? [source.name] : [],
+        );
+        for (const response of buildGatewayResponses({ corsOrigins, tokenHeaders })) {
+          for (const value of Object.values(response.responseParameters)) {
+            expect(value).toMatch(/^'[^'\r\n\u2028\u2029]*'$/);
+          }
+        }
+      }),
+    );
   });
 });
