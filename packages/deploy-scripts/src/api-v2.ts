@@ -286,7 +286,7 @@ export interface RouteSelection {
  * @throws DeployError `ROUTE_NOT_FOUND` when a named route (or `$connect`) does not exist
  */
 export function selectRoutes(routes: readonly Route[], selection: RouteSelection, apiId: string): Route[] {
-  const keys = selection.protocol === 'WEBSOCKET' ? ['$connect'] : (selection.routeKeys ?? undefined);
+  const keys = selection.protocol === 'WEBSOCKET' ? ['$connect'] : selection.routeKeys;
   if (keys === undefined) return routes.filter((route) => !route.RouteKey?.startsWith('OPTIONS '));
   const existing = routes.map((route) => route.RouteKey ?? '');
   return keys.map((key) => {
