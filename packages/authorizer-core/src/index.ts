@@ -2,11 +2,14 @@ export { type Authorization, type Authorizer, createAuthorizer } from './authori
 export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
 export { closestName } from './closest-name.js';
 export { type AuthorizerContext, buildContext } from './context.js';
+export { discoveryUrl } from './discovery.js';
+export { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from './dotenv.js';
 export {
   AuthorizerError,
   type AuthorizerErrorCode,
   ConfigurationError,
   type ConfigurationErrorCode,
+  type ConfigurationErrorOptions,
   EventError,
   type EventErrorCode,
   type KeysErrorCode,
@@ -66,6 +69,18 @@ export {
   type SimpleAuthorizerResult,
 } from './policy.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
+export {
+  type Environment,
+  findSetting,
+  type HttpApiResponse,
+  type ReadSettingsOptions,
+  readSettings,
+  SETTING_VARIABLES,
+  SETTINGS,
+  type SettingDefinition,
+  type SettingFile,
+  type Settings,
+} from './settings.js';
 export {
   checkTokenSource,
   DEFAULT_TOKEN_SOURCE,

@@ -122,6 +122,7 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
       functionExists: false,
       authorizerExists: false,
       unprotectedMethods: 2,
+      gatewayResponsesToPut: 4,
     });
     expect(harness.aws.mutatingOperations()).toEqual([
       'CreateRole',
@@ -132,6 +133,10 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
       'CreateAuthorizer',
       'UpdateMethod',
       'UpdateMethod',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
       'CreateDeployment',
     ]);
   });
@@ -159,6 +164,7 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
       configurationDiffers: false,
       authorizerExists: true,
       authorizerDiffers: false,
+      gatewayResponsesToPut: 0,
     });
     expect(harness.aws.mutatingOperations()).toEqual([]);
   });
@@ -308,10 +314,15 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
       invokerRoleExists: false,
       authorizerDiffers: true,
     });
+    // The earlier deploy put no gateway responses: they are put now, before the stage deployment.
     expect(harness.aws.mutatingOperations()).toEqual([
       'CreateRole',
       'PutRolePolicy',
       'UpdateAuthorizer',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
       'CreateDeployment',
       'UpdateAssumeRolePolicy',
       'DeleteRolePolicy',
@@ -358,6 +369,7 @@ describe('destroy makes exactly the planned calls whose conditions hold, in orde
     expect(facts).toEqual({
       authorizerExists: true,
       methodsUsingAuthorizer: 1,
+      gatewayResponsesByDeploy: 4,
       permissionPresent: true,
       functionExists: true,
       invokerRoleMadeByDeploy: false,
@@ -386,6 +398,33 @@ describe('destroy makes exactly the planned calls whose conditions hold, in orde
 });
 
 describe('the deploy steps', () => {
+  it('the function step names the files the settings put into the zip, in its summary and its code uploads', () => {
+    const files = [
+      { setting: 'JWT_ROUTES_FILE', path: '/repo/routes.json', zipName: 'settings/routes.json' },
+      { setting: 'JWT_CONFIG_FILE', path: '/repo/issuers.json', zipName: 'settings/issuers.json' },
+    ];
+    const config = { ...deployConfig(), files };
+    const target = { region: 'us-east-1', accountId: '<account>', zip: undefined };
+    const step = DEPLOY_STEPS.find((candidate) => candidate.name === 'function');
+    expect(step?.summary?.(config, target)).toEqual(
+      expect.arrayContaining([
+        '  zip adds     settings/routes.json from /repo/routes.json (JWT_ROUTES_FILE)',
+        '  zip adds     settings/issuers.json from /repo/issuers.json (JWT_CONFIG_FILE)',
+      ]),
+    );
+    const uploads = buildDeployCalls(config, 'us-east-1', undefined).filter((call) =>
+      ['CreateFunction', 'UpdateFunctionCode'].includes(call.operation),
+    );
+    expect(uploads).toHaveLength(2);
+    for (const call of uploads) {
+      expect(call.detail).toContain('the zip with settings/routes.json, settings/issuers.json');
+    }
+    const plain = buildDeployCalls(deployConfig(), 'us-east-1', undefined).find(
+      (call) => call.operation === 'UpdateFunctionCode',
+    );
+    expect(plain?.detail).toMatch(/^the zip, CodeSha256/);
+  });
+
   it('plan nothing for a config they do not apply to', async () => {
     const config = deployConfig();
     const idle = DEPLOY_STEPS.filter(
@@ -394,11 +433,18 @@ describe('the deploy steps', () => {
     ).map((step) => step.name);
     expect(idle).toEqual([
       'rest-api',
+      'v2-api',
       'invoker-role-lookup',
       'invoke-permission',
       'authorizer',
+      'v2-authorizer',
+      'v2-permission',
       'methods',
+      'gateway-responses',
+      'v2-routes',
+      'v2-cors',
       'stage-deployment',
+      'v2-deployment',
       'invoker-role-removal',
     ]);
   });
