@@ -162,9 +162,9 @@ function firstMessage(socket: WebSocket, send: string): Promise<Record<string, u
 }
 
 describe('WebSocket API (websocket event, $connect REQUEST authorizer) under serverless-offline', () => {
-  it('connects with a good token, and every message of the connection carries the context', async () => {
+  it('connects with a good token in ?token=, and every message of the connection carries the context', async () => {
     const token = mint(key, { claims: { scope: 'chat read:pets' } });
-    const connection = await connect({ headers: { Authorization: `Bearer ${token}` } });
+    const connection = await connect({ query: `?token=${token}` });
     expect(connection.open).toBe(true);
     if (!connection.open) return;
     try {
@@ -173,22 +173,29 @@ describe('WebSocket API (websocket event, $connect REQUEST authorizer) under ser
         api: 'websocket',
         authorizer: { principalId: 'user-123', sub: 'user-123', scope: 'chat read:pets' },
       });
+      expect(JSON.stringify(reply)).not.toContain(token);
     } finally {
       connection.socket.close();
     }
   });
 
+  // API Gateway answers a thrown Unauthorized with 401; serverless-offline turns every error an
+  // authorizer throws on $connect into a 500.
   it('refuses the connection without a token', async () => {
     const connection = await connect({});
-    expect(connection.open).toBe(false);
-    // API Gateway answers a thrown Unauthorized with 401; serverless-offline turns every error an
-    // authorizer throws on $connect into a 500.
-    expect(connection.open ? undefined : connection.status).toBe(500);
+    expect(connection.open ? 'open' : connection.status).toBe(500);
+  });
+
+  it('refuses the connection when the query and the Authorization header carry different tokens', async () => {
+    const connection = await connect({
+      query: `?token=${mint(key, { claims: { scope: 'chat' } })}`,
+      headers: { Authorization: `Bearer ${mint(key, { claims: { scope: 'chat', sub: 'someone-else' } })}` },
+    });
+    expect(connection.open ? 'open' : connection.status).toBe(500);
   });
 
   it('answers 403 when the token lacks the $connect scope', async () => {
-    const token = mint(key, { claims: { scope: 'read:pets' } });
-    const connection = await connect({ headers: { Authorization: `Bearer ${token}` } });
+    const connection = await connect({ query: `?token=${mint(key, { claims: { scope: 'read:pets' } })}` });
     expect(connection.open ? 'open' : connection.status).toBe(403);
   });
 });

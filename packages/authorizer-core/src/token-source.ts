@@ -32,35 +32,85 @@ const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const FORMAT = 'a comma-separated list of header:NAME, query:NAME, cookie:NAME or protocol';
 
+/**
+ * A malformed token source. Its message is a fragment that follows the name of the setting
+ * (`must be …`, `lists query:token twice`), so each reader can put its own name in front.
+ */
+export class TokenSourceProblem extends Error {
+  override readonly name = 'TokenSourceProblem';
+}
+
 function keyOf(location: TokenLocation): string {
   return location.kind === 'protocol' ? 'protocol' : `${location.kind}:${location.name}`;
 }
 
-function parseEntry(entry: string, setting: string): TokenLocation {
+function parseEntry(entry: string): TokenLocation {
   const colon = entry.indexOf(':');
   const kind = (colon === -1 ? entry : entry.slice(0, colon)).trim().toLowerCase();
   const name = colon === -1 ? undefined : entry.slice(colon + 1).trim();
+  const quoted = JSON.stringify(entry);
   if (kind === 'protocol') {
-    if (name !== undefined) {
-      throw new ConfigurationError(`${setting}: "protocol" takes no name, got ${JSON.stringify(entry)}`);
-    }
+    if (name !== undefined) throw new TokenSourceProblem(`entry ${quoted}: protocol takes no name`);
     return { kind };
   }
   if (kind !== 'header' && kind !== 'query' && kind !== 'cookie') {
-    throw new ConfigurationError(`${setting} must be ${FORMAT}, got ${JSON.stringify(entry)}`);
+    throw new TokenSourceProblem(`must be ${FORMAT}, got ${quoted}`);
   }
   if (name === undefined || !NAME.test(name)) {
-    throw new ConfigurationError(
-      `${setting}: ${kind} needs a name of letters, digits and !#$%&'*+-.^_\`|~, got ${JSON.stringify(entry)}`,
+    throw new TokenSourceProblem(
+      `entry ${quoted}: ${kind} needs a name of letters, digits and !#$%&'*+-.^_\`|~`,
     );
   }
   if (kind !== 'header') return { kind, name };
   const lower = name.toLowerCase();
-  // The header carries the whole offer (`jwt, <token>`), never `Bearer <token>`.
+  // That header carries the whole offer (`jwt, <token>`), never `Bearer <token>`.
   if (lower === 'sec-websocket-protocol') {
-    throw new ConfigurationError(`${setting}: use "protocol" to read the token from Sec-WebSocket-Protocol`);
+    throw new TokenSourceProblem(
+      `entry ${quoted}: use "protocol" to read the token from Sec-WebSocket-Protocol`,
+    );
   }
   return { kind, name: lower };
+}
+
+/**
+ * Validates a list as {@link checkTokenSource} does, throwing {@link TokenSourceProblem} (a message
+ * fragment) instead of a `ConfigurationError`.
+ */
+export function checkTokenSourceList(locations: readonly TokenLocation[]): TokenLocation[] {
+  if (!Array.isArray(locations) || locations.length === 0) {
+    throw new TokenSourceProblem(`must list at least one place: ${FORMAT}`);
+  }
+  const seen = new Set<string>();
+  const checked: TokenLocation[] = [];
+  for (const location of locations) {
+    const kind = (location as { kind?: unknown } | null)?.kind;
+    const name = (location as { name?: unknown } | null)?.name;
+    const entry =
+      kind === 'protocol' && name === undefined
+        ? 'protocol'
+        : `${String(kind)}:${typeof name === 'string' ? name : ''}`;
+    const parsed = parseEntry(entry);
+    const key = keyOf(parsed);
+    if (seen.has(key)) throw new TokenSourceProblem(`lists ${key} twice`);
+    seen.add(key);
+    checked.push(Object.freeze(parsed));
+  }
+  return Object.freeze(checked) as TokenLocation[];
+}
+
+/**
+ * Reads a token source list as {@link parseTokenSource} does, throwing {@link TokenSourceProblem}
+ * (a message fragment) instead of a `ConfigurationError`: for readers that name the setting
+ * themselves, such as the settings table.
+ */
+export function readTokenSourceList(text: string): TokenLocation[] {
+  if (typeof text !== 'string' || text.trim() === '') throw new TokenSourceProblem(`must be ${FORMAT}`);
+  return checkTokenSourceList(text.split(',').map(parseEntry));
+}
+
+function configurationError(err: unknown, setting: string): unknown {
+  if (!(err instanceof TokenSourceProblem)) return err;
+  return new ConfigurationError(`${setting} ${err.message}`, { setting: 'tokenSource' });
 }
 
 /**
@@ -75,13 +125,11 @@ function parseEntry(entry: string, setting: string): TokenLocation {
  * parseTokenSource('query:token, protocol') // [{ kind: 'query', name: 'token' }, { kind: 'protocol' }]
  */
 export function parseTokenSource(text: string, setting = 'tokenSource'): TokenLocation[] {
-  if (typeof text !== 'string' || text.trim() === '') {
-    throw new ConfigurationError(`${setting} must be ${FORMAT}`);
+  try {
+    return readTokenSourceList(text);
+  } catch (err) {
+    throw configurationError(err, setting);
   }
-  return checkTokenSource(
-    text.split(',').map((entry) => parseEntry(entry, setting)),
-    setting,
-  );
 }
 
 /**
@@ -96,25 +144,11 @@ export function checkTokenSource(
   locations: readonly TokenLocation[],
   setting = 'tokenSource',
 ): TokenLocation[] {
-  if (!Array.isArray(locations) || locations.length === 0) {
-    throw new ConfigurationError(`${setting} must list at least one place: ${FORMAT}`);
+  try {
+    return checkTokenSourceList(locations);
+  } catch (err) {
+    throw configurationError(err, setting);
   }
-  const seen = new Set<string>();
-  const checked: TokenLocation[] = [];
-  for (const location of locations) {
-    const kind = (location as { kind?: unknown } | null)?.kind;
-    const name = (location as { name?: unknown } | null)?.name;
-    const entry =
-      kind === 'protocol' && name === undefined
-        ? 'protocol'
-        : `${String(kind)}:${typeof name === 'string' ? name : ''}`;
-    const parsed = parseEntry(entry, setting);
-    const key = keyOf(parsed);
-    if (seen.has(key)) throw new ConfigurationError(`${setting} lists ${key} twice`);
-    seen.add(key);
-    checked.push(Object.freeze(parsed));
-  }
-  return Object.freeze(checked) as TokenLocation[];
 }
 
 /**

@@ -34,7 +34,7 @@ export interface JwtAuthorizerOptions {
    * read as `jwtAuth` reads it: e.g. `'query:token,protocol'` for a WebSocket `$connect`. A REST
    * `TOKEN` event always brings its `authorizationToken` (`Bearer <jwt>`), whatever this says.
    */
-  tokenSource?: TokenSource;
+  tokenSource?: TokenSource | undefined;
 }
 
 const OPTION_KEYS: Readonly<Record<keyof JwtAuthorizerOptions, true>> = {
