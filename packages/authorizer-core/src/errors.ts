@@ -21,7 +21,8 @@ export type TokenErrorCode =
   | 'TOKEN_TOO_OLD'
   | 'ISSUER_INVALID'
   | 'AUDIENCE_INVALID'
-  | 'CLAIM_INVALID';
+  | 'CLAIM_INVALID'
+  | 'TOKEN_TYPE_INVALID';
 
 export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
 export type KeysErrorCode = 'JWKS_UNAVAILABLE' | 'JWKS_INVALID';
@@ -52,9 +53,15 @@ export class AuthorizerError extends Error {
 export class TokenError extends AuthorizerError {
   override readonly name = 'TokenError';
   declare readonly code: TokenErrorCode;
+  /**
+   * For `CLAIM_INVALID` from a required-claims rule: the name of the claim (as configured) the token
+   * fails. A name from the configuration, never the claim's value.
+   */
+  readonly claim: string | undefined;
 
-  constructor(code: TokenErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: TokenErrorCode, message: string, options?: { cause?: unknown; claim?: string }) {
     super(code, message, options);
+    this.claim = options?.claim;
   }
 }
 

@@ -1,7 +1,23 @@
 export { type Authorization, type Authorizer, createAuthorizer } from './authorizer.js';
 export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
+export {
+  type ClaimCheck,
+  type ClaimCondition,
+  type ClaimLiteral,
+  type ClaimReader,
+  compileClaimChecks,
+  compileClaimCondition,
+  compileClaimReader,
+} from './claim-conditions.js';
 export { closestName } from './closest-name.js';
-export { type AuthorizerContext, buildContext } from './context.js';
+export {
+  type AuthorizerContext,
+  buildContext,
+  type ContextClaim,
+  type ContextClaimsOption,
+  resolveContextClaims,
+  toContextValue,
+} from './context.js';
 export {
   AuthorizerError,
   type AuthorizerErrorCode,
@@ -54,6 +70,7 @@ export {
 } from './options.js';
 export {
   buildPolicyDocument,
+  type Claims,
   evaluateRoute,
   type IamAuthorizerResult,
   MAX_RESOURCE_LENGTH,
@@ -63,5 +80,20 @@ export {
   type RouteDecision,
   type SimpleAuthorizerResult,
 } from './policy.js';
+export {
+  type CompiledRule,
+  compileRule,
+  evaluateRule,
+  type RouteRequirement,
+  type RuleDocument,
+  type RuleOutcome,
+  type ScopeSets,
+  satisfiesRule,
+} from './rules.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
+export {
+  NEVER_ACCESS_TOKEN_TYPES,
+  normalizeTokenType,
+  type TokenTypePolicy,
+} from './token-types.js';
 export { createVerifier, type JwtClaims, type TokenVerifier, type VerifiedToken } from './verifier.js';

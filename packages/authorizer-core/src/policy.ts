@@ -1,7 +1,7 @@
 import type { AuthorizerContext } from './context.js';
 import { type MethodArn, stageArnPrefix } from './method-arn.js';
 import { type CompiledRoute, HTTP_METHODS, type PolicyMode } from './options.js';
-import { findMissingScopes } from './scopes.js';
+import { satisfiesRule, satisfiesScopes } from './rules.js';
 
 /** Longest `Resource` ARN API Gateway accepts in a policy statement. */
 export const MAX_RESOURCE_LENGTH = 512;
@@ -22,6 +22,8 @@ export interface IamAuthorizerResult {
   principalId: string;
   policyDocument: PolicyDocument;
   context: AuthorizerContext;
+  /** The API key of a usage plan (REST APIs whose API key source is `AUTHORIZER`), from `usageIdentifierClaim`. */
+  usageIdentifierKey?: string;
 }
 
 /** The HTTP API simple response. */
@@ -30,19 +32,56 @@ export interface SimpleAuthorizerResult {
   context: AuthorizerContext;
 }
 
-/** Whether the token may call one route, and which scopes it lacks for it. */
+/** Whether the token may call one route, and which scopes or claims it lacks for it. */
 export interface RouteDecision {
   readonly allowed: boolean;
-  /** Scopes the token lacks; empty when allowed, or when the route is refused as unmatched. */
+  /**
+   * Scopes the token lacks; empty when allowed, or when the route is refused as unmatched or for
+   * claims only. For an any-of set the token holds none of, every scope of the set.
+   */
   readonly missingScopes: readonly string[];
+  /**
+   * Names of the claims (as configured, never their values) whose conditions the token fails for
+   * this route; absent when it fails none.
+   */
+  readonly failedClaims?: readonly string[];
 }
+
+/** The claims set rules read: the verified token's claims. */
+export type Claims = Readonly<Record<string, unknown>>;
 
 /** The authorization rules a policy is computed from. */
 export interface PolicyRules {
   readonly requiredScopes: readonly string[];
+  /** One of these is required everywhere (empty or absent: none). */
+  readonly requiredAnyScopes?: readonly string[];
   readonly routes: readonly CompiledRoute[] | undefined;
   readonly unmatchedRoutes: 'allow' | 'deny';
   readonly policyMode: PolicyMode;
+}
+
+const NO_SCOPES: readonly string[] = Object.freeze([]);
+const ALLOWED: RouteDecision = Object.freeze({ allowed: true, missingScopes: NO_SCOPES });
+const NOT_ALLOWED: RouteDecision = Object.freeze({ allowed: false, missingScopes: NO_SCOPES });
+
+function pushScope(list: string[] | undefined, scope: string): string[] {
+  if (list === undefined) return [scope];
+  if (!list.includes(scope)) list.push(scope);
+  return list;
+}
+
+/** Adds what `granted` lacks of `allOf` and of `anyOf` (every scope of it when it holds none). */
+function addMissing(
+  missing: string[] | undefined,
+  granted: readonly string[],
+  allOf: readonly string[],
+  anyOf: readonly string[],
+): string[] | undefined {
+  for (const scope of allOf) if (!granted.includes(scope)) missing = pushScope(missing, scope);
+  if (anyOf.length > 0 && !anyOf.some((scope) => granted.includes(scope))) {
+    for (const scope of anyOf) missing = pushScope(missing, scope);
+  }
+  return missing;
 }
 
 function routeMatches(route: CompiledRoute, method: string, resourcePath: string): boolean {
@@ -50,8 +89,9 @@ function routeMatches(route: CompiledRoute, method: string, resourcePath: string
 }
 
 /**
- * Decides one route: the token needs the globally required scopes and the scopes of every rule that
- * matches the route; a route no rule matches follows `unmatchedRoutes`. When route rules are set, a
+ * Decides one route: the token needs the globally required scopes and what every rule that matches
+ * the route requires (its scope sets and claim conditions, read from `claims`; without `claims` a
+ * claim condition always fails); a route no rule matches follows `unmatchedRoutes`. When route rules are set, a
  * method outside {@link HTTP_METHODS} (`TRACE`, `PROPFIND`, a lower-case `get`) is refused whatever
  * the scopes. This is the same decision IAM reaches on the `api`-mode policy, where Deny statements
  * win over Allow ones.
@@ -64,22 +104,31 @@ export function evaluateRoute(
   scopes: readonly string[],
   method: string,
   resourcePath: string,
+  claims?: Claims,
 ): RouteDecision {
-  const missing = findMissingScopes(scopes, rules.requiredScopes);
+  let missing = addMissing(undefined, scopes, rules.requiredScopes, rules.requiredAnyScopes ?? NO_SCOPES);
   // The policy can only name the seven methods (see buildPolicyDocument), so the decision refuses
   // every other one too: that keeps the two in agreement for any verb the ARN carries.
   if (rules.routes !== undefined && !HTTP_METHODS.includes(method)) {
-    return { allowed: false, missingScopes: missing };
+    return missing === undefined ? NOT_ALLOWED : { allowed: false, missingScopes: missing };
   }
   let matched = rules.routes === undefined;
+  let failedClaims: string[] | undefined;
   for (const route of rules.routes ?? []) {
     if (!routeMatches(route, method, resourcePath)) continue;
     matched = true;
-    for (const scope of findMissingScopes(scopes, route.scopes))
-      if (!missing.includes(scope)) missing.push(scope);
+    const { rule } = route;
+    missing = addMissing(missing, scopes, rule.allOf, rule.anyOf);
+    for (const check of rule.claims) {
+      if (claims !== undefined && check.test(check.read(claims))) continue;
+      if (failedClaims === undefined) failedClaims = [check.name];
+      else if (!failedClaims.includes(check.name)) failedClaims.push(check.name);
+    }
   }
-  if (missing.length > 0) return { allowed: false, missingScopes: missing };
-  return { allowed: matched || rules.unmatchedRoutes === 'allow', missingScopes: [] };
+  if (failedClaims !== undefined)
+    return { allowed: false, missingScopes: missing ?? NO_SCOPES, failedClaims };
+  if (missing !== undefined) return { allowed: false, missingScopes: missing };
+  return matched || rules.unmatchedRoutes === 'allow' ? ALLOWED : NOT_ALLOWED;
 }
 
 function statement(effect: 'Allow' | 'Deny', resources: string[]): PolicyStatement {
@@ -101,7 +150,7 @@ function pushAllow(list: string[], resource: string): void {
 }
 
 /**
- * Builds the policy document for a token calling `arn`.
+ * Builds the policy document for a token (its scopes and `claims`) calling `arn`.
  *
  * `api` mode covers the whole API stage, so the result stays right when API Gateway caches it for the
  * token and replays it on other routes: Allow the whole stage when there are no rules; otherwise
@@ -120,9 +169,10 @@ export function buildPolicyDocument(
   scopes: readonly string[],
   arn: MethodArn,
   methodArn: string,
+  claims?: Claims,
 ): PolicyDocument {
   if (rules.policyMode === 'method') {
-    const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath);
+    const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath, claims);
     // The path is the caller's: a literal `*` or `?` in it would be a wildcard in the cached Allow.
     const literal = !/[*?]/.test(arn.method) && !/[*?]/.test(arn.resourcePath);
     if (allowed && literal && methodArn.length <= MAX_RESOURCE_LENGTH) {
@@ -132,7 +182,8 @@ export function buildPolicyDocument(
   }
   const prefix = stageArnPrefix(arn);
   const everything = `${prefix}*`;
-  if (findMissingScopes(scopes, rules.requiredScopes).length > 0) {
+  const required = { allOf: rules.requiredScopes, anyOf: rules.requiredAnyScopes ?? NO_SCOPES, claims: [] };
+  if (!satisfiesScopes(required, scopes)) {
     return { Version: '2012-10-17', Statement: [statement('Deny', [everything])] };
   }
   if (rules.routes === undefined) {
@@ -150,7 +201,8 @@ export function buildPolicyDocument(
     for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/*`);
   }
   for (const route of rules.routes) {
-    const satisfied = findMissingScopes(scopes, route.scopes).length === 0;
+    // Rules depend on the token only, never on the route called: the same answer as evaluateRoute.
+    const satisfied = satisfiesRule(route.rule, scopes, claims);
     if (!satisfied && route.method === '*' && route.arnPath.startsWith('*')) {
       // The one place `*` in the method place is exact: `{stage}/*/*rest` matches `VERB/path`
       // exactly when `*rest` matches the path, as whatever the method `*` spans past the first `/`

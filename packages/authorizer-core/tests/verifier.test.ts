@@ -235,6 +235,32 @@ describe('verify: happy paths', () => {
     expect(Object.isFrozen(verified)).toBe(true);
     expect(Object.isFrozen(verified.claims)).toBe(true);
   });
+
+  it("freezes the claims deeply: a handler cannot change a cached token's nested claims", async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const token = createMinter(server.issuer, 'api')(rsa, {
+      claims: {
+        realm_access: { roles: ['user'] },
+        groups: ['users'],
+        'https://example.com/app': { tier: 'free' },
+      },
+    });
+    await authorizer.verify(token);
+    const cached = await authorizer.verify(token);
+    const roles = (cached.claims.realm_access as { roles: string[] }).roles;
+    expect(() => roles.push('admin')).toThrow(TypeError);
+    expect(() => {
+      (cached.claims.groups as string[])[0] = 'admins';
+    }).toThrow(TypeError);
+    expect(() => {
+      (cached.claims['https://example.com/app'] as { tier: string }).tier = 'enterprise';
+    }).toThrow(TypeError);
+    const again = await authorizer.verify(token);
+    expect(again).toBe(cached);
+    expect(again.claims.realm_access).toEqual({ roles: ['user'] });
+    expect(again.claims.groups).toEqual(['users']);
+    expect(Object.isFrozen(again.scopes)).toBe(true);
+  });
 });
 
 describe('verified-result cache', () => {

@@ -43,8 +43,9 @@ describe('the bundle (custom-authorizer.zip)', () => {
   it('stays small: a minified bundle, a zip of a few kilobytes', () => {
     const zip = readFileSync(ZIP_PATH);
     const [entry] = readZip(zip);
-    expect(entry?.data.length).toBeLessThan(48 * 1024);
-    expect(zip.length).toBeLessThan(20 * 1024);
+    // The claim-rule language (conditions, token types, context renames) grew it from 42 to ~53 KB.
+    expect(entry?.data.length).toBeLessThan(58 * 1024);
+    expect(zip.length).toBeLessThan(22 * 1024);
     expect(entry?.data.toString('utf8')).not.toMatch(/^\s{2}|\/\*\*|^\/\/ /m);
   });
 
