@@ -1,6 +1,6 @@
 /**
  * Stable reason codes. Adapters map them to outcomes:
- * {@link TokenError} → 401, {@link ScopeError} → 403, {@link KeysUnavailableError} → 500,
+ * {@link TokenError} → 401, {@link ScopeError} and {@link ClaimError} → 403, {@link KeysUnavailableError} → 500,
  * {@link ConfigurationError} → failed start-up.
  */
 export type TokenErrorCode =
@@ -25,12 +25,14 @@ export type TokenErrorCode =
   | 'TOKEN_TYPE_INVALID';
 
 export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
+export type ClaimErrorCode = 'CLAIM_MISMATCH';
 export type KeysErrorCode = 'JWKS_UNAVAILABLE' | 'JWKS_INVALID';
 export type ConfigurationErrorCode = 'CONFIG_INVALID';
 export type EventErrorCode = 'EVENT_INVALID';
 export type AuthorizerErrorCode =
   | TokenErrorCode
   | ScopeErrorCode
+  | ClaimErrorCode
   | KeysErrorCode
   | ConfigurationErrorCode
   | EventErrorCode;
@@ -75,6 +77,22 @@ export class ScopeError extends AuthorizerError {
   constructor(missingScopes: readonly string[]) {
     super('INSUFFICIENT_SCOPE', `Token lacks required scope(s): ${missingScopes.join(' ')}`);
     this.missingScopes = missingScopes;
+  }
+}
+
+/** The token is valid but fails a route's claim conditions (403). */
+export class ClaimError extends AuthorizerError {
+  override readonly name = 'ClaimError';
+  declare readonly code: ClaimErrorCode;
+  /** The names of the claims (as configured) whose conditions the token fails; never their values. */
+  readonly failedClaims: readonly string[];
+
+  constructor(failedClaims: readonly string[]) {
+    super(
+      'CLAIM_MISMATCH',
+      `Token fails the condition(s) on claim(s): ${failedClaims.map((c) => JSON.stringify(c)).join(', ')}`,
+    );
+    this.failedClaims = failedClaims;
   }
 }
 

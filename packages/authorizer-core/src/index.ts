@@ -21,6 +21,8 @@ export {
 export {
   AuthorizerError,
   type AuthorizerErrorCode,
+  ClaimError,
+  type ClaimErrorCode,
   ConfigurationError,
   type ConfigurationErrorCode,
   EventError,
