@@ -117,10 +117,20 @@ function literalList(value: unknown, setting: string): ClaimLiteral[] {
   return [...new Set(value as ClaimLiteral[])];
 }
 
+// The words of the string split last: one token's `scope` is read by many route rules in a row.
+let lastSplit = '';
+let lastWords: readonly string[] = [''];
+
 /** The claim as a list: an array as is, a string as its space-separated words, anything else none. */
 function asList(value: unknown): readonly unknown[] | undefined {
   if (Array.isArray(value)) return value;
-  if (typeof value === 'string') return value.split(' ');
+  if (typeof value === 'string') {
+    if (value !== lastSplit) {
+      lastWords = value.split(' ');
+      lastSplit = value;
+    }
+    return lastWords;
+  }
   return undefined;
 }
 

@@ -149,6 +149,52 @@ function pushAllow(list: string[], resource: string): void {
   if (resource.length <= MAX_RESOURCE_LENGTH) pushUnique(list, resource);
 }
 
+/** The resources of one route in a stage: what a Deny and an Allow of it name. */
+interface RouteResources {
+  readonly deny: readonly string[];
+  /** Allow resources longer than the limit are left out: deny by default. */
+  readonly allow: readonly string[];
+}
+
+function computeRouteResources(route: CompiledRoute, prefix: string): RouteResources {
+  if (route.method === '*' && route.arnPath.startsWith('*')) {
+    // The one place `*` in the method place is exact: `{stage}/*/*rest` matches `VERB/path`
+    // exactly when `*rest` matches the path, as whatever the method `*` spans past the first `/`
+    // the path's own leading `*` spans as well. It denies unknown methods too, as the decision does.
+    const allow: string[] = [];
+    for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/${route.arnPath}`);
+    return { deny: [denyResource(`${prefix}*/${route.arnPath}`)], allow };
+  }
+  const deny: string[] = [];
+  const allow: string[] = [];
+  for (const method of route.method === '*' ? HTTP_METHODS : [route.method]) {
+    const resource = `${prefix}${method}/${route.arnPath}`;
+    pushUnique(deny, denyResource(resource));
+    pushAllow(allow, resource);
+  }
+  return { deny, allow };
+}
+
+// The resource strings of each route, per stage prefix, built once: a policy then only picks them.
+// Keyed by the compiled routes array (one per authorizer) and bounded in stages per API.
+const resourceCache = new WeakMap<readonly CompiledRoute[], Map<string, readonly RouteResources[]>>();
+const MAX_CACHED_PREFIXES = 16;
+
+function routeResourcesFor(routes: readonly CompiledRoute[], prefix: string): readonly RouteResources[] {
+  let byPrefix = resourceCache.get(routes);
+  if (byPrefix === undefined) {
+    byPrefix = new Map();
+    resourceCache.set(routes, byPrefix);
+  }
+  let resources = byPrefix.get(prefix);
+  if (resources === undefined || resources.length !== routes.length) {
+    resources = routes.map((route) => computeRouteResources(route, prefix));
+    if (byPrefix.size >= MAX_CACHED_PREFIXES) byPrefix.clear();
+    byPrefix.set(prefix, resources);
+  }
+  return resources;
+}
+
 /**
  * Builds the policy document for a token (its scopes and `claims`) calling `arn`.
  *
@@ -200,21 +246,13 @@ export function buildPolicyDocument(
   if (unmatchedAllowed) {
     for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/*`);
   }
-  for (const route of rules.routes) {
+  const resources = routeResourcesFor(rules.routes, prefix);
+  for (let i = 0; i < rules.routes.length; i++) {
     // Rules depend on the token only, never on the route called: the same answer as evaluateRoute.
-    const satisfied = satisfiesRule(route.rule, scopes, claims);
-    if (!satisfied && route.method === '*' && route.arnPath.startsWith('*')) {
-      // The one place `*` in the method place is exact: `{stage}/*/*rest` matches `VERB/path`
-      // exactly when `*rest` matches the path, as whatever the method `*` spans past the first `/`
-      // the path's own leading `*` spans as well. It denies unknown methods too, as the decision does.
-      pushUnique(deny, denyResource(`${prefix}*/${route.arnPath}`));
-      continue;
-    }
-    for (const method of route.method === '*' ? HTTP_METHODS : [route.method]) {
-      const resource = `${prefix}${method}/${route.arnPath}`;
-      if (!satisfied) pushUnique(deny, denyResource(resource));
-      else if (!unmatchedAllowed) pushAllow(allow, resource);
-    }
+    const satisfied = satisfiesRule((rules.routes[i] as CompiledRoute).rule, scopes, claims);
+    const { deny: denied, allow: allowed } = resources[i] as RouteResources;
+    if (!satisfied) for (const resource of denied) pushUnique(deny, resource);
+    else if (!unmatchedAllowed) for (const resource of allowed) pushUnique(allow, resource);
   }
   const statements: PolicyStatement[] = [];
   if (allow.length > 0) statements.push(statement('Allow', allow));
