@@ -89,7 +89,12 @@ export function toContextValue(value: unknown): string | number | boolean | unde
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (value === null || value === undefined) return undefined;
-  return JSON.stringify(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // Nested deeper than JSON.stringify's recursion goes: left out rather than failing the request.
+    return undefined;
+  }
 }
 
 /**

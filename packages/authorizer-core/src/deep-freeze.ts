@@ -1,12 +1,16 @@
 /**
  * Freezes a JSON value and everything it holds. A verified token is cached and handed to every
  * later request with the same token, so a handler that changed a nested claim (a roles array) would
- * change what the rules see for the next request.
+ * change what the rules see for the next request. Iterative: a signed token may nest its claims
+ * deeper than the call stack goes.
  */
 export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (item === null || typeof item !== 'object' || Object.isFrozen(item)) continue;
+    Object.freeze(item);
+    for (const key of Object.keys(item)) pending.push((item as Record<string, unknown>)[key]);
   }
   return value;
 }

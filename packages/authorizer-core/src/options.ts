@@ -481,13 +481,16 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   assertNumber(jwks.cooldownMs, 'jwks.cooldownMs', 0, 3_600_000);
   const requiredScopes = toList(options.requiredScopes, 'requiredScopes');
   assertScopes(requiredScopes, 'requiredScopes');
-  const required =
-    options.requiredClaims === undefined ? undefined : compileRule(options.requiredClaims, 'requiredClaims');
-  if (required !== undefined && Array.isArray(options.requiredClaims)) {
+  const requiredClaims: unknown = options.requiredClaims;
+  if (
+    requiredClaims !== undefined &&
+    (typeof requiredClaims !== 'object' || requiredClaims === null || Array.isArray(requiredClaims))
+  ) {
     throw new ConfigurationError(
       'requiredClaims must be an object { "claims": {...}, "scopes": {...} }; for a list of scopes use requiredScopes',
     );
   }
+  const required = requiredClaims === undefined ? undefined : compileRule(requiredClaims, 'requiredClaims');
   for (const scope of required?.allOf ?? []) if (!requiredScopes.includes(scope)) requiredScopes.push(scope);
   if (options.usageIdentifierClaim !== undefined && typeof options.usageIdentifierClaim !== 'string') {
     throw new ConfigurationError('usageIdentifierClaim must be a claim name such as "azp" or "client_id"');

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer, EventError, ScopeError } from '../src/index.js';
-import { createMinter, generateTestKey, type JwksServer, jwksOf, startJwksServer } from './helpers/index.js';
+import {
+  createMinter,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  signParts,
+  startJwksServer,
+} from './helpers/index.js';
 
 const AUD = 'https://api.example.com';
 const key = generateTestKey('RS256', 'k');
@@ -252,5 +259,26 @@ describe('evaluateRoute', () => {
     expect(authorizer.evaluateRoute(verified, 'get', '/pets/1').allowed).toBe(true);
     expect(authorizer.evaluateRoute(verified, 'GET', 'pets/1').allowed).toBe(true);
     expect(authorizer.evaluateRoute(verified, 'POST', '/pets/1').allowed).toBe(false);
+  });
+});
+
+describe('context values that cannot be written', () => {
+  it('leaves out a configured claim nested deeper than JSON text can be written, and still answers', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      contextClaims: ['deep', 'email'],
+      maxTokenBytes: 1_048_576,
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const payload = `{"iss":${JSON.stringify(server.issuer)},"aud":${JSON.stringify(AUD)},"sub":"u","exp":${now + 600},"email":"a@b.c","deep":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`;
+    const token = signParts(
+      Buffer.from(JSON.stringify({ alg: 'RS256', kid: key.kid })).toString('base64url'),
+      Buffer.from(payload).toString('base64url'),
+      key,
+    );
+    const verified = await authorizer.verify(token);
+    const { context } = authorizer.authorize(verified, METHOD_ARN).result;
+    expect(context).toEqual({ sub: 'u', scope: '', email: 'a@b.c' });
   });
 });

@@ -333,6 +333,17 @@ describe('bad rule documents are refused at configuration, naming the setting pa
   });
 
   it('refuses a list given as requiredClaims, pointing at requiredScopes', () => {
+    for (const requiredClaims of ['email_verified', null, 7]) {
+      expect(
+        refusal(() =>
+          resolveOptions({
+            issuer: 'https://issuer.example.com',
+            audience: 'api',
+            requiredClaims: requiredClaims as never,
+          }),
+        ).message,
+      ).toMatch(/^requiredClaims must be an object/);
+    }
     expect(
       refusal(() =>
         resolveOptions({

@@ -381,3 +381,32 @@ describe('Cognito access tokens (client_id instead of aud)', () => {
     ).toBe('VERIFIED');
   });
 });
+
+describe('deeply nested claims', () => {
+  it('verifies and freezes a signed token whose claim nests thousands of levels, with a coded answer', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api', maxTokenBytes: 1_048_576 });
+    // Written as text: JSON.stringify itself overflows on such a value.
+    const now = nowSeconds();
+    const payload = `{"iss":${JSON.stringify(server.issuer)},"aud":"api","sub":"u","iat":${now},"exp":${now + 600},"deep":${'['.repeat(20_000)}"leaf"${']'.repeat(20_000)}}`;
+    const token = signParts(
+      Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: rsa.kid })).toString('base64url'),
+      Buffer.from(payload).toString('base64url'),
+      rsa,
+    );
+    const outcome = await authorizer.verify(token).then(
+      (verified) => {
+        let value: unknown = verified.claims.deep;
+        let depth = 0;
+        while (Array.isArray(value)) {
+          if (!Object.isFrozen(value)) return `unfrozen at ${depth}`;
+          value = value[0];
+          depth += 1;
+        }
+        return `frozen ${depth}`;
+      },
+      (err: unknown) => (err as TokenError).code ?? `uncoded ${String(err)}`,
+    );
+    // JSON.parse may refuse such a payload (TOKEN_MALFORMED); if it parses, every level is frozen.
+    expect(['frozen 20000', 'TOKEN_MALFORMED']).toContain(outcome);
+  });
+});
