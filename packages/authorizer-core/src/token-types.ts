@@ -17,13 +17,14 @@ export const NEVER_ACCESS_TOKEN_TYPES: readonly string[] = Object.freeze([
 
 /**
  * A `typ` value compared as RFC 7515 §4.1.9 and RFC 8725 §3.11 ask: media type names are
- * case-insensitive, and `application/` may be left out.
+ * case-insensitive (ASCII), and `application/` may be left out.
  *
  * @example
  * normalizeTokenType('application/AT+JWT') // 'at+jwt'
  */
 export function normalizeTokenType(typ: string): string {
-  const lower = typ.toLowerCase();
+  // ASCII letters only: Unicode lower-casing would turn the Kelvin sign into "k".
+  const lower = typ.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
