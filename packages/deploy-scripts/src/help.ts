@@ -88,11 +88,6 @@ ${EXIT_CODES}`,
 
 /**
  * The help text of a command, or of the CLI as a whole.
- *
- * @example
- * ```ts
- * console.log(formatHelp('deploy'));
- * ```
  */
 export function formatHelp(command: CommandName | undefined): string {
   return HELP[command ?? 'main'];

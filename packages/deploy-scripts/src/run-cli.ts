@@ -4,7 +4,6 @@ import { type AwsClientOptions, type AwsClients, destroyAwsClients } from './aws
 import {
   type ConfigPaths,
   type DeployConfig,
-  type DestroyConfig,
   readSettings,
   resolveDeployConfig,
   resolveDestroyConfig,
@@ -16,16 +15,16 @@ import { runDestroy } from './destroy.js';
 import { DeployError, type DeployErrorCode } from './errors.js';
 import { formatHelp } from './help.js';
 import { runInvoke } from './invoke.js';
-import { buildInvokerRoleName } from './invoker-role.js';
 import { type LambdaZip, readLambdaZip, type ZipBuildResult } from './lambda-zip.js';
 import {
   buildDeployCalls,
   buildDestroyCalls,
-  formatCalls,
+  describeDestroy,
   formatDeploySummary,
   formatTrustPolicies,
 } from './plan.js';
 import { createReporter, type Reporter } from './reporter.js';
+import { formatCalls } from './step.js';
 import type { StepContext } from './step-context.js';
 
 /** Everything the CLI touches outside itself, injected so tests run it in-process with mocks. */
@@ -174,16 +173,6 @@ async function commandDeploy(
   }
 }
 
-function describeDestroy(config: DestroyConfig): string {
-  const parts = [
-    config.restApiId ? `authorizer ${config.authorizerName} on REST API ${config.restApiId}` : undefined,
-    `function ${config.functionName}`,
-    `role ${config.roleName}`,
-    `role ${buildInvokerRoleName(config.roleName)} (if deploy created it)`,
-  ];
-  return parts.filter(Boolean).join(', ');
-}
-
 async function commandDestroy(
   deps: CliDependencies,
   reporter: Reporter,
@@ -260,10 +249,6 @@ export function redactSettings(line: string, settings: Settings): string {
  * into one `error:` line (plus, when the run had already changed something, one line saying what).
  *
  * @returns the exit code: 0 success, 1 AWS failure, 2 bad input
- * @example
- * ```ts
- * process.exitCode = await runCli(['deploy', '--dry-run'], dependencies);
- * ```
  */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
   const reporter = createReporter({ out: deps.out, err: deps.err });

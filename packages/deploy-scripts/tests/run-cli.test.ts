@@ -248,7 +248,7 @@ describe('runCli destroy and invoke', () => {
     expect(await runCli(['destroy'], deps)).toBe(0);
     expect(aws.functions.size).toBe(0);
     expect(questions).toEqual([
-      'Delete function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it) in us-east-1? [y/N] ',
+      'Delete function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it), role jwtRsaCustomAuthorizerRole in us-east-1? [y/N] ',
     ]);
   });
 
@@ -257,6 +257,9 @@ describe('runCli destroy and invoke', () => {
 
     expect(await runCli(['destroy', '--dry-run', '--rest-api-id', 'a1'], deps)).toBe(0);
     expect(clientOptions).toEqual([]);
+    expect(out).toContain(
+      'Would remove: authorizer jwt-rsa-custom-authorizer on REST API a1, function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it), role jwtRsaCustomAuthorizerRole',
+    );
     expect(out.join('\n')).toContain('apigateway:DeleteAuthorizer');
     expect(out.join('\n')).toContain('iam:DeleteRole');
   });

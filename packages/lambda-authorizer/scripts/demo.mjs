@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isUnauthorizedError } from '@jwt-authorizer/middy-jwt';
 import { formatFlags, readCommandLine } from './cli.mjs';
 
 const FLAGS = {
@@ -113,7 +114,7 @@ async function invoke(handler, event) {
     if ('isAuthorized' in result) return { result, logged, status: result.isAuthorized ? 200 : 403 };
     return { result, logged, status: evaluatePolicy(result, event.methodArn ?? event.routeArn) };
   } catch (err) {
-    return { error: err, logged, status: err.message === 'Unauthorized' ? 401 : 500 };
+    return { error: err, logged, status: isUnauthorizedError(err) ? 401 : 500 };
   } finally {
     process.stdout.write = write;
   }

@@ -5,6 +5,7 @@ export {
   type AuthorizerEvent,
   type DetectedAuthorizerEvent,
   detectAuthorizerEvent,
+  detectAuthorizerEventKind,
   type HttpApiAuthorizerEventV2,
   type RequestAuthorizerEvent,
   type TokenAuthorizerEvent,
@@ -21,12 +22,14 @@ export type {
   AuthorizerEventInfo,
   AuthorizerEventKind,
   JwtAuthorizerContext,
+  JwtAuthorizerSlots,
   JwtContext,
   LambdaContext,
   OptionalJwtContext,
 } from './lambda-context.js';
 export { type RequireScopesOptions, requireScopes } from './require-scopes.js';
 export type { TokenSource } from './token-source.js';
+export { isUnauthorizedError, UNAUTHORIZED } from './unauthorized.js';
 
 /** Middy middlewares are default exports too: `import jwtAuth from '@jwt-authorizer/middy-jwt'`. */
 export default jwtAuth;

@@ -20,8 +20,8 @@ import { createInvocationContext, JWT_SLOT } from './invocation-context.js';
 import type { JwtContext, OptionalJwtContext } from './lambda-context.js';
 import { markVerified } from './provenance.js';
 import { type EventRoute, readRoute } from './read-route.js';
-import { toReason } from './reason.js';
 import { createCredentialReader, type TokenSource } from './token-source.js';
+import { withoutCause } from './without-cause.js';
 
 /**
  * Options of {@link jwtAuth}: the core's verification options (`issuer`, `audience`, `jwksUri`,
@@ -156,7 +156,7 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
     if (err instanceof TokenError) {
       // RFC 6750 §3.1: no error code when the request carried no bearer credentials at all.
       const headers = err.code === 'TOKEN_MISSING' || err.code === 'SCHEME_INVALID' ? noToken : invalidToken;
-      return new JwtHttpError(401, err.code, headers, { cause: toReason(err) });
+      return new JwtHttpError(401, err.code, headers, { cause: withoutCause(err) });
     }
     if (err instanceof KeysUnavailableError) return new JwtHttpError(500, err.code, {}, { cause: err });
     return new JwtHttpError(500, 'AUTHORIZER_FAILED', {}, { cause: err });
