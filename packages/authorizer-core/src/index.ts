@@ -1,22 +1,12 @@
 export { type Authorization, type Authorizer, createAuthorizer } from './authorizer.js';
 export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
-export {
-  type ClaimCheck,
-  type ClaimCondition,
-  type ClaimLiteral,
-  type ClaimReader,
-  compileClaimChecks,
-  compileClaimCondition,
-  compileClaimReader,
-} from './claim-conditions.js';
+export type { ClaimCheck, ClaimCondition, ClaimLiteral, ClaimReader } from './claim-conditions.js';
 export { closestName } from './closest-name.js';
 export {
   type AuthorizerContext,
   buildContext,
   type ContextClaim,
   type ContextClaimsOption,
-  resolveContextClaims,
-  toContextValue,
 } from './context.js';
 export {
   AuthorizerError,
@@ -90,7 +80,6 @@ export {
   type RuleDocument,
   type RuleOutcome,
   type ScopeSets,
-  satisfiesRule,
 } from './rules.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
 export {

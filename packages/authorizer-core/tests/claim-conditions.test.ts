@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AuthorizerError,
-  compileClaimChecks,
-  compileClaimCondition,
-  compileClaimReader,
-  compileRule,
-  evaluateRule,
-  resolveOptions,
-} from '../src/index.js';
+import { compileClaimChecks, compileClaimCondition, compileClaimReader } from '../src/claim-conditions.js';
+import { type AuthorizerError, compileRule, evaluateRule, resolveOptions } from '../src/index.js';
 
 function test(condition: unknown, value: unknown): boolean {
   return compileClaimCondition(condition, 'claims.x')(value);

@@ -1,17 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileClaimCondition, compileClaimReader } from '../src/claim-conditions.js';
+import { toContextValue } from '../src/context.js';
 import {
   buildPolicyDocument,
   type ClaimCondition,
   type ClaimLiteral,
-  compileClaimCondition,
-  compileClaimReader,
   compileRoute,
   evaluateRoute,
   type PolicyRules,
   parseMethodArn,
   type RouteRequirement,
-  toContextValue,
 } from '../src/index.js';
 import { iamAllows } from './helpers/index.js';
 
