@@ -8,6 +8,8 @@ export {
   type ContextClaim,
   type ContextClaimsOption,
 } from './context.js';
+export { discoveryUrl } from './discovery.js';
+export { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from './dotenv.js';
 export {
   AuthorizerError,
   type AuthorizerErrorCode,
@@ -15,6 +17,7 @@ export {
   type ClaimErrorCode,
   ConfigurationError,
   type ConfigurationErrorCode,
+  type ConfigurationErrorOptions,
   EventError,
   type EventErrorCode,
   type KeysErrorCode,
@@ -82,6 +85,18 @@ export {
   type ScopeSets,
 } from './rules.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
+export {
+  type Environment,
+  findSetting,
+  type HttpApiResponse,
+  type ReadSettingsOptions,
+  readSettings,
+  SETTING_VARIABLES,
+  SETTINGS,
+  type SettingDefinition,
+  type SettingFile,
+  type Settings,
+} from './settings.js';
 export {
   NEVER_ACCESS_TOKEN_TYPES,
   normalizeTokenType,

@@ -27,7 +27,11 @@ export interface IssuerOptions {
   audience?: string | readonly string[];
   /** Accepted `client_id` values of access tokens without `aud` (Cognito); defaults to the top-level `clientId`. */
   clientId?: string | readonly string[];
-  /** Where the issuer publishes its keys; default `{issuer}/.well-known/jwks.json`. */
+  /**
+   * Where the issuer publishes its keys; default: the `jwks_uri` of
+   * `{issuer}/.well-known/openid-configuration`, or `{issuer}/.well-known/jwks.json` when the
+   * issuer has no discovery document (404).
+   */
   jwksUri?: string;
   /** Keys to use instead of fetching `jwksUri` (no network). */
   jwks?: Jwks;
@@ -81,7 +85,7 @@ export interface AuthorizerOptions {
    * checked against `audience`.
    */
   clientId?: string | readonly string[];
-  /** JWKS URI for a single issuer given by `issuer`; default `{issuer}/.well-known/jwks.json`. */
+  /** JWKS URI for a single issuer given by `issuer`; default: found by OpenID discovery. */
   jwksUri?: string;
   /** Allowed signature algorithms (default `['RS256']`). */
   algorithms?: readonly SignatureAlgorithm[];
@@ -140,7 +144,10 @@ export interface ResolvedIssuer {
   readonly audiences: readonly string[];
   /** Accepted `client_id` values for access tokens without `aud`. */
   readonly clientIds: readonly string[];
+  /** The configured JWKS URI, or the default `{issuer}/.well-known/jwks.json` when `discover` is true. */
   readonly jwksUri: string;
+  /** No `jwksUri` was configured: the JWKS location comes from OpenID discovery. */
+  readonly discover: boolean;
   readonly jwks: Jwks | undefined;
 }
 
@@ -234,11 +241,17 @@ function printableKey(key: string): string {
  * the key and, when one is close, the known key it most likely misspells.
  *
  * @param where prefix of the key in messages, e.g. `jwks.` or `issuers[0].`.
+ * @param setting the error's `setting`; default: the unknown key with `where` before it.
  * @throws {ConfigurationError} `CONFIG_INVALID`: "unknown option `requiredScope`; did you mean `requiredScopes`?"
  * @example
  * assertKnownOptions(options, ['authorizer', 'realm', ...AUTHORIZER_OPTION_NAMES]);
  */
-export function assertKnownOptions(value: object, known: readonly string[], where = ''): void {
+export function assertKnownOptions(
+  value: object,
+  known: readonly string[],
+  where = '',
+  setting?: string,
+): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const suggestion = closestName(key, known);
@@ -247,13 +260,16 @@ export function assertKnownOptions(value: object, known: readonly string[], wher
       suggestion === undefined
         ? `unknown option ${name}; known options: ${known.join(', ')}`
         : `unknown option ${name}; did you mean \`${where}${suggestion}\`?`,
+      { setting: setting ?? `${where}${key}` },
     );
   }
 }
 
 function assertObject(value: unknown, setting: string): asserts value is object {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError(`${setting} must be an object`);
+    throw new ConfigurationError(`${setting} must be an object`, {
+      setting: setting.replace(/\[\d+\]$/, ''),
+    });
   }
 }
 
@@ -265,12 +281,24 @@ export function normalizeIssuer(issuer: string): string {
   return issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
 }
 
+/** A value as a message quotes it; an object without a prototype (from JSON.parse tricks) has no String(). */
+function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
 function toList(value: string | readonly string[] | undefined, setting: string): string[] {
   if (value === undefined) return [];
+  if (typeof value !== 'string' && !Array.isArray(value)) {
+    throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`, { setting });
+  }
   const list = typeof value === 'string' ? [value] : [...value];
   for (const item of list) {
     if (typeof item !== 'string' || item.trim() === '') {
-      throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`);
+      throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`, { setting });
     }
   }
   return list.map((item) => item.trim());
@@ -279,18 +307,36 @@ function toList(value: string | readonly string[] | undefined, setting: string):
 function assertNumber(value: number | undefined, setting: string, min: number, max: number): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${String(value)}`);
+    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${shown(value)}`, {
+      setting,
+    });
   }
 }
 
-function assertScopes(scopes: readonly string[], setting: string): void {
+function assertScopes(scopes: readonly string[], label: string, setting: string): void {
   for (const scope of scopes) {
     // A token's scopes are scope-tokens only (see readScopeClaims): any other name could never be granted.
     if (!isScopeToken(scope)) {
       throw new ConfigurationError(
-        `${setting} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${JSON.stringify(String(scope))}`,
+        `${label} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${JSON.stringify(shown(scope))}`,
+        { setting },
       );
     }
+  }
+}
+
+const ROUTES = { setting: 'routes' } as const;
+
+/**
+ * Runs a compiler of a setting's value (rules, claim conditions, token types, context claims) and
+ * marks its ConfigurationError with the setting, so a settings reader can name where it came from.
+ */
+function withSetting<T>(setting: string, compile: () => T): T {
+  try {
+    return compile();
+  } catch (err) {
+    if (!(err instanceof ConfigurationError) || err.setting !== undefined) throw err;
+    throw new ConfigurationError(err.message, { setting });
   }
 }
 
@@ -321,24 +367,21 @@ export function compileRoute(
   setting = `routes[${JSON.stringify(route)}]`,
 ): CompiledRoute {
   const match = /^\s*(\S+)\s+(\/\S*)\s*$/.exec(route);
-  if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`);
+  if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`, ROUTES);
   const verb = (match[1] as string).toUpperCase();
   const path = match[2] as string;
   const method = verb === 'ANY' || verb === '*' ? '*' : verb;
   if (method !== '*' && !HTTP_METHODS.includes(method)) {
-    throw new ConfigurationError(`Route "${route}": method must be an HTTP method, ANY or *`);
+    throw new ConfigurationError(`Route "${route}": method must be an HTTP method, ANY or *`, ROUTES);
   }
-  if (/[?]/.test(path)) throw new ConfigurationError(`Route "${route}": "?" is not allowed in a path`);
+  if (/[?]/.test(path)) {
+    throw new ConfigurationError(`Route "${route}": "?" is not allowed in a path`, ROUTES);
+  }
   const arnPath = path.slice(1).replace(/\{[^/{}]+\+?\}/g, '*');
-  if (/[{}]/.test(arnPath)) throw new ConfigurationError(`Route "${route}": unbalanced braces in the path`);
-  let rule: CompiledRule;
-  try {
-    rule = compileRule(requirement, setting);
-  } catch (err) {
-    // Led by the route, as every other route message is, so adapters can name their own setting.
-    if (!(err instanceof ConfigurationError)) throw err;
-    throw new ConfigurationError(`Route ${JSON.stringify(route)}: ${err.message}`);
+  if (/[{}]/.test(arnPath)) {
+    throw new ConfigurationError(`Route "${route}": unbalanced braces in the path`, ROUTES);
   }
+  const rule = withSetting('routes', () => compileRule(requirement, setting));
   const source = arnPath
     .split('*')
     .map((part) => escapeRegExp(part))
@@ -354,14 +397,15 @@ function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | u
   if (typeof routes !== 'object' || routes === null) {
     throw new ConfigurationError(
       'routes must be an object {"GET /path": ["scope"]} or an array of { route, scopes } rules',
+      ROUTES,
     );
   }
   if (Array.isArray(routes)) {
     return (routes as readonly RouteRule[]).map((rule, i) => {
       if (typeof rule !== 'object' || rule === null || typeof rule.route !== 'string') {
-        throw new ConfigurationError('Each route rule must be { route: "GET /path", scopes: [...] }');
+        throw new ConfigurationError('Each route rule must be { route: "GET /path", scopes: [...] }', ROUTES);
       }
-      assertKnownOptions(rule, Object.keys(ROUTE_RULE_KEYS), `routes[${i}].`);
+      assertKnownOptions(rule, Object.keys(ROUTE_RULE_KEYS), `routes[${i}].`, 'routes');
       // The array form's `scopes` list is today's all-of list, which may be empty; with claims it is a rule object.
       const requirement: RouteRequirement =
         rule.claims === undefined && Array.isArray(rule.scopes)
@@ -383,6 +427,7 @@ function resolveIssuer(
   if (typeof entry.issuer !== 'string' || entry.issuer.trim() === '') {
     throw new ConfigurationError(
       'issuer must be the URL of the token issuer, e.g. https://TENANT.auth0.com/',
+      { setting: 'issuer' },
     );
   }
   const issuer = entry.issuer.trim();
@@ -392,12 +437,22 @@ function resolveIssuer(
   if (audiences.length === 0 && clientIds.length === 0) {
     throw new ConfigurationError(
       `audience is required for issuer ${issuer} (the API identifier the tokens are for; for Cognito access tokens, which carry no aud, give clientId)`,
+      { setting: 'audience' },
     );
   }
   const jwksUri = entry.jwksUri ?? `${normalizeIssuer(issuer)}/.well-known/jwks.json`;
   assertSecureUrl(jwksUri, 'jwksUri');
   const base = normalizeIssuer(issuer);
-  return { issuer, issuerVariants: [base, `${base}/`], audiences, clientIds, jwksUri, jwks: entry.jwks };
+  const discover = entry.jwksUri === undefined && entry.jwks === undefined;
+  return {
+    issuer,
+    issuerVariants: [base, `${base}/`],
+    audiences,
+    clientIds,
+    jwksUri,
+    discover,
+    jwks: entry.jwks,
+  };
 }
 
 /**
@@ -406,19 +461,22 @@ function resolveIssuer(
  * @throws {ConfigurationError} `CONFIG_INVALID` with a message naming the setting.
  */
 export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
-  if (!options || typeof options !== 'object') throw new ConfigurationError('Options are required');
+  if (!options || typeof options !== 'object') {
+    throw new ConfigurationError('Options are required', { setting: 'options' });
+  }
   assertKnownOptions(options, AUTHORIZER_OPTION_NAMES);
   const audience = toList(options.audience, 'audience');
   const clientId = toList(options.clientId, 'clientId');
   if (options.issuers !== undefined && !Array.isArray(options.issuers)) {
     throw new ConfigurationError(
       'issuers must be an array of { issuer, audience?, clientId?, jwksUri?, jwks? }',
+      { setting: 'issuers' },
     );
   }
   const issuerKeys = Object.keys(ISSUER_OPTION_KEYS);
   (options.issuers ?? []).forEach((entry, i) => {
     assertObject(entry, `issuers[${i}]`);
-    assertKnownOptions(entry, issuerKeys, `issuers[${i}].`);
+    assertKnownOptions(entry, issuerKeys, `issuers[${i}].`, 'issuers');
   });
   const issuerEntries: IssuerOptions[] = [
     ...toList(options.issuer, 'issuer').map((issuer) => ({ issuer, jwksUri: options.jwksUri })),
@@ -427,11 +485,13 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   if (issuerEntries.length === 0) {
     throw new ConfigurationError(
       'issuer is required: the URL of the token issuer, e.g. https://TENANT.auth0.com/',
+      { setting: 'issuer' },
     );
   }
   if (options.jwksUri !== undefined && toList(options.issuer, 'issuer').length > 1) {
     throw new ConfigurationError(
       'jwksUri applies to a single issuer; use issuers[] to give each issuer its own',
+      { setting: 'jwksUri' },
     );
   }
   const issuers = new Map<string, ResolvedIssuer>();
@@ -439,7 +499,9 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   for (const entry of issuerEntries) {
     const resolved = resolveIssuer(entry, audience, clientId);
     const key = normalizeIssuer(resolved.issuer);
-    if (issuers.has(key)) throw new ConfigurationError(`issuer ${resolved.issuer} is listed twice`);
+    if (issuers.has(key)) {
+      throw new ConfigurationError(`issuer ${resolved.issuer} is listed twice`, { setting: 'issuer' });
+    }
     issuers.set(key, resolved);
     // Keys are cached per jwksUri: if two issuers gave different static keys (or one gave none),
     // one issuer's keys would verify the other's tokens.
@@ -448,6 +510,7 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
     else if (canonicalJson(sharing.jwks) !== canonicalJson(resolved.jwks)) {
       throw new ConfigurationError(
         `issuers ${sharing.issuer} and ${resolved.issuer} share the jwksUri ${resolved.jwksUri} but not the same static jwks: give each its own jwksUri, or both the same jwks`,
+        { setting: 'jwksUri' },
       );
     }
   }
@@ -456,12 +519,14 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     throw new ConfigurationError(
       `algorithms must be a non-empty array of ${SUPPORTED_ALGORITHMS.join(', ')}`,
+      { setting: 'algorithms' },
     );
   }
   for (const alg of algorithms) {
     if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
       throw new ConfigurationError(
-        `algorithms: "${String(alg)}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
+        `algorithms: "${shown(alg)}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
+        { setting: 'algorithms' },
       );
     }
   }
@@ -473,14 +538,16 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   assertObject(jwks, 'jwks');
   assertKnownOptions(jwks, Object.keys(JWKS_OPTION_KEYS), 'jwks.');
   if (jwks.fetcher !== undefined && typeof (jwks.fetcher as Partial<Fetcher> | null)?.fetch !== 'function') {
-    throw new ConfigurationError('jwks.fetcher must be an object with a fetch(uri) method');
+    throw new ConfigurationError('jwks.fetcher must be an object with a fetch(uri) method', {
+      setting: 'jwks.fetcher',
+    });
   }
   assertNumber(jwks.timeoutMs, 'jwks.timeoutMs', 1, 60_000);
   assertNumber(jwks.maxBytes, 'jwks.maxBytes', 256, 16_777_216);
   assertNumber(jwks.maxAgeSeconds, 'jwks.maxAgeSeconds', 1, 31_536_000);
   assertNumber(jwks.cooldownMs, 'jwks.cooldownMs', 0, 3_600_000);
   const requiredScopes = toList(options.requiredScopes, 'requiredScopes');
-  assertScopes(requiredScopes, 'requiredScopes');
+  assertScopes(requiredScopes, 'requiredScopes', 'requiredScopes');
   const requiredClaims: unknown = options.requiredClaims;
   if (
     requiredClaims !== undefined &&
@@ -488,21 +555,30 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   ) {
     throw new ConfigurationError(
       'requiredClaims must be an object { "claims": {...}, "scopes": {...} }; for a list of scopes use requiredScopes',
+      { setting: 'requiredClaims' },
     );
   }
-  const required = requiredClaims === undefined ? undefined : compileRule(requiredClaims, 'requiredClaims');
+  const required =
+    requiredClaims === undefined
+      ? undefined
+      : withSetting('requiredClaims', () => compileRule(requiredClaims, 'requiredClaims'));
   for (const scope of required?.allOf ?? []) if (!requiredScopes.includes(scope)) requiredScopes.push(scope);
   if (options.usageIdentifierClaim !== undefined && typeof options.usageIdentifierClaim !== 'string') {
-    throw new ConfigurationError('usageIdentifierClaim must be a claim name such as "azp" or "client_id"');
+    throw new ConfigurationError('usageIdentifierClaim must be a claim name such as "azp" or "client_id"', {
+      setting: 'usageIdentifierClaim',
+    });
   }
   const policyMode = options.policyMode ?? 'api';
   if (policyMode !== 'api' && policyMode !== 'method') {
-    throw new ConfigurationError(`policyMode must be "api" or "method", got "${String(policyMode)}"`);
+    throw new ConfigurationError(`policyMode must be "api" or "method", got "${shown(policyMode)}"`, {
+      setting: 'policyMode',
+    });
   }
   const unmatchedRoutes = options.unmatchedRoutes ?? 'deny';
   if (unmatchedRoutes !== 'allow' && unmatchedRoutes !== 'deny') {
     throw new ConfigurationError(
-      `unmatchedRoutes must be "allow" or "deny", got "${String(unmatchedRoutes)}"`,
+      `unmatchedRoutes must be "allow" or "deny", got "${shown(unmatchedRoutes)}"`,
+      { setting: 'unmatchedRoutes' },
     );
   }
 
@@ -515,15 +591,17 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
     requiredScopes,
     requiredAnyScopes: required?.anyOf ?? [],
     requiredClaims: required?.claims ?? [],
-    tokenTypes: resolveTokenTypes(options.tokenTypes),
+    tokenTypes: withSetting('tokenTypes', () => resolveTokenTypes(options.tokenTypes)),
     routes: resolveRoutes(options.routes),
     unmatchedRoutes,
     policyMode,
-    contextClaims: resolveContextClaims(options.contextClaims),
+    contextClaims: withSetting('contextClaims', () => resolveContextClaims(options.contextClaims)),
     usageIdentifierClaim:
       options.usageIdentifierClaim === undefined
         ? undefined
-        : compileClaimReader(options.usageIdentifierClaim, 'usageIdentifierClaim'),
+        : withSetting('usageIdentifierClaim', () =>
+            compileClaimReader(options.usageIdentifierClaim as string, 'usageIdentifierClaim'),
+          ),
     jwks: {
       timeoutMs: jwks.timeoutMs ?? 3000,
       maxBytes: jwks.maxBytes ?? 128 * 1024,

@@ -181,7 +181,10 @@ describe('JWKS fetching', () => {
     const fetcher: Fetcher = {
       fetch: async (uri) => {
         calls.push(uri);
-        return new TextEncoder().encode(JSON.stringify(jwksOf(k1))).buffer as ArrayBuffer;
+        const body = uri.endsWith('/openid-configuration')
+          ? { issuer: 'https://idp.example.com/', jwks_uri: 'https://idp.example.com/keys' }
+          : jwksOf(k1);
+        return new TextEncoder().encode(JSON.stringify(body)).buffer as ArrayBuffer;
       },
     };
     const authorizer = createAuthorizer({
@@ -191,7 +194,10 @@ describe('JWKS fetching', () => {
     });
     const token = createMinter('https://idp.example.com/', AUD)(k1);
     expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
-    expect(calls).toEqual(['https://idp.example.com/.well-known/jwks.json']);
+    expect(calls).toEqual([
+      'https://idp.example.com/.well-known/openid-configuration',
+      'https://idp.example.com/keys',
+    ]);
   });
 
   it('reports an unknown kid in a static JWKS without fetching', async () => {

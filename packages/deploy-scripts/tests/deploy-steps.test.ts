@@ -386,6 +386,33 @@ describe('destroy makes exactly the planned calls whose conditions hold, in orde
 });
 
 describe('the deploy steps', () => {
+  it('the function step names the files the settings put into the zip, in its summary and its code uploads', () => {
+    const files = [
+      { setting: 'JWT_ROUTES_FILE', path: '/repo/routes.json', zipName: 'settings/routes.json' },
+      { setting: 'JWT_CONFIG_FILE', path: '/repo/issuers.json', zipName: 'settings/issuers.json' },
+    ];
+    const config = { ...deployConfig(), files };
+    const target = { region: 'us-east-1', accountId: '<account>', zip: undefined };
+    const step = DEPLOY_STEPS.find((candidate) => candidate.name === 'function');
+    expect(step?.summary?.(config, target)).toEqual(
+      expect.arrayContaining([
+        '  zip adds     settings/routes.json from /repo/routes.json (JWT_ROUTES_FILE)',
+        '  zip adds     settings/issuers.json from /repo/issuers.json (JWT_CONFIG_FILE)',
+      ]),
+    );
+    const uploads = buildDeployCalls(config, 'us-east-1', undefined).filter((call) =>
+      ['CreateFunction', 'UpdateFunctionCode'].includes(call.operation),
+    );
+    expect(uploads).toHaveLength(2);
+    for (const call of uploads) {
+      expect(call.detail).toContain('the zip with settings/routes.json, settings/issuers.json');
+    }
+    const plain = buildDeployCalls(deployConfig(), 'us-east-1', undefined).find(
+      (call) => call.operation === 'UpdateFunctionCode',
+    );
+    expect(plain?.detail).toMatch(/^the zip, CodeSha256/);
+  });
+
   it('plan nothing for a config they do not apply to', async () => {
     const config = deployConfig();
     const idle = DEPLOY_STEPS.filter(

@@ -10,7 +10,7 @@ export {
   type RequestAuthorizerEvent,
   type TokenAuthorizerEvent,
 } from './authorizer-events.js';
-export { type Environment, fromEnv } from './from-env.js';
+export { type Environment, type FromEnvOptions, fromEnv } from './from-env.js';
 export { JwtHttpError, type JwtHttpErrorCode, type JwtHttpStatus } from './http-error.js';
 export { type JwtAuthOptions, jwtAuth } from './jwt-auth.js';
 export {

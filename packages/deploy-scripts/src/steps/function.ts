@@ -28,12 +28,23 @@ export function describeEnvironment(environment: Readonly<Record<string, string>
 const describeSettings = (config: DeployConfig) =>
   `${config.runtime}, ${config.handler}, ${config.timeoutSeconds} s, ${config.memoryMb} MB`;
 
-/** The Lambda function: created with the zip, or its code and configuration updated where they differ. */
+/** What the uploaded code is: the zip, with the files the settings name added under `settings/`. */
+const describeCode = (config: DeployConfig) =>
+  config.files.length === 0
+    ? 'the zip'
+    : `the zip with ${config.files.map((file) => file.zipName).join(', ')}`;
+
+/**
+ * The Lambda function: created with the zip, or its code and configuration updated where they
+ * differ. The code uploaded is the bundle plus the files the settings name (routes, config file,
+ * static JWKS), under `settings/`, with their variables pointing there.
+ */
 export const functionStep: DeployStep = {
   name: 'function',
   summary: (config, target) => [
     `  function     ${config.functionName}: ${describeSettings(config)}`,
     `  code         ${target.zip ? `${target.zip.path} (CodeSha256 ${target.zip.sha256})` : `${config.zipPath} (not available)`}`,
+    ...config.files.map((file) => `  zip adds     ${file.zipName} from ${file.path} (${file.setting})`),
     `  environment  ${describeEnvironment(config.environment)}`,
   ],
   plan(config, target): PlannedCall[] {
@@ -47,7 +58,7 @@ export const functionStep: DeployStep = {
         operation: 'CreateFunction',
         resource,
         when: not('functionExists'),
-        detail: `${describeSettings(config)}, the environment above; retried up to 60 s while a new role propagates`,
+        detail: `${describeCode(config)}, ${describeSettings(config)}, the environment above; retried up to 60 s while a new role propagates`,
       },
       {
         service: 'lambda',
@@ -68,7 +79,7 @@ export const functionStep: DeployStep = {
         operation: 'UpdateFunctionCode',
         resource,
         when: allOf(exists, fact('codeDiffers')),
-        detail: `the zip, CodeSha256 ${target.zip?.sha256 ?? '(the zip, not built)'}`,
+        detail: `${describeCode(config)}, CodeSha256 ${target.zip?.sha256 ?? '(the zip, not built)'}`,
       },
       {
         service: 'lambda',
