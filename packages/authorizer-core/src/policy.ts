@@ -144,6 +144,14 @@ function pushUnique(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
 }
 
+function pushEach(list: string[], values: readonly string[]): void {
+  for (const value of values) list.push(value);
+}
+
+function pushEachUnique(list: string[], values: readonly string[]): void {
+  for (const value of values) pushUnique(list, value);
+}
+
 /** An Allow resource longer than the limit is left out: deny by default. */
 function pushAllow(list: string[], resource: string): void {
   if (resource.length <= MAX_RESOURCE_LENGTH) pushUnique(list, resource);
@@ -177,18 +185,39 @@ function computeRouteResources(route: CompiledRoute, prefix: string): RouteResou
 
 // The resource strings of each route, per stage prefix, built once: a policy then only picks them.
 // Keyed by the compiled routes array (one per authorizer) and bounded in stages per API.
-const resourceCache = new WeakMap<readonly CompiledRoute[], Map<string, readonly RouteResources[]>>();
+interface StageResources {
+  readonly routes: readonly RouteResources[];
+  /** No resource appears in two routes' Allow lists, nor in two routes' Deny lists: no de-duplication needed. */
+  readonly distinct: boolean;
+}
+
+function allDistinct(lists: readonly (readonly string[])[]): boolean {
+  const seen = new Set<string>();
+  for (const list of lists) {
+    for (const item of list) {
+      if (seen.has(item)) return false;
+      seen.add(item);
+    }
+  }
+  return true;
+}
+
+const resourceCache = new WeakMap<readonly CompiledRoute[], Map<string, StageResources>>();
 const MAX_CACHED_PREFIXES = 16;
 
-function routeResourcesFor(routes: readonly CompiledRoute[], prefix: string): readonly RouteResources[] {
+function routeResourcesFor(routes: readonly CompiledRoute[], prefix: string): StageResources {
   let byPrefix = resourceCache.get(routes);
   if (byPrefix === undefined) {
     byPrefix = new Map();
     resourceCache.set(routes, byPrefix);
   }
   let resources = byPrefix.get(prefix);
-  if (resources === undefined || resources.length !== routes.length) {
-    resources = routes.map((route) => computeRouteResources(route, prefix));
+  if (resources === undefined || resources.routes.length !== routes.length) {
+    const perRoute = routes.map((route) => computeRouteResources(route, prefix));
+    resources = {
+      routes: perRoute,
+      distinct: allDistinct(perRoute.map((r) => r.allow)) && allDistinct(perRoute.map((r) => r.deny)),
+    };
     if (byPrefix.size >= MAX_CACHED_PREFIXES) byPrefix.clear();
     byPrefix.set(prefix, resources);
   }
@@ -246,13 +275,14 @@ export function buildPolicyDocument(
   if (unmatchedAllowed) {
     for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/*`);
   }
-  const resources = routeResourcesFor(rules.routes, prefix);
+  const stage = routeResourcesFor(rules.routes, prefix);
+  const add = stage.distinct ? pushEach : pushEachUnique;
   for (let i = 0; i < rules.routes.length; i++) {
     // Rules depend on the token only, never on the route called: the same answer as evaluateRoute.
     const satisfied = satisfiesRule((rules.routes[i] as CompiledRoute).rule, scopes, claims);
-    const { deny: denied, allow: allowed } = resources[i] as RouteResources;
-    if (!satisfied) for (const resource of denied) pushUnique(deny, resource);
-    else if (!unmatchedAllowed) for (const resource of allowed) pushUnique(allow, resource);
+    const resources = stage.routes[i] as RouteResources;
+    if (!satisfied) add(deny, resources.deny);
+    else if (!unmatchedAllowed) add(allow, resources.allow);
   }
   const statements: PolicyStatement[] = [];
   if (allow.length > 0) statements.push(statement('Allow', allow));

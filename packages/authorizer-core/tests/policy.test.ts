@@ -422,3 +422,36 @@ describe('buildPolicyDocument', () => {
     ]);
   });
 });
+
+describe('resources shared by several rules', () => {
+  it('are listed once, in the Allow and in the Deny statement', () => {
+    const r = rules({
+      routeMap: {
+        'GET /pets/{id}': ['read'],
+        'GET /pets/*': ['read'],
+        'ANY /pets/{id}': ['other'],
+        'PUT /x': ['other'],
+      },
+    });
+    for (const scopes of [['read'], ['other'], []]) {
+      const arn = `${PREFIX}GET/pets/1`;
+      const policy = buildPolicyDocument(r, scopes, parseMethodArn(arn), arn);
+      for (const statement of policy.Statement) {
+        expect(new Set(statement.Resource).size, `${scopes} ${statement.Effect}`).toBe(
+          statement.Resource.length,
+        );
+      }
+    }
+    const arn = `${PREFIX}GET/pets/1`;
+    const denyAll = buildPolicyDocument(r, [], parseMethodArn(arn), arn);
+    expect(denyAll.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Deny',
+        Resource: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
+          .map((m) => `${PREFIX}${m}/pets/*`)
+          .concat(`${PREFIX}PUT/x`),
+      },
+    ]);
+  });
+});
