@@ -96,6 +96,25 @@ describe('the WebSocket $connect route', () => {
     expect(JSON.stringify(policy)).not.toContain('$connect');
   });
 
+  it('applies a "$connect" rule with claim conditions and any-of scopes, as any rule', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      routes: {
+        $connect: { scopes: { anyOf: ['chat', 'support'] }, claims: { email_verified: { oneOf: [true] } } },
+      },
+    });
+    const decide = async (claims: Record<string, unknown>) =>
+      authorizer.authorize(await authorizer.verify(mint(key, { claims })), CONNECT_ARN);
+    const allowed = await decide({ scope: 'support', email_verified: true });
+    expect(allowed.allowed).toBe(true);
+    expect(iamAllows(allowed.result.policyDocument, CONNECT_ARN)).toBe(true);
+    const unverified = await decide({ scope: 'chat', email_verified: false });
+    expect(unverified.allowed).toBe(false);
+    expect(iamAllows(unverified.result.policyDocument, CONNECT_ARN)).toBe(false);
+    expect((await decide({ scope: 'read:pets', email_verified: true })).allowed).toBe(false);
+  });
+
   it('refuses a "$connect" rule with malformed scopes, and "$connect" with a path or a verb', () => {
     expect(() => compileRoute('$connect', ['has space'])).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID' }),
