@@ -4,13 +4,13 @@
 // readScopes, normalizeIssuer; aws-jwt-verify's validateJwtFields); the header, key and claim checks
 // are private to verifier.ts and are restated here line for line (as of core commit f86ba34).
 import { verify as cryptoVerify } from 'node:crypto';
+import { createAuthorizer } from '@jwt-authorizer/authorizer-core';
 import {
-  createAuthorizer,
   createHttpFetcher,
   JwksCache,
   normalizeIssuer,
   readScopes,
-} from '@jwt-authorizer/authorizer-core';
+} from '@jwt-authorizer/authorizer-core/internal';
 import { validateJwtFields } from 'aws-jwt-verify/jwt';
 import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
 import { runAsync, runSync, summarize } from './lib/measure.mjs';

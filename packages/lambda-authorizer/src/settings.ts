@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { type AuthorizerOptions, ConfigurationError, resolveOptions } from '@jwt-authorizer/authorizer-core';
+import { type AuthorizerOptions, ConfigurationError } from '@jwt-authorizer/authorizer-core';
+import { resolveOptions } from '@jwt-authorizer/authorizer-core/internal';
 import { fromEnv } from '@jwt-authorizer/middy-jwt';
 import type { Environment } from './environment.js';
 

@@ -3,10 +3,9 @@ import {
   ConfigurationError,
   type JwksOptions,
   type RouteRule,
-  resolveOptions,
   type SignatureAlgorithm,
-  SUPPORTED_ALGORITHMS,
 } from '@jwt-authorizer/authorizer-core';
+import { resolveOptions, SUPPORTED_ALGORITHMS } from '@jwt-authorizer/authorizer-core/internal';
 
 /** The environment as `process.env` shapes it. */
 export type Environment = Readonly<Record<string, string | undefined>>;

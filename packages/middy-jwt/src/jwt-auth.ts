@@ -3,13 +3,13 @@ import {
   type AuthorizerOptions,
   ConfigurationError,
   createAuthorizer,
-  findMissingScopes,
   type JwtClaims,
   KeysUnavailableError,
   ScopeError,
   TokenError,
   type VerifiedToken,
 } from '@jwt-authorizer/authorizer-core';
+import { findMissingScopes } from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import { assertRealm, assertScopeNames } from './challenge-values.js';
 import { challengeHeaders, JwtHttpError } from './http-error.js';

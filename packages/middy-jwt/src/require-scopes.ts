@@ -1,9 +1,5 @@
-import {
-  ConfigurationError,
-  findMissingScopes,
-  ScopeError,
-  TokenError,
-} from '@jwt-authorizer/authorizer-core';
+import { ConfigurationError, ScopeError, TokenError } from '@jwt-authorizer/authorizer-core';
+import { findMissingScopes } from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import { assertRealm, assertScopeNames } from './challenge-values.js';
 import { challengeHeaders, JwtHttpError } from './http-error.js';

@@ -1,0 +1,32 @@
+/**
+ * Internal building blocks, for the sibling packages of this repository (middy-jwt, which pins this
+ * package's exact version, and lambda-authorizer), its benchmark and its tests:
+ * `@jwt-authorizer/authorizer-core/internal`.
+ *
+ * NOT covered by semver: any name here may change or go in any release. Applications use the
+ * package's main entry (`createAuthorizer`, the errors and the types).
+ *
+ * @packageDocumentation
+ */
+export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
+export { buildContext } from './context.js';
+export {
+  assertSecureUrl,
+  createHttpFetcher,
+  DEFAULT_JWKS_MAX_BYTES,
+  DEFAULT_JWKS_TIMEOUT_MS,
+  type HttpFetcherOptions,
+  isLoopbackHost,
+} from './fetcher.js';
+export {
+  DEFAULT_JWKS_COOLDOWN_MS,
+  DEFAULT_JWKS_MAX_AGE_SECONDS,
+  JwksCache,
+  type JwksCacheOptions,
+  type JwksKey,
+} from './jwks-cache.js';
+export { formatMethodArn, type MethodArn, parseMethodArn, stageArnPrefix } from './method-arn.js';
+export { compileRoute, normalizeIssuer, resolveOptions, SUPPORTED_ALGORITHMS } from './options.js';
+export { buildPolicyDocument, evaluateRoute, MAX_RESOURCE_LENGTH, type PolicyRules } from './policy.js';
+export { findMissingScopes, readScopes } from './scopes.js';
+export { createVerifier, type TokenVerifier } from './verifier.js';
