@@ -7,11 +7,13 @@ export default defineConfig({
     globalSetup: ['tests/helpers/global-setup.ts'],
     // Some tests start fresh node processes; this bounds a hung one, it measures nothing.
     testTimeout: 30_000,
-    typecheck: {
-      enabled: true,
-      include: ['tests/**/*.test-d.ts'],
-      tsconfig: './tsconfig.test.json',
-    },
+    // A short summary per package, the failures in full; the JSON report is what CI adds up.
+    reporters: ['minimal', 'json'],
+    outputFile: { json: '.test-results.json' },
+    // The type tests (tests/*.test-d.ts) run in the typecheck task (tsc -p tsconfig.test.json),
+    // which turbo runs before the tests; vitest's own typecheck mode would type-check the package a
+    // second time and print its experimental-feature notice on every run.
+    // Coverage on demand: pnpm exec vitest run --coverage.
     coverage: {
       provider: 'v8',
       include: ['src/**'],

@@ -7,7 +7,12 @@ function flatten(value: unknown): string | number | boolean | undefined {
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (value === null || value === undefined) return undefined;
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
+  // Comma-joined only when no value holds a comma: `["users,admins"]` joined would read as two
+  // groups to a backend that splits on commas, one of which the token does not carry.
+  if (
+    Array.isArray(value) &&
+    value.every((item) => typeof item === 'number' || (typeof item === 'string' && !item.includes(',')))
+  ) {
     return value.join(',');
   }
   return JSON.stringify(value);
@@ -15,8 +20,9 @@ function flatten(value: unknown): string | number | boolean | undefined {
 
 /**
  * Builds the context passed to the integration: `sub`, `scope` (all scopes, space-separated, as
- * Auth0's sample returns it) and the opted-in claims, each flattened to a string, number or boolean
- * (arrays of strings are comma-joined, objects JSON-encoded).
+ * Auth0's sample returns it; scope-tokens only, so it splits back exactly) and the opted-in claims,
+ * each flattened to a string, number or boolean (arrays of strings and numbers are comma-joined
+ * unless a string holds a comma, then JSON-encoded like objects).
  *
  * @example
  * buildContext(verified, ['email']) // { sub: 'user-1', scope: 'read:a', email: 'a@b.c' }

@@ -33,16 +33,25 @@ export function isLoopbackHost(hostname: string): boolean {
  * assertSecureUrl('https://tenant.auth0.com/.well-known/jwks.json', 'jwksUri');
  */
 export function assertSecureUrl(value: string, setting: string): URL {
+  // The URL parser drops tabs and line breaks and trims blanks without a word, so the URL fetched
+  // and the string compared (an issuer with `iss`) would differ: refuse them instead.
+  if (typeof value !== 'string' || /[\s\p{Cc}]/u.test(value)) {
+    throw new ConfigurationError(
+      `${setting} must be a URL without blanks or control characters, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+      { setting },
+    );
+  }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigurationError(`${setting} must be an absolute URL, got "${value}"`);
+    throw new ConfigurationError(`${setting} must be an absolute URL, got "${value}"`, { setting });
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw new ConfigurationError(
     `${setting} must use https (plain http is allowed only for localhost and 127.0.0.1), got "${value}"`,
+    { setting },
   );
 }
 
@@ -130,7 +139,13 @@ function requestOnce(url: URL, uri: string, deadline: number, maxBytes: number):
         if (res.statusCode !== 200) {
           res.resume();
           finish(
-            new KeysUnavailableError('JWKS_UNAVAILABLE', `JWKS request to ${uri} answered ${res.statusCode}`),
+            new KeysUnavailableError(
+              'JWKS_UNAVAILABLE',
+              `JWKS request to ${uri} answered ${res.statusCode}`,
+              {
+                status: res.statusCode,
+              },
+            ),
           );
           return;
         }

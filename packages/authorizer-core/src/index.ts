@@ -8,6 +8,7 @@ export {
   type AuthorizerErrorCode,
   ConfigurationError,
   type ConfigurationErrorCode,
+  type ConfigurationErrorOptions,
   EventError,
   type EventErrorCode,
   type KeysErrorCode,
@@ -37,4 +38,14 @@ export type {
   RouteDecision,
   SimpleAuthorizerResult,
 } from './policy.js';
+export {
+  type Environment,
+  type HttpApiResponse,
+  type ReadSettingsOptions,
+  readSettings,
+  SETTINGS,
+  type SettingDefinition,
+  type SettingFile,
+  type Settings,
+} from './settings.js';
 export type { JwtClaims, VerifiedToken } from './verifier.js';

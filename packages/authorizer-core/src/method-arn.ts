@@ -18,7 +18,8 @@ export interface MethodArn {
  * The partition is read, never assumed (aws, aws-cn, aws-us-gov). Account and API id are not
  * checked for digits so emulators such as serverless-offline (`random-account-id`) work.
  *
- * @throws {EventError} `EVENT_INVALID` when the value is not such an ARN.
+ * @throws {EventError} `EVENT_INVALID` when the value is not such an ARN, or holds `*`, `?` or a
+ *   blank anywhere before its path (the path itself is the caller's and may hold anything).
  * @example
  * parseMethodArn('arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/pets/42').stage // 'prod'
  */
@@ -47,6 +48,11 @@ export function parseMethodArn(arn: string): MethodArn {
   const method = slash3 === -1 ? resource.slice(slash2 + 1) : resource.slice(slash2 + 1, slash3);
   const resourcePath = slash3 === -1 ? '' : resource.slice(slash3 + 1);
   if (stage === '' || method === '') throw new EventError('methodArn lacks a stage or a method');
+  // Everything before the path goes into policy resources as is (`{stage prefix}*`): an IAM wildcard
+  // or a blank there would widen them to other APIs, stages or accounts. API Gateway never sends one.
+  if (/[*?\s]/.test(slash3 === -1 ? arn : arn.slice(0, arn.length - resource.length + slash3))) {
+    throw new EventError('methodArn holds a wildcard or a blank before its path');
+  }
   return { partition, region, accountId, apiId, stage, method, resourcePath };
 }
 

@@ -51,8 +51,10 @@ function routeMatches(route: CompiledRoute, method: string, resourcePath: string
 
 /**
  * Decides one route: the token needs the globally required scopes and the scopes of every rule that
- * matches the route; a route no rule matches follows `unmatchedRoutes`. This is the same decision IAM
- * reaches on the `api`-mode policy, where Deny statements win over Allow ones.
+ * matches the route; a route no rule matches follows `unmatchedRoutes`. When route rules are set, a
+ * method outside {@link HTTP_METHODS} (`TRACE`, `PROPFIND`, a lower-case `get`) is refused whatever
+ * the scopes. This is the same decision IAM reaches on the `api`-mode policy, where Deny statements
+ * win over Allow ones.
  *
  * @example
  * evaluateRoute(rules, ['read:pets'], 'GET', 'pets/42') // { allowed: true, missingScopes: [] }
@@ -64,6 +66,11 @@ export function evaluateRoute(
   resourcePath: string,
 ): RouteDecision {
   const missing = findMissingScopes(scopes, rules.requiredScopes);
+  // The policy can only name the seven methods (see buildPolicyDocument), so the decision refuses
+  // every other one too: that keeps the two in agreement for any verb the ARN carries.
+  if (rules.routes !== undefined && !HTTP_METHODS.includes(method)) {
+    return { allowed: false, missingScopes: missing };
+  }
   let matched = rules.routes === undefined;
   for (const route of rules.routes ?? []) {
     if (!routeMatches(route, method, resourcePath)) continue;
@@ -88,14 +95,20 @@ function pushUnique(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
 }
 
+/** An Allow resource longer than the limit is left out: deny by default. */
+function pushAllow(list: string[], resource: string): void {
+  if (resource.length <= MAX_RESOURCE_LENGTH) pushUnique(list, resource);
+}
+
 /**
  * Builds the policy document for a token calling `arn`.
  *
  * `api` mode covers the whole API stage, so the result stays right when API Gateway caches it for the
- * token and replays it on other routes: Allow the rules the token satisfies (or the whole stage when
- * there are no rules, or unmatched routes are allowed) and Deny the rules it does not. Allow
- * resources longer than 512 characters are left out (deny by default); longer Deny resources are
- * shortened to a wildcard prefix, which denies more, never less.
+ * token and replays it on other routes: Allow the whole stage when there are no rules; otherwise
+ * Allow the rules the token satisfies (or, when unmatched routes are allowed, every path of each of
+ * the seven methods) and Deny the rules it does not. Allow resources longer than 512 characters are
+ * left out (deny by default); longer Deny resources are shortened to a wildcard prefix, which denies
+ * more, never less.
  * `method` mode allows or denies exactly `methodArn`; it denies when the ARN's path holds a literal
  * `*` or `?` (a wildcard in an Allow) or the ARN is longer than 512 characters.
  *
@@ -122,17 +135,33 @@ export function buildPolicyDocument(
   if (findMissingScopes(scopes, rules.requiredScopes).length > 0) {
     return { Version: '2012-10-17', Statement: [statement('Deny', [everything])] };
   }
+  if (rules.routes === undefined) {
+    return { Version: '2012-10-17', Statement: [statement('Allow', [everything])] };
+  }
+  // Every resource names its method. `*` in the method place of an ARN also matches across `/`
+  // (`{stage}/*/public` matches `DELETE/admin/users/public`), and a stage-wide Allow would cover
+  // methods no rule can name (`TRACE`) that an `ANY` rule's per-method Deny leaves out. So unmatched
+  // routes are allowed one method at a time, rules for every method become one resource per method,
+  // and the route decision refuses other methods: IAM then denies them too, by default.
   const allow: string[] = [];
   const deny: string[] = [];
-  if (rules.routes === undefined || rules.unmatchedRoutes === 'allow') allow.push(everything);
-  for (const route of rules.routes ?? []) {
+  const unmatchedAllowed = rules.unmatchedRoutes === 'allow';
+  if (unmatchedAllowed) {
+    for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/*`);
+  }
+  for (const route of rules.routes) {
     const satisfied = findMissingScopes(scopes, route.scopes).length === 0;
-    // `*` in the method place of an ARN would also match across `/` (`*/public` matches
-    // `DELETE/admin/public`): a rule for every method becomes one resource per method.
+    if (!satisfied && route.method === '*' && route.arnPath.startsWith('*')) {
+      // The one place `*` in the method place is exact: `{stage}/*/*rest` matches `VERB/path`
+      // exactly when `*rest` matches the path, as whatever the method `*` spans past the first `/`
+      // the path's own leading `*` spans as well. It denies unknown methods too, as the decision does.
+      pushUnique(deny, denyResource(`${prefix}*/${route.arnPath}`));
+      continue;
+    }
     for (const method of route.method === '*' ? HTTP_METHODS : [route.method]) {
       const resource = `${prefix}${method}/${route.arnPath}`;
       if (!satisfied) pushUnique(deny, denyResource(resource));
-      else if (resource.length <= MAX_RESOURCE_LENGTH && allow[0] !== everything) pushUnique(allow, resource);
+      else if (!unmatchedAllowed) pushAllow(allow, resource);
     }
   }
   const statements: PolicyStatement[] = [];

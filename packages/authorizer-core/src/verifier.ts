@@ -1,12 +1,11 @@
 import { assertClaimsAccepted, findTrustedIssuer } from './claims.js';
 import { TokenError } from './errors.js';
-import { createHttpFetcher } from './fetcher.js';
 import { acceptHeader } from './header-policy.js';
-import { JwksCache } from './jwks-cache.js';
+import { IssuerKeys } from './issuer-keys.js';
 import { decodeJws } from './jws.js';
 import type { ResolvedOptions } from './options.js';
 import { ResultCache } from './result-cache.js';
-import { readScopes } from './scopes.js';
+import { readScopeClaims } from './scopes.js';
 import { assertSignatureValid } from './signature.js';
 
 /** The registered claims the verifier guarantees, plus whatever else the token carries. */
@@ -29,8 +28,13 @@ export interface VerifiedToken<Claims extends JwtClaims = JwtClaims> {
   readonly header: { readonly alg: string; readonly kid: string };
   /** The configured issuer the token matched. */
   readonly issuer: string;
-  /** Scopes from `scope`, `scp` and `permissions`. */
+  /** Scopes from `scope`, `scp` and `permissions`: RFC 6749 scope-tokens only. */
   readonly scopes: readonly string[];
+  /**
+   * How many values of `scope`, `scp` and `permissions` were dropped for not being scope-tokens
+   * (e.g. `"read:pets\tadmin"`): a count for the logs, never the values.
+   */
+  readonly droppedScopes: number;
 }
 
 /** Verifies tokens against the configured issuers; built once, used for every request. */
@@ -44,12 +48,13 @@ export interface TokenVerifier {
 /**
  * Builds the verifier: aws-jwt-verify checks the JWKS and its JWKs and validates
  * `exp`/`nbf`/`iss`/`aud`; this adds a strict compact-JWS decoder, the algorithm allowlist, required
- * `kid` and `exp`, refused key-bearing headers, the max token age, a JWKS cache with a short
- * cool-down, a one-shot `crypto.verify`, and a bounded cache of verified results that never
- * outlives a token's `exp`.
+ * `kid` and `exp`, refused key-bearing headers, the max token age, OpenID discovery of the JWKS, a
+ * JWKS cache with a short cool-down, a one-shot `crypto.verify`, and a bounded cache of verified
+ * results that never outlives a token's `exp`.
  *
  * The checks, in order: size, result cache, compact JWS (`jws.ts`), header (`header-policy.ts`),
- * issuer (`claims.ts`), key (`jwks-cache.ts`), signature (`signature.ts`), claims (`claims.ts`).
+ * issuer (`claims.ts`), key (`issuer-keys.ts`: discovery and JWKS), signature (`signature.ts`),
+ * claims (`claims.ts`).
  *
  * @example
  * const verifier = createVerifier(resolveOptions({ issuer, audience }));
@@ -61,18 +66,8 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
     options.resultCacheSize > 0
       ? new ResultCache(options.resultCacheSize, options.maxTokenAgeSeconds)
       : undefined;
-  const keys = new JwksCache({
-    fetcher:
-      options.jwks.fetcher ??
-      createHttpFetcher({ timeoutMs: options.jwks.timeoutMs, maxBytes: options.jwks.maxBytes }),
-    maxAgeSeconds: options.jwks.maxAgeSeconds,
-    cooldownMs: options.jwks.cooldownMs,
-    // A key removed from the JWKS must stop validating tokens that were cached with it.
-    onKeysChanged: () => results?.clear(),
-  });
-  for (const issuer of issuers.values()) {
-    if (issuer.jwks) keys.addJwks(issuer.jwksUri, issuer.jwks);
-  }
+  // A key removed from the JWKS must stop validating tokens that were cached with it.
+  const keys = new IssuerKeys(options, () => results?.clear());
   const decodedHeaders = new Map<string, Record<string, unknown>>();
 
   return {
@@ -89,24 +84,26 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
       const decoded = decodeJws(token, decodedHeaders);
       const header = acceptHeader(decoded.header, algorithms);
       const issuer = findTrustedIssuer(decoded.payload, issuers);
-      const { jwksUri } = issuer;
-      const key = keys.getCachedKey(jwksUri, header.kid) ?? (await keys.getKey(jwksUri, header.kid));
+      // A known JWKS location and a cached key need no await: the usual path stays synchronous.
+      const { key, jwksUri } =
+        keys.cachedKey(issuer, header.kid) ?? (await keys.fetchKey(issuer, header.kid));
       assertSignatureValid(decoded, header.alg, key);
       assertClaimsAccepted(decoded.payload, issuer, Date.now() / 1000, options);
       const claims = decoded.payload as unknown as JwtClaims;
+      const { scopes, dropped } = readScopeClaims(claims);
       const verified: VerifiedToken = Object.freeze({
         claims: Object.freeze(claims),
         header,
         issuer: issuer.issuer,
-        scopes: Object.freeze(readScopes(claims)),
+        scopes: Object.freeze(scopes),
+        droppedScopes: dropped,
       });
       if (results !== undefined) results.offer(token, verified, jwksUri);
       return verified;
     },
 
-    async hydrate(): Promise<void> {
-      const uris = new Set([...issuers.values()].filter((i) => !i.jwks).map((i) => i.jwksUri));
-      await Promise.all([...uris].map((uri) => keys.refresh(uri)));
+    hydrate(): Promise<void> {
+      return keys.hydrate(issuers.values());
     },
   };
 }

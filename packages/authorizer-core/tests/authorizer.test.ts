@@ -97,6 +97,21 @@ describe('authorize (REST IAM result)', () => {
     });
   });
 
+  it('JSON-encodes an opted-in array when one of its values holds a comma, so a split cannot forge a value', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      contextClaims: ['groups', 'tags'],
+    });
+    const verified = await authorizer.verify(
+      mint(key, { claims: { groups: ['users,admins', 'staff'], tags: ['a', 'b'] } }),
+    );
+    const { context } = authorizer.authorize(verified, METHOD_ARN).result;
+    expect(context.groups).toBe('["users,admins","staff"]');
+    expect(String(context.groups).split(',')).not.toContain('admins');
+    expect(context.tags).toBe('a,b');
+  });
+
   it('uses client_id as principal when the token has no sub', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD });
     const verified = await authorizer.verify(
@@ -128,6 +143,21 @@ describe('authorizeSimple (HTTP API simple response)', () => {
     );
     expect(no.result.isAuthorized).toBe(false);
     expect(no.missingScopes).toEqual(['read:pets']);
+  });
+  it('refuses a token without the rule scope a path parameter with a line break would dodge', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      routes: { 'DELETE /admin/users/{id}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const verified = await authorizer.verify(mint(key));
+    for (const id of ['42\n', '42\r', '42\u2028', '42\u2029']) {
+      const routeArn = `arn:aws:execute-api:us-east-1:123456789012:api123/$default/DELETE/admin/users/${id}`;
+      const simple = authorizer.authorizeSimple(verified, routeArn);
+      expect(simple.result.isAuthorized, JSON.stringify(id)).toBe(false);
+      expect(simple.missingScopes).toEqual(['admin']);
+    }
   });
 });
 

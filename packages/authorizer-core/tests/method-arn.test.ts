@@ -51,6 +51,16 @@ describe('parseMethodArn', () => {
     ['no method', 'arn:aws:execute-api:us-east-1:123456789012:abc/prod'],
     ['a bad partition', 'arn:azure:execute-api:us-east-1:123456789012:abc/prod/GET/x'],
     ['an empty region', 'arn:aws:execute-api::123456789012:abc/prod/GET/x'],
+    // The stage prefix becomes the stem of every api-mode resource: a wildcard there would allow
+    // other APIs, stages or accounts.
+    ['a wildcard API id', 'arn:aws:execute-api:us-east-1:123456789012:*/prod/GET/x'],
+    ['a wildcard stage', 'arn:aws:execute-api:us-east-1:123456789012:abc/pr*/GET/x'],
+    ['a one-character wildcard in the stage', 'arn:aws:execute-api:us-east-1:123456789012:abc/pro?/GET/x'],
+    ['a wildcard account', 'arn:aws:execute-api:us-east-1:*:abc/prod/GET/x'],
+    ['a wildcard region', 'arn:aws:execute-api:*:123456789012:abc/prod/GET/x'],
+    ['a line break in the stage', 'arn:aws:execute-api:us-east-1:123456789012:abc/prod\n/GET/x'],
+    ['a space in the API id', 'arn:aws:execute-api:us-east-1:123456789012:a c/prod/GET/x'],
+    ['a wildcard method', 'arn:aws:execute-api:us-east-1:123456789012:abc/prod/*/x'],
   ])('rejects %s with EVENT_INVALID', (_name, arn) => {
     expect(() => parseMethodArn(arn)).toThrow(EventError);
     try {

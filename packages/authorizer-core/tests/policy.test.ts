@@ -7,7 +7,7 @@ import {
   type PolicyRules,
   parseMethodArn,
 } from '../src/internal.js';
-import { iamAllows } from './helpers/index.js';
+import { iamAllows, iamResourceMatches } from './helpers/index.js';
 
 const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod/';
 
@@ -43,6 +43,12 @@ const API_ROUTES = [
   'POST/internal/public',
   'GET/pets/admin/x',
   'PATCH/orders/7/admin/y',
+  // Verbs outside the seven a rule can name: an ANY rule covers them in the route decision.
+  'TRACE/admin/users',
+  'CONNECT/orders/7',
+  'PROPFIND/public',
+  'TRACE/unknown',
+  'get/pets',
 ];
 
 const ROUTE_MAP = {
@@ -115,6 +121,116 @@ describe('caching replay: a policy built for the first route, evaluated for ever
     const apiWide = buildPolicyDocument(r, [], parseMethodArn(first), first);
     expect(iamAllows(methodOnly, `${PREFIX}GET/orders`)).toBe(false);
     expect(iamAllows(apiWide, `${PREFIX}GET/orders`)).toBe(true);
+  });
+});
+
+// Characters a decoded path parameter can carry: API Gateway URL-decodes path parameters, and
+// payload 2.0 decodes rawPath too.
+const HOSTILE_PARAMETERS = [
+  '42\n',
+  '42\r',
+  '42\r\n',
+  '\n42',
+  '42\u2028',
+  '42\u2029',
+  '42\t',
+  '4\n2',
+  'ü',
+  '🔑',
+];
+
+describe('the IAM model', () => {
+  it('lets `*` match any run of characters, line breaks and `/` included', () => {
+    for (const tail of ['', 'x', '42\n', '\r\n', '\u2028\u2029', 'a/b\nc', '🔑']) {
+      expect(iamResourceMatches(`${PREFIX}DELETE/admin/users/*`, `${PREFIX}DELETE/admin/users/${tail}`)).toBe(
+        true,
+      );
+    }
+  });
+
+  it('lets `?` match exactly one character, a line break or an astral one included', () => {
+    for (const one of ['x', '\n', '\r', '\u2028', '/', '🔑']) {
+      expect(iamResourceMatches('a?b', `a${one}b`), JSON.stringify(one)).toBe(true);
+    }
+    expect(iamResourceMatches('a?b', 'ab')).toBe(false);
+    expect(iamResourceMatches('a?b', 'a\n\nb')).toBe(false);
+  });
+});
+
+describe('route wildcards match line breaks and every other character, as IAM does', () => {
+  const adminRules = (policyMode: 'api' | 'method') =>
+    rules({
+      routeMap: { 'DELETE /admin/users/{id}': ['admin'], 'GET /files/*': ['files'] },
+      unmatchedRoutes: 'allow',
+      policyMode,
+    });
+
+  it('requires the rule scopes for a path parameter holding a line break (evaluateRoute)', () => {
+    for (const id of HOSTILE_PARAMETERS) {
+      const decision = evaluateRoute(adminRules('api'), [], 'DELETE', `admin/users/${id}`);
+      expect(decision, JSON.stringify(id)).toEqual({ allowed: false, missingScopes: ['admin'] });
+      const files = evaluateRoute(adminRules('api'), [], 'GET', `files/a/${id}`);
+      expect(files, JSON.stringify(id)).toEqual({ allowed: false, missingScopes: ['files'] });
+    }
+  });
+
+  it('method mode denies such a path to a token without the scope', () => {
+    for (const id of HOSTILE_PARAMETERS) {
+      const arn = `${PREFIX}DELETE/admin/users/${id}`;
+      const policy = buildPolicyDocument(adminRules('method'), [], parseMethodArn(arn), arn);
+      expect(iamAllows(policy, arn), JSON.stringify(id)).toBe(false);
+    }
+  });
+
+  it('api mode and the route decision agree on such a path (the replay sees line breaks)', () => {
+    const r = adminRules('api');
+    for (const id of HOSTILE_PARAMETERS) {
+      const arn = `${PREFIX}DELETE/admin/users/${id}`;
+      const policy = buildPolicyDocument(r, [], parseMethodArn(`${PREFIX}GET/other`), `${PREFIX}GET/other`);
+      expect(iamAllows(policy, arn), JSON.stringify(id)).toBe(false);
+      expect(evaluateRoute(r, [], 'DELETE', `admin/users/${id}`).allowed, JSON.stringify(id)).toBe(false);
+    }
+  });
+});
+
+describe('verbs outside the seven HTTP methods', () => {
+  const r = (unmatchedRoutes: 'allow' | 'deny') =>
+    rules({ routeMap: { 'ANY /admin/*': ['admin'], 'GET /pets': [] }, unmatchedRoutes });
+
+  it('an ANY rule denies them to a token without its scope, in the policy and the route decision alike', () => {
+    for (const verb of ['TRACE', 'CONNECT', 'PROPFIND', 'MKCOL', 'get', 'Delete']) {
+      const arn = `${PREFIX}${verb}/admin/users`;
+      const policy = buildPolicyDocument(
+        r('allow'),
+        [],
+        parseMethodArn(`${PREFIX}GET/pets`),
+        `${PREFIX}GET/pets`,
+      );
+      expect(iamAllows(policy, arn), verb).toBe(false);
+      expect(evaluateRoute(r('allow'), [], verb, 'admin/users').allowed, verb).toBe(false);
+    }
+  });
+
+  it('are refused whenever route rules are set, even to a token holding every scope', () => {
+    for (const unmatchedRoutes of ['allow', 'deny'] as const) {
+      const first = `${PREFIX}GET/pets`;
+      const policy = buildPolicyDocument(r(unmatchedRoutes), ['admin'], parseMethodArn(first), first);
+      for (const path of ['admin/users', 'pets', 'other']) {
+        expect(iamAllows(policy, `${PREFIX}TRACE/${path}`), `${unmatchedRoutes} ${path}`).toBe(false);
+        expect(evaluateRoute(r(unmatchedRoutes), ['admin'], 'TRACE', path)).toEqual({
+          allowed: false,
+          missingScopes: [],
+        });
+      }
+      expect(iamAllows(policy, `${PREFIX}DELETE/admin/users`)).toBe(true);
+    }
+  });
+
+  it('are allowed, as every route is, when there are no route rules', () => {
+    const first = `${PREFIX}GET/pets`;
+    const policy = buildPolicyDocument(rules({}), [], parseMethodArn(first), first);
+    expect(iamAllows(policy, `${PREFIX}TRACE/admin`)).toBe(true);
+    expect(evaluateRoute(rules({}), [], 'TRACE', 'admin').allowed).toBe(true);
   });
 });
 

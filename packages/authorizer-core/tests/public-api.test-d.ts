@@ -11,10 +11,12 @@ type PublicValue =
   | 'EventError'
   | 'KeysUnavailableError'
   | 'ScopeError'
-  | 'TokenError';
+  | 'TokenError'
+  | 'readSettings'
+  | 'SETTINGS';
 
 describe('the public API', () => {
-  it('exports exactly the values users call: createAuthorizer and the error classes', () => {
+  it('exports exactly the values users call: createAuthorizer, the error classes, the settings reader and table', () => {
     expectTypeOf<keyof typeof Public>().toEqualTypeOf<PublicValue>();
   });
 
@@ -35,5 +37,15 @@ describe('the public API', () => {
     expectTypeOf<NonNullable<Public.JwksOptions['fetcher']>>().toEqualTypeOf<Public.Fetcher>();
     expectTypeOf<NonNullable<Public.IssuerOptions['jwks']>>().toEqualTypeOf<Public.Jwks>();
     expectTypeOf<Public.TokenError['code']>().toEqualTypeOf<Public.TokenErrorCode>();
+    expectTypeOf<ConstructorParameters<typeof Public.ConfigurationError>[1]>().toEqualTypeOf<
+      Public.ConfigurationErrorOptions | undefined
+    >();
+    expectTypeOf<typeof Public.readSettings>().parameters.toEqualTypeOf<
+      [Public.Environment, Public.ReadSettingsOptions]
+    >();
+    expectTypeOf<typeof Public.readSettings>().returns.toEqualTypeOf<Public.Settings>();
+    expectTypeOf<Public.Settings['httpApiResponse']>().toEqualTypeOf<Public.HttpApiResponse>();
+    expectTypeOf<Public.Settings['files']>().toEqualTypeOf<readonly Public.SettingFile[]>();
+    expectTypeOf<typeof Public.SETTINGS>().toEqualTypeOf<readonly Public.SettingDefinition[]>();
   });
 });

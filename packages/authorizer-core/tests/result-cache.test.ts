@@ -14,6 +14,7 @@ function verifiedToken(claims: { exp: number; iat?: number }, kid = 'k1'): Verif
     header: Object.freeze({ alg: 'RS256', kid }),
     issuer: 'https://issuer.example/',
     scopes: Object.freeze([]),
+    droppedScopes: 0,
   });
 }
 

@@ -4,14 +4,23 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { describe, expectTypeOf, it } from 'vitest';
-import type {
-  Authorizer,
-  AuthorizerContext,
-  IamAuthorizerResult,
-  JwtClaims,
-  SimpleAuthorizerResult,
-  VerifiedToken,
+import {
+  type Authorizer,
+  type AuthorizerContext,
+  type AuthorizerOptions,
+  type ConfigurationError,
+  type Environment,
+  type IamAuthorizerResult,
+  type JwtClaims,
+  type ReadSettingsOptions,
+  readSettings,
+  type SETTINGS,
+  type SettingDefinition,
+  type Settings,
+  type SimpleAuthorizerResult,
+  type VerifiedToken,
 } from '../src/index.js';
+import { AUTHORIZER_OPTION_NAMES, closestName, parseDotenv } from '../src/internal.js';
 
 describe('core types fit @types/aws-lambda', () => {
   it('the IAM result is an APIGatewayAuthorizerResult', () => {
@@ -41,5 +50,42 @@ describe('typed claims', () => {
     expectTypeOf<VerifiedToken['claims']['exp']>().toEqualTypeOf<number>();
     expectTypeOf<VerifiedToken['claims']['iss']>().toEqualTypeOf<string>();
     expectTypeOf<VerifiedToken['scopes']>().toEqualTypeOf<readonly string[]>();
+  });
+});
+
+describe('the settings API', () => {
+  it('reads settings from a given environment, with the file reader injected', () => {
+    expectTypeOf(readSettings).parameter(0).toEqualTypeOf<Environment>();
+    expectTypeOf(readSettings).parameter(1).toEqualTypeOf<ReadSettingsOptions>();
+    expectTypeOf<ReturnType<typeof readSettings>>().toEqualTypeOf<Settings>();
+    expectTypeOf<Settings['authorizerOptions']>().toEqualTypeOf<AuthorizerOptions>();
+    expectTypeOf<Settings['httpApiResponse']>().toEqualTypeOf<'simple' | 'iam'>();
+  });
+
+  it('ConfigurationError names the setting and the variable, read-only', () => {
+    expectTypeOf<ConfigurationError['setting']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ConfigurationError['variable']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<typeof SETTINGS>().toEqualTypeOf<readonly SettingDefinition[]>();
+    expectTypeOf<SettingDefinition['parse']>().toEqualTypeOf<(text: string) => unknown>();
+  });
+
+  it('parseDotenv takes the text and, for its messages, the file name', () => {
+    expectTypeOf(parseDotenv).toEqualTypeOf<(text: string, file?: string) => Record<string, string>>();
+  });
+});
+
+describe('option names and typo suggestions', () => {
+  it('names every AuthorizerOptions key, and only those', () => {
+    expectTypeOf(AUTHORIZER_OPTION_NAMES).toEqualTypeOf<readonly (keyof AuthorizerOptions)[]>();
+  });
+
+  it('closestName takes a name and candidates and may find none', () => {
+    expectTypeOf(closestName).toEqualTypeOf<
+      (input: string, candidates: readonly string[]) => string | undefined
+    >();
+  });
+
+  it('a verified token counts the scope values it dropped', () => {
+    expectTypeOf<VerifiedToken['droppedScopes']>().toEqualTypeOf<number>();
   });
 });

@@ -153,6 +153,40 @@ describe('verify: happy paths', () => {
     expect((await authorizer.verify(token)).scopes).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('drops scope values that are not RFC 6749 scope-tokens from scope, scp and permissions, counting them', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: 'api',
+      routes: { 'DELETE /admin/{proxy+}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const token = createMinter(server.issuer, 'api')(rsa, {
+      claims: {
+        scope: 'read:pets\tadmin ok',
+        scp: ['read:pets admin', 'x"y', 'back\\slash', 'ü', 'good', 'a\u2028admin'],
+        permissions: ['read:pets\nadmin', '', 'p'],
+      },
+    });
+    const verified = await authorizer.verify(token);
+    expect(verified.scopes).toEqual(['ok', 'good', 'p']);
+    expect(verified.droppedScopes).toBe(8);
+    const arn = 'arn:aws:execute-api:us-east-1:123456789012:api/prod/DELETE/admin/users/1';
+    const { allowed, result } = authorizer.authorize(verified, arn);
+    expect(result.context.scope).toBe('ok good p');
+    expect(allowed).toBe(false);
+    expect(authorizer.authorizeSimple(verified, arn).result.isAuthorized).toBe(false);
+  });
+
+  it('counts no dropped scope for well-formed scope claims', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const token = createMinter(server.issuer, 'api')(rsa, {
+      claims: { scope: 'a  b ', scp: 'c!#[]~', permissions: ['d'] },
+    });
+    const verified = await authorizer.verify(token);
+    expect(verified.scopes).toEqual(['a', 'b', 'c!#[]~', 'd']);
+    expect(verified.droppedScopes).toBe(0);
+  });
+
   it('parses \\u-escaped claims through the prototype-safe parser', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
     const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'rsa-1' })).toString('base64url');

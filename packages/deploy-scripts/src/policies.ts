@@ -35,12 +35,16 @@ export interface InvokerTrustOptions {
 }
 
 /**
- * The invoker role's trust policy: API Gateway may assume it only on behalf of this account
- * (`aws:SourceAccount`) and, when the REST API is known, only for that API's authorizers
- * (`aws:SourceArn`), so another account's API cannot be pointed at the role (confused deputy).
+ * The invoker role's trust policy: API Gateway may assume it. When API Gateway supplies
+ * `aws:SourceAccount` it must be this account, and when the REST API is known and API Gateway supplies
+ * `aws:SourceArn` it must be an ARN under that API (`{apiId}/*`), so another account's or API's
+ * authorizer cannot use the role (confused deputy). AWS does not document that API Gateway supplies
+ * these keys when it assumes an authorizer's credentials role, so the conditions only apply when the
+ * keys are present; `--invoke-permission resource-policy` is the mode whose source-ARN guard AWS
+ * documents.
  *
  * @throws DeployError `USAGE` when the REST API id holds anything but letters and digits: a `*` or `?`
- * would widen the `ArnLike` pattern to other APIs
+ * would widen the `ArnLikeIfExists` pattern to other APIs
  * @example
  * ```ts
  * buildInvokerTrustPolicy({ partition: 'aws', region: 'us-east-1', accountId: '123456789012', restApiId: 'a1b2c3' });
@@ -48,8 +52,12 @@ export interface InvokerTrustOptions {
  */
 export function buildInvokerTrustPolicy(options: InvokerTrustOptions): PolicyDocument {
   const { partition, region, accountId, restApiId } = options;
+  // AWS documents aws:SourceAccount/aws:SourceArn for API Gateway invoking a function through its
+  // resource policy, not for assuming an authorizer's credentials role. A plain StringEquals/ArnLike
+  // fails when a key is absent, and then every request through the API gets a 500; IfExists keeps the
+  // check when API Gateway supplies the key and lets the request through when it does not.
   const condition: Record<string, Record<string, string>> = {
-    StringEquals: { 'aws:SourceAccount': accountId },
+    StringEqualsIfExists: { 'aws:SourceAccount': accountId },
   };
   if (restApiId !== undefined) {
     if (!/^[A-Za-z0-9]+$/.test(restApiId)) {
@@ -58,9 +66,11 @@ export function buildInvokerTrustPolicy(options: InvokerTrustOptions): PolicyDoc
         `--rest-api-id must be letters and digits only, like a1b2c3d4e5 (got ${JSON.stringify(restApiId)})`,
       );
     }
-    // The same source ARN form API Gateway presents for an authorizer in a Lambda resource policy.
-    condition.ArnLike = {
-      'aws:SourceArn': `arn:${partition}:execute-api:${region}:${accountId}:${restApiId}/authorizers/*`,
+    // The whole API, not only `/authorizers/*`: the ARN form API Gateway would present here is not
+    // documented either (an authorizer's `{apiId}/authorizers/{id}` or a method's
+    // `{apiId}/{stage}/{VERB}/{path}`), and both name this API and no other.
+    condition.ArnLikeIfExists = {
+      'aws:SourceArn': `arn:${partition}:execute-api:${region}:${accountId}:${restApiId}/*`,
     };
   }
   return {

@@ -6,11 +6,11 @@ import { IAMServiceException, NoSuchEntityException } from '@aws-sdk/client-iam'
 import { TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from '../src/deploy.js';
-import { buildDeployCalls } from '../src/plan.js';
 import {
   ACCOUNT_ID,
   createHarness,
   deployConfig,
+  type FakeAws,
   fakeZip,
   iamAccessDenied,
   SETTINGS,
@@ -51,9 +51,9 @@ describe('runDeploy without a REST API', () => {
     ]);
     expect(role?.inline.size).toBe(0);
     const invoker = aws.roles.get('jwtRsaCustomAuthorizerRole-invoker');
-    // Without a REST API id the source ARN is unknown: the account still pins the role.
+    // Without a REST API id the source ARN is unknown: the account still pins the role when supplied.
     expect(JSON.parse(invoker?.trust ?? '').Statement[0].Condition).toEqual({
-      StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+      StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT_ID },
     });
     expect(JSON.parse(invoker?.inline.get('invoke-authorizer-function') ?? '')).toMatchObject({
       Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN }],
@@ -416,28 +416,6 @@ describe('runDeploy with a REST API', () => {
     });
     expect(aws.mutatingOperations()).toEqual([]);
   });
-
-  it('makes only calls that the dry-run plan lists', async () => {
-    const { aws, context } = createHarness();
-    aws.addRestApi('a1b2c3d4e5', { methods: { '/': { GET: { authorizationType: 'NONE' } } } });
-    const config = deployConfig({
-      'rest-api-id': 'a1b2c3d4e5',
-      attach: true,
-      'invoke-permission': 'resource-policy',
-    });
-    await runDeploy(context, config, fakeZip('v1'));
-    await runDeploy(context, deployConfig({ 'rest-api-id': 'a1b2c3d4e5', attach: true }), fakeZip('v2'));
-
-    const planned = new Set([
-      ...buildDeployCalls(config, 'us-east-1', fakeZip()).map((call) => call.operation),
-      ...buildDeployCalls(
-        deployConfig({ 'rest-api-id': 'a1b2c3d4e5', attach: true }),
-        'us-east-1',
-        fakeZip(),
-      ).map((call) => call.operation),
-    ]);
-    expect(aws.sentOperations().filter((name) => !planned.has(name))).toEqual([]);
-  });
 });
 
 describe('runDeploy splits the execution role from the invoker role', () => {
@@ -483,7 +461,7 @@ describe('runDeploy splits the execution role from the invoker role', () => {
     expect(aws.roleCanInvoke('jwtRsaCustomAuthorizerRole', FUNCTION_ARN)).toBe(false);
   });
 
-  it("the invoker role's trust has aws:SourceAccount and the REST API's aws:SourceArn", async () => {
+  it("the invoker role's trust checks aws:SourceAccount and the REST API's aws:SourceArn when supplied", async () => {
     const { aws, context } = createHarness();
     aws.addRestApi(API);
 
@@ -498,14 +476,21 @@ describe('runDeploy splits the execution role from the invoker role', () => {
           Principal: { Service: 'apigateway.amazonaws.com' },
           Action: 'sts:AssumeRole',
           Condition: {
-            StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
-            ArnLike: { 'aws:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${API}/authorizers/*` },
+            StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT_ID },
+            ArnLikeIfExists: { 'aws:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${API}/*` },
           },
         },
       ],
     });
     const asApiGateway = { service: 'apigateway.amazonaws.com', sourceAccount: ACCOUNT_ID };
+    expect(aws.canAssume(INVOKER, { service: 'apigateway.amazonaws.com' })).toBe(true);
     expect(aws.canAssume(INVOKER, { ...asApiGateway, sourceArn: sourceArn(API) })).toBe(true);
+    expect(
+      aws.canAssume(INVOKER, {
+        ...asApiGateway,
+        sourceArn: `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${API}/prod/GET/pets`,
+      }),
+    ).toBe(true);
     expect(aws.canAssume(INVOKER, { ...asApiGateway, sourceArn: sourceArn('otherapi01') })).toBe(false);
     expect(
       aws.canAssume(INVOKER, {
@@ -811,5 +796,156 @@ describe('runDeploy splits the execution role from the invoker role', () => {
       'GetFunction',
       'GetAuthorizers',
     ]);
+  });
+});
+
+describe('the invoker role when API Gateway supplies aws:SourceAccount and aws:SourceArn, or not', () => {
+  // AWS does not document whether API Gateway sets these keys when it assumes an authorizer's
+  // credentials role, nor the source ARN's form: the fake is told what it presents.
+  const API = 'a1b2c3d4e5';
+  const AUTHORIZER = 'jwt-rsa-custom-authorizer';
+  const INVOKER = 'jwtRsaCustomAuthorizerRole-invoker';
+  const OTHER_ACCOUNT = '210987654321';
+  const PRESENTED = ['authorizer-arn', 'method-arn'] as const;
+  const TRUST_BEFORE_IF_EXISTS = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'apigateway.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${API}/authorizers/*` },
+        },
+      },
+    ],
+  };
+
+  /** Deploys onto a REST API with GET /pets, attaching the authorizer (so a method ARN exists). */
+  async function deployOntoApi(
+    harness: ReturnType<typeof createHarness>,
+    invokePermission: 'role' | 'resource-policy' = 'role',
+  ) {
+    harness.aws.addRestApi(API, {
+      methods: { '/pets': { GET: { httpMethod: 'GET', authorizationType: 'NONE' } } },
+    });
+    await runDeploy(
+      harness.context,
+      deployConfig({ 'rest-api-id': API, attach: true, 'invoke-permission': invokePermission }),
+      fakeZip(),
+    );
+  }
+
+  /**
+   * Another REST API, deployed, whose authorizer calls this function with the invoker role as its
+   * credentials (or with none, relying on the function's resource policy): a confused deputy.
+   */
+  function pointAnotherApiAtTheFunction(
+    aws: FakeAws,
+    restApiId: string,
+    accountId: string,
+    credentials: string | undefined,
+  ) {
+    aws.addRestApi(restApiId, { accountId });
+    const authorizer = {
+      id: 'other1',
+      name: AUTHORIZER,
+      type: 'TOKEN' as const,
+      authType: 'custom',
+      authorizerUri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${FUNCTION_ARN}/invocations`,
+      ...(credentials === undefined ? {} : { authorizerCredentials: credentials }),
+      identitySource: 'method.request.header.Authorization',
+    };
+    const api = aws.restApis.get(restApiId);
+    api?.authorizers.set(authorizer.id, authorizer);
+    api?.deployments.push({ id: 'dep-other', authorizers: [structuredClone(authorizer)] });
+  }
+
+  it('lets API Gateway invoke when it supplies neither key', async () => {
+    const harness = createHarness();
+    harness.aws.apiGatewaySourceKeys = 'absent';
+
+    await deployOntoApi(harness);
+
+    expect(harness.aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+  });
+
+  it.each(PRESENTED)('lets API Gateway invoke when the keys name this account and API (%s)', async (form) => {
+    const harness = createHarness();
+    harness.aws.apiGatewaySourceKeys = form;
+
+    await deployOntoApi(harness);
+
+    expect(harness.aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+  });
+
+  it.each(PRESENTED)(
+    "refuses another account's API that names the role, when the keys are supplied (%s)",
+    async (form) => {
+      const harness = createHarness();
+      harness.aws.apiGatewaySourceKeys = form;
+      await deployOntoApi(harness);
+
+      pointAnotherApiAtTheFunction(harness.aws, 'otherapi01', OTHER_ACCOUNT, INVOKER_ROLE_ARN);
+
+      expect(harness.aws.apiGatewayCanInvoke('otherapi01', AUTHORIZER)).toBe(false);
+      expect(harness.aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+    },
+  );
+
+  it.each(PRESENTED)(
+    'refuses another API of this account that names the role, when the keys are supplied (%s)',
+    async (form) => {
+      const harness = createHarness();
+      harness.aws.apiGatewaySourceKeys = form;
+      await deployOntoApi(harness);
+
+      pointAnotherApiAtTheFunction(harness.aws, `${API}0`, ACCOUNT_ID, INVOKER_ROLE_ARN);
+
+      expect(harness.aws.apiGatewayCanInvoke(`${API}0`, AUTHORIZER)).toBe(false);
+      expect(harness.aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+    },
+  );
+
+  it('cannot tell another API apart when API Gateway supplies no keys; the resource-policy mode can', async () => {
+    const withRole = createHarness();
+    withRole.aws.apiGatewaySourceKeys = 'absent';
+    await deployOntoApi(withRole);
+    pointAnotherApiAtTheFunction(withRole.aws, 'otherapi01', OTHER_ACCOUNT, INVOKER_ROLE_ARN);
+    // The documented limit of the IfExists conditions: with no keys there is nothing to compare.
+    expect(withRole.aws.apiGatewayCanInvoke('otherapi01', AUTHORIZER)).toBe(true);
+
+    const withResourcePolicy = createHarness();
+    withResourcePolicy.aws.apiGatewaySourceKeys = 'absent';
+    await deployOntoApi(withResourcePolicy, 'resource-policy');
+    pointAnotherApiAtTheFunction(withResourcePolicy.aws, 'otherapi01', OTHER_ACCOUNT, undefined);
+    pointAnotherApiAtTheFunction(withResourcePolicy.aws, `${API}0`, ACCOUNT_ID, undefined);
+    expect(withResourcePolicy.aws.apiGatewayCanInvoke('otherapi01', AUTHORIZER)).toBe(false);
+    expect(withResourcePolicy.aws.apiGatewayCanInvoke(`${API}0`, AUTHORIZER)).toBe(false);
+    expect(withResourcePolicy.aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
+  });
+
+  it('rewrites the trust an earlier deploy wrote with plain StringEquals/ArnLike, and changes nothing else', async () => {
+    const harness = createHarness();
+    const { aws, context, out } = harness;
+    await deployOntoApi(harness);
+    const role = aws.roles.get(INVOKER);
+    if (role) role.trust = JSON.stringify(TRUST_BEFORE_IF_EXISTS);
+    aws.apiGatewaySourceKeys = 'absent';
+    // The outage the earlier trust risks: with no keys, every request would get a 500.
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(false);
+    aws.resetHistory();
+    out.length = 0;
+
+    await runDeploy(context, deployConfig({ 'rest-api-id': API, attach: true }), fakeZip());
+
+    expect(aws.mutatingOperations()).toEqual(['UpdateAssumeRolePolicy']);
+    expect(out).toContain(`  updated    role ${INVOKER} (${INVOKER_ROLE_ARN})`);
+    expect(JSON.parse(aws.roles.get(INVOKER)?.trust ?? '{}').Statement[0].Condition).toEqual({
+      StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT_ID },
+      ArnLikeIfExists: { 'aws:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${API}/*` },
+    });
+    expect(aws.apiGatewayCanInvoke(API, AUTHORIZER)).toBe(true);
   });
 });

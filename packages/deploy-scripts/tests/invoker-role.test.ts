@@ -12,10 +12,11 @@ const NAME = 'r-invoker';
 const FUNCTION_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:f`;
 const options = { roleName: NAME, accountId: ACCOUNT_ID, functionArn: FUNCTION_ARN, restApiId: 'a1b2c3d4e5' };
 const DESCRIPTION = 'Lets API Gateway invoke the JWT authorizer function (jwt-authorizer)';
-const asApiGateway = (restApiId: string) => ({
+/** API Gateway supplying aws:SourceAccount and aws:SourceArn (the authorizer's ARN unless `tail` says otherwise). */
+const asApiGateway = (restApiId: string, tail = 'authorizers/auth1', accountId = ACCOUNT_ID) => ({
   service: 'apigateway.amazonaws.com',
-  sourceAccount: ACCOUNT_ID,
-  sourceArn: `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${restApiId}/authorizers/auth1`,
+  sourceAccount: accountId,
+  sourceArn: `arn:aws:execute-api:us-east-1:${accountId}:${restApiId}/${tail}`,
 });
 
 describe('buildInvokerRoleName', () => {
@@ -37,13 +38,72 @@ describe('ensureInvokerRole', () => {
 
     const result = await ensureInvokerRole(context, options);
 
-    expect(result).toEqual({ roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${NAME}`, status: 'created' });
+    expect(result).toEqual({
+      roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${NAME}`,
+      status: 'created',
+      found: { exists: false, trustMatches: false, policyMatches: false },
+    });
     expect(aws.mutatingOperations()).toEqual(['CreateRole', 'PutRolePolicy']);
     const role = aws.roles.get(NAME);
     expect(role?.description).toBe(DESCRIPTION);
     expect(role?.attached.size).toBe(0);
     expect([...(role?.inline.keys() ?? [])]).toEqual(['invoke-authorizer-function']);
     expect(aws.canAssume(NAME, asApiGateway('a1b2c3d4e5'))).toBe(true);
+    expect(aws.canAssume(NAME, asApiGateway('zzzzzzzzzz'))).toBe(false);
+  });
+
+  it('lets API Gateway assume the role with no source keys, and with keys only for this account and API', async () => {
+    const { aws, context } = createHarness();
+
+    await ensureInvokerRole(context, options);
+
+    expect(aws.canAssume(NAME, { service: 'apigateway.amazonaws.com' })).toBe(true);
+    expect(aws.canAssume(NAME, asApiGateway('a1b2c3d4e5', 'authorizers/auth1'))).toBe(true);
+    expect(aws.canAssume(NAME, asApiGateway('a1b2c3d4e5', 'prod/GET/pets'))).toBe(true);
+    expect(aws.canAssume(NAME, asApiGateway('a1b2c3d4e5', 'prod/GET/pets', '210987654321'))).toBe(false);
+    expect(aws.canAssume(NAME, asApiGateway('zzzzzzzzzz', 'prod/GET/pets'))).toBe(false);
+    // One key without the other: each condition is judged on its own.
+    expect(aws.canAssume(NAME, { service: 'apigateway.amazonaws.com', sourceAccount: '210987654321' })).toBe(
+      false,
+    );
+    expect(
+      aws.canAssume(NAME, {
+        service: 'apigateway.amazonaws.com',
+        sourceArn: `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:zzzzzzzzzz/authorizers/auth1`,
+      }),
+    ).toBe(false);
+    expect(aws.canAssume(NAME, { service: 'lambda.amazonaws.com' })).toBe(false);
+  });
+
+  it('rewrites a trust written with plain StringEquals/ArnLike conditions (UpdateAssumeRolePolicy)', async () => {
+    const { aws, context } = createHarness();
+    await ensureInvokerRole(context, options);
+    const role = aws.roles.get(NAME);
+    if (role) {
+      role.trust = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'apigateway.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+              ArnLike: {
+                'aws:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:a1b2c3d4e5/authorizers/*`,
+              },
+            },
+          },
+        ],
+      });
+    }
+    expect(aws.canAssume(NAME, { service: 'apigateway.amazonaws.com' })).toBe(false);
+    aws.resetHistory();
+
+    await expect(ensureInvokerRole(context, options)).resolves.toMatchObject({ status: 'updated' });
+
+    expect(aws.mutatingOperations()).toEqual(['UpdateAssumeRolePolicy']);
+    expect(aws.canAssume(NAME, { service: 'apigateway.amazonaws.com' })).toBe(true);
     expect(aws.canAssume(NAME, asApiGateway('zzzzzzzzzz'))).toBe(false);
   });
 
@@ -141,7 +201,7 @@ describe('removeInvokerRole', () => {
     await ensureInvokerRole(context, options);
     aws.resetHistory();
 
-    await expect(removeInvokerRole(context, NAME)).resolves.toBe('deleted');
+    await expect(removeInvokerRole(context, NAME)).resolves.toMatchObject({ status: 'deleted' });
     expect(aws.roles.has(NAME)).toBe(false);
     expect(aws.mutatingOperations()).toEqual(['DeleteRolePolicy', 'DeleteRole']);
     expect(out).toContain(`  deleted    role ${NAME}`);
@@ -151,7 +211,7 @@ describe('removeInvokerRole', () => {
     const { aws, context, err } = createHarness();
     aws.addRole(NAME, { trust: { Version: '2012-10-17', Statement: [] }, description: 'someone else' });
 
-    await expect(removeInvokerRole(context, NAME)).resolves.toBe('skipped');
+    await expect(removeInvokerRole(context, NAME)).resolves.toMatchObject({ status: 'skipped' });
     expect(aws.roles.has(NAME)).toBe(true);
     expect(aws.mutatingOperations()).toEqual([]);
     expect(err).toEqual([`warning: role ${NAME} was not created by deploy: left as it is`]);
@@ -159,14 +219,14 @@ describe('removeInvokerRole', () => {
 
   it('reports absent when the role is gone, or vanishes before it is deleted (NoSuchEntity)', async () => {
     const { aws, context } = createHarness();
-    await expect(removeInvokerRole(context, NAME)).resolves.toBe('absent');
+    await expect(removeInvokerRole(context, NAME)).resolves.toMatchObject({ status: 'absent' });
 
     await ensureInvokerRole(context, options);
     aws.failNext(
       'ListAttachedRolePolicies',
       new NoSuchEntityException({ $metadata: {}, message: `The role with name ${NAME} cannot be found.` }),
     );
-    await expect(removeInvokerRole(context, NAME)).resolves.toBe('absent');
+    await expect(removeInvokerRole(context, NAME)).resolves.toMatchObject({ status: 'absent' });
   });
 
   it('tells deploy-made, foreign and missing roles apart', async () => {

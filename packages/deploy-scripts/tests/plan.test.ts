@@ -3,11 +3,11 @@ import { resolveDestroyConfig } from '../src/config.js';
 import {
   buildDeployCalls,
   buildDestroyCalls,
-  describeEnvironment,
-  formatCalls,
   formatDeploySummary,
   formatTrustPolicies,
 } from '../src/plan.js';
+import { formatCalls } from '../src/step.js';
+import { describeEnvironment } from '../src/steps/function.js';
 import { deployConfig, fakeZip } from './helpers/harness.js';
 
 describe('deploy plan', () => {
@@ -26,14 +26,20 @@ describe('deploy plan', () => {
       'iam:PutRolePolicy',
       'lambda:GetFunction',
       'lambda:CreateFunction',
+      'lambda:GetFunction',
+      'lambda:GetFunction',
       'lambda:UpdateFunctionCode',
+      'lambda:GetFunction',
       'lambda:UpdateFunctionConfiguration',
+      'lambda:GetFunction',
       'iam:UpdateAssumeRolePolicy',
       'iam:DeleteRolePolicy',
     ]);
     const text = formatCalls(calls).join('\n');
     expect(text).toContain(fakeZip().sha256);
-    expect(text).toContain('RoleName=jwtRsaCustomAuthorizerRole-invoker');
+    expect(text).toContain(
+      'iam:CreateRole                          role jwtRsaCustomAuthorizerRole-invoker, if the invoker role is missing',
+    );
   });
 
   it('shows the execution and invoker roles in the summary and both trust policies', () => {
@@ -41,13 +47,32 @@ describe('deploy plan', () => {
     const summary = formatDeploySummary(config, 'us-east-1', fakeZip()).join('\n');
     expect(summary).toContain('jwtRsaCustomAuthorizerRole: execution role, trusts lambda only');
     expect(summary).toContain(
-      'invoker role jwtRsaCustomAuthorizerRole-invoker: trusts apigateway for this account and REST API a1',
+      'invoker role jwtRsaCustomAuthorizerRole-invoker: trusts apigateway, limited to this account and REST API a1 when API Gateway supplies aws:SourceAccount and aws:SourceArn',
+    );
+    expect(summary).toContain(
+      "AWS does not document that it does for an authorizer's credentials role; --invoke-permission resource-policy, scoped to the API's authorizers, is the documented confused-deputy guard",
     );
     const trust = formatTrustPolicies(config, 'us-east-1').join('\n');
     expect(trust).toContain('Trust policy of jwtRsaCustomAuthorizerRole (execution role):');
     expect(trust).toContain('Trust policy of jwtRsaCustomAuthorizerRole-invoker (invoker role):');
+    expect(trust).toContain('"StringEqualsIfExists": {');
     expect(trust).toContain('"aws:SourceAccount": "<account>"');
-    expect(trust).toContain('"aws:SourceArn": "arn:aws:execute-api:us-east-1:<account>:a1/authorizers/*"');
+    expect(trust).toContain('"ArnLikeIfExists": {');
+    expect(trust).toContain('"aws:SourceArn": "arn:aws:execute-api:us-east-1:<account>:a1/*"');
+    expect(trust).not.toMatch(/"(StringEquals|ArnLike)":/);
+    expect(trust).toContain(
+      "  Its conditions apply when API Gateway supplies the keys (AWS does not document that it does for an authorizer's credentials role; --invoke-permission resource-policy",
+    );
+  });
+
+  it('limits the invoker role to the account alone, when supplied, without a REST API id', () => {
+    const config = deployConfig();
+    expect(formatDeploySummary(config, 'us-east-1', fakeZip()).join('\n')).toContain(
+      'trusts apigateway, limited to this account when API Gateway supplies aws:SourceAccount (AWS does not document',
+    );
+    const trust = formatTrustPolicies(config, 'us-east-1').join('\n');
+    expect(trust).toContain('"StringEqualsIfExists": {');
+    expect(trust).not.toContain('aws:SourceArn');
   });
 
   it('plans no invoker role with resource-policy, only its removal after the stage moved off it', () => {
@@ -57,6 +82,7 @@ describe('deploy plan', () => {
     expect(operations).not.toContain('PutRolePolicy');
     expect(operations.indexOf('DeleteRole')).toBeGreaterThan(operations.indexOf('CreateDeployment'));
     expect(formatTrustPolicies(config, 'us-east-1').join('\n')).not.toContain('invoker role');
+    expect(formatTrustPolicies(config, 'us-east-1').join('\n')).not.toContain('IfExists');
     expect(formatDeploySummary(config, 'us-east-1', fakeZip()).join('\n')).toContain('invoker role none');
   });
 

@@ -6,6 +6,7 @@ import {
   isSamePolicy,
   parsePolicyDocument,
 } from '../src/policies.js';
+import { conditionHolds } from './helpers/fake-aws.js';
 
 const ACCOUNT = '123456789012';
 const HOSTILE = [
@@ -75,18 +76,54 @@ describe('policies', () => {
     ]);
   });
 
-  it('pins the invoker trust to the account, and to the REST API when known, in the partition', () => {
+  it('pins the invoker trust to the account, and to the whole REST API when known, only where the keys exist', () => {
     const options = { partition: 'aws-cn' as const, region: 'cn-north-1', accountId: ACCOUNT };
     expect(buildInvokerTrustPolicy({ ...options, restApiId: 'a1b2c3d4e5' }).Statement[0]?.Condition).toEqual({
-      StringEquals: { 'aws:SourceAccount': ACCOUNT },
-      ArnLike: { 'aws:SourceArn': `arn:aws-cn:execute-api:cn-north-1:${ACCOUNT}:a1b2c3d4e5/authorizers/*` },
+      StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT },
+      ArnLikeIfExists: { 'aws:SourceArn': `arn:aws-cn:execute-api:cn-north-1:${ACCOUNT}:a1b2c3d4e5/*` },
     });
     expect(buildInvokerTrustPolicy({ ...options, restApiId: undefined }).Statement[0]?.Condition).toEqual({
-      StringEquals: { 'aws:SourceAccount': ACCOUNT },
+      StringEqualsIfExists: { 'aws:SourceAccount': ACCOUNT },
     });
   });
 
-  it('refuses a REST API id with wildcards or separators, and otherwise matches only that API', () => {
+  it('admits API Gateway with no source keys, and with keys only for this account and API (IAM model)', () => {
+    const options = { partition: 'aws' as const, region: 'us-east-1', accountId: ACCOUNT };
+    const apiPrefix = `arn:aws:execute-api:us-east-1:${ACCOUNT}:a1b2c3d4e5/`;
+    const hostile = fc.array(fc.constantFrom(...HOSTILE), { maxLength: 10 }).map((parts) => parts.join(''));
+    const presented = fc.option(
+      fc.oneof(
+        fc.constantFrom(ACCOUNT, '210987654321', `${ACCOUNT}\n`, ''),
+        hostile,
+        hostile.map((tail) => `${ACCOUNT}${tail}`),
+      ),
+      { nil: undefined },
+    );
+    const sourceArn = fc.option(
+      fc.oneof(
+        fc.constantFrom('authorizers/auth1', 'prod/GET/pets', '*').map((tail) => `${apiPrefix}${tail}`),
+        hostile.map((tail) => `${apiPrefix}${tail}`),
+        hostile.map((tail) => `arn:aws:execute-api:us-east-1:${ACCOUNT}:a1b2c3d4e5${tail}`),
+        hostile.map((tail) => `arn:aws:execute-api:us-east-1:210987654321:a1b2c3d4e5/${tail}`),
+      ),
+      { nil: undefined },
+    );
+    fc.assert(
+      fc.property(presented, sourceArn, fc.boolean(), (account, arn, apiKnown) => {
+        const trust = buildInvokerTrustPolicy({ ...options, restApiId: apiKnown ? 'a1b2c3d4e5' : undefined });
+        const condition = trust.Statement[0]?.Condition as Record<string, Record<string, string>>;
+        const expected =
+          (account === undefined || account === ACCOUNT) &&
+          (!apiKnown || arn === undefined || arn.startsWith(apiPrefix));
+        expect(conditionHolds(condition, { 'aws:SourceAccount': account, 'aws:SourceArn': arn })).toBe(
+          expected,
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses a REST API id with wildcards or separators, and otherwise matches only that API, in either ARN form', () => {
     const options = { partition: 'aws' as const, region: 'us-east-1', accountId: ACCOUNT };
     fc.assert(
       fc.property(
@@ -100,13 +137,22 @@ describe('policies', () => {
             return;
           }
           const condition = buildInvokerTrustPolicy({ ...options, restApiId }).Statement[0]?.Condition as {
-            ArnLike: Record<string, string>;
+            ArnLikeIfExists: Record<string, string>;
           };
-          const pattern = condition.ArnLike['aws:SourceArn'] ?? '';
+          const pattern = condition.ArnLikeIfExists['aws:SourceArn'] ?? '';
           const prefix = `arn:aws:execute-api:us-east-1:${ACCOUNT}:`;
+          // Both forms API Gateway might present: the authorizer's ARN and a method ARN.
           expect(arnLike(pattern, `${prefix}${restApiId}/authorizers/auth1`)).toBe(true);
-          expect(arnLike(pattern, `${prefix}${otherApiId}/authorizers/auth1`)).toBe(otherApiId === restApiId);
+          expect(arnLike(pattern, `${prefix}${restApiId}/prod/GET/pets`)).toBe(true);
           expect(arnLike(pattern, `${prefix}${restApiId}x/authorizers/auth1`)).toBe(false);
+          expect(arnLike(pattern, `${prefix}${restApiId}`)).toBe(false);
+          // Whatever follows the API id, the pattern admits exactly the ARNs under `{restApiId}/`.
+          const value = `${prefix}${otherApiId}`;
+          expect(arnLike(pattern, value)).toBe(value.startsWith(`${prefix}${restApiId}/`));
+          if (/^[A-Za-z0-9]+$/.test(otherApiId) && otherApiId !== restApiId) {
+            expect(arnLike(pattern, `${prefix}${otherApiId}/authorizers/auth1`)).toBe(false);
+            expect(arnLike(pattern, `${prefix}${otherApiId}/prod/GET/pets`)).toBe(false);
+          }
         },
       ),
       { numRuns: 500 },

@@ -12,3 +12,11 @@ export interface BundleReport {
   analysis?: string;
 }
 export function bundle(options?: BundleOptions): Promise<BundleReport>;
+export interface BundleCommandLine {
+  outdir?: string;
+  include?: string[];
+  analyze?: boolean;
+  quiet?: boolean;
+  help?: boolean;
+}
+export function parseCommandLine(args: readonly string[]): { values: BundleCommandLine } | { error: string };

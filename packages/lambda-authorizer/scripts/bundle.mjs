@@ -1,7 +1,9 @@
 // Bundles the handler into one minified ESM file and packs it into a deterministic zip:
-//   node scripts/bundle.mjs [--outdir dist] [--include routes.json]... [--analyze]
+//   node scripts/bundle.mjs [--outdir dist] [--include routes.json]... [--analyze] [--quiet]
 // The zip holds index.mjs (handler `index.handler`) and the --include files at its root; the source
-// map stays next to it in the output folder, out of the zip.
+// map stays next to it in the output folder, out of the zip. Run as a command, it first builds the
+// workspace packages the handler imports.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -50,7 +52,7 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
     bundle: true,
     platform: 'node',
     format: 'esm',
-    // The Lambda runtime is Node.js 22, whatever Node runs this build.
+    // Lambda runs it on nodejs24.x or nodejs22.x, whatever Node runs this build: target the older.
     target: 'node22',
     minify: true,
     // Short lines keep Node's uncaught-error excerpt (one source line) and stack columns readable.
@@ -88,15 +90,86 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
   };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    args: process.argv.slice(2).filter((arg) => arg !== '--'),
-    options: {
-      outdir: { type: 'string' },
-      include: { type: 'string', multiple: true },
-      analyze: { type: 'boolean' },
-    },
+/**
+ * Builds the workspace packages the handler imports (authorizer-core, middy-jwt), dependencies
+ * first, with their own `build` scripts. esbuild bundles their `dist`: without this, a clean clone
+ * has none to bundle and a changed source would ship its previous build.
+ */
+function buildWorkspaceDependencies() {
+  const { name } = JSON.parse(readFileSync(resolve(packageDir, 'package.json'), 'utf8'));
+  const result = spawnSync('pnpm', ['--silent', '--filter', `${name}^...`, 'run', 'build'], {
+    cwd: packageDir,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
   });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    process.stderr.write(`bundle: building the workspace packages ${name} imports failed (see above)\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const USAGE = `Usage: pnpm --filter lambda-authorizer run bundle [-- OPTIONS]
+Builds the workspace packages the handler imports, then bundles src/index.ts into index.mjs and
+custom-authorizer.zip (the same bytes for the same sources).
+  --outdir DIR     write index.mjs, index.mjs.map and the zip into DIR (default: dist)
+  --include FILE   add FILE at the zip root, next to index.mjs (repeatable)
+  --analyze        print what each module adds to index.mjs
+  --quiet          leave out the line with the zip's path, size and sha256
+  --help           print this help
+Relative paths are taken from packages/lambda-authorizer.
+`;
+const OPTIONS_LINE = 'options: --outdir DIR, --include FILE, --analyze, --quiet, --help';
+
+/** Escapes control characters and line separators, so an argument cannot break the one-line error. */
+function oneLine(text) {
+  let line = '';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    const breaks = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    line += breaks ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return line;
+}
+
+/**
+ * Reads the command line. An argument it cannot take gives one line that names it (its control
+ * characters and line separators escaped) and lists the options.
+ * @returns {{ values: { outdir?: string, include?: string[], analyze?: boolean, quiet?: boolean, help?: boolean } } | { error: string }}
+ */
+export function parseCommandLine(args) {
+  try {
+    const { values } = parseArgs({
+      args,
+      options: {
+        outdir: { type: 'string' },
+        include: { type: 'string', multiple: true },
+        analyze: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
+    return { values };
+  } catch (error) {
+    if (!String(error?.code).startsWith('ERR_PARSE_ARGS_')) throw error;
+    return { error: `bundle: ${oneLine(error.message)} (${OPTIONS_LINE})` };
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const parsed = parseCommandLine(process.argv.slice(2).filter((arg) => arg !== '--'));
+  if ('error' in parsed) {
+    process.stderr.write(`${parsed.error}\n`);
+    process.exit(2);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  // Under turbo the task graph has built them already (bundle depends on build, build on ^build),
+  // and building them again would rewrite their dist while other tasks read it.
+  if (process.env.TURBO_HASH === undefined) buildWorkspaceDependencies();
   const outdir = values.outdir === undefined ? undefined : resolve(values.outdir);
   const report = await bundle({
     outdir,
@@ -104,7 +177,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     analyze: values.analyze ?? false,
   });
   if (report.analysis) process.stdout.write(report.analysis);
-  process.stdout.write(
-    `${report.zipPath}: ${report.zipBytes} bytes (index.mjs ${report.bundleBytes} bytes), sha256 ${report.sha256}\n`,
-  );
+  if (!values.quiet) {
+    process.stdout.write(
+      `${report.zipPath}: ${report.zipBytes} bytes (index.mjs ${report.bundleBytes} bytes), sha256 ${report.sha256}\n`,
+    );
+  }
 }

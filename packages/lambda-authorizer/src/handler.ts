@@ -1,8 +1,10 @@
-import type {
-  Authorizer,
-  IamAuthorizerResult,
-  SimpleAuthorizerResult,
+import {
+  type Authorizer,
+  ConfigurationError,
+  type IamAuthorizerResult,
+  type SimpleAuthorizerResult,
 } from '@jwt-authorizer/authorizer-core';
+import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import { type JwtAuthorizerContext, jwtAuthorizer } from '@jwt-authorizer/middy-jwt';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import { createDecisionLog, type DecisionLogOptions } from './decision-log.js';
@@ -25,6 +27,30 @@ export interface CreateAuthorizerHandlerOptions {
   log?: DecisionLogOptions;
 }
 
+const OPTION_KEYS: Readonly<Record<keyof CreateAuthorizerHandlerOptions, true>> = {
+  authorizer: true,
+  httpApiResponse: true,
+  hydrate: true,
+  log: true,
+};
+const LOG_OPTION_KEYS: Readonly<Record<keyof DecisionLogOptions, true>> = {
+  write: true,
+  metricsNamespace: true,
+  now: true,
+};
+
+/** Refuses unknown keys (a misspelt `log.write` would send the decision lines elsewhere unnoticed). */
+function assertHandlerOptions(options: CreateAuthorizerHandlerOptions): void {
+  assertKnownOptions(options, Object.keys(OPTION_KEYS));
+  if (options.log !== undefined) assertKnownOptions(options.log, Object.keys(LOG_OPTION_KEYS), 'log.');
+  const { httpApiResponse } = options;
+  if (httpApiResponse !== undefined && httpApiResponse !== 'simple' && httpApiResponse !== 'iam') {
+    throw new ConfigurationError(
+      `httpApiResponse must be "simple" or "iam", got "${String(httpApiResponse)}"`,
+    );
+  }
+}
+
 /**
  * Creates the Lambda authorizer handler: `middy(buildResult).use(jwtAuthorizer(...))`. The middleware
  * verifies the token; this handler only turns the verified token into core's result for the called
@@ -38,10 +64,13 @@ export interface CreateAuthorizerHandlerOptions {
  *   code) for a missing or invalid token, with `Authorizer unavailable` (cause `KeysUnavailableError`,
  *   `JWKS_UNAVAILABLE` / `JWKS_INVALID`) when the keys cannot be had, and with core's `EventError`
  *   (`EVENT_INVALID`) for an event that is no authorizer event or carries a malformed ARN.
+ * @throws {ConfigurationError} `CONFIG_INVALID` for an unknown option key (naming the closest known
+ *   one) or an `httpApiResponse` other than `simple` or `iam`.
  * @example
  * export const handler = createAuthorizerHandler({ authorizer: createAuthorizer({ issuer, audience }) });
  */
 export function createAuthorizerHandler(options: CreateAuthorizerHandlerOptions): AuthorizerHandler {
+  assertHandlerOptions(options);
   const log = createDecisionLog(options.log);
   const authorizer = options.authorizer;
   const httpApiResponse = options.httpApiResponse ?? 'simple';

@@ -196,6 +196,27 @@ describe('createDecisionLog', () => {
     ]);
   });
 
+  it('counts the scope values the verifier dropped, never writing them', async () => {
+    const { log, lines } = setup();
+    const verified = await authorizer.verify(
+      mint(key, { claims: { scope: 'read:pets\tadmin ok', permissions: ['secret value', 'p'] } }),
+    );
+    const request = { event: tokenEvent('Bearer x'), context: {} };
+    log.hooks.requestStart(request);
+    log.recordDecision(request.context, verified, { allowed: false, missingScopes: ['admin'] });
+    log.hooks.requestEnd(request);
+    const line = expectValidEmfLine(lines.at(-1) as string);
+    expect(line).toMatchObject({ reason: 'INSUFFICIENT_SCOPE', droppedScopes: 2, missingScopes: ['admin'] });
+    expect(Object.keys(line).indexOf('droppedScopes')).toBe(Object.keys(line).indexOf('subHash') + 1);
+    expect(lines.at(-1)).not.toContain('read:pets');
+    expect(lines.at(-1)).not.toContain('secret');
+    const clean = await authorizer.verify(mint(key, { claims: { scope: 'ok' } }));
+    log.hooks.requestStart(request);
+    log.recordDecision(request.context, clean, { allowed: true, missingScopes: [] });
+    log.hooks.requestEnd(request);
+    expect(JSON.parse(lines.at(-1) as string)).not.toHaveProperty('droppedScopes');
+  });
+
   it('does not carry a decision over to the next invocation of the same context object', async () => {
     const { log, lines } = setup();
     const verified = await authorizer.verify(mint(key));
@@ -243,14 +264,15 @@ describe('createDecisionLog', () => {
   });
 
   it('escapes every string it writes, so odd request ids and issuers keep the line valid JSON', async () => {
-    const oddIssuer = 'https://issuer.example.com/"quoted"\\path\u2028/';
+    // Issuers hold no blanks (the configuration refuses them); quotes and backslashes they may.
+    const oddIssuer = 'https://issuer.example.com/"quoted"\\path/';
     const oddAuthorizer = createAuthorizer({
       issuers: [{ issuer: oddIssuer, jwks: jwksOf(key) }],
       audience: AUDIENCE,
     });
     const verified = await oddAuthorizer.verify(createMinter(oddIssuer, AUDIENCE)(key));
     const { log, lines } = setup();
-    const requestId = 'id "with" \\ quotes\n and \u0000 controls';
+    const requestId = 'id "with" \\ quotes\n and \u0000 controls\u2028';
     const request = { event: tokenEvent('Bearer x'), context: { awsRequestId: requestId } };
     log.hooks.requestStart(request);
     log.recordDecision(request.context, verified, { allowed: true, missingScopes: [] });

@@ -162,6 +162,35 @@ describe('REST TOKEN events', () => {
     expect(logs()[0]).toMatchObject({ decision: 'deny', reason: 'ROUTE_NOT_ALLOWED' });
   });
 
+  it('denies a path parameter ending in a line break under an admin-only rule, in both policy modes', async () => {
+    for (const policyMode of ['api', 'method'] as const) {
+      const { handler, logs } = setup({
+        routes: { 'DELETE /admin/users/{id}': ['admin'] },
+        unmatchedRoutes: 'allow',
+        policyMode,
+      });
+      for (const id of ['42\n', '42\r', '42\u2028']) {
+        const arn = `${STAGE_ARN}/DELETE/admin/users/${id}`;
+        const result = await handler(tokenEvent(`Bearer ${mint(key)}`, arn), lambdaContext());
+        expect(evaluatePolicy(result, arn), `${policyMode} ${JSON.stringify(id)}`).toBe('Deny');
+        expect(logs().at(-1)).toMatchObject({ decision: 'deny', reason: 'INSUFFICIENT_SCOPE' });
+      }
+    }
+  });
+
+  it('denies a verb outside the seven when route rules are set, reason ROUTE_NOT_ALLOWED', async () => {
+    const { handler, logs } = setup({
+      routes: { 'ANY /admin/{proxy+}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const token = mint(key, { claims: { scope: 'admin' } });
+    const arn = `${STAGE_ARN}/TRACE/admin/users`;
+    const result = await handler(tokenEvent(`Bearer ${token}`, arn), lambdaContext());
+    expect(evaluatePolicy(result, arn)).toBe('Deny');
+    expect(evaluatePolicy(result, `${STAGE_ARN}/DELETE/admin/users`)).toBe('Allow');
+    expect(logs()[0]).toMatchObject({ decision: 'deny', reason: 'ROUTE_NOT_ALLOWED' });
+  });
+
   it('denies every route when a globally required scope is missing', async () => {
     const { handler } = setup({ requiredScopes: ['admin'] });
     const result = await handler(tokenEvent(`Bearer ${mint(key)}`), lambdaContext());
@@ -402,6 +431,7 @@ describe('overlapping invocations sharing one context object', () => {
     const authorizer = createAuthorizer({
       issuer: server.issuer,
       audience: AUDIENCE,
+      jwksUri: server.jwksUri,
       routes: { 'GET /admin': ['admin'], 'GET /public': [] },
       jwks: { fetcher },
     });
@@ -479,5 +509,37 @@ describe('Cognito access tokens (JWT_CLIENT_ID)', () => {
       ['allow', 'OK'],
       ['unauthorized', 'AUDIENCE_INVALID'],
     ]);
+  });
+});
+
+describe('handler options', () => {
+  const authorizer = () => createAuthorizer({ issuer: 'https://tenant.example.com/', audience: AUDIENCE });
+
+  it.each([
+    [
+      'httpApiResponses',
+      { httpApiResponses: 'iam' },
+      'unknown option `httpApiResponses`; did you mean `httpApiResponse`?',
+    ],
+    ['logs', { logs: {} }, 'unknown option `logs`; did you mean `log`?'],
+    [
+      'log.writer',
+      { log: { writer: () => undefined } },
+      'unknown option `log.writer`; did you mean `log.write`?',
+    ],
+    [
+      'log.metricNamespace',
+      { log: { metricNamespace: 'X' } },
+      'unknown option `log.metricNamespace`; did you mean `log.metricsNamespace`?',
+    ],
+    [
+      'an httpApiResponse outside simple and iam',
+      { httpApiResponse: 'full' },
+      'httpApiResponse must be "simple" or "iam", got "full"',
+    ],
+  ])('refuses %s with CONFIG_INVALID, naming the closest known option', (_name, options, message) => {
+    expect(() => createAuthorizerHandler({ authorizer: authorizer(), ...options } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message }),
+    );
   });
 });

@@ -9,16 +9,20 @@ import {
   TokenError,
   type VerifiedToken,
 } from '@jwt-authorizer/authorizer-core';
-import { findMissingScopes } from '@jwt-authorizer/authorizer-core/internal';
+import {
+  AUTHORIZER_OPTION_NAMES,
+  assertKnownOptions,
+  findMissingScopes,
+} from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import { assertRealm, assertScopeNames } from './challenge-values.js';
 import { challengeHeaders, JwtHttpError } from './http-error.js';
 import { createInvocationContext, JWT_SLOT } from './invocation-context.js';
 import type { JwtContext, OptionalJwtContext } from './lambda-context.js';
 import { markVerified } from './provenance.js';
-import { readRoute } from './read-route.js';
-import { toReason } from './reason.js';
+import { type EventRoute, readRoute } from './read-route.js';
 import { createCredentialReader, type TokenSource } from './token-source.js';
+import { withoutCause } from './without-cause.js';
 
 /**
  * Options of {@link jwtAuth}: the core's verification options (`issuer`, `audience`, `jwksUri`,
@@ -41,7 +45,16 @@ export interface JwtAuthOptions extends AuthorizerOptions {
   hydrate?: boolean;
 }
 
-const OWN_OPTIONS = ['authorizer', 'tokenSource', 'credentialsRequired', 'realm', 'hydrate'] as const;
+// The compiler keeps this Record in step with JwtAuthOptions' own keys.
+const OWN_OPTION_KEYS: Readonly<Record<Exclude<keyof JwtAuthOptions, keyof AuthorizerOptions>, true>> = {
+  authorizer: true,
+  tokenSource: true,
+  credentialsRequired: true,
+  realm: true,
+  hydrate: true,
+};
+const OWN_OPTIONS = Object.keys(OWN_OPTION_KEYS);
+const OPTION_NAMES = [...AUTHORIZER_OPTION_NAMES, ...OWN_OPTIONS];
 
 function resolveAuthorizer(options: JwtAuthOptions): { authorizer: Authorizer; extraScopes: string[] } {
   const verification: Record<string, unknown> = { ...options };
@@ -68,6 +81,21 @@ function resolveAuthorizer(options: JwtAuthOptions): { authorizer: Authorizer; e
 }
 
 /**
+ * The paths route rules are checked against. A request path as sent (ALB, function URLs) may be
+ * percent-encoded while the function routes on the decoded one: `/admin%2Fusers/42` or
+ * `/admin/us%65rs/42` must need the scopes of `/admin/users/{id}`, so both forms are checked and
+ * both must pass. Undefined (refuse) when the encoding is malformed.
+ */
+function pathsToCheck(route: EventRoute): readonly string[] | undefined {
+  if (!route.asSent || !route.path.includes('%')) return [route.path];
+  try {
+    return [route.path, decodeURIComponent(route.path)];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Middy middleware that authenticates HTTP requests (API Gateway REST and HTTP APIs, function URLs,
  * ALB) with a JWT bearer token verified by the issuer's JWKS. The verifier and its JWKS cache are
  * built once, here; the JWKS fetch starts at once.
@@ -78,7 +106,8 @@ function resolveAuthorizer(options: JwtAuthOptions): { authorizer: Authorizer; e
  * when none was sent), 400 `invalid_request` for several different tokens, 403
  * `insufficient_scope` with the missing scopes, 500 (not exposed) when the keys are unavailable.
  *
- * @throws {ConfigurationError} `CONFIG_INVALID` naming the option that is missing or malformed.
+ * @throws {ConfigurationError} `CONFIG_INVALID` naming the option that is missing, malformed or unknown
+ *   (with the closest known one: "unknown option `requiredScope`; did you mean `requiredScopes`?").
  * @example
  * export const handler = middy()
  *   .use(httpErrorHandler())
@@ -94,6 +123,11 @@ export function jwtAuth<Claims extends JwtClaims = JwtClaims>(
 export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown, Error, OptionalJwtContext> {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('jwtAuth: options are required (issuer and audience, or authorizer)');
+  }
+  // A misspelt option would otherwise be dropped, and with it a required scope or a route rule.
+  assertKnownOptions(options, OPTION_NAMES);
+  if (options.hydrate !== undefined && typeof options.hydrate !== 'boolean') {
+    throw new ConfigurationError('hydrate must be true or false');
   }
   const credentialsRequired = options.credentialsRequired ?? true;
   if (typeof credentialsRequired !== 'boolean') {
@@ -116,7 +150,7 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
     if (err instanceof TokenError) {
       // RFC 6750 §3.1: no error code when the request carried no bearer credentials at all.
       const headers = err.code === 'TOKEN_MISSING' || err.code === 'SCHEME_INVALID' ? noToken : invalidToken;
-      return new JwtHttpError(401, err.code, headers, { cause: toReason(err) });
+      return new JwtHttpError(401, err.code, headers, { cause: withoutCause(err) });
     }
     if (err instanceof KeysUnavailableError) return new JwtHttpError(500, err.code, {}, { cause: err });
     return new JwtHttpError(500, 'AUTHORIZER_FAILED', {}, { cause: err });
@@ -142,10 +176,14 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
     const route = readRoute(event);
     // Route rules are configured but the event names no route: deny, as unmatched routes are.
     if (route === undefined) throw forbidden(missing);
-    const decision = authorizer.evaluateRoute(verified, route.method, route.path);
-    if (!decision.allowed || missing.length > 0) {
-      throw forbidden([...new Set([...missing, ...decision.missingScopes])]);
+    const paths = pathsToCheck(route);
+    if (paths === undefined) throw forbidden(missing);
+    for (const path of paths) {
+      const decision = authorizer.evaluateRoute(verified, route.method, path);
+      for (const scope of decision.missingScopes) if (!missing.includes(scope)) missing.push(scope);
+      if (!decision.allowed) throw forbidden(missing);
     }
+    if (missing.length > 0) throw forbidden(missing);
   }
 
   if (options.hydrate !== false) {

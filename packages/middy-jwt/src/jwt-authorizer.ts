@@ -4,11 +4,17 @@ import {
   KeysUnavailableError,
   TokenError,
 } from '@jwt-authorizer/authorizer-core';
+import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
-import { type AuthorizerEvent, detectAuthorizerEvent } from './authorizer-events.js';
+import {
+  type AuthorizerEvent,
+  detectAuthorizerEvent,
+  detectAuthorizerEventKind,
+} from './authorizer-events.js';
 import { AUTHORIZER_SLOTS, createInvocationContext } from './invocation-context.js';
 import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
-import { toReason } from './reason.js';
+import { isUnauthorizedError, UNAUTHORIZED } from './unauthorized.js';
+import { withoutCause } from './without-cause.js';
 
 /** Options of {@link jwtAuthorizer}. */
 export interface JwtAuthorizerOptions {
@@ -22,6 +28,12 @@ export interface JwtAuthorizerOptions {
   /** Start fetching the JWKS when the middleware is created (default true); a failure is retried on use. */
   hydrate?: boolean;
 }
+
+const OPTION_KEYS: Readonly<Record<keyof JwtAuthorizerOptions, true>> = {
+  authorizer: true,
+  httpApiResponse: true,
+  hydrate: true,
+};
 
 /** The early answer to a payload 2.0 event without a valid token when simple responses are on. */
 export interface UnauthorizedSimpleResult {
@@ -45,7 +57,8 @@ export interface UnauthorizedSimpleResult {
  * - keys unavailable: `Error('Authorizer unavailable')` (500), never an Allow;
  * - anything else (e.g. an {@link EventError} for a malformed event): rethrown (500).
  *
- * @throws {ConfigurationError} `CONFIG_INVALID` when `authorizer` is missing or `httpApiResponse` is unknown.
+ * @throws {ConfigurationError} `CONFIG_INVALID` when `authorizer` is missing, `httpApiResponse` is
+ *   unknown, or an option key is unknown (the message names the closest known one).
  * @example
  * const authorizer = createAuthorizer(fromEnv());
  * export const handler = middy()
@@ -55,6 +68,7 @@ export interface UnauthorizedSimpleResult {
 export function jwtAuthorizer(
   options: JwtAuthorizerOptions,
 ): MiddlewareObj<AuthorizerEvent, unknown, Error, JwtAuthorizerContext> {
+  if (typeof options === 'object' && options !== null) assertKnownOptions(options, Object.keys(OPTION_KEYS));
   const authorizer = options?.authorizer;
   if (typeof authorizer?.verifyAuthorization !== 'function') {
     throw new ConfigurationError('jwtAuthorizer: authorizer is required (build it with createAuthorizer)');
@@ -64,6 +78,9 @@ export function jwtAuthorizer(
     throw new ConfigurationError(
       `jwtAuthorizer: httpApiResponse must be "simple" or "iam", got "${String(httpApiResponse)}"`,
     );
+  }
+  if (options.hydrate !== undefined && typeof options.hydrate !== 'boolean') {
+    throw new ConfigurationError('hydrate must be true or false');
   }
   const simple = httpApiResponse === 'simple';
   if (options.hydrate !== false) {
@@ -84,15 +101,15 @@ export function jwtAuthorizer(
         context.jwt = await authorizer.verifyAuthorization(detected.authorization);
       } catch (err) {
         if (err instanceof TokenError) {
-          const reason = toReason(err);
+          const reason = withoutCause(err);
           // Recorded so a logger sees why even when the answer below carries no error.
           context.authorizerRejection = reason;
           // `kind` is unset when detection itself refused the token (two different Authorization
           // headers): a payload 2.0 event still gets the simple answer, like every other refusal.
-          if (simple && (kind ?? kindOfRefused(request.event)) === 'http-v2') {
+          if (simple && (kind ?? detectAuthorizerEventKind(request.event)) === 'http-v2') {
             return { isAuthorized: false } satisfies UnauthorizedSimpleResult;
           }
-          throw new Error('Unauthorized', { cause: reason });
+          throw new Error(UNAUTHORIZED, { cause: reason });
         }
         throw toFailure(err);
       }
@@ -101,14 +118,9 @@ export function jwtAuthorizer(
   };
 }
 
-/** Detection tells payload 2.0 first, by `version` alone, before it reads any header. */
-function kindOfRefused(event: unknown): AuthorizerEventKind | undefined {
-  return (event as { version?: unknown } | null | undefined)?.version === '2.0' ? 'http-v2' : undefined;
-}
-
 function toFailure(err: unknown): Error {
   if (err instanceof KeysUnavailableError) return new Error('Authorizer unavailable', { cause: err });
-  // Only a TokenError may become a 401: any other error named 'Unauthorized' is wrapped.
-  if (err instanceof Error && err.message !== 'Unauthorized') return err;
+  // Only a TokenError may become a 401: any other error with the 401 message is wrapped.
+  if (err instanceof Error && !isUnauthorizedError(err)) return err;
   return new Error('Authorizer failed', { cause: err });
 }

@@ -3,6 +3,12 @@ export interface EventRoute {
   readonly method: string;
   /** The API's own resource path, e.g. `/pets/42`: never the stage or a custom-domain base path. */
   readonly path: string;
+  /**
+   * True when `path` is the request path as the event carries it (ALB, function URLs, the payload
+   * 2.0 `$default` route), which may still be percent-encoded; false when it was rebuilt from the
+   * matched route and API Gateway's (decoded) path parameters.
+   */
+  readonly asSent: boolean;
 }
 
 const TEMPLATE_PARAMETER = /\{([^/{}]+?)\+?\}/g;
@@ -28,7 +34,7 @@ export function readRoute(event: unknown): EventRoute | undefined {
     if (typeof e.resource === 'string' && e.resource.startsWith('/')) {
       return withTemplate(method, e.resource, e.pathParameters);
     }
-    return { method, path: stripStage(e.path, requestContext) };
+    return { method, path: stripStage(e.path, requestContext), asSent: true };
   }
   const http = requestContext?.http as Record<string, unknown> | undefined;
   const method = http?.method;
@@ -42,7 +48,7 @@ export function readRoute(event: unknown): EventRoute | undefined {
   }
   const path = typeof e.rawPath === 'string' ? e.rawPath : http?.path;
   if (typeof path !== 'string') return undefined;
-  return { method, path: stripStage(path, requestContext) };
+  return { method, path: stripStage(path, requestContext), asSent: true };
 }
 
 /** Fills `{name}` and `{name+}` from the path parameters; undefined when one is missing. */
@@ -58,7 +64,7 @@ function withTemplate(method: string, template: string, parameters: unknown): Ev
     complete = false;
     return '';
   });
-  return complete ? { method, path } : undefined;
+  return complete ? { method, path, asSent: false } : undefined;
 }
 
 function stripStage(path: string, requestContext: Record<string, unknown> | undefined): string {

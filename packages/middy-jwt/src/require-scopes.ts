@@ -1,5 +1,5 @@
 import { ConfigurationError, ScopeError, TokenError } from '@jwt-authorizer/authorizer-core';
-import { findMissingScopes } from '@jwt-authorizer/authorizer-core/internal';
+import { assertKnownOptions, findMissingScopes } from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import { assertRealm, assertScopeNames } from './challenge-values.js';
 import { challengeHeaders, JwtHttpError } from './http-error.js';
@@ -20,7 +20,8 @@ export interface RequireScopesOptions {
  * error="insufficient_scope", scope="<missing scopes>"` when scopes are missing; 401 when there is no
  * token verified by `jwtAuth` for this request (e.g. `credentialsRequired: false` and none was sent).
  *
- * @throws {ConfigurationError} `CONFIG_INVALID` when no scope is given or a scope name is malformed.
+ * @throws {ConfigurationError} `CONFIG_INVALID` when no scope is given, a scope name is malformed or
+ *   an option key is unknown.
  * @example
  * const createPet = middy().use(requireScopes('write:pets')).handler(async (event, context) => ...);
  */
@@ -31,6 +32,10 @@ export function requireScopes(
   const required = typeof scopes === 'string' ? [scopes] : [...(scopes ?? [])];
   if (required.length === 0) throw new ConfigurationError('requireScopes: give at least one scope');
   assertScopeNames(required, 'requireScopes');
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('requireScopes options must be an object');
+  }
+  assertKnownOptions(options, ['realm'] satisfies (keyof RequireScopesOptions)[]);
   const realm = options.realm ?? 'api';
   assertRealm(realm, 'realm');
   const noToken = challengeHeaders(realm);

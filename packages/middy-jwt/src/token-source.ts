@@ -1,4 +1,5 @@
 import { ConfigurationError } from '@jwt-authorizer/authorizer-core';
+import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import { CONFLICT, readHeader } from './read-header.js';
 
 /**
@@ -125,9 +126,11 @@ export function createCredentialReader(source: TokenSource | undefined): (event:
       return toCredential(typeof value === 'string' ? value : undefined, 'token');
     };
   }
-  if (source !== undefined && (typeof source !== 'object' || source === null)) {
+  if (source !== undefined && (typeof source !== 'object' || source === null || Array.isArray(source))) {
     throw new ConfigurationError('tokenSource must be { header }, { cookie }, { query } or a function');
   }
+  // A misspelt key (`headers`) would otherwise fall back to the Authorization header unnoticed.
+  if (source !== undefined) assertKnownOptions(source, ['header', 'cookie', 'query'], 'tokenSource.');
   const spec = (source ?? {}) as { header?: unknown; cookie?: unknown; query?: unknown };
   const given = ['header', 'cookie', 'query'].filter((k) => spec[k as keyof typeof spec] !== undefined);
   if (given.length > 1) {

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { type AuthorizerOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   b64url,
@@ -319,6 +320,36 @@ describe('jwtAuth answers 403 for missing scopes', () => {
   });
 });
 
+describe('jwtAuth refuses methods outside the seven a route rule can name', () => {
+  it('answers 403 for TRACE under an ANY rule, even with unmatchedRoutes allow and every scope', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'ANY /admin/{proxy+}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const admin = mint(key, { claims: { scope: 'admin' } });
+    for (const [method, path] of [
+      ['TRACE', '/admin/users'],
+      ['PROPFIND', '/admin/users'],
+      ['TRACE', '/public'],
+    ] as const) {
+      const response = await invoke(
+        restEvent({ headers: bearer(admin), method, path, resource: path, pathParameters: null }),
+      );
+      expect(response.statusCode, `${method} ${path}`).toBe(403);
+    }
+    const allowed = await invoke(
+      restEvent({
+        headers: bearer(admin),
+        method: 'DELETE',
+        path: '/public',
+        resource: '/public',
+        pathParameters: null,
+      }),
+    );
+    expect(allowed.statusCode).toBe(200);
+  });
+});
+
 describe('jwtAuth matches route rules against the API resource path, never a base path or the stage', () => {
   const adminOnly = { routes: { 'DELETE /admin/{proxy+}': ['admin'] }, unmatchedRoutes: 'allow' as const };
   const proxy = { proxy: 'users/1' };
@@ -446,6 +477,126 @@ describe('jwtAuth matches route rules against the API resource path, never a bas
     expect((await invoke(v2)).statusCode).toBe(403);
   });
 
+  it('refuses a path parameter holding a line break or another separator under an admin-only rule', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'DELETE /admin/users/{id}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const token = mint(key);
+    for (const id of ['42\n', '42\r\n', '42\u2028', '42\u2029', '42\t', '42/x']) {
+      const rest = restEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        path: `/admin/users/${id}`,
+        resource: '/admin/users/{id}',
+        pathParameters: { id },
+      });
+      expect((await invoke(rest)).statusCode, `REST ${JSON.stringify(id)}`).toBe(403);
+      const v2 = httpApiEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        rawPath: `/admin/users/${id}`,
+        routeKey: 'DELETE /admin/users/{id}',
+        pathParameters: { id },
+      });
+      expect((await invoke(v2)).statusCode, `payload 2.0 ${JSON.stringify(id)}`).toBe(403);
+      const url = httpApiEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        rawPath: `/admin/users/${id}`,
+        domainName: 'abc.lambda-url.eu-west-1.on.aws',
+      });
+      expect((await invoke(url)).statusCode, `function URL ${JSON.stringify(id)}`).toBe(403);
+    }
+  });
+
+  it('checks a percent-encoded request path (ALB, function URL) both as sent and decoded', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'DELETE /admin/users/{id}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const token = mint(key);
+    for (const path of [
+      '/admin%2Fusers/42',
+      '/admin/us%65rs/42',
+      '/%61dmin/users/42',
+      '/admin/users%2F42',
+      '/admin%zz/users/1',
+    ]) {
+      const alb = await invoke(albEvent({ headers: bearer(token), method: 'DELETE', path }));
+      expect(alb.statusCode, `ALB ${path}`).toBe(403);
+      const url = httpApiEvent({
+        headers: bearer(token),
+        method: 'DELETE',
+        rawPath: path,
+        domainName: 'abc.lambda-url.eu-west-1.on.aws',
+      });
+      expect((await invoke(url)).statusCode, `function URL ${path}`).toBe(403);
+    }
+    const admin = mint(key, { claims: { scope: 'admin' } });
+    expect(
+      (await invoke(albEvent({ headers: bearer(admin), method: 'DELETE', path: '/admin%2Fusers/42' })))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await invoke(albEvent({ headers: bearer(token), method: 'GET', path: '/public/a%20b' }))).statusCode,
+    ).toBe(200);
+  });
+
+  it('property: no percent-encoding of a protected path, with hostile parameters, slips past its rule', async () => {
+    const { invoke } = buildFunction({
+      routes: { 'DELETE /admin/users/{id}': ['admin'] },
+      unmatchedRoutes: 'allow',
+    });
+    const token = mint(key);
+    const pieces = [
+      '42',
+      'a',
+      '\n',
+      '\r',
+      '\u2028',
+      '\u2029',
+      '\t',
+      ' ',
+      '%0A',
+      '%2F',
+      '%25',
+      '*',
+      '?',
+      '/',
+      'ü',
+      '🔑',
+    ];
+    const id = fc.array(fc.constantFrom(...pieces), { maxLength: 5 }).map((p) => p.join(''));
+    await fc.assert(
+      fc.asyncProperty(
+        id,
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        fc.boolean(),
+        async (value, encodeAt, alb) => {
+          // Encode a chosen subset of the path's characters, `/` and letters included.
+          const path = [...`/admin/users/${value}`]
+            .map((c, i) =>
+              encodeAt[i % encodeAt.length]
+                ? encodeURIComponent(c).replace(/^[A-Za-z0-9]$/, (l) => `%${l.charCodeAt(0).toString(16)}`)
+                : c,
+            )
+            .join('');
+          const event = alb
+            ? albEvent({ headers: bearer(token), method: 'DELETE', path })
+            : httpApiEvent({
+                headers: bearer(token),
+                method: 'DELETE',
+                rawPath: path,
+                domainName: 'abc.lambda-url.eu-west-1.on.aws',
+              });
+          expect((await invoke(event)).statusCode, JSON.stringify(path)).toBe(403);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps the request path for ALB and function URL events', async () => {
     const { invoke } = buildFunction(adminOnly);
     const token = mint(key);
@@ -525,6 +676,7 @@ describe('jwtAuth never trusts a jwt it did not verify', () => {
     const spoofed = {
       claims: { sub: 'admin', iss: 'x', exp: 9e9 },
       scopes: ['admin'],
+      droppedScopes: 0,
       issuer: 'x',
       header: { alg: 'RS256', kid: 'k' },
     };
@@ -758,5 +910,48 @@ describe('jwtAuth configuration', () => {
     ['an authorizer with a scope with a space', { authorizer: shared, requiredScopes: ['read pets'] }],
   ])('refuses %s with CONFIG_INVALID', (_name, options) => {
     expect(() => jwtAuth(options as never)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+
+  it.each([
+    [
+      'a misspelt core option',
+      { ...base, requiredScope: ['admin'] },
+      'unknown option `requiredScope`; did you mean `requiredScopes`?',
+    ],
+    [
+      'a misspelt route option',
+      { ...base, route: { 'GET /x': ['a'] } },
+      'unknown option `route`; did you mean `routes`?',
+    ],
+    [
+      'a misspelt own option',
+      { ...base, credentialRequired: false },
+      'unknown option `credentialRequired`; did you mean `credentialsRequired`?',
+    ],
+    [
+      'a misspelt option beside an authorizer',
+      { authorizer: shared, requiredScope: ['admin'] },
+      'unknown option `requiredScope`; did you mean `requiredScopes`?',
+    ],
+    [
+      'a misspelt token source key',
+      { ...base, tokenSource: { headers: 'x-token' } },
+      'unknown option `tokenSource.headers`; did you mean `tokenSource.header`?',
+    ],
+    [
+      'a misspelt nested core option',
+      { ...base, jwks: { timeout: 5 } },
+      'unknown option `jwks.timeout`; did you mean `jwks.timeoutMs`?',
+    ],
+  ])('refuses %s, naming the closest known option', (_name, options, message) => {
+    expect(() => jwtAuth(options as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message }),
+    );
+  });
+
+  it('refuses a hydrate that is not a boolean', () => {
+    expect(() => jwtAuth({ ...base, hydrate: 'false' } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: 'hydrate must be true or false' }),
+    );
   });
 });

@@ -346,6 +346,25 @@ describe('jwtAuthorizer failures that are not the token', () => {
       expect.objectContaining({ code: 'CONFIG_INVALID' }),
     );
   });
+
+  it.each([
+    [
+      'httpApiResponses',
+      { httpApiResponses: 'iam' },
+      'unknown option `httpApiResponses`; did you mean `httpApiResponse`?',
+    ],
+    ['hydrated', { hydrated: false }, 'unknown option `hydrated`; did you mean `hydrate`?'],
+    [
+      'a core option',
+      { requiredScopes: ['admin'] },
+      'unknown option `requiredScopes`; known options: authorizer, httpApiResponse, hydrate',
+    ],
+    ['a hydrate that is not a boolean', { hydrate: 'no' }, 'hydrate must be true or false'],
+  ])('refuses %s, naming the closest known option', (_name, options, message) => {
+    expect(() => jwtAuthorizer({ authorizer: buildAuthorizer(), ...options } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message }),
+    );
+  });
 });
 
 describe('jwtAuthorizer context handling', () => {
@@ -356,6 +375,7 @@ describe('jwtAuthorizer context handling', () => {
       header: { alg: 'RS256', kid: 'k' },
       issuer: 'x',
       scopes: ['admin'],
+      droppedScopes: 0,
     };
     const context = { ...createLambdaContext(), jwt: spoofed };
     await rejection(handler(tokenEvent('Bearer not.a.token'), context));

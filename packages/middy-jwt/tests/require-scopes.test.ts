@@ -119,6 +119,18 @@ describe('requireScopes configuration', () => {
     expect(() => requireScopes(scopes as never)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 
+  it('refuses an unknown option, naming the closest known one', () => {
+    expect(() => requireScopes('a', { relm: 'api' } as never)).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: 'unknown option `relm`; did you mean `realm`?',
+      }),
+    );
+    expect(() => requireScopes('a', 'admin' as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: 'requireScopes options must be an object' }),
+    );
+  });
+
   it('refuses a realm with a backslash with CONFIG_INVALID', () => {
     expect(() => requireScopes('a', { realm: 'a\\b' })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID' }),

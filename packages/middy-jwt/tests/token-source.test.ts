@@ -92,6 +92,9 @@ describe('createCredentialReader', () => {
     ['an empty cookie name', { cookie: '' }],
     ['a query name with "="', { query: 'a=b' }],
     ['header and query together', { header: 'authorization', query: 'token' }],
+    ['a misspelt key', { headers: 'x-token' }],
+    ['an unknown key beside a known one', { cookie: 'token', secure: true }],
+    ['an array', ['authorization']],
   ])('refuses %s with CONFIG_INVALID', (_name, source) => {
     expect(() => createCredentialReader(source as never)).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID' }),
@@ -101,26 +104,34 @@ describe('createCredentialReader', () => {
 
 describe('readRoute', () => {
   it.each([
-    ['a REST event', { httpMethod: 'POST', path: '/pets' }, { method: 'POST', path: '/pets' }],
+    ['a REST event', { httpMethod: 'POST', path: '/pets' }, { method: 'POST', path: '/pets', asSent: true }],
     [
       'a payload 2.0 event on $default',
-      { rawPath: '/pets/1', requestContext: { stage: '$default', http: { method: 'GET', path: '/pets/1' } } },
-      { method: 'GET', path: '/pets/1' },
+      {
+        rawPath: '/pets/1',
+        requestContext: { stage: '$default', http: { method: 'GET', path: '/pets/1', asSent: true } },
+      },
+      { method: 'GET', path: '/pets/1', asSent: true },
     ],
     [
       'a payload 2.0 event at the root of a named stage',
       { rawPath: '/dev', requestContext: { stage: 'dev', http: { method: 'GET' } } },
-      { method: 'GET', path: '/' },
+      { method: 'GET', path: '/', asSent: true },
     ],
     [
       'a payload 2.0 path that only starts like the stage',
       { rawPath: '/development/pets', requestContext: { stage: 'dev', http: { method: 'GET' } } },
-      { method: 'GET', path: '/development/pets' },
+      { method: 'GET', path: '/development/pets', asSent: true },
     ],
     [
       'a payload 2.0 event without rawPath',
-      { requestContext: { http: { method: 'PUT', path: '/pets/2' } } },
-      { method: 'PUT', path: '/pets/2' },
+      { requestContext: { http: { method: 'PUT', path: '/pets/2', asSent: true } } },
+      { method: 'PUT', path: '/pets/2', asSent: true },
+    ],
+    [
+      'a REST event with its resource template',
+      { httpMethod: 'GET', path: '/v1/pets/a%2Fb', resource: '/pets/{id}', pathParameters: { id: 'a/b' } },
+      { method: 'GET', path: '/pets/a/b', asSent: false },
     ],
   ])('reads %s', (_name, event, route) => {
     expect(readRoute(event)).toEqual(route);

@@ -68,12 +68,23 @@ interface FakeRole {
   createdAtMs: number;
 }
 
-/** The request context a service principal presents when it assumes a role. */
+/**
+ * The request context a service principal presents when it assumes a role; a key left out is absent
+ * from the request context (not an empty value).
+ */
 export interface AssumeContext {
   service: string;
-  sourceAccount: string;
-  sourceArn: string;
+  sourceAccount?: string;
+  sourceArn?: string;
 }
+
+/**
+ * What API Gateway puts in the request context when it assumes an authorizer's credentials role. AWS
+ * does not document it, so a test chooses: no `aws:SourceAccount`/`aws:SourceArn` at all, or both, the
+ * source ARN in the authorizer form (`{apiId}/authorizers/{id}`) or the method form
+ * (`{apiId}/{stage}/{VERB}/{path}`).
+ */
+export type ApiGatewaySourceKeys = 'absent' | 'authorizer-arn' | 'method-arn';
 
 interface PolicyStatementModel {
   Effect?: string;
@@ -95,20 +106,28 @@ function matchesIamPattern(pattern: string, value: string): boolean {
   return new RegExp(`^${source}$`, 's').test(value);
 }
 
-/** Evaluates a Condition block the way IAM does for the operators the deploy uses; any other operator denies. */
-function conditionHolds(
+/**
+ * Evaluates a Condition block the way IAM does for the operators the deploy uses, each also with the
+ * `IfExists` suffix; any other operator denies.
+ */
+export function conditionHolds(
   condition: PolicyStatementModel['Condition'],
-  context: Readonly<Record<string, string>>,
+  context: Readonly<Record<string, string | undefined>>,
 ): boolean {
   for (const [operator, entries] of Object.entries(condition ?? {})) {
+    const ifExists = operator.endsWith('IfExists');
+    const base = ifExists ? operator.slice(0, -'IfExists'.length) : operator;
     for (const [key, expected] of Object.entries(entries)) {
       const actual = Object.entries(context).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
-      // A key missing from the request context fails every operator without IfExists.
-      if (actual === undefined) return false;
+      // A key missing from the request context makes an IfExists condition true and fails every other.
+      if (actual === undefined) {
+        if (ifExists) continue;
+        return false;
+      }
       const values = asList(expected);
-      if (operator === 'StringEquals' || operator === 'ArnEquals') {
+      if (base === 'StringEquals' || base === 'ArnEquals') {
         if (!values.includes(actual)) return false;
-      } else if (operator === 'ArnLike' || operator === 'StringLike') {
+      } else if (base === 'ArnLike' || base === 'StringLike') {
         if (!values.some((pattern) => matchesIamPattern(pattern, actual))) return false;
       } else {
         return false;
@@ -156,6 +175,8 @@ interface FakeDeployment {
 
 interface FakeRestApi {
   name: string;
+  /** The account the API belongs to: another account's API may name this account's role. */
+  accountId: string;
   stages: string[];
   authorizers: Map<string, Authorizer>;
   resources: FakeResource[];
@@ -181,6 +202,8 @@ export class FakeAws {
   iamPropagationMs = 0;
   /** The fake clock, advanced by the harness's sleep. */
   clockMs = 0;
+  /** What API Gateway presents when it assumes an authorizer's credentials role (see {@link ApiGatewaySourceKeys}). */
+  apiGatewaySourceKeys: ApiGatewaySourceKeys = 'authorizer-arn';
   /** Called after every call that succeeded, with its name: lets a test check an invariant at each step. */
   onOperation: ((operation: string) => void) | undefined;
   private readonly faults = new Map<Operation, unknown[]>();
@@ -223,10 +246,10 @@ export class FakeAws {
     this.apiGateway.resetHistory();
   }
 
-  /** Adds a REST API with stages and resources. */
+  /** Adds a REST API with stages and resources, in this account unless `accountId` names another. */
   addRestApi(
     id: string,
-    options: { stages?: string[]; methods?: Record<string, Record<string, Method>> } = {},
+    options: { stages?: string[]; methods?: Record<string, Record<string, Method>>; accountId?: string } = {},
   ) {
     const resources = Object.entries(options.methods ?? { '/': {} }).map(([path, methods]) => ({
       id: `res${this.nextId++}`,
@@ -235,6 +258,7 @@ export class FakeAws {
     }));
     this.restApis.set(id, {
       name: `api-${id}`,
+      accountId: options.accountId ?? ACCOUNT_ID,
       stages: options.stages ?? ['prod'],
       authorizers: new Map(),
       resources,
@@ -310,7 +334,8 @@ export class FakeAws {
 
   /**
    * Tells whether API Gateway can invoke the authorizer function of the stage's current deployment, the
-   * way it does at request time: through the authorizer's credentials role, else the resource policy.
+   * way it does at request time: through the authorizer's credentials role (presenting the keys
+   * {@link apiGatewaySourceKeys} says, with the API's own account and ARN), else the resource policy.
    */
   apiGatewayCanInvoke(restApiId: string, authorizerName: string): boolean {
     const api = this.restApis.get(restApiId);
@@ -318,27 +343,40 @@ export class FakeAws {
     const authorizer = deployment?.authorizers.find((item) => item.name === authorizerName);
     const functionArn = /functions\/(.+)\/invocations$/.exec(authorizer?.authorizerUri ?? '')?.[1];
     const fn = [...this.functions.values()].find((item) => item.configuration.FunctionArn === functionArn);
-    if (!authorizer || !functionArn || !fn) return false;
-    const sourceArn = `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${restApiId}/authorizers/${authorizer.id}`;
+    if (!api || !authorizer || !functionArn || !fn) return false;
+    const apiArn = `arn:aws:execute-api:${REGION}:${api.accountId}:${restApiId}`;
+    const authorizerArn = `${apiArn}/authorizers/${authorizer.id}`;
     if (authorizer.authorizerCredentials) {
       const roleName = [...this.roles.entries()].find(
         ([, role]) => role.arn === authorizer.authorizerCredentials,
       )?.[0];
+      const method = api.resources
+        .flatMap((resource) =>
+          Object.values(resource.resourceMethods)
+            .filter((item) => item.authorizerId === authorizer.id)
+            .map((item) => `${item.httpMethod}${resource.path}`),
+        )
+        .at(0);
+      const methodArn = `${apiArn}/${api.stages[0] ?? 'prod'}/${method ?? 'GET/'}`;
+      const keys =
+        this.apiGatewaySourceKeys === 'absent'
+          ? {}
+          : {
+              sourceAccount: api.accountId,
+              sourceArn: this.apiGatewaySourceKeys === 'authorizer-arn' ? authorizerArn : methodArn,
+            };
       return (
         roleName !== undefined &&
-        this.canAssume(roleName, {
-          service: 'apigateway.amazonaws.com',
-          sourceAccount: ACCOUNT_ID,
-          sourceArn,
-        }) &&
+        this.canAssume(roleName, { service: 'apigateway.amazonaws.com', ...keys }) &&
         this.roleCanInvoke(roleName, functionArn)
       );
     }
+    // For a Lambda resource policy AWS documents the source ARN: the authorizer's.
     return fn.statements.some(
       (statement) =>
         statement.Principal.Service === 'apigateway.amazonaws.com' &&
         statement.Action === 'lambda:InvokeFunction' &&
-        conditionHolds(statement.Condition, { 'AWS:SourceArn': sourceArn }),
+        conditionHolds(statement.Condition, { 'AWS:SourceArn': authorizerArn }),
     );
   }
 

@@ -15,7 +15,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node22',
   minify: true,
   legalComments: 'none',
   // The Lambda runtime provides the AWS SDK v3; everything else is bundled.
