@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { TokenLocation } from '../src/index.js';
 import {
   checkTokenSource,
   DEFAULT_TOKEN_SOURCE,
   formatTokenSource,
   parseTokenSource,
-  type TokenLocation,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const TCHAR = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** Characters a configuration can carry that no name may hold. */

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthorizer } from '../src/index.js';
 import {
   buildPolicyDocument,
   compileRoute,
-  createAuthorizer,
   evaluateRoute,
   MAX_WEBSOCKET_RESULT_BYTES,
   type PolicyRules,
   parseMethodArn,
-} from '../src/index.js';
+} from '../src/internal.js';
 import {
   createMinter,
   generateTestKey,

@@ -1,11 +1,11 @@
 import {
   type Authorizer,
-  assertKnownOptions,
   ConfigurationError,
   KeysUnavailableError,
   TokenError,
   type VerifiedToken,
 } from '@jwt-authorizer/authorizer-core';
+import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import {
   type AuthorizerEvent,

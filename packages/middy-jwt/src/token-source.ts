@@ -1,12 +1,11 @@
+import { ConfigurationError, type TokenLocation } from '@jwt-authorizer/authorizer-core';
 import {
   assertKnownOptions,
-  ConfigurationError,
   checkTokenSource,
   DEFAULT_TOKEN_SOURCE,
   parseTokenSource,
   TOKEN_SUBPROTOCOL,
-  type TokenLocation,
-} from '@jwt-authorizer/authorizer-core';
+} from '@jwt-authorizer/authorizer-core/internal';
 import { CONFLICT, readHeader, readHeaderValues } from './read-header.js';
 
 /**

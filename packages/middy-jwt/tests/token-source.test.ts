@@ -1,4 +1,4 @@
-import { parseTokenSource } from '@jwt-authorizer/authorizer-core';
+import { parseTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readHeader, readHeaderValues } from '../src/read-header.js';
