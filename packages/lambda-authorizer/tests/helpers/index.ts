@@ -15,6 +15,4 @@ export {
   STAGE_ARN,
   tokenEvent,
 } from './events.js';
-export { evaluatePolicy } from './policy.js';
 export { cleanEnv, type ProcessResult, runNode } from './processes.js';
-export { extractZip, readZip, type ZipEntry } from './unzip.js';
