@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAuthorizer } from '@jwt-authorizer/authorizer-core';
 import { DEFAULT_JWKS_COOLDOWN_MS } from '@jwt-authorizer/authorizer-core/internal';
+import { startJwksServer } from '@jwt-authorizer/test-fixtures';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
@@ -12,7 +13,6 @@ import jsonwebtoken from 'jsonwebtoken';
 import jwksClient from 'jwks-rsa';
 import { claimsFor, generateKey, jwksOf, mint } from './lib/fixtures.mjs';
 import { createLoopbackFetcher } from './lib/http-fetcher.mjs';
-import { startJwksServer } from './lib/jwks-server.mjs';
 import { sleep } from './lib/measure.mjs';
 
 /** Each client: a name (its JWKS path), what it is, and a `verify(token)` that rejects on failure. */
@@ -112,7 +112,9 @@ function mintFloodTokens({ issuer, audience, count }) {
  * (c) as the flood ends, a rotated key is published and its token retried every 50 ms.
  */
 async function runClient(client, { key, tokens, issuer, audience, floodTokens, floodMs, rotationCapMs }) {
-  const server = await startJwksServer(jwksOf(key));
+  // Connection: close, as in the suite; each client gets its own JWKS path, counted on its own.
+  const server = await startJwksServer({ kind: 'jwks', body: jwksOf(key) }, { connectionClose: true });
+  const requestsFor = (name) => server.requestsTo(`/${name}/jwks.json`);
   try {
     const verify = client.create({
       issuer,
@@ -126,10 +128,10 @@ async function runClient(client, { key, tokens, issuer, audience, floodTokens, f
     const coldBurst = {
       concurrent: burst.length,
       accepted: outcomes.filter(Boolean).length,
-      requests: server.requestsFor(client.name),
+      requests: requestsFor(client.name),
     };
 
-    const before = server.requestsFor(client.name);
+    const before = requestsFor(client.name);
     const floodStart = performance.now();
     let rejected = 0;
     for (let i = 0; i < floodTokens.length; i++) {
@@ -142,7 +144,7 @@ async function runClient(client, { key, tokens, issuer, audience, floodTokens, f
       tokens: floodTokens.length,
       rejected,
       durationMs,
-      requests: server.requestsFor(client.name) - before,
+      requests: requestsFor(client.name) - before,
       allowedRequests: client.cooldownMs ? Math.ceil(durationMs / client.cooldownMs) : undefined,
     };
 
@@ -151,7 +153,7 @@ async function runClient(client, { key, tokens, issuer, audience, floodTokens, f
       rotated,
       claimsFor({ issuer, audience, index: 0, lifetimeSeconds: 3600, tag: 'rot' }),
     );
-    server.setJwks(jwksOf(key, rotated));
+    server.behaviour = { kind: 'jwks', body: jwksOf(key, rotated) };
     const publishedAt = performance.now();
     let acceptedAfterMs;
     let attempts = 0;

@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startJwksServer } from '@jwt-authorizer/test-fixtures';
 import { handlerBundlePath, prepareHandlerEnv } from './adapters.mjs';
 import { bundleBaseline, invokeOnceArgs, isFile, measureColdStart } from './cold-start.mjs';
 import { measureJwksBehaviour } from './jwks-behaviour.mjs';
 import { generateKey, jwksOf, mintTokens } from './lib/fixtures.mjs';
-import { startJwksServer } from './lib/jwks-server.mjs';
 import { measureLogCost } from './log-cost.mjs';
 import { profileCore } from './profile.mjs';
 import { soak } from './soak.mjs';
@@ -109,7 +109,9 @@ export function describeCommit() {
 export async function createFixtures() {
   const keys = { RS256: generateKey('RS256', 'rsa-2048'), ES256: generateKey('ES256', 'ec-p256') };
   const jwks = jwksOf(keys.RS256, keys.ES256);
-  const server = await startJwksServer(jwks);
+  // Connection: close: the timed loops block the event loop for long stretches, during which a pooled
+  // keep-alive socket's server-side timeout goes overdue and the next JWKS request on it would be reset.
+  const server = await startJwksServer({ kind: 'jwks', body: jwks }, { connectionClose: true });
   const tokens = {};
   for (const alg of ALGS) {
     const distinct = mintTokens(keys[alg], {

@@ -1,8 +1,8 @@
 // The harness must refuse to time a row that does not verify: these tests feed it broken inputs.
 // No durations are asserted here; performance is measured only by `pnpm bench`.
+import { startJwksServer } from '@jwt-authorizer/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64url, claimsFor, generateKey, jwksOf, mint, mintTokens, tamper } from '../src/lib/fixtures.mjs';
-import { startJwksServer } from '../src/lib/jwks-server.mjs';
 import { runAsync, runSync, summarize } from '../src/lib/measure.mjs';
 import { createMinimalVerifier } from '../src/lib/minimal-verifier.mjs';
 import { countSignatureChecks } from '../src/lib/signature-counter.mjs';
@@ -90,7 +90,7 @@ describe('row validity checks', () => {
   let server;
   let ctx;
   beforeAll(async () => {
-    server = await startJwksServer(jwksOf(rsa, ec));
+    server = await startJwksServer({ kind: 'jwks', body: jwksOf(rsa, ec) }, { connectionClose: true });
     const tokens = {};
     for (const [alg, key] of [
       ['RS256', rsa],
@@ -148,21 +148,7 @@ describe('row validity checks', () => {
   });
 });
 
-describe('JWKS server', () => {
-  it('counts requests per path and serves a swapped JWKS', async () => {
-    const server = await startJwksServer(jwksOf(rsa));
-    try {
-      const get = async (url) => (await fetch(url)).json();
-      expect((await get(server.jwksUriFor('a'))).keys[0].kid).toBe(rsa.kid);
-      server.setJwks(jwksOf(rsa, ec));
-      expect((await get(server.jwksUriFor('b'))).keys.map((k) => k.kid)).toEqual([rsa.kid, ec.kid]);
-      await get(server.jwksUriFor('b'));
-      expect([server.requestsFor('a'), server.requestsFor('b'), server.requests]).toEqual([1, 2, 3]);
-    } finally {
-      await server.close();
-    }
-  });
-
+describe('fixtures', () => {
   it('mints distinct tokens (distinct sub and jti)', () => {
     const tokens = mintTokens(rsa, { issuer: ISSUER, audience: AUDIENCE, count: 3 });
     expect(new Set(tokens).size).toBe(3);

@@ -1,5 +1,11 @@
+import { arnSuffix, type Provider, RECIPE_CASES, readRecipe } from '@jwt-authorizer/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthorizerError, createAuthorizer, type TokenError } from '../src/index.js';
+import {
+  type AuthorizerError,
+  type AuthorizerOptions,
+  createAuthorizer,
+  type TokenError,
+} from '../src/index.js';
 import {
   createMinter,
   generateTestKey,
@@ -8,7 +14,6 @@ import {
   jwksOf,
   startJwksServer,
 } from './helpers/index.js';
-import { arnSuffix, type Provider, RECIPE_CASES, readRecipe } from './helpers/recipes.js';
 
 const key = generateTestKey('RS256', 'recipes');
 const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod/';
@@ -23,7 +28,7 @@ describe('the README recipes, against tokens shaped like each provider issues th
   for (const provider of Object.keys(RECIPE_CASES) as Provider[]) {
     for (const recipeCase of RECIPE_CASES[provider]) {
       it(`${provider}: ${recipeCase.name}`, async () => {
-        const recipe = readRecipe(provider);
+        const recipe = readRecipe<AuthorizerOptions>(provider);
         const authorizer = createAuthorizer({ issuer: server.issuer, ...recipe });
         const mint = createMinter(server.issuer, 'unused');
         const token = mint(key, {
@@ -73,7 +78,7 @@ describe('the README recipes, against tokens shaped like each provider issues th
   it('refuses a Cognito ID token on its token_use even when its client id is an accepted audience', async () => {
     const authorizer = createAuthorizer({
       issuer: server.issuer,
-      ...readRecipe('cognito'),
+      ...readRecipe<AuthorizerOptions>('cognito'),
       audience: '7example2clientid',
     });
     const token = createMinter(server.issuer, '7example2clientid')(key, {

@@ -8,15 +8,15 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMinter,
   generateTestKey,
+  httpApiEvent,
   type JwksServer,
   jwksOf,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
-import { httpApiEvent } from '../../middy-jwt/tests/helpers/http-events.js';
+} from '@jwt-authorizer/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshEnv, type Run, run, runOk } from './helpers/consumer-project.js';
 import { extractSnippets, type Snippet } from './helpers/snippets.js';
 

@@ -5,13 +5,17 @@
 // --jwks-uri, JWKS_URI is set and discovery skipped) and authorizes one token. Prints medians;
 // measures, asserts nothing.
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { unzipSync } from 'fflate';
+import {
+  createMinter,
+  extractZip,
+  generateTestKey,
+  jwksOf,
+  startJwksServer,
+} from '@jwt-authorizer/test-fixtures';
 import { formatFlags, readCommandLine, resolveInvocationDir } from './cli.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,13 +56,6 @@ if (!existsSync(zipPath)) {
   process.exit(2);
 }
 
-function unzip(zip, dir) {
-  for (const [name, data] of Object.entries(unzipSync(zip))) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), data);
-  }
-}
-
 function time(args, options) {
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
@@ -82,31 +79,16 @@ const median = (list) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwks = JSON.stringify({
-  keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'cold-1', alg: 'RS256', use: 'sig' }],
-});
-// The discovery document at its standard path; the JWKS at every other path (the default one too).
-const server = createServer((req, res) =>
-  res
-    .writeHead(200, { 'content-type': 'application/json' })
-    .end(
-      req.url === '/.well-known/openid-configuration'
-        ? JSON.stringify({ issuer, jwks_uri: `${issuer}keys` })
-        : jwks,
-    ),
-);
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-const issuer = `http://127.0.0.1:${server.address().port}/`;
+// The discovery document at its standard path, naming the JWKS at {issuer}keys.
+const key = generateTestKey('RS256', 'cold-1');
+const server = await startJwksServer({ kind: 'jwks', body: jwksOf(key) }, { jwksPath: '/keys' });
+const issuer = server.issuer;
 const audience = 'https://cold-start.example.com';
-const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const now = Math.floor(Date.now() / 1000);
-const signingInput = `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'cold-1' })}.${b64url({ iss: issuer, aud: audience, sub: 'cold', iat: now, exp: now + 3600, scope: 'read:pets' })}`;
-const token = `${signingInput}.${sign('sha256', Buffer.from(signingInput), privateKey).toString('base64url')}`;
+const token = createMinter(issuer, audience)(key, { claims: { sub: 'cold' } });
 
 const dir = mkdtempSync(join(tmpdir(), 'authorizer-cold-start-'));
 try {
-  unzip(readFileSync(zipPath), dir);
+  extractZip(readFileSync(zipPath), dir);
   writeFileSync(
     join(dir, 'measure.mjs'),
     `const started = performance.now();
@@ -156,7 +138,6 @@ console.log('@@cold ' + JSON.stringify({ importMs: imported - started, firstAuth
     ].join('\n'),
   );
 } finally {
-  server.closeAllConnections();
-  server.close();
+  await server.close();
   rmSync(dir, { recursive: true, force: true });
 }

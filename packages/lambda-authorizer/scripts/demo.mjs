@@ -3,13 +3,20 @@
 // it, and the bundled authorizer (dist/index.mjs, the file inside custom-authorizer.zip),
 // configured with TOKEN_ISSUER and AUDIENCE only, deciding a TOKEN, a REQUEST and an HTTP API
 // event. Exits 0 when the three outcomes are Allow, 401 and 403. `--help` for the options.
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isUnauthorizedError } from '@jwt-authorizer/middy-jwt';
+import {
+  createLambdaContext,
+  createMinter,
+  evaluatePolicy,
+  generateTestKey,
+  jwksOf,
+  startJwksServer,
+} from '@jwt-authorizer/test-fixtures';
 import { formatFlags, readCommandLine } from './cli.mjs';
 
 const FLAGS = {
@@ -43,67 +50,32 @@ const JWKS_PATH = '/oauth2/v1/keys';
 
 const print = (text = '') => process.stdout.write(`${text}\n`);
 const section = (title) => print(`\n=== ${title} ===`);
-const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 // --- the local issuer -------------------------------------------------------------------------
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] };
-let issuer = '';
-const server = createServer((req, res) => {
-  const send = (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  if (req.url === JWKS_PATH) return send(jwks);
-  if (req.url === '/.well-known/openid-configuration') {
-    return send({
-      issuer,
-      jwks_uri: `${issuer.slice(0, -1)}${JWKS_PATH}`,
+// The fixtures package is a devDependency: the demo runs from a clone, where `pnpm install` links it
+// and the bundle step (scripts/bundle.mjs builds the package's workspace dependencies) builds it.
+const key = generateTestKey('RS256', KID);
+const server = await startJwksServer(
+  { kind: 'jwks', body: jwksOf(key) },
+  {
+    jwksPath: JWKS_PATH,
+    discovery: {
       id_token_signing_alg_values_supported: ['RS256'],
       scopes_supported: ['read:pets', 'write:pets'],
-    });
-  }
-  res.writeHead(404).end();
-});
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-issuer = `http://127.0.0.1:${server.address().port}/`;
+    },
+  },
+);
+const issuer = server.issuer;
+const minter = createMinter(issuer, AUDIENCE);
+const mint = (claims) => minter(key, { claims: { sub: 'demo-user', ...claims } });
 
-function mint(claims) {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64url({ alg: 'RS256', typ: 'JWT', kid: KID });
-  const payload = b64url({
-    iss: issuer,
-    aud: AUDIENCE,
-    sub: 'demo-user',
-    iat: now,
-    exp: now + 3600,
-    ...claims,
-  });
-  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), privateKey).toString('base64url');
-  return `${header}.${payload}.${signature}`;
-}
-
-// IAM evaluation of the returned policy for the called ARN: an explicit Deny wins, then an Allow
-// must match; `*` matches any run of characters, `/` and line breaks included, `?` exactly one
-// character, as in execute-api ARNs.
-function evaluatePolicy(policy, arn) {
-  const matches = (pattern) =>
-    new RegExp(
-      `^${[...pattern]
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('')}$`,
-      'su',
-    ).test(arn);
-  const statements = policy?.policyDocument?.Statement ?? [];
-  const hits = (effect) => statements.some((s) => s.Effect === effect && [s.Resource].flat().some(matches));
-  if (hits('Deny')) return 403;
-  return hits('Allow') ? 200 : 403;
-}
+// IAM evaluation of the returned policy for the called ARN (an explicit Deny wins, then an Allow
+// must match), as API Gateway answers the caller.
+const statusOf = (result, arn) => (evaluatePolicy(result, arn) === 'Allow' ? 200 : 403);
 
 // Runs one invocation and collects what the handler writes to stdout (its decision line).
 async function invoke(handler, event) {
-  const context = {
-    awsRequestId: randomUUID(),
-    functionName: 'demo',
-    getRemainingTimeInMillis: () => 10_000,
-  };
+  const context = createLambdaContext({ awsRequestId: randomUUID(), functionName: 'demo' });
   const logged = [];
   const write = process.stdout.write;
   process.stdout.write = (chunk, ...rest) => {
@@ -115,7 +87,7 @@ async function invoke(handler, event) {
   try {
     const result = await handler(event, context);
     if ('isAuthorized' in result) return { result, logged, status: result.isAuthorized ? 200 : 403 };
-    return { result, logged, status: evaluatePolicy(result, event.methodArn ?? event.routeArn) };
+    return { result, logged, status: statusOf(result, event.methodArn ?? event.routeArn) };
   } catch (err) {
     return { error: err, logged, status: isUnauthorizedError(err) ? 401 : 500 };
   } finally {
@@ -241,8 +213,7 @@ try {
   failures += 1;
   print(`\ndemo failed: ${err.message}`);
 } finally {
-  server.closeAllConnections();
-  await new Promise((done) => server.close(done));
+  await server.close();
   process.chdir(packageDir);
   rmSync(workDir, { recursive: true, force: true });
 }

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { readZip } from '@jwt-authorizer/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readZip } from './helpers/index.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const CORE_SOURCE = 'packages/authorizer-core/src/claims.ts';

@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readZip } from '@jwt-authorizer/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../scripts/bundle.mjs';
-import { readZip, ZIP_PATH } from './helpers/index.js';
+import { ZIP_PATH } from './helpers/index.js';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 let work: string;

@@ -1,21 +1,15 @@
 import { type AuthorizerOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMinter,
+  evaluatePolicy,
   generateTestKey,
   type JwksServer,
   jwksOf,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizerHandler } from '../src/handler.js';
-import {
-  evaluatePolicy,
-  httpApiEvent,
-  lambdaContext,
-  ROUTE_ARN,
-  STAGE_ARN,
-  tokenEvent,
-} from './helpers/index.js';
+import { httpApiEvent, lambdaContext, ROUTE_ARN, STAGE_ARN, tokenEvent } from './helpers/index.js';
 
 const AUDIENCE = 'https://pets.example.com/api';
 const key = generateTestKey('RS256', 'key-rules');

@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError } from '@jwt-authorizer/authorizer-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createMinter,
+  evaluatePolicy,
   generateTestKey,
   type JwksServer,
   jwksOf,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHandler } from '../src/cold-start.js';
 import {
-  evaluatePolicy,
   httpApiEvent,
   lambdaContext,
   METHOD_ARN,

@@ -1,16 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMinter,
+  evaluatePolicy,
   generateTestKey,
   type JwksServer,
   jwksOf,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../scripts/bundle.mjs';
-import { evaluatePolicy, METHOD_ARN, runBundled, tokenEvent, unzipBundle } from './helpers/index.js';
+import { METHOD_ARN, runBundled, tokenEvent, unzipBundle } from './helpers/index.js';
 
 // Two issuers from JWT_CONFIG_FILE inside the zip: one found through discovery on a live server,
 // one with a static JWKS file next to the config (a function without internet egress).

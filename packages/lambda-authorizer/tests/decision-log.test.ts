@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createAuthorizer, TokenError } from '@jwt-authorizer/authorizer-core';
+import { createMinter, generateTestKey, jwksOf } from '@jwt-authorizer/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { createMinter, generateTestKey, jwksOf } from '../../authorizer-core/tests/helpers/index.js';
 import { createDecisionLog, type DecisionLogOptions } from '../src/decision-log.js';
 import { httpApiEvent, requestEvent, tokenEvent } from './helpers/index.js';
 

@@ -1,16 +1,16 @@
 import { type AuthorizerOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMinter,
+  evaluatePolicy,
   generateTestKey,
   type JwksServer,
   jwksOf,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizerHandler } from '../src/handler.js';
 import {
   CONNECT_ARN,
-  evaluatePolicy,
   httpApiEvent,
   lambdaContext,
   METHOD_ARN,

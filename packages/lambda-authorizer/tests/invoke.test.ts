@@ -1,14 +1,14 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createMinter,
   generateTestKey,
   type JwksServer,
   jwksOf,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, METHOD_ARN, PACKAGE_DIR, runNode, STAGE_ARN, tokenEvent } from './helpers/index.js';
 
 // scripts/invoke.mjs, the tutorial's `npm test`, run from a project folder holding .env and event.json.

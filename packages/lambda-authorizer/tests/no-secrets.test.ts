@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   b64url,
   createMinter,
@@ -8,7 +7,8 @@ import {
   mintHs256WithPublicKey,
   nowSeconds,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpApiEvent, requestEvent, runBundled, tokenEvent, unzipBundle } from './helpers/index.js';
 
 // Everything the bundled handler writes (stdout and stderr of a fresh process) while it rejects 20+

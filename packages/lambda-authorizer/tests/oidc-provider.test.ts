@@ -4,11 +4,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { evaluatePolicy } from '@jwt-authorizer/test-fixtures';
 import Provider, { errors } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanEnv,
-  evaluatePolicy,
   METHOD_ARN,
   PACKAGE_DIR,
   runBundled,

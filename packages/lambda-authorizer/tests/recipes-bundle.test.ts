@@ -1,20 +1,19 @@
 import type { AuthorizerOptions } from '@jwt-authorizer/authorizer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  arnSuffix,
   createMinter,
+  evaluatePolicy,
   generateTestKey,
   type JwksServer,
   jwksOf,
-  startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
-import {
-  arnSuffix,
   type Provider,
   RECIPE_CASES,
   type Outcome as RecipeOutcome,
   readRecipe,
-} from '../../authorizer-core/tests/helpers/recipes.js';
-import { evaluatePolicy, runBundled, STAGE_ARN, tokenEvent, unzipBundle } from './helpers/index.js';
+  startJwksServer,
+} from '@jwt-authorizer/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBundled, STAGE_ARN, tokenEvent, unzipBundle } from './helpers/index.js';
 
 // The README recipes through the unzipped bundle, configured by environment variables as a
 // deployed function is (every option of a recipe has its variable).
@@ -50,7 +49,7 @@ function environmentOf(recipe: Partial<AuthorizerOptions>): Record<string, strin
 describe('the README recipes through the unzipped bundle', () => {
   for (const provider of Object.keys(RECIPE_CASES) as Provider[]) {
     it(`${provider}`, async () => {
-      const recipe = readRecipe(provider);
+      const recipe = readRecipe<AuthorizerOptions>(provider);
       const env = environmentOf(recipe);
       const mint = createMinter(issuer.issuer, 'unused');
       const requests: Array<{

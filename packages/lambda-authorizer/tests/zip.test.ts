@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readZip } from '@jwt-authorizer/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { createZip } from '../scripts/zip.mjs';
-import { readZip } from './helpers/index.js';
 
 const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
 const UNIX = 3;

@@ -1,17 +1,17 @@
 import { ClaimError, type TokenError } from '@jwt-authorizer/authorizer-core';
-import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMinter,
   generateTestKey,
   type JwksServer,
   jwksOf,
+  restEvent,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JwtAuthOptions, type JwtHttpError, jwtAuth, requireScopes } from '../src/index.js';
 import { createLambdaContext } from './helpers/events.js';
-import { restEvent } from './helpers/http-events.js';
 
 const AUDIENCE = 'https://api.example.com';
 const key = generateTestKey('RS256');

@@ -4,15 +4,16 @@ import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMinter,
   generateTestKey,
+  httpApiEvent,
   type JwksServer,
   jwksOf,
+  restEvent,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
-import { httpApiEvent, restEvent } from './helpers/http-events.js';
+} from '@jwt-authorizer/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'http-api');
 const AUDIENCE = 'https://api.example.com';

@@ -1,23 +1,25 @@
 import { inspect } from 'node:util';
 import { type AuthorizerOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
-import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  albEvent,
   b64url,
   createMinter,
   generateTestKey,
+  httpApiEvent,
   type JwksServer,
   jwksOf,
   mintHs256WithPublicKey,
   nowSeconds,
+  restEvent,
   signParts,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import defaultExport, { type JwtAuthOptions, JwtHttpError, jwtAuth } from '../src/index.js';
 import { createLambdaContext } from './helpers/events.js';
-import { albEvent, httpApiEvent, restEvent } from './helpers/http-events.js';
 
 const AUDIENCE = 'https://api.example.com';
 const key = generateTestKey('RS256');

@@ -7,8 +7,6 @@ import {
   KeysUnavailableError,
   TokenError,
 } from '@jwt-authorizer/authorizer-core';
-import middy from '@middy/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   b64url,
   createMinter,
@@ -17,7 +15,9 @@ import {
   jwksOf,
   signParts,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import middy from '@middy/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JwtAuthorizerContext, type JwtAuthorizerOptions, jwtAuthorizer } from '../src/index.js';
 import {
   CONNECT_ARN,

@@ -1,17 +1,19 @@
-import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMinter,
   generateTestKey,
   type JwksServer,
   jwksOf,
+  type Provider,
+  RECIPE_CASES,
+  readRecipe,
+  restEvent,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
-import { type Provider, RECIPE_CASES, readRecipe } from '../../authorizer-core/tests/helpers/recipes.js';
+} from '@jwt-authorizer/test-fixtures';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JwtAuthOptions, type JwtHttpError, jwtAuth } from '../src/index.js';
 import { createLambdaContext } from './helpers/events.js';
-import { restEvent } from './helpers/http-events.js';
 
 const key = generateTestKey('RS256', 'recipes-middy');
 let server: JwksServer;
@@ -43,7 +45,13 @@ describe('the README recipes through jwtAuth', () => {
         const logged: JwtHttpError[] = [];
         const handler = middy()
           .use(httpErrorHandler({ logger: (err) => logged.push(err as JwtHttpError) }))
-          .use(jwtAuth({ issuer: server.issuer, ...readRecipe(provider), hydrate: false } as JwtAuthOptions))
+          .use(
+            jwtAuth({
+              issuer: server.issuer,
+              ...readRecipe<JwtAuthOptions>(provider),
+              hydrate: false,
+            } as JwtAuthOptions),
+          )
           .handler(async (_event, context) => ({
             statusCode: 200,
             body: JSON.stringify(context.jwt.context),

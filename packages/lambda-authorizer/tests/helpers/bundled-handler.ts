@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { extractZip } from '@jwt-authorizer/test-fixtures';
 import { cleanEnv, type ProcessResult, runNode } from './processes.js';
-import { extractZip } from './unzip.js';
 
 export const PACKAGE_DIR = resolve(import.meta.dirname, '../..');
 export const ZIP_PATH = join(PACKAGE_DIR, 'dist', 'custom-authorizer.zip');

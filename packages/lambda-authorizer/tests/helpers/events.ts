@@ -1,3 +1,4 @@
+import { createLambdaContext } from '@jwt-authorizer/test-fixtures';
 /** API Gateway authorizer events and a Lambda context, shaped as AWS sends them. */
 
 export const STAGE_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abc123def4/prod';
@@ -97,18 +98,5 @@ let requests = 0;
 
 /** A Lambda context with the members the runtime provides. */
 export function lambdaContext(awsRequestId = `request-${++requests}`) {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'custom-authorizer',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:custom-authorizer',
-    memoryLimitInMB: '128',
-    awsRequestId,
-    logGroupName: '/aws/lambda/custom-authorizer',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return createLambdaContext({ awsRequestId });
 }

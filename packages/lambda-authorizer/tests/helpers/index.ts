@@ -17,6 +17,4 @@ export {
   tokenEvent,
   webSocketConnectEvent,
 } from './events.js';
-export { evaluatePolicy } from './policy.js';
 export { cleanEnv, type ProcessResult, runNode } from './processes.js';
-export { extractZip, readZip, type ZipEntry } from './unzip.js';

@@ -1,3 +1,4 @@
+import { createLambdaContext as createFakeContext } from '@jwt-authorizer/test-fixtures';
 import type { Context } from 'aws-lambda';
 import type { JwtAuthorizerContext, LambdaContext } from '../../src/index.js';
 
@@ -10,17 +11,13 @@ export const ROUTE_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/$def
  * parameter); at run time it holds only the Lambda fields.
  */
 export function createLambdaContext<T extends object = Context & JwtAuthorizerContext>(): T {
-  const context: LambdaContext = {
-    callbackWaitsForEmptyEventLoop: true,
+  const context: LambdaContext = createFakeContext({
     functionName: 'test',
-    functionVersion: '$LATEST',
     invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:test',
-    memoryLimitInMB: '128',
     awsRequestId: 'req-1',
-    logGroupName: '/aws/lambda/test',
     logStreamName: 'stream',
     getRemainingTimeInMillis: () => 30_000,
-  };
+  });
   return context as unknown as T;
 }
 

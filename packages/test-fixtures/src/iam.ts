@@ -1,4 +1,12 @@
-import type { PolicyDocument } from '../../src/index.js';
+/** The IAM policy document of an authorizer result (structural: the fixtures test core, not import it). */
+export interface PolicyDocument {
+  readonly Version?: string;
+  readonly Statement: ReadonlyArray<{
+    readonly Effect: string;
+    readonly Action: string;
+    readonly Resource: string | readonly string[];
+  }>;
+}
 
 const compiledPatterns = new Map<string, RegExp>();
 
@@ -28,7 +36,16 @@ export function iamAllows(policy: PolicyDocument, resource: string): boolean {
     const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
     if (!resources.some((pattern) => iamResourceMatches(pattern, resource))) continue;
     if (statement.Effect === 'Deny') return false;
-    allowed = true;
+    if (statement.Effect === 'Allow') allowed = true;
   }
   return allowed;
+}
+
+/**
+ * How API Gateway judges a call to `arn` under an authorizer result's policy: `'Allow'` only when
+ * {@link iamAllows} does. Takes the result as returned (unknown shape) so a malformed result denies.
+ */
+export function evaluatePolicy(result: unknown, arn: string): 'Allow' | 'Deny' {
+  const policy = (result as { policyDocument?: Partial<PolicyDocument> }).policyDocument;
+  return iamAllows({ Statement: policy?.Statement ?? [] }, arn) ? 'Allow' : 'Deny';
 }

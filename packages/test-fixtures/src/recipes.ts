@@ -1,24 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AuthorizerOptions } from '../../src/index.js';
 
-const README = resolve(import.meta.dirname, '../../../../README.md');
+// From dist/ (or src/): the repository root's README.
+const README = resolve(import.meta.dirname, '../../../README.md');
 
 /** The providers whose recipes the root README gives. */
 export type Provider = 'cognito' | 'auth0' | 'okta' | 'keycloak';
 
 /**
  * The options of one README recipe: the ` ```json ` block right after `<!-- recipe: NAME -->`, read
- * from the README itself so the documented recipe is the tested one.
+ * from the README itself so the documented recipe is the tested one. `Options` is the caller's
+ * options type (core's `AuthorizerOptions`): the fixtures import no package they test.
  */
-export function readRecipe(provider: Provider): Partial<AuthorizerOptions> {
+export function readRecipe<Options extends object>(provider: Provider): Partial<Options> {
   const text = readFileSync(README, 'utf8');
   const marker = `<!-- recipe: ${provider} -->`;
   const at = text.indexOf(marker);
   if (at < 0) throw new Error(`README.md has no ${marker}`);
   const block = /^\s*```json\n([\s\S]*?)\n```/.exec(text.slice(at + marker.length));
   if (block === null) throw new Error(`README.md: no json block right after ${marker}`);
-  return JSON.parse(block[1] as string) as Partial<AuthorizerOptions>;
+  return JSON.parse(block[1] as string) as Partial<Options>;
 }
 
 /** What a request gets: allowed, the route's Deny (403) with a reason, or refused (401) with a code. */

@@ -1,5 +1,15 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { Jwk, Jwks } from '../../src/index.js';
+
+/** A JSON value (the shape aws-jwt-verify types JWKs with; structural, so no package under test is imported). */
+export type Json = null | string | number | boolean | Json[] | { [name: string]: Json };
+
+/** A public JWK as an issuer publishes it. */
+export type Jwk = { [field in 'use' | 'alg' | 'kid' | 'n' | 'e' | 'x' | 'y' | 'crv']?: string } & {
+  kty: string;
+} & { [name: string]: Json };
+
+/** A JWKS document. */
+export type Jwks = { keys: readonly Jwk[] } & { [name: string]: Json };
 
 /** A signing key pair with the kid and alg its public JWK is published under. */
 export interface TestKey {
