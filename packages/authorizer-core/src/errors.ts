@@ -21,10 +21,17 @@ export type TokenErrorCode =
   | 'TOKEN_TOO_OLD'
   | 'ISSUER_INVALID'
   | 'AUDIENCE_INVALID'
-  | 'CLAIM_INVALID';
+  | 'CLAIM_INVALID'
+  | 'DPOP_PROOF_INVALID'
+  | 'DPOP_REPLAYED'
+  | 'DPOP_BINDING_MISMATCH'
+  | 'TOKEN_BOUND'
+  | 'TOKEN_UNBOUND'
+  | 'CERTIFICATE_MISMATCH'
+  | 'TOKEN_INACTIVE';
 
 export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
-export type KeysErrorCode = 'JWKS_UNAVAILABLE' | 'JWKS_INVALID';
+export type KeysErrorCode = 'JWKS_UNAVAILABLE' | 'JWKS_INVALID' | 'INTROSPECTION_UNAVAILABLE';
 export type ConfigurationErrorCode = 'CONFIG_INVALID';
 export type EventErrorCode = 'EVENT_INVALID';
 export type AuthorizerErrorCode =
@@ -71,7 +78,10 @@ export class ScopeError extends AuthorizerError {
   }
 }
 
-/** The issuer's keys could not be obtained: the token cannot be judged (500, never an Allow). */
+/**
+ * The issuer's keys, or its introspection answer, could not be obtained: the token cannot be judged
+ * (500, never an Allow).
+ */
 export class KeysUnavailableError extends AuthorizerError {
   override readonly name = 'KeysUnavailableError';
   declare readonly code: KeysErrorCode;

@@ -1,5 +1,16 @@
+export { extractAccessToken, type PresentedToken } from './authorization-scheme.js';
 export { type Authorization, type Authorizer, createAuthorizer } from './authorizer.js';
 export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
+export {
+  BOUND_TOKEN_DEFAULTS,
+  type BoundTokenOptions,
+  type DpopOptions,
+  type IntrospectionOptions,
+  type ResolvedBoundTokenOptions,
+  type ResolvedDpop,
+  type ResolvedIntrospection,
+  type SenderConstrainedMode,
+} from './bound-token-options.js';
 export { closestName } from './closest-name.js';
 export { type AuthorizerContext, buildContext } from './context.js';
 export {
@@ -63,5 +74,12 @@ export {
   type RouteDecision,
   type SimpleAuthorizerResult,
 } from './policy.js';
+export {
+  createMemoryReplayStore,
+  DEFAULT_REPLAY_STORE_ENTRIES,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from './replay-store.js';
+export type { RequestVerifier, TokenRequest } from './request-verification.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
 export { createVerifier, type JwtClaims, type TokenVerifier, type VerifiedToken } from './verifier.js';

@@ -1,3 +1,8 @@
+import {
+  type BoundTokenOptions,
+  type ResolvedBoundTokenOptions,
+  resolveBoundTokenOptions,
+} from './bound-token-options.js';
 import { closestName } from './closest-name.js';
 import { ConfigurationError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
@@ -56,7 +61,7 @@ export type PolicyMode = 'api' | 'method';
  * Everything {@link createAuthorizer} accepts. Only `issuer` (or `issuers`) and `audience` (or, for
  * Cognito access tokens, `clientId`) are required.
  */
-export interface AuthorizerOptions {
+export interface AuthorizerOptions extends BoundTokenOptions {
   /** Trusted issuer(s): a URL or several, sharing `audience` and `jwksUri`. Or use `issuers`. */
   issuer?: string | readonly string[];
   /** Per-issuer settings, for issuers with their own audiences or keys. */
@@ -117,7 +122,7 @@ export interface CompiledRoute {
 }
 
 /** Options after validation, with defaults applied. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedBoundTokenOptions {
   readonly issuers: ReadonlyMap<string, ResolvedIssuer>;
   readonly algorithms: ReadonlySet<string>;
   readonly clockSkewSeconds: number;
@@ -151,6 +156,9 @@ const AUTHORIZER_OPTION_KEYS: Readonly<Record<keyof AuthorizerOptions, true>> = 
   contextClaims: true,
   jwks: true,
   resultCacheSize: true,
+  senderConstrained: true,
+  dpop: true,
+  introspection: true,
 };
 const ISSUER_OPTION_KEYS: Readonly<Record<keyof IssuerOptions, true>> = {
   issuer: true,
@@ -453,5 +461,6 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
       fetcher: jwks.fetcher,
     },
     resultCacheSize: options.resultCacheSize ?? 1000,
+    ...resolveBoundTokenOptions(options),
   };
 }
