@@ -10,6 +10,7 @@ import { type AuthorizerEvent, detectAuthorizerEvent } from './authorizer-events
 import { AUTHORIZER_SLOTS, createInvocationContext } from './invocation-context.js';
 import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
 import { toReason } from './reason.js';
+import { readRequestBinding } from './request-binding.js';
 
 /** Options of {@link jwtAuthorizer}. */
 export interface JwtAuthorizerOptions {
@@ -45,6 +46,12 @@ export interface UnauthorizedSimpleResult {
  * (code and message only) and clears it on every other invocation, so a Middy plugin hook
  * (`requestEnd`) can log the reason code even of an early `{ isAuthorized: false }`.
  *
+ * For `REQUEST` and payload 2.0 events it also checks sender-constrained tokens: the `DPoP` scheme
+ * with its `DPoP` proof header (against the method and the URL the client called, or
+ * `dpop.publicBaseUrl` and the API's own path) and certificate-bound tokens against the mutual-TLS
+ * client certificate. A `TOKEN` event carries neither: a bound token is refused there, and
+ * `senderConstrained: 'required'` with a `TOKEN` event fails with a {@link ConfigurationError}.
+ *
  * Failures end the invocation the way API Gateway expects:
  * - missing or invalid token: `throw new Error('Unauthorized')` (401), its `cause` the
  *   {@link TokenError} with the reason code (its library cause dropped: it can quote the token); payload 2.0 with simple responses returns
@@ -78,6 +85,9 @@ export function jwtAuthorizer(
     throw new ConfigurationError('hydrate must be true or false');
   }
   const simple = httpApiResponse === 'simple';
+  const { senderConstrained, introspection, dpop } = authorizer.options;
+  // Without binding checks and introspection, the token is verified as it always was.
+  const checksRequest = senderConstrained !== 'off' || introspection !== undefined;
   if (options.hydrate !== false) {
     // Warm the JWKS cache during the cold start; on failure the first request fetches it again.
     authorizer.hydrate().catch(() => undefined);
@@ -93,7 +103,18 @@ export function jwtAuthorizer(
         const detected = detectAuthorizerEvent(request.event);
         kind = detected.kind;
         context.authorizerEvent = { kind, arn: detected.arn };
-        context.jwt = await authorizer.verifyAuthorization(detected.authorization);
+        if (kind === 'token' && senderConstrained === 'required') {
+          throw new ConfigurationError(
+            'senderConstrained "required" needs a REQUEST authorizer: a TOKEN event carries no DPoP header, method, URL or client certificate (set the authorizer type to REQUEST, or senderConstrained to optional)',
+          );
+        }
+        context.jwt =
+          kind === 'token' || !checksRequest
+            ? await authorizer.verifyAuthorization(detected.authorization)
+            : await authorizer.verifyRequest({
+                authorization: detected.authorization,
+                ...readRequestBinding(request.event, dpop.publicBaseUrl),
+              });
       } catch (err) {
         if (err instanceof TokenError) {
           const reason = toReason(err);
