@@ -31,7 +31,11 @@ export type TokenErrorCode =
   | 'TOKEN_INACTIVE';
 
 export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
-export type KeysErrorCode = 'JWKS_UNAVAILABLE' | 'JWKS_INVALID' | 'INTROSPECTION_UNAVAILABLE';
+export type KeysErrorCode =
+  | 'JWKS_UNAVAILABLE'
+  | 'JWKS_INVALID'
+  | 'INTROSPECTION_UNAVAILABLE'
+  | 'REPLAY_STORE_UNAVAILABLE';
 export type ConfigurationErrorCode = 'CONFIG_INVALID';
 export type EventErrorCode = 'EVENT_INVALID';
 export type AuthorizerErrorCode =
@@ -79,7 +83,7 @@ export class ScopeError extends AuthorizerError {
 }
 
 /**
- * The issuer's keys, or its introspection answer, could not be obtained: the token cannot be judged
+ * The issuer's keys, its introspection answer or the DPoP replay store could not be had: the token cannot be judged
  * (500, never an Allow).
  */
 export class KeysUnavailableError extends AuthorizerError {
