@@ -19,7 +19,8 @@ export function extractAccessToken(
   value: string | undefined | null,
   options?: { maxTokenBytes?: number },
 ): PresentedToken {
-  if (typeof value === 'string') {
+  // Bearer is the common case: only a value whose first word could be DPoP is looked at further.
+  if (typeof value === 'string' && /^\s*d/i.test(value)) {
     const trimmed = value.trimStart();
     if (trimmed.length > 4 && trimmed.slice(0, 4).toLowerCase() === 'dpop' && /\s/.test(trimmed.charAt(4))) {
       const maxBytes = options?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;

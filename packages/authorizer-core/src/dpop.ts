@@ -1,18 +1,13 @@
 import { createHash, createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
+import { BOUND_TOKEN_DEFAULTS } from './bound-token-options.js';
 import { TokenError } from './errors.js';
 import { normalizeHtu } from './htu.js';
 import { computeJwkThumbprint } from './jwk-thumbprint.js';
 import { decodeJws } from './jws.js';
 import type { ReplayStore } from './replay-store.js';
 
-/** Default window for a proof's `iat`, in seconds. */
-export const DEFAULT_DPOP_MAX_AGE_SECONDS = 60;
-/** Default tolerance for a proof `iat` ahead of this clock, in seconds. */
-export const DEFAULT_DPOP_CLOCK_SKEW_SECONDS = 5;
 /** Longest DPoP header accepted, in bytes. */
 export const MAX_DPOP_PROOF_BYTES = 8192;
-/** Asymmetric algorithms a proof may use by default. */
-export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'EdDSA'] as const;
 
 const HASH_BY_ALG: Readonly<Record<string, string | null>> = {
   RS256: 'sha256',
@@ -42,7 +37,7 @@ export interface VerifyDpopProofOptions {
   /** The token's `cnf.jkt`: the proof key's RFC 7638 thumbprint must equal it. */
   readonly expectedJkt: string;
   readonly replayStore: ReplayStore;
-  /** Allowed proof algorithms (default {@link DPOP_ALGORITHMS}). */
+  /** Allowed proof algorithms (default `BOUND_TOKEN_DEFAULTS.dpopAlgorithms`). */
   readonly algorithms?: ReadonlySet<string>;
   /** The proof `iat` may be at most this old (default 60 s). */
   readonly maxAgeSeconds?: number;
@@ -102,6 +97,26 @@ function checkProofHeader(header: Readonly<Record<string, unknown>>, algorithms:
   return { alg, key: importPublicKey(members, alg), jkt };
 }
 
+// A client signs every proof with the same key, so its header segment repeats: the checked header
+// (algorithm, imported key, thumbprint) is a pure function of that segment and is kept for a few.
+const HEADER_CACHE_SIZE = 64;
+const checkedHeaders = new Map<string, ReturnType<typeof checkProofHeader>>();
+
+function checkHeaderSegment(
+  proof: string,
+  header: Readonly<Record<string, unknown>>,
+  algorithms: ReadonlySet<string>,
+) {
+  const segment = proof.slice(0, proof.indexOf('.'));
+  const cached = checkedHeaders.get(segment);
+  // The allowed algorithms are options: a cached header still has to pass them.
+  if (cached !== undefined && algorithms.has(cached.alg)) return cached;
+  const checked = checkProofHeader(header, algorithms);
+  if (checkedHeaders.size >= HEADER_CACHE_SIZE) checkedHeaders.clear();
+  checkedHeaders.set(segment, checked);
+  return checked;
+}
+
 /** base64url(SHA-256(access token)): the proof's `ath` (RFC 9449 §4.2). */
 export function accessTokenHash(accessToken: string): string {
   return createHash('sha256').update(accessToken, 'ascii').digest('base64url');
@@ -131,8 +146,8 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
   } catch (err) {
     throw invalid(`The DPoP proof is malformed: ${(err as Error).message}`);
   }
-  const algorithms = options.algorithms ?? new Set<string>(DPOP_ALGORITHMS);
-  const { alg, key, jkt } = checkProofHeader(decoded.header, algorithms);
+  const algorithms = options.algorithms ?? new Set<string>(BOUND_TOKEN_DEFAULTS.dpopAlgorithms);
+  const { alg, key, jkt } = checkHeaderSegment(proof, decoded.header, algorithms);
   let valid = false;
   try {
     valid = verifySignature(
@@ -161,8 +176,8 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
   }
   const iat = claims.iat;
   const now = options.nowSeconds ?? Date.now() / 1000;
-  const maxAge = options.maxAgeSeconds ?? DEFAULT_DPOP_MAX_AGE_SECONDS;
-  const skew = options.clockSkewSeconds ?? DEFAULT_DPOP_CLOCK_SKEW_SECONDS;
+  const maxAge = options.maxAgeSeconds ?? BOUND_TOKEN_DEFAULTS.dpopMaxAgeSeconds;
+  const skew = options.clockSkewSeconds ?? BOUND_TOKEN_DEFAULTS.dpopClockSkewSeconds;
   if (typeof iat !== 'number') throw invalid('The DPoP proof has no iat');
   if (iat > now + skew) throw invalid('The DPoP proof was issued in the future (iat)');
   if (now - iat > maxAge) throw invalid(`The DPoP proof is older than ${maxAge} s (iat)`);

@@ -23,7 +23,7 @@ export const DEFAULT_REPLAY_STORE_ENTRIES = 10_000;
  * container has its own memory, so a proof replayed to another container passes. Use a shared store
  * (e.g. DynamoDB) to protect every container.
  *
- * Bounded: when full it first drops expired identifiers, then the oldest ones. A dropped live
+ * Bounded: when full it first drops expired identifiers, then the oldest sixteenth. A dropped live
  * identifier could be replayed until the proof's `iat` window closes; with the default 10000 entries
  * and a 60 s window that takes over 160 distinct proofs a second in one process.
  *
@@ -38,12 +38,17 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   const now = options.nowSeconds ?? (() => Date.now() / 1000);
   const seen = new Map<string, number>();
 
+  // When full, one pass drops the expired identifiers, and if that frees too little, the oldest
+  // sixteenth goes at once: the pass is paid once per batch of inserts, not on every insert.
+  const batch = Math.max(1, maxEntries >> 4);
   function makeRoom(nowSeconds: number): void {
     for (const [jti, expiresAt] of seen) if (expiresAt <= nowSeconds) seen.delete(jti);
+    if (seen.size < maxEntries) return;
     // Insertion order is close to expiry order: every proof gets the same window.
+    let left = batch;
     for (const jti of seen.keys()) {
-      if (seen.size < maxEntries) break;
       seen.delete(jti);
+      if (--left === 0) break;
     }
   }
 

@@ -90,9 +90,14 @@ export function createRequestVerifier(
     return replayStore;
   }
 
-  async function verifyToken(token: string): Promise<VerifiedToken> {
-    if (introspection === undefined) return verifier.verify(token);
-    if (introspection.mode === 'opaque' && JWT_SHAPE.test(token)) return verifier.verify(token);
+  function verifyToken(token: string): Promise<VerifiedToken> {
+    if (introspection === undefined || (introspection.mode === 'opaque' && JWT_SHAPE.test(token))) {
+      return verifier.verify(token);
+    }
+    return introspect(token);
+  }
+
+  async function introspect(token: string): Promise<VerifiedToken> {
     if (JWT_SHAPE.test(token)) {
       // `all`: the signature and claims are checked here, and the server must still call it active.
       const verified = await verifier.verify(token);
@@ -151,20 +156,31 @@ export function createRequestVerifier(
   }
 
   return {
-    async verifyRequest(request: TokenRequest): Promise<VerifiedToken> {
-      const presented: PresentedToken =
-        request.authorization === undefined && request.token !== undefined
-          ? { scheme: 'bearer', token: request.token }
-          : extractAccessToken(request.authorization, { maxTokenBytes: options.maxTokenBytes });
-      if (presented.scheme === 'dpop' && senderConstrained === 'off') {
-        throw new TokenError(
-          'SCHEME_INVALID',
-          'Authorization scheme must be Bearer (senderConstrained is off)',
-        );
+    verifyRequest(request: TokenRequest): Promise<VerifiedToken> {
+      let presented: PresentedToken;
+      let pending: Promise<VerifiedToken>;
+      try {
+        presented =
+          request.authorization === undefined && request.token !== undefined
+            ? { scheme: 'bearer', token: request.token }
+            : extractAccessToken(request.authorization, { maxTokenBytes: options.maxTokenBytes });
+        if (presented.scheme === 'dpop' && senderConstrained === 'off') {
+          throw new TokenError(
+            'SCHEME_INVALID',
+            'Authorization scheme must be Bearer (senderConstrained is off)',
+          );
+        }
+        pending = verifyToken(presented.token);
+      } catch (err) {
+        return Promise.reject(err);
       }
-      const verified = await verifyToken(presented.token);
-      if (senderConstrained !== 'off') await assertBinding(presented, verified, request);
-      return verified;
+      if (senderConstrained === 'off') return pending;
+      return pending.then((verified) =>
+        // An unbound bearer token (the common case) needs no further step.
+        presented.scheme === 'bearer' && verified.claims.cnf === undefined && senderConstrained === 'optional'
+          ? verified
+          : assertBinding(presented, verified, request).then(() => verified),
+      );
     },
   };
 }

@@ -200,6 +200,17 @@ describe('verifyDpopProof: every field missing or wrong (bad-input suite)', () =
     );
   });
 
+  it('refuses a disallowed algorithm even for a proof key it has accepted before', async () => {
+    const key = generateDpopKey('ES256');
+    const expectedJkt = thumbprintOf(key);
+    expect(await codeOf(verifyDpopProof(optionsFor(proofFor(key), { expectedJkt })))).toBe('VERIFIED');
+    expect(
+      await codeOf(
+        verifyDpopProof(optionsFor(proofFor(key), { expectedJkt, algorithms: new Set(['EdDSA']) })),
+      ),
+    ).toBe('DPOP_PROOF_INVALID');
+  });
+
   it('honours an injected clock and a shorter window', async () => {
     const proof = proofFor(es256, { claims: { iat: 1000 } });
     expect(await codeOf(verifyDpopProof(optionsFor(proof, { nowSeconds: 1010 })))).toBe('VERIFIED');

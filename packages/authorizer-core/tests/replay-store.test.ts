@@ -29,6 +29,16 @@ describe('createMemoryReplayStore', () => {
     expect(await store.checkAndRemember('live-1', 100)).toBe(true);
   });
 
+  it('evicts a batch at once when full of live identifiers, never growing past maxEntries', async () => {
+    const store = createMemoryReplayStore({ maxEntries: 32, nowSeconds: () => 0 });
+    for (let i = 0; i < 32; i++) await store.checkAndRemember(`id-${i}`, 100);
+    // The 33rd evicts the two oldest (a sixteenth of 32); the rest stay refused.
+    expect(await store.checkAndRemember('id-32', 100)).toBe(true);
+    expect(await store.checkAndRemember('id-2', 100)).toBe(false);
+    expect(await store.checkAndRemember('id-31', 100)).toBe(false);
+    expect(await store.checkAndRemember('id-0', 100)).toBe(true);
+  });
+
   it('refuses a size that is not a positive integer', () => {
     expect(() => createMemoryReplayStore({ maxEntries: 0 })).toThrow(/maxEntries/);
     expect(() => createMemoryReplayStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);
