@@ -1,12 +1,17 @@
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
-/** Percent-encodes every character a URL parser would drop or rewrite silently (blanks, controls, non-ASCII). */
+// What RFC 3986 lets appear unencoded in a URL (the path's pchar, `/`, the `?` and `#` delimiters,
+// `%` of escapes, and `[` `]` of an IPv6 host). Anything else is the decoded form of an escape.
+const URI_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?#%[\]]/;
+
+/**
+ * Percent-encodes (UTF-8) every character RFC 3986 does not allow unencoded: blanks and controls
+ * the URL parser would drop, `\` it would turn into `/`, and `|`, `^`, `"`, non-ASCII and the like,
+ * which a request path may carry decoded while a client writes them as escapes.
+ */
 function encodeOdd(text: string): string {
   let out = '';
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    out += code <= 0x20 || code >= 0x7f ? encodeURIComponent(char) : char;
-  }
+  for (const char of text) out += URI_CHAR.test(char) ? char : encodeURIComponent(char);
   return out;
 }
 
@@ -34,6 +39,8 @@ function normalizeEscapes(path: string): string {
 export function normalizeHtu(value: string, strict = false): string | undefined {
   if (typeof value !== 'string') return undefined;
   if (strict && /[\s\p{Cc}\u2028\u2029]/u.test(value)) return undefined;
+  // A lone surrogate has no UTF-8 form to escape it in.
+  if (/\p{Cs}/u.test(value)) return undefined;
   let url: URL;
   try {
     url = new URL(encodeOdd(value));

@@ -17,6 +17,25 @@ describe('normalizeHtu', () => {
     expect(normalizeHtu(`${BASE}/a%2Fb`)).not.toBe(normalizeHtu(`${BASE}/a/b`));
   });
 
+  it('writes characters RFC 3986 does not allow unencoded as escapes, on either side', () => {
+    for (const [raw, escaped] of [
+      ['|', '%7C'],
+      ['^', '%5E'],
+      ['"', '%22'],
+      ['\u00e9', '%C3%A9'],
+      ['\\', '%5C'],
+      ['\n', '%0A'],
+    ]) {
+      expect(normalizeHtu(`${BASE}/a${raw}b`)).toBe(normalizeHtu(`${BASE}/a${escaped}b`, true));
+    }
+    // A backslash is not a slash, whatever the URL parser makes of it.
+    expect(normalizeHtu(`${BASE}/a\\b`)).not.toBe(normalizeHtu(`${BASE}/a/b`));
+  });
+
+  it('refuses a URL holding a lone surrogate', () => {
+    expect(normalizeHtu(`${BASE}/a\ud800b`)).toBeUndefined();
+  });
+
   it('refuses what is not an absolute http(s) URL, or carries credentials', () => {
     for (const value of [
       '/pets',
@@ -44,7 +63,7 @@ describe('normalizeHtu', () => {
 
   it('never lets a hostile character vanish from a request URL: /a<hostile>b differs from /ab', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...HOSTILE, '*', '%', '\u00e9', '\u{1f600}'), (hostile) => {
+      fc.property(fc.constantFrom(...HOSTILE, '*', '%', '\u00e9', '\u{1f600}', '\\', '|', '^'), (hostile) => {
         expect(normalizeHtu(`${BASE}/a${hostile}b`)).not.toBe(normalizeHtu(`${BASE}/ab`));
       }),
     );
