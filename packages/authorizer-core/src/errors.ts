@@ -89,19 +89,44 @@ export class ScopeError extends AuthorizerError {
 export class KeysUnavailableError extends AuthorizerError {
   override readonly name = 'KeysUnavailableError';
   declare readonly code: KeysErrorCode;
+  /** The HTTP status the key or discovery endpoint answered, when it answered other than 200. */
+  readonly status: number | undefined;
 
-  constructor(code: KeysErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+  constructor(
+    code: KeysErrorCode,
+    message: string,
+    options?: { cause?: unknown; status?: number | undefined },
+  ) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options?.status;
   }
 }
 
-/** An option is missing or malformed; thrown by factories at start-up. */
+/** What a {@link ConfigurationError} names besides its message. */
+export interface ConfigurationErrorOptions {
+  cause?: unknown;
+  /** The option path of the setting at fault, e.g. `jwks.timeoutMs`. */
+  setting?: string | undefined;
+  /** The environment variable it was read from, e.g. `JWT_JWKS_TIMEOUT_MS`. */
+  variable?: string | undefined;
+}
+
+/**
+ * An option is missing or malformed; thrown by factories at start-up. `setting` names the option
+ * path and `variable` the environment variable it came from, when it came from the environment.
+ */
 export class ConfigurationError extends AuthorizerError {
   override readonly name = 'ConfigurationError';
   declare readonly code: ConfigurationErrorCode;
+  /** The option path of the setting at fault (e.g. `audience`, `jwks.timeoutMs`), when known. */
+  readonly setting: string | undefined;
+  /** The environment variable the setting was read from (e.g. `AUDIENCE`), when it was. */
+  readonly variable: string | undefined;
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('CONFIG_INVALID', message, options);
+  constructor(message: string, options?: ConfigurationErrorOptions) {
+    super('CONFIG_INVALID', message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.setting = options?.setting;
+    this.variable = options?.variable;
   }
 }
 

@@ -37,19 +37,21 @@ export function assertSecureUrl(value: string, setting: string): URL {
   // and the string compared (an issuer with `iss`) would differ: refuse them instead.
   if (typeof value !== 'string' || /[\s\p{Cc}]/u.test(value)) {
     throw new ConfigurationError(
-      `${setting} must be a URL without blanks or control characters, got ${JSON.stringify(String(value))}`,
+      `${setting} must be a URL without blanks or control characters, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+      { setting },
     );
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigurationError(`${setting} must be an absolute URL, got "${value}"`);
+    throw new ConfigurationError(`${setting} must be an absolute URL, got "${value}"`, { setting });
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw new ConfigurationError(
     `${setting} must use https (plain http is allowed only for localhost and 127.0.0.1), got "${value}"`,
+    { setting },
   );
 }
 
@@ -78,7 +80,8 @@ export function createHttpFetcher(options?: HttpFetcherOptions): Fetcher {
         method: 'GET',
         headers: { accept: 'application/json' },
         what: `JWKS request to ${uri}`,
-        unavailable: (message, cause) => new KeysUnavailableError('JWKS_UNAVAILABLE', message, { cause }),
+        unavailable: (message, cause, status) =>
+          new KeysUnavailableError('JWKS_UNAVAILABLE', message, { cause, status }),
         tooLarge: () =>
           new KeysUnavailableError('JWKS_INVALID', `JWKS at ${uri} is larger than ${maxBytes} bytes`),
       });
@@ -94,7 +97,8 @@ export interface RequestSpec {
   readonly body?: string;
   /** How messages name the request, e.g. `JWKS request to https://…`; never a credential. */
   readonly what: string;
-  readonly unavailable: (message: string, cause?: unknown) => Error;
+  /** The error for a failed request; `status` when the server answered other than 200. */
+  readonly unavailable: (message: string, cause?: unknown, status?: number) => Error;
   readonly tooLarge: () => Error;
 }
 
@@ -163,7 +167,7 @@ function requestOnce(url: URL, deadline: number, maxBytes: number, spec: Request
       answered = true;
       if (res.statusCode !== 200) {
         res.resume();
-        finish(spec.unavailable(`${spec.what} answered ${res.statusCode}`));
+        finish(spec.unavailable(`${spec.what} answered ${res.statusCode}`, undefined, res.statusCode));
         return;
       }
       const tooLarge = spec.tooLarge;

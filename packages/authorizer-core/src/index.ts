@@ -13,11 +13,14 @@ export {
 } from './bound-token-options.js';
 export { closestName } from './closest-name.js';
 export { type AuthorizerContext, buildContext } from './context.js';
+export { discoveryUrl } from './discovery.js';
+export { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from './dotenv.js';
 export {
   AuthorizerError,
   type AuthorizerErrorCode,
   ConfigurationError,
   type ConfigurationErrorCode,
+  type ConfigurationErrorOptions,
   EventError,
   type EventErrorCode,
   type KeysErrorCode,
@@ -82,4 +85,16 @@ export {
 } from './replay-store.js';
 export type { RequestVerifier, TokenRequest } from './request-verification.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
+export {
+  type Environment,
+  findSetting,
+  type HttpApiResponse,
+  type ReadSettingsOptions,
+  readSettings,
+  SETTING_VARIABLES,
+  SETTINGS,
+  type SettingDefinition,
+  type SettingFile,
+  type Settings,
+} from './settings.js';
 export { createVerifier, type JwtClaims, type TokenVerifier, type VerifiedToken } from './verifier.js';

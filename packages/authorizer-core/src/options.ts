@@ -22,7 +22,11 @@ export interface IssuerOptions {
   audience?: string | readonly string[];
   /** Accepted `client_id` values of access tokens without `aud` (Cognito); defaults to the top-level `clientId`. */
   clientId?: string | readonly string[];
-  /** Where the issuer publishes its keys; default `{issuer}/.well-known/jwks.json`. */
+  /**
+   * Where the issuer publishes its keys; default: the `jwks_uri` of
+   * `{issuer}/.well-known/openid-configuration`, or `{issuer}/.well-known/jwks.json` when the
+   * issuer has no discovery document (404).
+   */
   jwksUri?: string;
   /** Keys to use instead of fetching `jwksUri` (no network). */
   jwks?: Jwks;
@@ -74,7 +78,7 @@ export interface AuthorizerOptions extends BoundTokenOptions {
    * checked against `audience`.
    */
   clientId?: string | readonly string[];
-  /** JWKS URI for a single issuer given by `issuer`; default `{issuer}/.well-known/jwks.json`. */
+  /** JWKS URI for a single issuer given by `issuer`; default: found by OpenID discovery. */
   jwksUri?: string;
   /** Allowed signature algorithms (default `['RS256']`). */
   algorithms?: readonly SignatureAlgorithm[];
@@ -108,7 +112,10 @@ export interface ResolvedIssuer {
   readonly audiences: readonly string[];
   /** Accepted `client_id` values for access tokens without `aud`. */
   readonly clientIds: readonly string[];
+  /** The configured JWKS URI, or the default `{issuer}/.well-known/jwks.json` when `discover` is true. */
   readonly jwksUri: string;
+  /** No `jwksUri` was configured: the JWKS location comes from OpenID discovery. */
+  readonly discover: boolean;
   readonly jwks: Jwks | undefined;
 }
 
@@ -192,11 +199,17 @@ function printableKey(key: string): string {
  * the key and, when one is close, the known key it most likely misspells.
  *
  * @param where prefix of the key in messages, e.g. `jwks.` or `issuers[0].`.
+ * @param setting the error's `setting`; default: the unknown key with `where` before it.
  * @throws {ConfigurationError} `CONFIG_INVALID`: "unknown option `requiredScope`; did you mean `requiredScopes`?"
  * @example
  * assertKnownOptions(options, ['authorizer', 'realm', ...AUTHORIZER_OPTION_NAMES]);
  */
-export function assertKnownOptions(value: object, known: readonly string[], where = ''): void {
+export function assertKnownOptions(
+  value: object,
+  known: readonly string[],
+  where = '',
+  setting?: string,
+): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const suggestion = closestName(key, known);
@@ -205,13 +218,16 @@ export function assertKnownOptions(value: object, known: readonly string[], wher
       suggestion === undefined
         ? `unknown option ${name}; known options: ${known.join(', ')}`
         : `unknown option ${name}; did you mean \`${where}${suggestion}\`?`,
+      { setting: setting ?? `${where}${key}` },
     );
   }
 }
 
 function assertObject(value: unknown, setting: string): asserts value is object {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError(`${setting} must be an object`);
+    throw new ConfigurationError(`${setting} must be an object`, {
+      setting: setting.replace(/\[\d+\]$/, ''),
+    });
   }
 }
 
@@ -223,12 +239,24 @@ export function normalizeIssuer(issuer: string): string {
   return issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
 }
 
+/** A value as a message quotes it; an object without a prototype (from JSON.parse tricks) has no String(). */
+function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
 function toList(value: string | readonly string[] | undefined, setting: string): string[] {
   if (value === undefined) return [];
+  if (typeof value !== 'string' && !Array.isArray(value)) {
+    throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`, { setting });
+  }
   const list = typeof value === 'string' ? [value] : [...value];
   for (const item of list) {
     if (typeof item !== 'string' || item.trim() === '') {
-      throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`);
+      throw new ConfigurationError(`${setting} must be a non-empty string or an array of them`, { setting });
     }
   }
   return list.map((item) => item.trim());
@@ -237,20 +265,25 @@ function toList(value: string | readonly string[] | undefined, setting: string):
 function assertNumber(value: number | undefined, setting: string, min: number, max: number): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${String(value)}`);
+    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${shown(value)}`, {
+      setting,
+    });
   }
 }
 
-function assertScopes(scopes: readonly string[], setting: string): void {
+function assertScopes(scopes: readonly string[], label: string, setting: string): void {
   for (const scope of scopes) {
     // A token's scopes are scope-tokens only (see readScopeClaims): any other name could never be granted.
     if (!isScopeToken(scope)) {
       throw new ConfigurationError(
-        `${setting} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${JSON.stringify(String(scope))}`,
+        `${label} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${JSON.stringify(shown(scope))}`,
+        { setting },
       );
     }
   }
 }
+
+const ROUTES = { setting: 'routes' } as const;
 
 /** JSON with object keys sorted, so equal JWKS compare equal whatever their key order. */
 function canonicalJson(value: unknown): string {
@@ -275,17 +308,21 @@ function escapeRegExp(text: string): string {
  */
 export function compileRoute(route: string, scopes: readonly string[]): CompiledRoute {
   const match = /^\s*(\S+)\s+(\/\S*)\s*$/.exec(route);
-  if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`);
+  if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`, ROUTES);
   const verb = (match[1] as string).toUpperCase();
   const path = match[2] as string;
   const method = verb === 'ANY' || verb === '*' ? '*' : verb;
   if (method !== '*' && !HTTP_METHODS.includes(method)) {
-    throw new ConfigurationError(`Route "${route}": method must be an HTTP method, ANY or *`);
+    throw new ConfigurationError(`Route "${route}": method must be an HTTP method, ANY or *`, ROUTES);
   }
-  if (/[?]/.test(path)) throw new ConfigurationError(`Route "${route}": "?" is not allowed in a path`);
+  if (/[?]/.test(path)) {
+    throw new ConfigurationError(`Route "${route}": "?" is not allowed in a path`, ROUTES);
+  }
   const arnPath = path.slice(1).replace(/\{[^/{}]+\+?\}/g, '*');
-  if (/[{}]/.test(arnPath)) throw new ConfigurationError(`Route "${route}": unbalanced braces in the path`);
-  assertScopes(scopes, `Scopes of route "${route}"`);
+  if (/[{}]/.test(arnPath)) {
+    throw new ConfigurationError(`Route "${route}": unbalanced braces in the path`, ROUTES);
+  }
+  assertScopes(scopes, `Scopes of route "${route}"`, 'routes');
   const source = arnPath
     .split('*')
     .map((part) => escapeRegExp(part))
@@ -301,6 +338,7 @@ function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | u
   if (typeof routes !== 'object' || routes === null) {
     throw new ConfigurationError(
       'routes must be an object {"GET /path": ["scope"]} or an array of { route, scopes } rules',
+      ROUTES,
     );
   }
   const entries: Array<[string, readonly string[]]> = Array.isArray(routes)
@@ -311,14 +349,17 @@ function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | u
           typeof rule.route !== 'string' ||
           !Array.isArray(rule.scopes)
         ) {
-          throw new ConfigurationError('Each route rule must be { route: "GET /path", scopes: [...] }');
+          throw new ConfigurationError(
+            'Each route rule must be { route: "GET /path", scopes: [...] }',
+            ROUTES,
+          );
         }
-        assertKnownOptions(rule, Object.keys(ROUTE_RULE_KEYS), `routes[${i}].`);
+        assertKnownOptions(rule, Object.keys(ROUTE_RULE_KEYS), `routes[${i}].`, 'routes');
         return [rule.route, rule.scopes];
       })
     : Object.entries(routes as Record<string, readonly string[]>).map(([route, scopes]) => {
         if (!Array.isArray(scopes)) {
-          throw new ConfigurationError(`Scopes of route "${route}" must be an array of scope names`);
+          throw new ConfigurationError(`Scopes of route "${route}" must be an array of scope names`, ROUTES);
         }
         return [route, scopes];
       });
@@ -333,6 +374,7 @@ function resolveIssuer(
   if (typeof entry.issuer !== 'string' || entry.issuer.trim() === '') {
     throw new ConfigurationError(
       'issuer must be the URL of the token issuer, e.g. https://TENANT.auth0.com/',
+      { setting: 'issuer' },
     );
   }
   const issuer = entry.issuer.trim();
@@ -342,12 +384,22 @@ function resolveIssuer(
   if (audiences.length === 0 && clientIds.length === 0) {
     throw new ConfigurationError(
       `audience is required for issuer ${issuer} (the API identifier the tokens are for; for Cognito access tokens, which carry no aud, give clientId)`,
+      { setting: 'audience' },
     );
   }
   const jwksUri = entry.jwksUri ?? `${normalizeIssuer(issuer)}/.well-known/jwks.json`;
   assertSecureUrl(jwksUri, 'jwksUri');
   const base = normalizeIssuer(issuer);
-  return { issuer, issuerVariants: [base, `${base}/`], audiences, clientIds, jwksUri, jwks: entry.jwks };
+  const discover = entry.jwksUri === undefined && entry.jwks === undefined;
+  return {
+    issuer,
+    issuerVariants: [base, `${base}/`],
+    audiences,
+    clientIds,
+    jwksUri,
+    discover,
+    jwks: entry.jwks,
+  };
 }
 
 /**
@@ -356,19 +408,22 @@ function resolveIssuer(
  * @throws {ConfigurationError} `CONFIG_INVALID` with a message naming the setting.
  */
 export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
-  if (!options || typeof options !== 'object') throw new ConfigurationError('Options are required');
+  if (!options || typeof options !== 'object') {
+    throw new ConfigurationError('Options are required', { setting: 'options' });
+  }
   assertKnownOptions(options, AUTHORIZER_OPTION_NAMES);
   const audience = toList(options.audience, 'audience');
   const clientId = toList(options.clientId, 'clientId');
   if (options.issuers !== undefined && !Array.isArray(options.issuers)) {
     throw new ConfigurationError(
       'issuers must be an array of { issuer, audience?, clientId?, jwksUri?, jwks? }',
+      { setting: 'issuers' },
     );
   }
   const issuerKeys = Object.keys(ISSUER_OPTION_KEYS);
   (options.issuers ?? []).forEach((entry, i) => {
     assertObject(entry, `issuers[${i}]`);
-    assertKnownOptions(entry, issuerKeys, `issuers[${i}].`);
+    assertKnownOptions(entry, issuerKeys, `issuers[${i}].`, 'issuers');
   });
   const issuerEntries: IssuerOptions[] = [
     ...toList(options.issuer, 'issuer').map((issuer) => ({ issuer, jwksUri: options.jwksUri })),
@@ -377,11 +432,13 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   if (issuerEntries.length === 0) {
     throw new ConfigurationError(
       'issuer is required: the URL of the token issuer, e.g. https://TENANT.auth0.com/',
+      { setting: 'issuer' },
     );
   }
   if (options.jwksUri !== undefined && toList(options.issuer, 'issuer').length > 1) {
     throw new ConfigurationError(
       'jwksUri applies to a single issuer; use issuers[] to give each issuer its own',
+      { setting: 'jwksUri' },
     );
   }
   const issuers = new Map<string, ResolvedIssuer>();
@@ -389,7 +446,9 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   for (const entry of issuerEntries) {
     const resolved = resolveIssuer(entry, audience, clientId);
     const key = normalizeIssuer(resolved.issuer);
-    if (issuers.has(key)) throw new ConfigurationError(`issuer ${resolved.issuer} is listed twice`);
+    if (issuers.has(key)) {
+      throw new ConfigurationError(`issuer ${resolved.issuer} is listed twice`, { setting: 'issuer' });
+    }
     issuers.set(key, resolved);
     // Keys are cached per jwksUri: if two issuers gave different static keys (or one gave none),
     // one issuer's keys would verify the other's tokens.
@@ -398,6 +457,7 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
     else if (canonicalJson(sharing.jwks) !== canonicalJson(resolved.jwks)) {
       throw new ConfigurationError(
         `issuers ${sharing.issuer} and ${resolved.issuer} share the jwksUri ${resolved.jwksUri} but not the same static jwks: give each its own jwksUri, or both the same jwks`,
+        { setting: 'jwksUri' },
       );
     }
   }
@@ -406,12 +466,14 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     throw new ConfigurationError(
       `algorithms must be a non-empty array of ${SUPPORTED_ALGORITHMS.join(', ')}`,
+      { setting: 'algorithms' },
     );
   }
   for (const alg of algorithms) {
     if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
       throw new ConfigurationError(
-        `algorithms: "${String(alg)}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
+        `algorithms: "${shown(alg)}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
+        { setting: 'algorithms' },
       );
     }
   }
@@ -423,22 +485,27 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   assertObject(jwks, 'jwks');
   assertKnownOptions(jwks, Object.keys(JWKS_OPTION_KEYS), 'jwks.');
   if (jwks.fetcher !== undefined && typeof (jwks.fetcher as Partial<Fetcher> | null)?.fetch !== 'function') {
-    throw new ConfigurationError('jwks.fetcher must be an object with a fetch(uri) method');
+    throw new ConfigurationError('jwks.fetcher must be an object with a fetch(uri) method', {
+      setting: 'jwks.fetcher',
+    });
   }
   assertNumber(jwks.timeoutMs, 'jwks.timeoutMs', 1, 60_000);
   assertNumber(jwks.maxBytes, 'jwks.maxBytes', 256, 16_777_216);
   assertNumber(jwks.maxAgeSeconds, 'jwks.maxAgeSeconds', 1, 31_536_000);
   assertNumber(jwks.cooldownMs, 'jwks.cooldownMs', 0, 3_600_000);
   const requiredScopes = toList(options.requiredScopes, 'requiredScopes');
-  assertScopes(requiredScopes, 'requiredScopes');
+  assertScopes(requiredScopes, 'requiredScopes', 'requiredScopes');
   const policyMode = options.policyMode ?? 'api';
   if (policyMode !== 'api' && policyMode !== 'method') {
-    throw new ConfigurationError(`policyMode must be "api" or "method", got "${String(policyMode)}"`);
+    throw new ConfigurationError(`policyMode must be "api" or "method", got "${shown(policyMode)}"`, {
+      setting: 'policyMode',
+    });
   }
   const unmatchedRoutes = options.unmatchedRoutes ?? 'deny';
   if (unmatchedRoutes !== 'allow' && unmatchedRoutes !== 'deny') {
     throw new ConfigurationError(
-      `unmatchedRoutes must be "allow" or "deny", got "${String(unmatchedRoutes)}"`,
+      `unmatchedRoutes must be "allow" or "deny", got "${shown(unmatchedRoutes)}"`,
+      { setting: 'unmatchedRoutes' },
     );
   }
 

@@ -7,6 +7,7 @@ import {
 } from 'aws-jwt-verify/error';
 import { validateJwtFields } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { createJwksLocator, explainJwksFailure } from './discovery.js';
 import { TokenError } from './errors.js';
 import { createHttpFetcher } from './fetcher.js';
 import { JwksCache, type JwksKey } from './jwks-cache.js';
@@ -119,10 +120,11 @@ interface CacheEntry {
 export function createVerifier(options: ResolvedOptions): TokenVerifier {
   const resultCacheSize = options.resultCacheSize;
   const results = new Map<string, CacheEntry>();
+  const fetcher =
+    options.jwks.fetcher ??
+    createHttpFetcher({ timeoutMs: options.jwks.timeoutMs, maxBytes: options.jwks.maxBytes });
   const jwksCache = new JwksCache({
-    fetcher:
-      options.jwks.fetcher ??
-      createHttpFetcher({ timeoutMs: options.jwks.timeoutMs, maxBytes: options.jwks.maxBytes }),
+    fetcher,
     maxAgeSeconds: options.jwks.maxAgeSeconds,
     cooldownMs: options.jwks.cooldownMs,
     // A key removed from the JWKS must stop validating tokens that were cached with it.
@@ -130,6 +132,19 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
   });
   for (const issuer of options.issuers.values()) {
     if (issuer.jwks) jwksCache.addJwks(issuer.jwksUri, issuer.jwks);
+  }
+  const locator = createJwksLocator({
+    fetcher,
+    cooldownMs: options.jwks.cooldownMs,
+  });
+
+  async function fetchKey(issuer: ResolvedIssuer, kid: string): Promise<{ key: JwksKey; jwksUri: string }> {
+    const location = locator.cached(issuer) ?? (await locator.locate(issuer));
+    try {
+      return { key: await jwksCache.getKey(location.jwksUri, kid), jwksUri: location.jwksUri };
+    } catch (err) {
+      throw explainJwksFailure(err, issuer, location);
+    }
   }
   const skew = options.clockSkewSeconds;
   const maxAge = options.maxTokenAgeSeconds;
@@ -282,11 +297,14 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
         }
       }
       const prepared = prepare(token);
-      const { jwksUri } = prepared.issuer;
-      const verified = complete(
-        prepared,
-        jwksCache.getCachedKey(jwksUri, prepared.kid) ?? (await jwksCache.getKey(jwksUri, prepared.kid)),
-      );
+      // The hot path stays synchronous: a known location and a cached key need no await.
+      const location = locator.cached(prepared.issuer);
+      const cachedKey = location && jwksCache.getCachedKey(location.jwksUri, prepared.kid);
+      const { key, jwksUri } =
+        location && cachedKey
+          ? { key: cachedKey, jwksUri: location.jwksUri }
+          : await fetchKey(prepared.issuer, prepared.kid);
+      const verified = complete(prepared, key);
       if (resultCacheSize > 0 && admit(token)) {
         const { exp, iat } = verified.claims;
         const until = maxAge !== undefined && iat !== undefined ? Math.min(exp, iat + maxAge) : exp;
@@ -297,8 +315,18 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
     },
 
     async hydrate(): Promise<void> {
-      const uris = new Set([...options.issuers.values()].filter((i) => !i.jwks).map((i) => i.jwksUri));
-      await Promise.all([...uris].map((uri) => jwksCache.refresh(uri)));
+      // Each issuer's discovery, then its JWKS, in parallel with the other issuers'.
+      const issuers = [...options.issuers.values()].filter((issuer) => !issuer.jwks);
+      await Promise.all(
+        issuers.map(async (issuer) => {
+          const location = await locator.locate(issuer);
+          try {
+            await jwksCache.refresh(location.jwksUri);
+          } catch (err) {
+            throw explainJwksFailure(err, issuer, location);
+          }
+        }),
+      );
     },
   };
 }

@@ -90,14 +90,19 @@ describe('JWKS fetching', () => {
   });
 
   it('accepts a rotated key published after a flood once the cool-down has passed', async () => {
-    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD, jwks: { cooldownMs: 300 } });
+    const cooldownMs = 300;
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUD, jwks: { cooldownMs } });
+    const started = Date.now();
     await authorizer.hydrate();
     for (let i = 0; i < 50; i++) await codeOf(authorizer.verify(mint({ ...k1, kid: `random-${i}` })));
     server.behaviour = { kind: 'jwks', body: jwksOf(k1, k2) };
-    expect(await codeOf(authorizer.verify(mint(k2)))).toBe('KID_UNKNOWN');
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    // Real time: on a loaded machine the flood itself can outlast a cool-down, so whether this first
+    // call already sees the new key depends on the machine; the bound below does not.
+    await codeOf(authorizer.verify(mint(k2)));
+    await new Promise((resolve) => setTimeout(resolve, cooldownMs + 50));
     expect(await codeOf(authorizer.verify(mint(k2)))).toBe('VERIFIED');
-    expect(server.requests).toBeLessThanOrEqual(3);
+    // At most the hydrate plus one request per cool-down that has passed since it.
+    expect(server.requests).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - started) / cooldownMs));
   });
 
   it('does not hammer a JWKS that is down: failures are retried after the cool-down only', async () => {
@@ -176,7 +181,10 @@ describe('JWKS fetching', () => {
     const fetcher: Fetcher = {
       fetch: async (uri) => {
         calls.push(uri);
-        return new TextEncoder().encode(JSON.stringify(jwksOf(k1))).buffer as ArrayBuffer;
+        const body = uri.endsWith('/openid-configuration')
+          ? { issuer: 'https://idp.example.com/', jwks_uri: 'https://idp.example.com/keys' }
+          : jwksOf(k1);
+        return new TextEncoder().encode(JSON.stringify(body)).buffer as ArrayBuffer;
       },
     };
     const authorizer = createAuthorizer({
@@ -186,7 +194,10 @@ describe('JWKS fetching', () => {
     });
     const token = createMinter('https://idp.example.com/', AUD)(k1);
     expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
-    expect(calls).toEqual(['https://idp.example.com/.well-known/jwks.json']);
+    expect(calls).toEqual([
+      'https://idp.example.com/.well-known/openid-configuration',
+      'https://idp.example.com/keys',
+    ]);
   });
 
   it('reports an unknown kid in a static JWKS without fetching', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type AuthorizerOptions,
@@ -300,5 +301,102 @@ describe('resolveOptions: misconfiguration fails at start-up, naming the setting
 
   it('createAuthorizer fails the same way', () => {
     expect(() => createAuthorizer({ audience: 'a' })).toThrow(ConfigurationError);
+  });
+});
+
+describe('resolveOptions: every ConfigurationError names its setting', () => {
+  function settingOf(options: unknown): string | undefined {
+    try {
+      resolveOptions(options as AuthorizerOptions);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigurationError);
+      return (err as ConfigurationError).setting;
+    }
+    throw new Error('expected a ConfigurationError');
+  }
+
+  it.each([
+    ['an unknown top-level key', { ...BASE, requiredScope: ['a'] }, 'requiredScope'],
+    ['an unknown jwks key', { ...BASE, jwks: { timeout: 5 } }, 'jwks.timeout'],
+    ['an unknown key of an issuer', { issuers: [{ ...BASE, jwksUrl: 'https://k' }] }, 'issuers'],
+    ['an issuer that is not an object', { issuers: ['https://tenant.auth0.com/'] }, 'issuers'],
+    ['issuers that are not an array', { issuers: 'https://tenant.auth0.com/' }, 'issuers'],
+    [
+      'an unknown key of a route rule',
+      { ...BASE, routes: [{ route: 'GET /', scopes: [], scope: 'a' }] },
+      'routes',
+    ],
+    ['a route rule without scopes', { ...BASE, routes: [{ route: 'GET /' }] }, 'routes'],
+    ['routes that are not an object', { ...BASE, routes: 'GET /' }, 'routes'],
+    ['a scope that is not a scope-token', { ...BASE, requiredScopes: ['say "hi"'] }, 'requiredScopes'],
+    ['a route scope that is not a scope-token', { ...BASE, routes: { 'GET /': ['a\\b'] } }, 'routes'],
+    ['an issuer URL with a line break', { ...BASE, issuer: 'https://tenant.auth0.com/\nx' }, 'issuer'],
+    ['a jwksUri with a tab', { ...BASE, jwksUri: 'https://tenant.auth0.com/\tjwks' }, 'jwksUri'],
+    [
+      'two issuers sharing a jwksUri with different keys',
+      {
+        audience: 'a',
+        issuers: [
+          { issuer: 'https://a.example.com/', jwksUri: 'https://keys.example.com/', jwks: { keys: [] } },
+          { issuer: 'https://b.example.com/', jwksUri: 'https://keys.example.com/' },
+        ],
+      },
+      'jwksUri',
+    ],
+    ['a fetcher without fetch', { ...BASE, jwks: { fetcher: {} } }, 'jwks.fetcher'],
+    ['no options at all', null, 'options'],
+  ])('%s', (_name, options, setting) => {
+    expect(settingOf(options)).toBe(setting);
+  });
+
+  it('whatever the options, a refusal is a ConfigurationError with a setting', () => {
+    const value = fc.oneof(
+      fc.constantFrom(
+        '',
+        ' ',
+        'GET /\n',
+        'https://x.example.com/\u2028',
+        '%0A',
+        '*',
+        '?',
+        'é',
+        'RS256',
+        'HS256',
+      ),
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+      fc.array(fc.oneof(fc.string(), fc.constant({ route: 'GET /x', scopes: ['a b'] }))),
+      fc.dictionary(
+        fc.constantFrom('route', 'scopes', 'GET /x', 'timeoutMs', 'fetcher', 'issuer'),
+        fc.string(),
+      ),
+    );
+    const key = fc.constantFrom(
+      'issuer',
+      'issuers',
+      'audience',
+      'clientId',
+      'jwksUri',
+      'algorithms',
+      'requiredScopes',
+      'routes',
+      'jwks',
+      'policyMode',
+      'unmatchedRoutes',
+      'contextClaims',
+      'requiredScope',
+      'jwks_uri',
+    );
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 4 }), (extra) => {
+        try {
+          resolveOptions({ ...BASE, ...extra } as AuthorizerOptions);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigurationError);
+          expect((err as ConfigurationError).setting).toEqual(expect.any(String));
+        }
+      }),
+    );
   });
 });

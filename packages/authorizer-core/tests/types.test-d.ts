@@ -9,13 +9,21 @@ import {
   type Authorizer,
   type AuthorizerContext,
   type AuthorizerOptions,
+  type ConfigurationError,
   closestName,
   createMemoryReplayStore,
+  type Environment,
   type IamAuthorizerResult,
   type IntrospectionOptions,
   type JwtClaims,
+  parseDotenv,
+  type ReadSettingsOptions,
   type ReplayStore,
+  readSettings,
+  type SETTINGS,
   type SenderConstrainedMode,
+  type SettingDefinition,
+  type Settings,
   type SimpleAuthorizerResult,
   type TokenRequest,
   type VerifiedToken,
@@ -49,6 +57,27 @@ describe('typed claims', () => {
     expectTypeOf<VerifiedToken['claims']['exp']>().toEqualTypeOf<number>();
     expectTypeOf<VerifiedToken['claims']['iss']>().toEqualTypeOf<string>();
     expectTypeOf<VerifiedToken['scopes']>().toEqualTypeOf<readonly string[]>();
+  });
+});
+
+describe('the settings API', () => {
+  it('reads settings from a given environment, with the file reader injected', () => {
+    expectTypeOf(readSettings).parameter(0).toEqualTypeOf<Environment>();
+    expectTypeOf(readSettings).parameter(1).toEqualTypeOf<ReadSettingsOptions>();
+    expectTypeOf<ReturnType<typeof readSettings>>().toEqualTypeOf<Settings>();
+    expectTypeOf<Settings['authorizerOptions']>().toEqualTypeOf<AuthorizerOptions>();
+    expectTypeOf<Settings['httpApiResponse']>().toEqualTypeOf<'simple' | 'iam'>();
+  });
+
+  it('ConfigurationError names the setting and the variable, read-only', () => {
+    expectTypeOf<ConfigurationError['setting']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ConfigurationError['variable']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<typeof SETTINGS>().toEqualTypeOf<readonly SettingDefinition[]>();
+    expectTypeOf<SettingDefinition['parse']>().toEqualTypeOf<(text: string) => unknown>();
+  });
+
+  it('parseDotenv takes the text and, for its messages, the file name', () => {
+    expectTypeOf(parseDotenv).toEqualTypeOf<(text: string, file?: string) => Record<string, string>>();
   });
 });
 

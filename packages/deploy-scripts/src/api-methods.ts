@@ -15,10 +15,6 @@ export interface ApiMethod {
  * Lists every method of a REST API with its authorization settings.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const methods = await listApiMethods(context, restApiId);
- * ```
  */
 export async function listApiMethods(context: StepContext, restApiId: string): Promise<ApiMethod[]> {
   const methods: ApiMethod[] = [];
@@ -74,10 +70,6 @@ async function setMethodAuthorization(
  *
  * @returns how many methods were changed
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const changed = await attachAuthorizer(context, restApiId, authorizerId);
- * ```
  */
 export async function attachAuthorizer(context: StepContext, restApiId: string, authorizerId: string) {
   let changed = 0;
@@ -102,10 +94,6 @@ export async function attachAuthorizer(context: StepContext, restApiId: string, 
  *
  * @returns the methods that were changed
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * await detachAuthorizer(context, restApiId, authorizerId);
- * ```
  */
 export async function detachAuthorizer(
   context: StepContext,

@@ -47,6 +47,7 @@ export interface FunctionArnOptions {
  * @example
  * ```ts
  * buildFunctionArn({ partition: 'aws', region: 'us-east-1', accountId: '123456789012', functionName: 'f' });
+ * // 'arn:aws:lambda:us-east-1:123456789012:function:f'
  * ```
  */
 export function buildFunctionArn(options: FunctionArnOptions): string {
@@ -60,6 +61,7 @@ export function buildFunctionArn(options: FunctionArnOptions): string {
  * @example
  * ```ts
  * buildAuthorizerUri('us-east-1', 'arn:aws:lambda:us-east-1:123456789012:function:f');
+ * // 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations'
  * ```
  */
 export function buildAuthorizerUri(region: string, functionArn: string): string {
@@ -80,6 +82,7 @@ export interface RestApiArnOptions {
  * @example
  * ```ts
  * buildAuthorizersSourceArn({ region: 'us-east-1', accountId: '123456789012', restApiId: 'a1b2c3' });
+ * // 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3/authorizers/*'
  * ```
  */
 export function buildAuthorizersSourceArn(options: RestApiArnOptions): string {
@@ -93,6 +96,7 @@ export function buildAuthorizersSourceArn(options: RestApiArnOptions): string {
  * @example
  * ```ts
  * buildManagedPolicyArn('aws', 'service-role/AWSLambdaBasicExecutionRole');
+ * // 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'
  * ```
  */
 export function buildManagedPolicyArn(partition: Partition, name: string): string {
@@ -105,6 +109,7 @@ export function buildManagedPolicyArn(partition: Partition, name: string): strin
  * @example
  * ```ts
  * buildStageUrl({ region: 'us-east-1', restApiId: 'a1b2c3', stageName: 'prod' });
+ * // 'https://a1b2c3.execute-api.us-east-1.amazonaws.com/prod'
  * ```
  */
 export function buildStageUrl(options: { region: string; restApiId: string; stageName: string }): string {

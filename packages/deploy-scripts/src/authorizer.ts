@@ -10,8 +10,8 @@ import { DeployError, handleAwsError } from './errors.js';
 import type { StepStatus } from './reporter.js';
 import type { StepContext } from './step-context.js';
 
-/** The wanted TOKEN authorizer. */
-export interface AuthorizerSettings {
+/** The TOKEN authorizer as deploy wants it on the REST API. */
+export interface WantedAuthorizer {
   restApiId: string;
   name: string;
   authorizerUri: string;
@@ -32,10 +32,6 @@ export interface EnsureAuthorizerResult {
  * Finds a REST API's authorizer by name.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const existing = await findAuthorizer(context, restApiId, 'jwt-rsa-custom-authorizer');
- * ```
  */
 export async function findAuthorizer(
   context: StepContext,
@@ -62,7 +58,7 @@ export async function findAuthorizer(
  * diffAuthorizer(existing, settings); // [{ op: 'replace', path: '/authorizerResultTtlInSeconds', value: '0' }]
  * ```
  */
-export function diffAuthorizer(current: Authorizer, wanted: AuthorizerSettings): PatchOperation[] {
+export function diffAuthorizer(current: Authorizer, wanted: WantedAuthorizer): PatchOperation[] {
   const fields: [keyof Authorizer, string | number | undefined][] = [
     ['type', 'TOKEN'],
     ['authorizerUri', wanted.authorizerUri],
@@ -85,14 +81,10 @@ export function diffAuthorizer(current: Authorizer, wanted: AuthorizerSettings):
  * Creates the TOKEN authorizer, or updates the fields of an existing one (found by name) that differ.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const { authorizerId } = await ensureAuthorizer(context, settings);
- * ```
  */
 export async function ensureAuthorizer(
   context: StepContext,
-  settings: AuthorizerSettings,
+  settings: WantedAuthorizer,
 ): Promise<EnsureAuthorizerResult> {
   const { apiGateway } = context.clients;
   const subject = `authorizer ${settings.name} on REST API ${settings.restApiId}`;
@@ -141,10 +133,6 @@ export async function ensureAuthorizer(
  * Deletes an authorizer.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR` (a method still using it gives ConflictException)
- * @example
- * ```ts
- * await deleteAuthorizer(context, restApiId, authorizerId);
- * ```
  */
 export async function deleteAuthorizer(context: StepContext, restApiId: string, authorizerId: string) {
   await context.clients.apiGateway.send(new DeleteAuthorizerCommand({ restApiId, authorizerId })).catch(

@@ -24,11 +24,6 @@ export interface AwsClientOptions {
  * Builds the IAM, Lambda and API Gateway clients. No `endpoint` is set here, so the SDK's own
  * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` settings keep working (LocalStack); throttled calls
  * are retried by the SDK's standard retry strategy up to `maxAttempts`.
- *
- * @example
- * ```ts
- * const clients = createAwsClients({ region: 'us-east-1', profile: 'deploy' });
- * ```
  */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const config = {
@@ -46,11 +41,6 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
 
 /**
  * Closes the clients' connections so the process can exit promptly.
- *
- * @example
- * ```ts
- * destroyAwsClients(clients);
- * ```
  */
 export function destroyAwsClients(clients: AwsClients): void {
   clients.iam.destroy();
@@ -63,10 +53,6 @@ export function destroyAwsClients(clients: AwsClients): void {
  * the shared config file. Reads local configuration only; makes no network call.
  *
  * @returns the region, or `undefined` when none is configured anywhere
- * @example
- * ```ts
- * const region = await resolveRegion({ region: undefined, profile: 'deploy' });
- * ```
  */
 export async function resolveRegion(options: {
   region?: string | undefined;

@@ -1,6 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { parseDotenv } from './dotenv.js';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import {
+  ConfigurationError,
+  DOTENV_SEARCH_ORDER,
+  findSetting,
+  isLoopbackHost,
+  mergeDotenv,
+  parseDotenv,
+  readSettings as readCoreSettings,
+  SETTINGS,
+  type SettingFile,
+} from '@jwt-authorizer/authorizer-core';
 import { DeployError } from './errors.js';
 import { type FlagValues, getBooleanFlag, getStringFlag } from './flag-values.js';
 import { closestMatch, quoteInput } from './suggest.js';
@@ -55,8 +65,10 @@ export interface DeployConfig extends CommonConfig {
   zipPath: string;
   /** Whether to build the zip with turbo first (not when `--zip` or `--no-build` is given). */
   buildZip: boolean;
-  /** The function's environment: TOKEN_ISSUER, AUDIENCE, JWKS_URI and every `JWT_*` setting. */
+  /** The function's environment: the settings table's variables, file settings pointing into the zip. */
   environment: Record<string, string>;
+  /** Files the settings name (routes, config, static JWKS), put into the zip under `settings/`. */
+  files: BundledFile[];
   /** What is wrong with the environment; a real deploy stops on the first, a dry run lists them. */
   problems: DeployError[];
   restApiId: string | undefined;
@@ -89,25 +101,85 @@ export interface ConfigPaths {
   repoRoot: string;
   /** The directory relative flag paths are resolved against (the caller's, not the package's). */
   cwd: string;
+  /** The `.env` file a variable came from (undefined when the environment set it, or there was no file). */
+  origin?: ((variable: string) => string | undefined) | undefined;
 }
 
 /** Settings (name → value) after merging the environment over `.env`. */
 export type Settings = Readonly<Record<string, string>>;
 
-/** The three settings the authorizer reads besides the `JWT_*` ones. */
-export const CORE_SETTINGS = ['TOKEN_ISSUER', 'JWKS_URI', 'AUDIENCE'] as const;
+/** Settings with the `.env` file they were read from. */
+export interface LoadedSettings {
+  readonly settings: Settings;
+  /** The `.env` file read, or undefined when none was. */
+  readonly file: string | undefined;
+  /** The `.env` file a variable came from, or undefined when the environment set it. */
+  readonly origin: (variable: string) => string | undefined;
+  /** One line for the terminal: which file was read, or that none was and where it was looked for. */
+  readonly description: string;
+}
 
 /**
- * Where `.env` is looked for, relative to the repo root, first found wins: the root, then the
- * authorizer package (the tutorial's sample folder, where `invoke` and local runs read it).
+ * Where `.env` is looked for, relative to the repo root, first found wins: the authorizer package
+ * (where `.env.sample` sits), then the root. The core's `DOTENV_SEARCH_ORDER`: `invoke`, the demo
+ * and local runs use the same.
  */
-export const DOTENV_LOCATIONS = ['.env', join('packages', 'lambda-authorizer', '.env')] as const;
+export const DOTENV_LOCATIONS = DOTENV_SEARCH_ORDER;
 
 /**
- * Reads `.env` (at `--env-file`, else the first of {@link DOTENV_LOCATIONS}) and lays the environment over it: a variable
- * set (non-empty) in the environment wins over the same name in `.env`.
+ * Reads `.env` (at `--env-file`, else the first of {@link DOTENV_LOCATIONS}) with the core's parser
+ * and lays the environment over it: a variable set (non-empty) in the environment wins; an empty
+ * value counts as unset, in the file and in the environment.
  *
- * @throws DeployError `CONFIG_INVALID` when a `--env-file` file given explicitly does not exist
+ * @throws DeployError `CONFIG_INVALID` when a `--env-file` file given explicitly does not exist, or
+ *   the file read holds a line that is not `NAME=value` (named by its line number)
+ * @example
+ * ```ts
+ * const { settings, description } = loadSettings({ env: process.env, repoRoot, cwd: process.cwd() });
+ * ```
+ */
+export function loadSettings(
+  options: ConfigPaths & {
+    env: Readonly<Record<string, string | undefined>>;
+    dotenvPath?: string | undefined;
+  },
+): LoadedSettings {
+  const candidates = options.dotenvPath
+    ? [resolve(options.cwd, options.dotenvPath)]
+    : DOTENV_LOCATIONS.map((location) => join(options.repoRoot, location));
+  const path = candidates.find((candidate) => existsSync(candidate));
+  if (path === undefined && options.dotenvPath) {
+    throw new DeployError('CONFIG_INVALID', `--env-file ${options.dotenvPath} does not exist: fix the path`);
+  }
+  let fromFile: Record<string, string> = {};
+  if (path !== undefined) {
+    try {
+      fromFile = parseDotenv(readFileSync(path, 'utf8'), path);
+    } catch (error) {
+      // A line that is not NAME=value: the core's message names the file and the line, not its content.
+      if (error instanceof ConfigurationError) {
+        throw new DeployError('CONFIG_INVALID', error.message, { cause: error });
+      }
+      throw error;
+    }
+  }
+  const settings = mergeSettings(options.env, fromFile);
+  const setInEnvironment = (name: string) => (options.env[name] ?? '').trim() !== '';
+  return {
+    settings,
+    file: path,
+    origin: (variable) =>
+      path !== undefined && !setInEnvironment(variable) && (fromFile[variable] ?? '').trim() !== ''
+        ? path
+        : undefined,
+    description:
+      path === undefined ? `.env: none read (looked for ${candidates.join(', ')})` : `.env: read ${path}`,
+  };
+}
+
+/**
+ * {@link loadSettings} without the file details.
+ *
  * @example
  * ```ts
  * const settings = readSettings({ env: process.env, repoRoot, cwd: process.cwd() });
@@ -119,22 +191,11 @@ export function readSettings(
     dotenvPath?: string | undefined;
   },
 ): Settings {
-  const path = options.dotenvPath
-    ? resolve(options.cwd, options.dotenvPath)
-    : DOTENV_LOCATIONS.map((location) => join(options.repoRoot, location)).find((candidate) =>
-        existsSync(candidate),
-      );
-  let fromFile: Record<string, string> = {};
-  if (path !== undefined && existsSync(path)) {
-    fromFile = parseDotenv(readFileSync(path, 'utf8'));
-  } else if (options.dotenvPath) {
-    throw new DeployError('CONFIG_INVALID', `--env-file ${options.dotenvPath} does not exist: fix the path`);
-  }
-  return mergeSettings(options.env, fromFile);
+  return loadSettings(options).settings;
 }
 
 /**
- * Merges settings: non-empty environment values win over `.env` values.
+ * Merges settings: non-empty environment values win over `.env` values; empty ones count as unset.
  *
  * @example
  * ```ts
@@ -145,74 +206,222 @@ export function mergeSettings(
   env: Readonly<Record<string, string | undefined>>,
   fromFile: Readonly<Record<string, string>>,
 ): Settings {
-  const merged: Record<string, string> = {};
-  for (const [name, value] of Object.entries(fromFile)) if (value !== '') merged[name] = value;
-  for (const [name, value] of Object.entries(env))
-    if (value !== undefined && value !== '') merged[name] = value;
-  return merged;
+  return mergeDotenv(env, fromFile);
 }
 
-function checkUrl(name: string, value: string): DeployError | undefined {
+/** The settings the plan prints with their values (URLs, not secrets); `JWT_*` ones by name only. */
+export const CORE_SETTINGS = ['TOKEN_ISSUER', 'JWKS_URI', 'AUDIENCE'] as const;
+
+/** A file a setting names, to be put into the zip. */
+export interface BundledFile {
+  /** The variable or config-file key that named it. */
+  setting: string;
+  /** Where it is on this machine. */
+  path: string;
+  /** Where it goes in the zip (and so under /var/task). */
+  zipName: string;
+}
+
+/** The folder files named by settings go to inside the zip. */
+export const SETTINGS_FOLDER = 'settings';
+
+// Placeholders of .env.sample and the READMEs: deploying one gives a function that can never verify.
+const PLACEHOLDER = /YOUR_[A-Z_]+|\bTENANT\b/;
+// The settings .env.sample and the READMEs show with placeholders.
+const PLACEHOLDER_SETTINGS = ['TOKEN_ISSUER', 'AUDIENCE', 'JWKS_URI', 'JWT_CLIENT_ID'] as const;
+
+function where(variable: string | undefined, origin: ConfigPaths['origin']): string {
+  if (variable === undefined) return '';
+  const file = origin?.(variable);
+  return file ? ` (in ${file})` : ' (in the environment)';
+}
+
+/** Checks a URL the deployed function will fetch: https, and not this machine. */
+function checkDeployedUrl(value: string, name: string, source: string): DeployError | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return new DeployError(
       'CONFIG_INVALID',
-      `${name} is not a URL: set it to an absolute https URL such as https://TENANT.auth0.com/`,
+      `${name}${source} is not a URL: set it to an absolute https URL such as https://TENANT.auth0.com/`,
     );
   }
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+  if (url.protocol !== 'https:') {
     return new DeployError(
       'CONFIG_INVALID',
-      `${name} must be an https URL (got ${url.protocol}//): fix ${name}`,
+      `${name}${source} must be an https URL (got ${url.protocol}//): plain http works only locally, never in Lambda`,
+    );
+  }
+  if (isLoopbackHost(url.hostname)) {
+    return new DeployError(
+      'CONFIG_INVALID',
+      `${name}${source} is ${url.hostname}, this machine: the deployed function cannot reach it; set the identity provider's public URL`,
     );
   }
   return undefined;
 }
 
-/**
- * Builds the function's environment from the settings: `TOKEN_ISSUER` and `AUDIENCE` (required),
- * `JWKS_URI` (optional) and every variable whose name starts with `JWT_`.
- *
- * @returns the environment and every problem found (missing or malformed settings)
- * @example
- * ```ts
- * const { environment, problems } = readFunctionEnvironment(settings);
- * ```
- */
-export function readFunctionEnvironment(settings: Settings): {
-  environment: Record<string, string>;
-  problems: DeployError[];
-} {
-  const environment: Record<string, string> = {};
+function toZipNames(
+  files: readonly SettingFile[],
+  configFile: string | undefined,
+): { files: BundledFile[]; problems: DeployError[] } {
+  const bundled: BundledFile[] = [];
   const problems: DeployError[] = [];
-  for (const name of CORE_SETTINGS) {
-    const value = settings[name]?.trim();
-    if (value) environment[name] = value;
-  }
-  for (const name of ['TOKEN_ISSUER', 'AUDIENCE', 'JWKS_URI'] as const) {
-    const value = environment[name];
-    if (value === undefined) {
-      if (name === 'JWKS_URI') continue;
-      // Cognito access tokens carry no aud: the app client id stands in for the audience.
-      if (name === 'AUDIENCE' && settings.JWT_CLIENT_ID?.trim()) continue;
+  const taken = new Map<string, string>();
+  for (const file of files) {
+    let name: string;
+    if (file.setting.startsWith('JWT_') || configFile === undefined) {
+      name = basename(file.path);
+    } else {
+      name = relative(dirname(configFile), file.path).split(sep).join('/');
+      if (name.startsWith('../') || isAbsolute(name)) {
+        problems.push(
+          new DeployError(
+            'CONFIG_INVALID',
+            `${file.setting} in ${configFile} names ${file.path}, outside the config file's folder: move it next to the config file so it can go into the zip`,
+          ),
+        );
+        continue;
+      }
+    }
+    const zipName = `${SETTINGS_FOLDER}/${name}`;
+    const other = taken.get(zipName);
+    if (other !== undefined && other !== file.path) {
       problems.push(
         new DeployError(
-          'CONFIG_MISSING',
-          `${name} is not set: add ${name}=... to .env (packages/lambda-authorizer/.env or the repo root) or the environment`,
+          'CONFIG_INVALID',
+          `${file.setting} names ${file.path}, which would go into the zip as ${zipName} like ${other}: rename one of them`,
         ),
       );
       continue;
     }
-    const problem = name === 'AUDIENCE' ? undefined : checkUrl(name, value);
+    if (other === undefined) bundled.push({ setting: file.setting, path: file.path, zipName });
+    taken.set(zipName, file.path);
+  }
+  return { files: bundled, problems };
+}
+
+/**
+ * Builds the function's environment from the settings and validates it with the same code the
+ * function's cold start runs (the core's settings table): a bad or unknown `JWT_*` variable, a
+ * placeholder value, an `http://` or loopback issuer or JWKS URI is a problem naming the variable
+ * and the file it came from. Files the settings name (routes, config, static JWKS) are listed for
+ * the zip, and their variables point into it. Makes no network request.
+ *
+ * @returns the environment, the files to bundle and every problem found
+ * @example
+ * ```ts
+ * const { environment, files, problems } = readFunctionEnvironment(settings, { cwd: process.cwd() });
+ * ```
+ */
+export function readFunctionEnvironment(
+  settings: Settings,
+  context: { cwd?: string; origin?: ConfigPaths['origin'] } = {},
+): {
+  environment: Record<string, string>;
+  files: BundledFile[];
+  problems: DeployError[];
+} {
+  const { origin } = context;
+  const cwd = context.cwd ?? process.cwd();
+  const environment: Record<string, string> = {};
+  const problems: DeployError[] = [];
+  for (const [name, value] of Object.entries(settings)) {
+    if (value.trim() === '') continue;
+    if (findSetting(name) || name.startsWith('JWT_')) environment[name] = value.trim();
+  }
+  for (const name of ['TOKEN_ISSUER', 'AUDIENCE'] as const) {
+    if (environment[name] !== undefined) continue;
+    // Cognito access tokens carry no aud: the app client id stands in for the audience.
+    if (name === 'AUDIENCE' && environment.JWT_CLIENT_ID?.replaceAll(',', '').trim()) continue;
+    // A config file may list the issuers itself.
+    if (environment.JWT_CONFIG_FILE) continue;
+    problems.push(
+      new DeployError(
+        'CONFIG_MISSING',
+        `${name} is not set: add ${name}=... to .env (packages/lambda-authorizer/.env or the repo root) or the environment`,
+      ),
+    );
+  }
+  for (const name of PLACEHOLDER_SETTINGS) {
+    const placeholder = PLACEHOLDER.exec(environment[name] ?? '');
+    if (placeholder) {
+      problems.push(
+        new DeployError(
+          'CONFIG_INVALID',
+          `${name}${where(name, origin)} still holds the placeholder ${placeholder[0]}: set your identity provider's value`,
+        ),
+      );
+    }
+  }
+  // Without the required settings the cold start's check would only repeat them; the others go on.
+  if (problems.some((problem) => problem.code === 'CONFIG_MISSING'))
+    return { environment, files: [], problems };
+
+  // File settings are resolved against the folder of the .env that set them (else the caller's).
+  const checked: Record<string, string> = { ...environment };
+  for (const definition of SETTINGS) {
+    const value = checked[definition.variable];
+    if (!definition.file || value === undefined || isAbsolute(value)) continue;
+    const file = origin?.(definition.variable);
+    checked[definition.variable] = resolve(file ? dirname(file) : cwd, value);
+  }
+  let result: ReturnType<typeof readCoreSettings>;
+  try {
+    result = readCoreSettings(checked, {
+      baseDir: cwd,
+      readFile: (path) => readFileSync(path, 'utf8'),
+      origin,
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    // The core's message names the variable and, through `origin`, the .env file it came from.
+    problems.push(new DeployError('CONFIG_INVALID', error.message, { cause: error }));
+    return { environment, files: [], problems };
+  }
+
+  const options = result.authorizerOptions;
+  const issuers = [options.issuer ?? []].flat();
+  const fromConfig = !environment.TOKEN_ISSUER;
+  for (const issuer of issuers) {
+    const problem = fromConfig
+      ? checkDeployedUrl(issuer, 'issuer', ` (in ${checked.JWT_CONFIG_FILE})`)
+      : checkDeployedUrl(issuer, 'TOKEN_ISSUER', where('TOKEN_ISSUER', origin));
     if (problem) problems.push(problem);
   }
-  for (const [name, value] of Object.entries(settings)) {
-    if (name.startsWith('JWT_')) environment[name] = value;
+  if (options.jwksUri !== undefined) {
+    const problem = environment.JWKS_URI
+      ? checkDeployedUrl(options.jwksUri, 'JWKS_URI', where('JWKS_URI', origin))
+      : checkDeployedUrl(options.jwksUri, 'jwksUri', ` (in ${checked.JWT_CONFIG_FILE})`);
+    if (problem) problems.push(problem);
   }
-  return { environment, problems };
+  for (const [index, entry] of (options.issuers ?? []).entries()) {
+    for (const [key, value] of [
+      ['issuer', entry.issuer],
+      ['jwksUri', entry.jwksUri],
+    ] as const) {
+      if (value === undefined || (key === 'jwksUri' && entry.jwks !== undefined)) continue;
+      const name = `issuers[${index}].${key}`;
+      const source = ` (in ${checked.JWT_CONFIG_FILE})`;
+      const placeholder = PLACEHOLDER.exec(value);
+      const problem = placeholder
+        ? new DeployError(
+            'CONFIG_INVALID',
+            `${name}${source} still holds the placeholder ${placeholder[0]}: set your identity provider's value`,
+          )
+        : checkDeployedUrl(value, name, source);
+      if (problem) problems.push(problem);
+    }
+  }
+
+  const configFile = checked.JWT_CONFIG_FILE;
+  const zipped = toZipNames(result.files, configFile);
+  problems.push(...zipped.problems);
+  for (const file of zipped.files) {
+    if (file.setting.startsWith('JWT_')) environment[file.setting] = file.zipName;
+  }
+  return { environment, files: zipped.files, problems };
 }
 
 function readInteger(values: FlagValues, flag: string, range: { min: number; max: number; unit: string }) {
@@ -294,7 +503,10 @@ export function resolveDeployConfig(
       `--invoke-permission must be 'role' or 'resource-policy' (got '${invokePermission}')`,
     );
   }
-  const { environment, problems } = readFunctionEnvironment(settings);
+  const { environment, files, problems } = readFunctionEnvironment(settings, {
+    cwd: paths.cwd,
+    origin: paths.origin,
+  });
   const restApiId = readName(values, 'rest-api-id', settings, 'REST_API_ID');
   const attach = getBooleanFlag(values, 'attach');
   if (attach && !restApiId) {
@@ -316,6 +528,7 @@ export function resolveDeployConfig(
       : join(paths.repoRoot, DEFAULTS.zipPath),
     buildZip: zipFlag === undefined && !getBooleanFlag(values, 'no-build'),
     environment,
+    files,
     problems,
     restApiId,
     stageName: readName(values, 'stage', settings, 'STAGE_NAME'),

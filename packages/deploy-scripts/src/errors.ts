@@ -30,11 +30,6 @@ export interface DeployErrorOptions {
 
 /**
  * The one error type of deploy-scripts: a stable `code` and a one-line message that names what to fix.
- *
- * @example
- * ```ts
- * throw new DeployError('CONFIG_MISSING', 'TOKEN_ISSUER is not set: add it to .env or the environment');
- * ```
  */
 export class DeployError extends Error {
   override readonly name = 'DeployError';

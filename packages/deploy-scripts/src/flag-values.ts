@@ -3,11 +3,6 @@ export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
 /**
  * Reads a string flag's value.
- *
- * @example
- * ```ts
- * getStringFlag(values, 'zip');
- * ```
  */
 export function getStringFlag(values: FlagValues, name: string): string | undefined {
   const value = values[name];
@@ -16,11 +11,6 @@ export function getStringFlag(values: FlagValues, name: string): string | undefi
 
 /**
  * Reads a boolean flag's value (`false` when absent).
- *
- * @example
- * ```ts
- * getBooleanFlag(values, 'dry-run');
- * ```
  */
 export function getBooleanFlag(values: FlagValues, name: string): boolean {
   return values[name] === true;

@@ -1,5 +1,6 @@
 import {
   CreateFunctionCommand,
+  DeleteFunctionCommand,
   type FunctionConfiguration,
   GetFunctionCommand,
   type Runtime,
@@ -14,8 +15,8 @@ import type { StepStatus } from './reporter.js';
 import { retryWhileRoleNotAssumable } from './role-propagation.js';
 import type { StepContext } from './step-context.js';
 
-/** The function's wanted configuration. */
-export interface FunctionSettings {
+/** The function as deploy wants it: its configuration, role and environment (not the CLI's settings). */
+export interface WantedFunction {
   functionName: string;
   description: string;
   runtime: string;
@@ -31,6 +32,8 @@ export interface FunctionSettings {
 export interface EnsureFunctionResult {
   functionArn: string;
   status: StepStatus;
+  /** What GetFunction found (the last three only for a function that existed). */
+  found: { exists: boolean; busy: boolean; codeDiffers: boolean; configurationDiffers: boolean };
 }
 
 /**
@@ -42,10 +45,7 @@ export interface EnsureFunctionResult {
  * diffFunctionConfiguration(output.Configuration ?? {}, settings); // ['Timeout', 'Environment']
  * ```
  */
-export function diffFunctionConfiguration(
-  current: FunctionConfiguration,
-  wanted: FunctionSettings,
-): string[] {
+export function diffFunctionConfiguration(current: FunctionConfiguration, wanted: WantedFunction): string[] {
   const changed: string[] = [];
   if (current.Runtime !== wanted.runtime) changed.push('Runtime');
   if (current.Handler !== wanted.handler) changed.push('Handler');
@@ -113,7 +113,7 @@ async function getFunctionConfiguration(context: StepContext, functionName: stri
   return output?.Configuration;
 }
 
-async function createFunction(context: StepContext, settings: FunctionSettings, zip: LambdaZip) {
+async function createFunction(context: StepContext, settings: WantedFunction, zip: LambdaZip) {
   const { lambda } = context.clients;
   const created = await retryWhileRoleNotAssumable(context, settings.roleName, () =>
     lambda.send(
@@ -145,14 +145,10 @@ async function createFunction(context: StepContext, settings: FunctionSettings, 
  * waiters between the two updates (Lambda rejects an update while another is in progress).
  *
  * @throws DeployError `ROLE_NOT_ASSUMABLE`, `FUNCTION_NOT_READY`, `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const { functionArn } = await ensureFunction(context, settings, readLambdaZip(path));
- * ```
  */
 export async function ensureFunction(
   context: StepContext,
-  settings: FunctionSettings,
+  settings: WantedFunction,
   zip: LambdaZip,
 ): Promise<EnsureFunctionResult> {
   const { lambda } = context.clients;
@@ -160,22 +156,28 @@ export async function ensureFunction(
   const subject = `function ${functionName}`;
 
   let current = await getFunctionConfiguration(context, functionName);
+  const found = {
+    exists: current !== undefined,
+    busy: false,
+    codeDiffers: false,
+    configurationDiffers: false,
+  };
   if (!current) {
     const created = await createFunction(context, settings, zip);
     if (created?.FunctionArn) {
       context.reporter.step('created', subject, `${settings.runtime}, code ${zip.sha256}`);
-      return { functionArn: created.FunctionArn, status: 'created' };
+      return { functionArn: created.FunctionArn, status: 'created', found };
     }
     current = await getFunctionConfiguration(context, functionName);
     if (!current)
       throw new DeployError('AWS_ERROR', `lambda:CreateFunction returned no function for ${functionName}`);
   }
-  if (current.State === 'Pending' || current.LastUpdateStatus === 'InProgress') {
-    await waitForFunction(context, functionName, 'updated');
-  }
+  found.busy = current.State === 'Pending' || current.LastUpdateStatus === 'InProgress';
+  if (found.busy) await waitForFunction(context, functionName, 'updated');
 
   const changes: string[] = [];
-  if (current.CodeSha256 !== zip.sha256) {
+  found.codeDiffers = current.CodeSha256 !== zip.sha256;
+  if (found.codeDiffers) {
     await updateAfterConflict(context, functionName, () =>
       lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip.bytes })),
     ).catch(handleAwsError('lambda:UpdateFunctionCode'));
@@ -183,7 +185,8 @@ export async function ensureFunction(
     changes.push(`code ${zip.sha256}`);
   }
   const changedFields = diffFunctionConfiguration(current, settings);
-  if (changedFields.length > 0) {
+  found.configurationDiffers = changedFields.length > 0;
+  if (found.configurationDiffers) {
     await updateAfterConflict(context, functionName, () =>
       retryWhileRoleNotAssumable(context, settings.roleName, () =>
         lambda.send(
@@ -208,5 +211,18 @@ export async function ensureFunction(
     throw new DeployError('AWS_ERROR', `lambda:GetFunction returned no ARN for ${functionName}`);
   const status: StepStatus = changes.length > 0 ? 'updated' : 'unchanged';
   context.reporter.step(status, subject, changes.length > 0 ? changes.join('; ') : undefined);
-  return { functionArn, status };
+  return { functionArn, status, found };
+}
+
+/**
+ * Deletes the function; one that is already gone is not an error.
+ *
+ * @returns `false` when there was no function to delete
+ * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
+ */
+export async function deleteFunction(context: StepContext, functionName: string): Promise<boolean> {
+  return context.clients.lambda
+    .send(new DeleteFunctionCommand({ FunctionName: functionName }))
+    .then(() => true)
+    .catch(handleAwsError('lambda:DeleteFunction', { ResourceNotFoundException: () => false }));
 }

@@ -55,9 +55,11 @@ Through \`pnpm --filter\` every failure becomes 1 (pnpm's rule): to keep the cod
 Builds the zip (turbo run bundle for lambda-authorizer) unless --zip is given, then creates what is
 missing and updates what differs. A second run with nothing changed changes nothing.
 
-Function settings come from the environment and .env (the environment wins); .env is the repo
-root's, else packages/lambda-authorizer/.env (where invoke and local runs read it):
-TOKEN_ISSUER and AUDIENCE (required), JWKS_URI (optional), and every variable starting with JWT_.
+Function settings come from the environment and one .env (the environment wins; empty counts as
+unset): --env-file PATH, else packages/lambda-authorizer/.env, else the repo root's, as for the
+lambda-authorizer's invoke. The first line printed names the file read. They are checked as the
+function's cold start checks them, before any AWS call (--dry-run prints the plan, then exits 2
+on them).
 
 ${formatOptions('deploy')}
 
@@ -88,11 +90,6 @@ ${EXIT_CODES}`,
 
 /**
  * The help text of a command, or of the CLI as a whole.
- *
- * @example
- * ```ts
- * console.log(formatHelp('deploy'));
- * ```
  */
 export function formatHelp(command: CommandName | undefined): string {
   return HELP[command ?? 'main'];

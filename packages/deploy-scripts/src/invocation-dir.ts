@@ -6,11 +6,6 @@ import { dirname, resolve } from 'node:path';
  * and npm then set `INIT_CWD` to where the command was typed and `npm_package_json` to the package's
  * manifest. `INIT_CWD` is used only in that case (the process runs in the manifest's directory), so a
  * value inherited by an unrelated child process started elsewhere is ignored.
- *
- * @example
- * ```ts
- * resolveInvocationDir(process.env, process.cwd());
- * ```
  */
 export function resolveInvocationDir(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
   const initCwd = env.INIT_CWD;

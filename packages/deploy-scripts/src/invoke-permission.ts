@@ -48,10 +48,6 @@ async function removeStatement(context: StepContext, functionName: string, sid: 
  * only (principal `apigateway.amazonaws.com`, source ARN scoped to `{apiId}/authorizers/*`).
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * await ensureInvokePermission(context, { functionName, restApiId, sourceArn });
- * ```
  */
 export async function ensureInvokePermission(
   context: StepContext,
@@ -85,10 +81,6 @@ export async function ensureInvokePermission(
  * Removes the REST API's statement from the function's resource policy; a missing one is not an error.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * await removeInvokePermission(context, functionName, restApiId);
- * ```
  */
 export async function removeInvokePermission(
   context: StepContext,

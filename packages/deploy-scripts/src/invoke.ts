@@ -9,10 +9,6 @@ import type { StepContext } from './step-context.js';
  * printed, not even in an error.
  *
  * @throws DeployError `EVENT_INVALID` when the file is missing or not JSON
- * @example
- * ```ts
- * const payload = readEvent('event.json');
- * ```
  */
 export function readEvent(path: string): Uint8Array {
   let text: string;
@@ -58,10 +54,6 @@ function summarizeResult(result: AuthorizerResultPayload): string | undefined {
  *
  * @returns the exit code: 0 for a result, 1 when the function failed
  * @throws DeployError `EVENT_INVALID`, `FUNCTION_NOT_FOUND`, `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * process.exitCode = await runInvoke(context, { ...common, eventPath: 'event.json' });
- * ```
  */
 export async function runInvoke(context: StepContext, config: InvokeConfig): Promise<number> {
   const { reporter } = context;

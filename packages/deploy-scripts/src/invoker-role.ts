@@ -5,7 +5,7 @@ import { DeployError, handleAwsError } from './errors.js';
 import { buildInvokePolicy, buildInvokerTrustPolicy, isSamePolicy } from './policies.js';
 import type { StepStatus } from './reporter.js';
 import { createRole, getInlinePolicy, getRole, hasTrustPolicy } from './role.js';
-import { deleteRole } from './role-removal.js';
+import { deleteRole, type RoleDeletion } from './role-removal.js';
 import type { StepContext } from './step-context.js';
 
 const MAX_ROLE_NAME_LENGTH = 64;
@@ -51,6 +51,8 @@ export interface InvokerRoleResult {
   roleArn: string;
   /** `created` when the role is new: API Gateway may not be able to assume it for a few seconds. */
   status: StepStatus;
+  /** What the reads found before anything changed (the last two only for a role that existed). */
+  found: { exists: boolean; trustMatches: boolean; policyMatches: boolean };
 }
 
 function refuseForeignRole(roleName: string): never {
@@ -69,10 +71,6 @@ function refuseForeignRole(roleName: string): never {
  * did not create is never taken over.
  *
  * @throws DeployError `ROLE_CONFLICT`; `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR` from the IAM calls
- * @example
- * ```ts
- * const invoker = await ensureInvokerRole(context, { roleName, accountId, functionArn, restApiId });
- * ```
  */
 export async function ensureInvokerRole(
   context: StepContext,
@@ -89,6 +87,7 @@ export async function ensureInvokerRole(
   let status: StepStatus = 'unchanged';
 
   let role = await getRole(context, roleName);
+  const found = { exists: role !== undefined, trustMatches: false, policyMatches: false };
   if (!role) {
     const made = await createRole(context, roleName, trust, DEFAULTS.invokerRoleDescription);
     role = made.role;
@@ -97,7 +96,8 @@ export async function ensureInvokerRole(
   if (!role?.Arn) throw new DeployError('AWS_ERROR', `iam:GetRole returned no ARN for role ${roleName}`);
   if (role.Description !== DEFAULTS.invokerRoleDescription) refuseForeignRole(roleName);
 
-  if (status !== 'created' && !hasTrustPolicy(role, trust)) {
+  found.trustMatches = status !== 'created' && hasTrustPolicy(role, trust);
+  if (status !== 'created' && !found.trustMatches) {
     await iam
       .send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(trust) }))
       .catch(handleAwsError('iam:UpdateAssumeRolePolicy'));
@@ -106,7 +106,8 @@ export async function ensureInvokerRole(
   const wanted = buildInvokePolicy(options.functionArn);
   const current =
     status === 'created' ? undefined : await getInlinePolicy(context, roleName, DEFAULTS.invokePolicyName);
-  if (current === undefined || !isSamePolicy(current, wanted)) {
+  found.policyMatches = current !== undefined && isSamePolicy(current, wanted);
+  if (!found.policyMatches) {
     await iam
       .send(
         new PutRolePolicyCommand({
@@ -120,7 +121,7 @@ export async function ensureInvokerRole(
   }
 
   context.reporter.step(status, `role ${roleName}`, role.Arn);
-  return { roleArn: role.Arn, status };
+  return { roleArn: role.Arn, status, found };
 }
 
 /** What deploy found under the invoker role's name. */
@@ -130,10 +131,6 @@ export type InvokerRoleState = 'absent' | 'created-by-deploy' | 'foreign';
  * Tells whether the invoker role exists and whether deploy created it (by its description).
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * if ((await inspectInvokerRole(context, name)) === 'created-by-deploy') await removeInvokerRole(context, name);
- * ```
  */
 export async function inspectInvokerRole(context: StepContext, roleName: string): Promise<InvokerRoleState> {
   const role = await getRole(context, roleName);
@@ -141,31 +138,34 @@ export async function inspectInvokerRole(context: StepContext, roleName: string)
   return role.Description === DEFAULTS.invokerRoleDescription ? 'created-by-deploy' : 'foreign';
 }
 
+/** What {@link removeInvokerRole} did. */
+export interface InvokerRoleRemoval {
+  /** `deleted`, `absent` (nothing to delete) or `skipped` (not deploy's). */
+  status: StepStatus;
+  /** The deletion, when deploy had created the role. */
+  deletion: RoleDeletion | undefined;
+}
+
 /**
  * Deletes the invoker role (and its policies) if deploy created it; a role of that name deploy did not
  * create is left alone with a warning.
  *
- * @returns `deleted`, `absent` (nothing to delete) or `skipped` (not deploy's)
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * await removeInvokerRole(context, 'jwtRsaCustomAuthorizerRole-invoker');
- * ```
  */
 export async function removeInvokerRole(
   context: StepContext,
   roleName: string,
   state?: InvokerRoleState,
-): Promise<StepStatus> {
+): Promise<InvokerRoleRemoval> {
   const found = state ?? (await inspectInvokerRole(context, roleName));
   const subject = `role ${roleName}`;
   if (found === 'foreign') {
     context.reporter.step('skipped', subject, 'not created by deploy');
     context.reporter.warn(`role ${roleName} was not created by deploy: left as it is`);
-    return 'skipped';
+    return { status: 'skipped', deletion: undefined };
   }
-  const status: StepStatus =
-    found === 'created-by-deploy' && (await deleteRole(context, roleName)) ? 'deleted' : 'absent';
+  const deletion = found === 'created-by-deploy' ? await deleteRole(context, roleName) : undefined;
+  const status: StepStatus = deletion?.deleted ? 'deleted' : 'absent';
   context.reporter.step(status, subject);
-  return status;
+  return { status, deletion };
 }

@@ -14,11 +14,6 @@ export interface LambdaZip {
 
 /**
  * Computes a zip's hash the way Lambda reports `CodeSha256`: base64 of the SHA-256 digest.
- *
- * @example
- * ```ts
- * computeCodeSha256(bytes);
- * ```
  */
 export function computeCodeSha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64');
@@ -28,10 +23,6 @@ export function computeCodeSha256(bytes: Uint8Array): string {
  * Reads the deployment zip and hashes it.
  *
  * @throws DeployError `ZIP_NOT_FOUND` when there is no file at `path`
- * @example
- * ```ts
- * const zip = readLambdaZip('packages/lambda-authorizer/dist/custom-authorizer.zip');
- * ```
  */
 export function readLambdaZip(path: string): LambdaZip {
   if (!existsSync(path)) {

@@ -5,10 +5,6 @@ import { dirname, join } from 'node:path';
  * Finds the monorepo root: the nearest directory at or above `startDir` holding `pnpm-workspace.yaml`.
  *
  * @returns the root's path, or `undefined` outside the repo
- * @example
- * ```ts
- * findRepoRoot(process.cwd());
- * ```
  */
 export function findRepoRoot(startDir: string): string | undefined {
   let dir = startDir;

@@ -7,10 +7,6 @@ import type { StepContext } from './step-context.js';
  *
  * @returns the API's name
  * @throws DeployError `REST_API_NOT_FOUND` for an unknown id; `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * await checkRestApi(context, 'a1b2c3d4e5');
- * ```
  */
 export async function checkRestApi(context: StepContext, restApiId: string): Promise<string> {
   const api = await context.clients.apiGateway.send(new GetRestApiCommand({ restApiId })).catch(
@@ -38,10 +34,6 @@ export interface StageChoice {
  * exist is created by the deployment only when the API has no stage at all (a typo must not add one).
  *
  * @throws DeployError `STAGE_NOT_FOUND` when the stage is unknown or cannot be chosen
- * @example
- * ```ts
- * const { stageName } = await resolveStage(context, restApiId, config.stageName);
- * ```
  */
 export async function resolveStage(
   context: StepContext,
@@ -75,10 +67,6 @@ export async function resolveStage(
  *
  * @returns the new deployment's id
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * await createStageDeployment(context, restApiId, 'prod');
- * ```
  */
 export async function createStageDeployment(
   context: StepContext,

@@ -7,11 +7,6 @@ const MAX_DELAY_MS = 10_000;
 
 /**
  * Tells whether Lambda refused a role only because IAM has not propagated it yet.
- *
- * @example
- * ```ts
- * isRoleNotYetAssumable(error);
- * ```
  */
 export function isRoleNotYetAssumable(error: unknown): boolean {
   return (

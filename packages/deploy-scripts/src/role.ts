@@ -24,10 +24,6 @@ import type { StepContext } from './step-context.js';
  * Reads a role; `undefined` when it does not exist.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `NO_CREDENTIALS`, `AWS_ERROR`
- * @example
- * ```ts
- * const role = await getRole(context, 'jwtRsaCustomAuthorizerRole');
- * ```
  */
 export async function getRole(context: StepContext, roleName: string): Promise<Role | undefined> {
   const output = await context.clients.iam
@@ -41,10 +37,6 @@ export async function getRole(context: StepContext, roleName: string): Promise<R
  *
  * @returns the role and whether this call created it
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const { role, created } = await createRole(context, name, buildExecutionTrustPolicy(), 'Runs …');
- * ```
  */
 export async function createRole(
   context: StepContext,
@@ -67,11 +59,6 @@ export async function createRole(
 
 /**
  * Tells whether a role's trust policy (URL-encoded, as IAM returns it) is the wanted one.
- *
- * @example
- * ```ts
- * hasTrustPolicy(role, buildExecutionTrustPolicy());
- * ```
  */
 export function hasTrustPolicy(role: Role, wanted: PolicyDocument): boolean {
   const current = role.AssumeRolePolicyDocument
@@ -84,10 +71,6 @@ export function hasTrustPolicy(role: Role, wanted: PolicyDocument): boolean {
  * Reads an inline policy of a role; `undefined` when it does not exist.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * const document = await getInlinePolicy(context, roleName, 'invoke-authorizer-function');
- * ```
  */
 export async function getInlinePolicy(
   context: StepContext,
@@ -128,6 +111,8 @@ export interface ExecutionRoleResult {
   /** `created` when the role is new: Lambda may not be able to assume it for a few seconds. */
   status: StepStatus;
   leftovers: ExecutionRoleLeftovers;
+  /** What the reads found before anything changed (`logsPolicyAttached` only for a role that existed). */
+  found: { exists: boolean; logsPolicyAttached: boolean };
 }
 
 /**
@@ -138,10 +123,6 @@ export interface ExecutionRoleResult {
  * returned for {@link removeExecutionRoleLeftovers} once the stage no longer does.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `NO_CREDENTIALS`, `AWS_ERROR` from the IAM calls
- * @example
- * ```ts
- * const role = await ensureExecutionRole(context, 'jwtRsaCustomAuthorizerRole');
- * ```
  */
 export async function ensureExecutionRole(
   context: StepContext,
@@ -152,6 +133,7 @@ export async function ensureExecutionRole(
   const leftovers: ExecutionRoleLeftovers = { trust: false, invokePolicy: false };
 
   let role = await getRole(context, roleName);
+  const found = { exists: role !== undefined, logsPolicyAttached: false };
   if (!role) {
     const made = await createRole(context, roleName, buildExecutionTrustPolicy(), DEFAULTS.roleDescription);
     role = made.role;
@@ -164,7 +146,8 @@ export async function ensureExecutionRole(
 
   const logsPolicyArn = buildManagedPolicyArn(partition, DEFAULTS.basicExecutionPolicyName);
   const attached = status === 'created' ? [] : await listAttachedPolicyArns(context, roleName);
-  if (!attached.includes(logsPolicyArn)) {
+  found.logsPolicyAttached = attached.includes(logsPolicyArn);
+  if (!found.logsPolicyAttached) {
     await context.clients.iam
       .send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: logsPolicyArn }))
       .catch(handleAwsError('iam:AttachRolePolicy'));
@@ -177,7 +160,7 @@ export async function ensureExecutionRole(
   }
 
   context.reporter.step(status, `role ${roleName}`, role.Arn);
-  return { roleArn: role.Arn, accountId, status, leftovers };
+  return { roleArn: role.Arn, accountId, status, leftovers, found };
 }
 
 /**
@@ -187,10 +170,6 @@ export async function ensureExecutionRole(
  *
  * @returns whether anything changed
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
- * @example
- * ```ts
- * await removeExecutionRoleLeftovers(context, roleName, role.leftovers);
- * ```
  */
 export async function removeExecutionRoleLeftovers(
   context: StepContext,

@@ -4,8 +4,8 @@ import { type AwsClientOptions, type AwsClients, destroyAwsClients } from './aws
 import {
   type ConfigPaths,
   type DeployConfig,
-  type DestroyConfig,
-  readSettings,
+  type LoadedSettings,
+  loadSettings,
   resolveDeployConfig,
   resolveDestroyConfig,
   resolveInvokeConfig,
@@ -16,17 +16,18 @@ import { runDestroy } from './destroy.js';
 import { DeployError, type DeployErrorCode } from './errors.js';
 import { formatHelp } from './help.js';
 import { runInvoke } from './invoke.js';
-import { buildInvokerRoleName } from './invoker-role.js';
 import { type LambdaZip, readLambdaZip, type ZipBuildResult } from './lambda-zip.js';
 import {
   buildDeployCalls,
   buildDestroyCalls,
-  formatCalls,
+  describeDestroy,
   formatDeploySummary,
   formatTrustPolicies,
 } from './plan.js';
 import { createReporter, type Reporter } from './reporter.js';
+import { formatCalls } from './step.js';
 import type { StepContext } from './step-context.js';
+import { addFilesToZip } from './zip-files.js';
 
 /** Everything the CLI touches outside itself, injected so tests run it in-process with mocks. */
 export interface CliDependencies {
@@ -124,7 +125,8 @@ function prepareZip(
     reporter.warn(`no zip at ${config.zipPath}: a real deploy would stop here`);
     return undefined;
   }
-  return readLambdaZip(config.zipPath);
+  // The files settings name (routes, config, static JWKS) ride in the zip, under settings/.
+  return addFilesToZip(readLambdaZip(config.zipPath), config.files);
 }
 
 async function printDeployDryRun(
@@ -146,7 +148,12 @@ async function printDeployDryRun(
   reporter.line('Calls, in order (most happen only when the condition holds):');
   for (const line of formatCalls(buildDeployCalls(config, region, zip))) reporter.line(line);
   for (const line of formatTrustPolicies(config, region)) reporter.line(line);
-  for (const problem of config.problems) reporter.warn(`a real deploy would stop here: ${problem.message}`);
+  // The plan is printed; the same problems that stop a real deploy make the dry run fail too.
+  const last = config.problems.at(-1);
+  if (last) {
+    for (const problem of config.problems.slice(0, -1)) deps.err(`error: ${problem.message}`);
+    throw last;
+  }
   return 0;
 }
 
@@ -154,10 +161,12 @@ async function commandDeploy(
   deps: CliDependencies,
   reporter: Reporter,
   values: FlagValues,
-  settings: Settings,
+  loaded: LoadedSettings,
 ) {
-  const paths: ConfigPaths = { repoRoot: deps.repoRoot, cwd: deps.cwd };
-  const config = resolveDeployConfig(values, settings, paths);
+  const paths: ConfigPaths = { repoRoot: deps.repoRoot, cwd: deps.cwd, origin: loaded.origin };
+  const config = resolveDeployConfig(values, loaded.settings, paths);
+  // After the flags are checked: a bad flag is one line on stderr and nothing else.
+  reporter.line(loaded.description);
   const verbose = getBooleanFlag(values, 'verbose');
   if (config.dryRun) return printDeployDryRun(deps, reporter, config, verbose);
   const [problem] = config.problems;
@@ -174,23 +183,14 @@ async function commandDeploy(
   }
 }
 
-function describeDestroy(config: DestroyConfig): string {
-  const parts = [
-    config.restApiId ? `authorizer ${config.authorizerName} on REST API ${config.restApiId}` : undefined,
-    `function ${config.functionName}`,
-    `role ${config.roleName}`,
-    `role ${buildInvokerRoleName(config.roleName)} (if deploy created it)`,
-  ];
-  return parts.filter(Boolean).join(', ');
-}
-
 async function commandDestroy(
   deps: CliDependencies,
   reporter: Reporter,
   values: FlagValues,
-  settings: Settings,
+  loaded: LoadedSettings,
 ) {
-  const config = resolveDestroyConfig(values, settings);
+  const config = resolveDestroyConfig(values, loaded.settings);
+  reporter.line(loaded.description);
   if (config.dryRun) {
     reporter.line('Dry run: lists the calls destroy would make; makes none and needs no credentials.');
     reporter.line(`Would remove: ${describeDestroy(config)}`);
@@ -225,9 +225,10 @@ async function commandInvoke(
   deps: CliDependencies,
   reporter: Reporter,
   values: FlagValues,
-  settings: Settings,
+  loaded: LoadedSettings,
 ) {
-  const config = resolveInvokeConfig(values, settings, { repoRoot: deps.repoRoot, cwd: deps.cwd });
+  const config = resolveInvokeConfig(values, loaded.settings, { repoRoot: deps.repoRoot, cwd: deps.cwd });
+  reporter.line(loaded.description);
   const region = await requireRegion(deps, config);
   const context = createContext(deps, reporter, region, config);
   try {
@@ -260,10 +261,6 @@ export function redactSettings(line: string, settings: Settings): string {
  * into one `error:` line (plus, when the run had already changed something, one line saying what).
  *
  * @returns the exit code: 0 success, 1 AWS failure, 2 bad input
- * @example
- * ```ts
- * process.exitCode = await runCli(['deploy', '--dry-run'], dependencies);
- * ```
  */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
   const reporter = createReporter({ out: deps.out, err: deps.err });
@@ -274,15 +271,16 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
       deps.out(formatHelp(command));
       return 0;
     }
-    settings = readSettings({
+    const loaded = loadSettings({
       env: deps.env,
       dotenvPath: getStringFlag(values, 'env-file'),
       repoRoot: deps.repoRoot,
       cwd: deps.cwd,
     });
-    if (command === 'deploy') return await commandDeploy(deps, reporter, values, settings);
-    if (command === 'destroy') return await commandDestroy(deps, reporter, values, settings);
-    return await commandInvoke(deps, reporter, values, settings);
+    settings = loaded.settings;
+    if (command === 'deploy') return await commandDeploy(deps, reporter, values, loaded);
+    if (command === 'destroy') return await commandDestroy(deps, reporter, values, loaded);
+    return await commandInvoke(deps, reporter, values, loaded);
   } catch (error) {
     const failure =
       error instanceof DeployError ? error : new DeployError('AWS_ERROR', String(error), { cause: error });

@@ -14,11 +14,6 @@ export interface StepContext {
 
 /**
  * The real sleep.
- *
- * @example
- * ```ts
- * await sleepMs(1000);
- * ```
  */
 export function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

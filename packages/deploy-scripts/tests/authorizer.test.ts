@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type AuthorizerSettings, diffAuthorizer } from '../src/authorizer.js';
+import { diffAuthorizer, type WantedAuthorizer } from '../src/authorizer.js';
 
-const wanted: AuthorizerSettings = {
+const wanted: WantedAuthorizer = {
   restApiId: 'a1',
   name: 'jwt',
   authorizerUri: 'uri',

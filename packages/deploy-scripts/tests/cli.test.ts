@@ -46,7 +46,7 @@ beforeAll(() => {
 describe('dist/cli.js', () => {
   const dir = makeTempDir({
     'settings.env':
-      'TOKEN_ISSUER=https://tenant.auth0.com/\nAUDIENCE=https://api.example.com/\nJWT_ROUTES=hidden-value\n',
+      'TOKEN_ISSUER=https://tenant.auth0.com/\nAUDIENCE=https://api.example.com/\nJWT_ROUTES={"GET /hidden-value": []}\n',
     'partial.env': 'AUDIENCE=https://api.example.com/\n',
     'custom-authorizer.zip': 'not really a zip',
   });
@@ -96,7 +96,7 @@ describe('dist/cli.js', () => {
     );
 
     expect(code).toBe(2);
-    expect(stdout).toBe('');
+    expect(stdout).toBe(`.env: read ${join(dir, 'partial.env')}\n`);
     expect(stderr).toBe(
       'error: TOKEN_ISSUER is not set: add TOKEN_ISSUER=... to .env (packages/lambda-authorizer/.env or the repo root) or the environment\n',
     );

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  loadSettings,
   mergeSettings,
   readFunctionEnvironment,
   readSettings,
@@ -24,16 +25,21 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({ TOKEN_ISSUER: 'https://file.auth0.com/', AUDIENCE: 'env-audience' });
   });
 
-  it("falls back to the authorizer package's .env, and prefers the root's when both exist", () => {
-    const repoRoot = makeTempDir({
-      'packages/lambda-authorizer/.env': 'TOKEN_ISSUER=https://package.auth0.com/\nAUDIENCE=package\n',
-    });
-    expect(readSettings({ env: {}, repoRoot, cwd: repoRoot })).toMatchObject({ AUDIENCE: 'package' });
+  it("prefers the authorizer package's .env (as invoke and the demo do), reads only one, and says which", () => {
+    const repoRoot = makeTempDir({ '.env': 'TOKEN_ISSUER=https://root.auth0.com/\nAUDIENCE=root\n' });
+    expect(readSettings({ env: {}, repoRoot, cwd: repoRoot })).toMatchObject({ AUDIENCE: 'root' });
     const both = makeTempDir({
-      '.env': 'AUDIENCE=root\n',
+      '.env': 'AUDIENCE=root\nJWT_ROUTES={}\n',
       'packages/lambda-authorizer/.env': 'AUDIENCE=package\n',
     });
-    expect(readSettings({ env: {}, repoRoot: both, cwd: both })).toEqual({ AUDIENCE: 'root' });
+    const loaded = loadSettings({ env: {}, repoRoot: both, cwd: both });
+    expect(loaded.settings).toEqual({ AUDIENCE: 'package' });
+    expect(loaded.description).toBe(`.env: read ${join(both, 'packages/lambda-authorizer/.env')}`);
+    expect(loaded.origin('AUDIENCE')).toBe(join(both, 'packages/lambda-authorizer/.env'));
+    const none = makeTempDir();
+    expect(loadSettings({ env: {}, repoRoot: none, cwd: none }).description).toBe(
+      `.env: none read (looked for ${join(none, 'packages/lambda-authorizer/.env')}, ${join(none, '.env')})`,
+    );
   });
 
   it('works without a .env and fails clearly for a missing --env-file', () => {
@@ -57,11 +63,18 @@ describe('readSettings', () => {
 });
 
 describe('readFunctionEnvironment', () => {
+  it('reports a misspelt JWT_ variable instead of forwarding it', () => {
+    const { problems } = readFunctionEnvironment({ ...SETTINGS, JWT_REQUIRED_SCOPE: 'admin' });
+    expect(problems.map((problem) => problem.code)).toEqual(['CONFIG_INVALID']);
+    expect(problems[0]?.message).toContain('JWT_REQUIRED_SCOPE');
+    expect(problems[0]?.message).toContain('did you mean JWT_REQUIRED_SCOPES?');
+  });
+
   it('passes TOKEN_ISSUER, AUDIENCE, JWKS_URI and every JWT_ variable, nothing else', () => {
     const { environment, problems } = readFunctionEnvironment({
       ...SETTINGS,
       JWT_CLOCK_SKEW_SECONDS: '30',
-      JWT_ROUTES: 'GET /pets read:pets',
+      JWT_ROUTES: '{"GET /pets": ["read:pets"]}',
       AWS_SECRET_ACCESS_KEY: 'never',
       PATH: '/usr/bin',
     });
@@ -69,7 +82,7 @@ describe('readFunctionEnvironment', () => {
     expect(environment).toEqual({
       ...SETTINGS,
       JWT_CLOCK_SKEW_SECONDS: '30',
-      JWT_ROUTES: 'GET /pets read:pets',
+      JWT_ROUTES: '{"GET /pets": ["read:pets"]}',
     });
   });
 
@@ -100,19 +113,101 @@ describe('readFunctionEnvironment', () => {
   });
 
   it.each([
-    ['TOKEN_ISSUER', 'tenant.auth0.com', 'TOKEN_ISSUER is not a URL'],
-    ['TOKEN_ISSUER', 'http://tenant.auth0.com/', 'TOKEN_ISSUER must be an https URL'],
-    ['JWKS_URI', 'jwks.json', 'JWKS_URI is not a URL'],
+    ['TOKEN_ISSUER', 'tenant.auth0.com', 'TOKEN_ISSUER: issuer must be an absolute URL'],
+    ['TOKEN_ISSUER', 'http://tenant.auth0.com/', 'TOKEN_ISSUER: issuer must use https'],
+    ['JWKS_URI', 'jwks.json', 'JWKS_URI: jwksUri must be an absolute URL'],
+    ['TOKEN_ISSUER', 'http://localhost:8080/', 'TOKEN_ISSUER (in the environment) must be an https URL'],
+    [
+      'TOKEN_ISSUER',
+      'https://localhost:8443/',
+      'TOKEN_ISSUER (in the environment) is localhost, this machine',
+    ],
+    ['JWKS_URI', 'http://127.0.0.1:9000/jwks', 'JWKS_URI (in the environment) must be an https URL'],
+    ['JWKS_URI', 'https://[::1]/jwks', 'JWKS_URI (in the environment) is [::1], this machine'],
+    ['TOKEN_ISSUER', 'https://YOUR_TENANT.auth0.com/', 'still holds the placeholder YOUR_TENANT'],
+    ['AUDIENCE', 'https://YOUR_API_IDENTIFIER', 'still holds the placeholder YOUR_API_IDENTIFIER'],
+    ['JWT_ROUTES', '{bad json', 'JWT_ROUTES must be JSON'],
+    [
+      'JWT_CLOCK_SKEW_SECONDS',
+      '99999',
+      'JWT_CLOCK_SKEW_SECONDS: clockSkewSeconds must be a number from 0 to 600',
+    ],
+    ['JWT_POLICY_MODE', 'stage', 'JWT_POLICY_MODE must be "api" or "method"'],
   ])('rejects %s=%s', (name, value, message) => {
     const { problems } = readFunctionEnvironment({ ...SETTINGS, [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining(message) });
   });
 
-  it('accepts an http issuer on localhost (an emulator)', () => {
-    expect(readFunctionEnvironment({ ...SETTINGS, TOKEN_ISSUER: 'http://localhost:8080/' }).problems).toEqual(
-      [],
+  it('puts the routes file into the zip, resolved against the .env folder, and points the variable at it', () => {
+    const dir = makeTempDir({ 'pkg/routes.json': '{"GET /pets": ["read:pets"]}', 'pkg/.env': '' });
+    const { environment, files, problems } = readFunctionEnvironment(
+      { ...SETTINGS, JWT_ROUTES_FILE: 'routes.json' },
+      {
+        cwd: '/elsewhere',
+        origin: (name) => (name === 'JWT_ROUTES_FILE' ? join(dir, 'pkg/.env') : undefined),
+      },
     );
+    expect(problems).toEqual([]);
+    expect(files).toEqual([
+      { setting: 'JWT_ROUTES_FILE', path: join(dir, 'pkg/routes.json'), zipName: 'settings/routes.json' },
+    ]);
+    expect(environment.JWT_ROUTES_FILE).toBe('settings/routes.json');
+  });
+
+  it('bundles a two-issuer config file with its static JWKS file, and refuses an issuer variable next to it', () => {
+    const dir = makeTempDir({
+      'conf/authorizer.json': JSON.stringify({
+        issuers: [
+          { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_A', clientId: 'app-a' },
+          { issuer: 'https://private.example.com/', audience: 'api', jwksFile: 'keys/private.json' },
+        ],
+        policyMode: 'method',
+      }),
+      'conf/keys/private.json': JSON.stringify({ keys: [] }),
+    });
+    const config = join(dir, 'conf/authorizer.json');
+    const { environment, files, problems } = readFunctionEnvironment({ JWT_CONFIG_FILE: config });
+    expect(problems).toEqual([]);
+    expect(files.map((file) => [file.setting, file.zipName])).toEqual([
+      ['JWT_CONFIG_FILE', 'settings/authorizer.json'],
+      ['issuers[1].jwksFile', 'settings/keys/private.json'],
+    ]);
+    expect(environment).toEqual({ JWT_CONFIG_FILE: 'settings/authorizer.json' });
+
+    const conflict = readFunctionEnvironment({
+      JWT_CONFIG_FILE: config,
+      TOKEN_ISSUER: 'https://other.example.com/',
+    });
+    expect(conflict.problems).toHaveLength(1);
+    expect(conflict.problems[0]?.message).toContain(`TOKEN_ISSUER conflicts with issuers in ${config}`);
+  });
+
+  it('refuses a config file naming an http issuer or a JWKS file outside its folder', () => {
+    const dir = makeTempDir({
+      'conf/http.json': JSON.stringify({ issuers: [{ issuer: 'http://127.0.0.1:9000/', audience: 'a' }] }),
+      'conf/placeholder.json': JSON.stringify({
+        issuers: [{ issuer: 'https://YOUR_TENANT.auth0.com/', audience: 'a' }],
+      }),
+      'conf/outside.json': JSON.stringify({
+        issuers: [{ issuer: 'https://idp.example.com/', audience: 'a', jwksFile: '../keys.json' }],
+      }),
+      'keys.json': JSON.stringify({ keys: [] }),
+    });
+    expect(
+      readFunctionEnvironment({ JWT_CONFIG_FILE: join(dir, 'conf/http.json') }).problems[0]?.message,
+    ).toContain(`issuers[0].issuer (in ${join(dir, 'conf/http.json')}) must be an https URL`);
+    expect(
+      readFunctionEnvironment({ JWT_CONFIG_FILE: join(dir, 'conf/placeholder.json') }).problems[0]?.message,
+    ).toContain(
+      `issuers[0].issuer (in ${join(dir, 'conf/placeholder.json')}) still holds the placeholder YOUR_TENANT`,
+    );
+    expect(
+      readFunctionEnvironment({ ...SETTINGS, JWT_ROUTES: '{"GET /TENANT/pets": ["read:pets"]}' }).problems,
+    ).toEqual([]);
+    expect(
+      readFunctionEnvironment({ JWT_CONFIG_FILE: join(dir, 'conf/outside.json') }).problems[0]?.message,
+    ).toContain("outside the config file's folder");
   });
 });
 

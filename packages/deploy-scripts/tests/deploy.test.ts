@@ -6,7 +6,6 @@ import { IAMServiceException, NoSuchEntityException } from '@aws-sdk/client-iam'
 import { TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from '../src/deploy.js';
-import { buildDeployCalls } from '../src/plan.js';
 import {
   ACCOUNT_ID,
   createHarness,
@@ -416,28 +415,6 @@ describe('runDeploy with a REST API', () => {
       message: expect.stringContaining('pass --stage NAME'),
     });
     expect(aws.mutatingOperations()).toEqual([]);
-  });
-
-  it('makes only calls that the dry-run plan lists', async () => {
-    const { aws, context } = createHarness();
-    aws.addRestApi('a1b2c3d4e5', { methods: { '/': { GET: { authorizationType: 'NONE' } } } });
-    const config = deployConfig({
-      'rest-api-id': 'a1b2c3d4e5',
-      attach: true,
-      'invoke-permission': 'resource-policy',
-    });
-    await runDeploy(context, config, fakeZip('v1'));
-    await runDeploy(context, deployConfig({ 'rest-api-id': 'a1b2c3d4e5', attach: true }), fakeZip('v2'));
-
-    const planned = new Set([
-      ...buildDeployCalls(config, 'us-east-1', fakeZip()).map((call) => call.operation),
-      ...buildDeployCalls(
-        deployConfig({ 'rest-api-id': 'a1b2c3d4e5', attach: true }),
-        'us-east-1',
-        fakeZip(),
-      ).map((call) => call.operation),
-    ]);
-    expect(aws.sentOperations().filter((name) => !planned.has(name))).toEqual([]);
   });
 });
 

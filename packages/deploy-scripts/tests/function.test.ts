@@ -3,10 +3,10 @@ import {
   UpdateFunctionCodeCommand as UpdateFunctionCodeCommandForFailure,
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { diffFunctionConfiguration, ensureFunction, type FunctionSettings } from '../src/function.js';
+import { diffFunctionConfiguration, ensureFunction, type WantedFunction } from '../src/function.js';
 import { ACCOUNT_ID, createHarness, fakeZip } from './helpers/harness.js';
 
-const settings: FunctionSettings = {
+const settings: WantedFunction = {
   functionName: 'jwtRsaCustomAuthorizer',
   description: 'd',
   runtime: 'nodejs22.x',

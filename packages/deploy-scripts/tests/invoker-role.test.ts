@@ -38,7 +38,11 @@ describe('ensureInvokerRole', () => {
 
     const result = await ensureInvokerRole(context, options);
 
-    expect(result).toEqual({ roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${NAME}`, status: 'created' });
+    expect(result).toEqual({
+      roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${NAME}`,
+      status: 'created',
+      found: { exists: false, trustMatches: false, policyMatches: false },
+    });
     expect(aws.mutatingOperations()).toEqual(['CreateRole', 'PutRolePolicy']);
     const role = aws.roles.get(NAME);
     expect(role?.description).toBe(DESCRIPTION);
@@ -197,7 +201,7 @@ describe('removeInvokerRole', () => {
     await ensureInvokerRole(context, options);
     aws.resetHistory();
 
-    await expect(removeInvokerRole(context, NAME)).resolves.toBe('deleted');
+    await expect(removeInvokerRole(context, NAME)).resolves.toMatchObject({ status: 'deleted' });
     expect(aws.roles.has(NAME)).toBe(false);
     expect(aws.mutatingOperations()).toEqual(['DeleteRolePolicy', 'DeleteRole']);
     expect(out).toContain(`  deleted    role ${NAME}`);
@@ -207,7 +211,7 @@ describe('removeInvokerRole', () => {
     const { aws, context, err } = createHarness();
     aws.addRole(NAME, { trust: { Version: '2012-10-17', Statement: [] }, description: 'someone else' });
 
-    await expect(removeInvokerRole(context, NAME)).resolves.toBe('skipped');
+    await expect(removeInvokerRole(context, NAME)).resolves.toMatchObject({ status: 'skipped' });
     expect(aws.roles.has(NAME)).toBe(true);
     expect(aws.mutatingOperations()).toEqual([]);
     expect(err).toEqual([`warning: role ${NAME} was not created by deploy: left as it is`]);
@@ -215,14 +219,14 @@ describe('removeInvokerRole', () => {
 
   it('reports absent when the role is gone, or vanishes before it is deleted (NoSuchEntity)', async () => {
     const { aws, context } = createHarness();
-    await expect(removeInvokerRole(context, NAME)).resolves.toBe('absent');
+    await expect(removeInvokerRole(context, NAME)).resolves.toMatchObject({ status: 'absent' });
 
     await ensureInvokerRole(context, options);
     aws.failNext(
       'ListAttachedRolePolicies',
       new NoSuchEntityException({ $metadata: {}, message: `The role with name ${NAME} cannot be found.` }),
     );
-    await expect(removeInvokerRole(context, NAME)).resolves.toBe('absent');
+    await expect(removeInvokerRole(context, NAME)).resolves.toMatchObject({ status: 'absent' });
   });
 
   it('tells deploy-made, foreign and missing roles apart', async () => {

@@ -3,11 +3,11 @@ import { resolveDestroyConfig } from '../src/config.js';
 import {
   buildDeployCalls,
   buildDestroyCalls,
-  describeEnvironment,
-  formatCalls,
   formatDeploySummary,
   formatTrustPolicies,
 } from '../src/plan.js';
+import { formatCalls } from '../src/step.js';
+import { describeEnvironment } from '../src/steps/function.js';
 import { deployConfig, fakeZip } from './helpers/harness.js';
 
 describe('deploy plan', () => {
@@ -26,14 +26,20 @@ describe('deploy plan', () => {
       'iam:PutRolePolicy',
       'lambda:GetFunction',
       'lambda:CreateFunction',
+      'lambda:GetFunction',
+      'lambda:GetFunction',
       'lambda:UpdateFunctionCode',
+      'lambda:GetFunction',
       'lambda:UpdateFunctionConfiguration',
+      'lambda:GetFunction',
       'iam:UpdateAssumeRolePolicy',
       'iam:DeleteRolePolicy',
     ]);
     const text = formatCalls(calls).join('\n');
     expect(text).toContain(fakeZip().sha256);
-    expect(text).toContain('RoleName=jwtRsaCustomAuthorizerRole-invoker');
+    expect(text).toContain(
+      'iam:CreateRole                          role jwtRsaCustomAuthorizerRole-invoker, if the invoker role is missing',
+    );
   });
 
   it('shows the execution and invoker roles in the summary and both trust policies', () => {

@@ -1,13 +1,16 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { AwsClientOptions } from '../src/aws-clients.js';
+import { computeCodeSha256 } from '../src/lambda-zip.js';
 import { type CliDependencies, runCli } from '../src/run-cli.js';
+import { addFilesToZip } from '../src/zip-files.js';
 import { createHarness, makeTempDir } from './helpers/harness.js';
 
 const DOTENV = [
   'TOKEN_ISSUER=https://tenant.auth0.com/',
   'AUDIENCE=https://api.example.com/',
-  'JWT_ROUTES=do-not-print-this-value',
+  'JWT_ROUTES={"GET /do-not-print-this-value": ["read:pets"]}',
 ].join('\n');
 
 function setUp(
@@ -49,9 +52,10 @@ describe('runCli deploy', () => {
     expect(clientOptions).toEqual([{ region: 'eu-west-1', profile: 'p', maxAttempts: 5 }]);
     expect(deps.buildZip).not.toHaveBeenCalled();
     expect(aws.functions.get('jwtRsaCustomAuthorizer')?.configuration.Environment?.Variables).toMatchObject({
-      JWT_ROUTES: 'do-not-print-this-value',
+      JWT_ROUTES: '{"GET /do-not-print-this-value": ["read:pets"]}',
     });
-    expect(out[0]).toBe('Deploy plan (region eu-west-1, profile p)');
+    expect(out[0]).toBe(`.env: read ${join(deps.repoRoot, '.env')}`);
+    expect(out[1]).toBe('Deploy plan (region eu-west-1, profile p)');
     expect(out).toContain('Done');
     expect(output()).not.toContain('do-not-print-this-value');
   });
@@ -92,7 +96,7 @@ describe('runCli deploy', () => {
       'an issuer that is not a URL',
       'TOKEN_ISSUER=tenant.auth0.com\nAUDIENCE=a',
       [],
-      'error: TOKEN_ISSUER is not a URL: set it to an absolute https URL such as https://TENANT.auth0.com/',
+      '.env): issuer must be an absolute URL, got "tenant.auth0.com"',
     ],
     ['a missing zip', DOTENV, ['--zip', 'nope.zip'], 'error: No zip at'],
     [
@@ -154,14 +158,17 @@ describe('runCli deploy', () => {
     const { deps, aws, err } = setUp();
     aws.failNext(
       'CreateFunction',
-      Object.assign(new Error('Value do-not-print-this-value at environment failed to satisfy constraint'), {
-        name: 'ValidationException',
-      }),
+      Object.assign(
+        new Error('Value {"GET /do-not-print-this-value": ["read:pets"]} at environment failed'),
+        {
+          name: 'ValidationException',
+        },
+      ),
     );
 
     expect(await runCli(['deploy', '--zip', 'authorizer.zip'], deps)).toBe(1);
     expect(err[0]).toBe(
-      'error: lambda:CreateFunction failed: ValidationException: Value *** at environment failed to satisfy constraint',
+      'error: lambda:CreateFunction failed: ValidationException: Value *** at environment failed',
     );
   });
 
@@ -176,6 +183,35 @@ describe('runCli deploy', () => {
   });
 });
 
+describe('runCli deploy with files named by settings', () => {
+  it('puts the routes file into the zip it uploads, points JWT_ROUTES_FILE there and says so in the plan', async () => {
+    const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+    const { deps, aws, out } = setUp({
+      dotenv: 'TOKEN_ISSUER=https://tenant.auth0.com/\nAUDIENCE=a\nJWT_ROUTES_FILE=routes.json\n',
+    });
+    writeFileSync(join(deps.repoRoot, 'routes.json'), '{"GET /pets": ["read:pets"]}');
+    writeFileSync(join(deps.repoRoot, 'empty.zip'), emptyZip);
+
+    expect(await runCli(['deploy', '--dry-run', '--zip', 'empty.zip'], deps)).toBe(0);
+    expect(out).toContain(
+      `  zip adds     settings/routes.json from ${join(deps.repoRoot, 'routes.json')} (JWT_ROUTES_FILE)`,
+    );
+
+    expect(await runCli(['deploy', '--zip', 'empty.zip'], deps)).toBe(0);
+    const configuration = aws.functions.get('jwtRsaCustomAuthorizer')?.configuration;
+    expect(configuration?.Environment?.Variables?.JWT_ROUTES_FILE).toBe('settings/routes.json');
+    const expected = addFilesToZip({ path: 'empty.zip', bytes: emptyZip, sha256: '' }, [
+      {
+        setting: 'JWT_ROUTES_FILE',
+        path: join(deps.repoRoot, 'routes.json'),
+        zipName: 'settings/routes.json',
+      },
+    ]);
+    expect(configuration?.CodeSha256).toBe(expected.sha256);
+    expect(configuration?.CodeSha256).not.toBe(computeCodeSha256(emptyZip));
+  });
+});
+
 describe('runCli deploy --dry-run', () => {
   it.each([[['deploy', '--dry-run']], [['deploy', '--', '--dry-run']]])(
     'prints the full plan for %o without any AWS client',
@@ -187,7 +223,8 @@ describe('runCli deploy --dry-run', () => {
 
       expect(code).toBe(0);
       expect(clientOptions).toEqual([]);
-      expect(out[0]).toBe('Dry run: lists the calls deploy would make; makes none and needs no credentials.');
+      expect(out[0]).toBe(`.env: read ${join(deps.repoRoot, '.env')}`);
+      expect(out[1]).toBe('Dry run: lists the calls deploy would make; makes none and needs no credentials.');
       for (const call of [
         'iam:CreateRole',
         'lambda:CreateFunction',
@@ -204,20 +241,89 @@ describe('runCli deploy --dry-run', () => {
     },
   );
 
-  it('still prints the plan without settings, region or zip, listing what a real deploy would stop on', async () => {
+  it('still prints the plan without settings, region or zip, then exits 2 on what a real deploy would stop on', async () => {
     const { deps, err, output } = setUp({ dotenv: '', region: undefined, buildOk: false });
 
     const code = await runCli(['deploy', '--dry-run'], deps);
 
-    expect(code).toBe(0);
+    expect(code).toBe(2);
     expect(output()).toContain('lambda:UpdateFunctionConfiguration');
     expect(err).toEqual([
       expect.stringContaining('warning: Building the zip failed'),
       expect.stringContaining('warning: no zip at'),
       'warning: no AWS region configured: the plan uses us-east-1; a real deploy needs --region or AWS_REGION',
-      expect.stringContaining('warning: a real deploy would stop here: TOKEN_ISSUER is not set'),
-      expect.stringContaining('warning: a real deploy would stop here: AUDIENCE is not set'),
+      expect.stringContaining('error: TOKEN_ISSUER is not set'),
+      expect.stringContaining('error: AUDIENCE is not set'),
     ]);
+  });
+
+  it('refuses a .env line that is not NAME=value by its number, without its content, and exits 2', async () => {
+    const { deps, out, err, aws } = setUp({
+      dotenv: 'TOKEN_ISSUER=https://tenant.auth0.com/\nAUDIENCE=a\nJWT_REQUIRED_SCOPES s3cret-scope\n',
+    });
+
+    expect(await runCli(['deploy', '--dry-run', '--zip', 'authorizer.zip'], deps)).toBe(2);
+    expect(err).toEqual([`error: The .env file ${join(deps.repoRoot, '.env')}: line 3 is not NAME=value`]);
+    expect(out).toEqual([]);
+    expect(aws.mutatingOperations()).toEqual([]);
+  });
+
+  it('prints nothing on stdout for a bad flag, not even the .env line', async () => {
+    const { deps, out, err } = setUp();
+
+    expect(await runCli(['deploy', '--dry-run', '--runtime', 'nodejs20.x'], deps)).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toEqual([expect.stringContaining('error: --runtime must be nodejs24.x or nodejs22.x')]);
+  });
+
+  it('lists every problem, the placeholder and the misspelt variable, before exiting 2', async () => {
+    const { deps, err } = setUp({
+      dotenv: 'TOKEN_ISSUER=https://YOUR_TENANT.auth0.com/\nAUDIENCE=a\nJWT_REQUIRED_SCOPE=admin\n',
+    });
+
+    expect(await runCli(['deploy', '--dry-run', '--zip', 'authorizer.zip'], deps)).toBe(2);
+    expect(err.filter((line) => line.startsWith('error: '))).toEqual([
+      expect.stringContaining('TOKEN_ISSUER (in '),
+      expect.stringContaining('did you mean JWT_REQUIRED_SCOPES?'),
+    ]);
+  });
+
+  it.each([
+    [
+      'a misspelt variable',
+      'JWT_REQUIRED_SCOPE=admin',
+      'JWT_REQUIRED_SCOPE (in ',
+      'did you mean JWT_REQUIRED_SCOPES?',
+    ],
+    ['routes that are not JSON', 'JWT_ROUTES={bad json', 'JWT_ROUTES (in ', 'must be JSON'],
+    [
+      'a placeholder',
+      'JWKS_URI=https://YOUR_TENANT.auth0.com/.well-known/jwks.json',
+      'JWKS_URI (in ',
+      'placeholder YOUR_TENANT',
+    ],
+    ['an http issuer', 'TOKEN_ISSUER=http://idp.example.com/', 'TOKEN_ISSUER (in ', 'https'],
+    [
+      'a localhost issuer over http',
+      'TOKEN_ISSUER=http://localhost:8080/',
+      'TOKEN_ISSUER (in ',
+      'must be an https URL',
+    ],
+    ['a loopback issuer', 'TOKEN_ISSUER=https://127.0.0.1:8443/', 'TOKEN_ISSUER (in ', 'this machine'],
+    ['a routes file that does not exist', 'JWT_ROUTES_FILE=routes.json', 'JWT_ROUTES_FILE', 'cannot be read'],
+  ])('prints the plan for %s, then exits 2 naming the variable and its file', async (_, line, name, fix) => {
+    const { deps, err, out, clientOptions } = setUp({
+      dotenv: `AUDIENCE=a\nTOKEN_ISSUER=https://idp.example.com/\n${line}\n`,
+    });
+
+    const code = await runCli(['deploy', '--dry-run', '--zip', 'authorizer.zip'], deps);
+
+    expect(code).toBe(2);
+    expect(clientOptions).toEqual([]);
+    expect(out.join('\n')).toContain('lambda:CreateFunction');
+    expect(err.at(-1)).toContain(`error: ${name}`);
+    expect(err.at(-1)).toContain(fix);
+    if (name.endsWith('(in ')) expect(err.at(-1)).toContain(join(deps.repoRoot, '.env'));
   });
 });
 
@@ -248,7 +354,7 @@ describe('runCli destroy and invoke', () => {
     expect(await runCli(['destroy'], deps)).toBe(0);
     expect(aws.functions.size).toBe(0);
     expect(questions).toEqual([
-      'Delete function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it) in us-east-1? [y/N] ',
+      'Delete function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it), role jwtRsaCustomAuthorizerRole in us-east-1? [y/N] ',
     ]);
   });
 
@@ -257,6 +363,9 @@ describe('runCli destroy and invoke', () => {
 
     expect(await runCli(['destroy', '--dry-run', '--rest-api-id', 'a1'], deps)).toBe(0);
     expect(clientOptions).toEqual([]);
+    expect(out).toContain(
+      'Would remove: authorizer jwt-rsa-custom-authorizer on REST API a1, function jwtRsaCustomAuthorizer, role jwtRsaCustomAuthorizerRole-invoker (if deploy created it), role jwtRsaCustomAuthorizerRole',
+    );
     expect(out.join('\n')).toContain('apigateway:DeleteAuthorizer');
     expect(out.join('\n')).toContain('iam:DeleteRole');
   });

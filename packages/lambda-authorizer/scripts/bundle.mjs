@@ -5,7 +5,7 @@
 // workspace packages the handler imports.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -100,6 +100,10 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
     logLevel: 'warning',
   });
   mkdirSync(outdir, { recursive: true });
+  // Chunk names change with their content: the previous build's would pile up in the folder.
+  for (const name of readdirSync(outdir)) {
+    if (/^chunk-[A-Z0-9]+\.mjs(?:\.map)?$/.test(name)) rmSync(resolve(outdir, name));
+  }
   let code;
   const entries = [];
   const startup = startupFiles(result.metafile);

@@ -1,8 +1,9 @@
 // Cold start of the unzipped handler next to a bare Node start, in the same run:
-//   node scripts/cold-start.mjs [--runs 15] [--zip PATH]   (--help for more)
+//   node scripts/cold-start.mjs [--runs 15] [--zip PATH] [--jwks-uri]   (--help for more)
 // Each run starts a fresh `node` process: `node -e ''`, then a process that imports the zip's
-// index.mjs (reading the settings and fetching the JWKS from a local issuer) and authorizes one
-// token. Prints medians; measures, asserts nothing.
+// index.mjs (reading the settings, OpenID discovery and the JWKS fetch from a local issuer; with
+// --jwks-uri, JWKS_URI is set and discovery skipped) and authorizes one token. Prints medians;
+// measures, asserts nothing.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ const FLAGS = {
     value: 'PATH',
     help: 'the zip to measure (default packages/lambda-authorizer/dist/custom-authorizer.zip)',
   },
+  'jwks-uri': { help: 'set JWKS_URI, so the cold start skips OpenID discovery' },
   help: { short: 'h', help: 'show this help' },
 };
 const values = readCommandLine(
@@ -28,7 +30,8 @@ const values = readCommandLine(
   `Usage: node packages/lambda-authorizer/scripts/cold-start.mjs [options]
 
 Times fresh node processes: a bare start, and an import of the zip's index.mjs plus one
-authorization against a local issuer. Prints medians; asserts nothing.
+authorization against a local issuer (OpenID discovery, then the JWKS; with --jwks-uri the JWKS
+only). Prints medians; asserts nothing.
 
 Options:
 ${formatFlags(FLAGS)}
@@ -83,8 +86,15 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 20
 const jwks = JSON.stringify({
   keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'cold-1', alg: 'RS256', use: 'sig' }],
 });
-const server = createServer((_req, res) =>
-  res.writeHead(200, { 'content-type': 'application/json' }).end(jwks),
+// The discovery document at its standard path; the JWKS at every other path (the default one too).
+const server = createServer((req, res) =>
+  res
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(
+      req.url === '/.well-known/openid-configuration'
+        ? JSON.stringify({ issuer, jwks_uri: `${issuer}keys` })
+        : jwks,
+    ),
 );
 await new Promise((done) => server.listen(0, '127.0.0.1', done));
 const issuer = `http://127.0.0.1:${server.address().port}/`;
@@ -116,6 +126,7 @@ console.log('@@cold ' + JSON.stringify({ importMs: imported - started, firstAuth
     TOKEN_ISSUER: issuer,
     AUDIENCE: audience,
     COLD_START_TOKEN: token,
+    ...(values['jwks-uri'] ? { JWKS_URI: `${issuer}keys` } : {}),
   };
   writeFileSync(join(dir, 'empty.mjs'), '');
   const bare = [];
@@ -135,12 +146,12 @@ console.log('@@cold ' + JSON.stringify({ importMs: imported - started, firstAuth
   const ms = (value) => `${value.toFixed(1)} ms`;
   process.stdout.write(
     [
-      `Node ${process.version}, ${runs} fresh processes each, medians (zip ${zipBytes} bytes):`,
+      `Node ${process.version}, ${runs} fresh processes each, medians (zip ${zipBytes} bytes, ${values['jwks-uri'] ? 'JWKS_URI set' : 'TOKEN_ISSUER and AUDIENCE only'}):`,
       `  node -e ''                                   ${ms(median(bare))}`,
       `  node empty.mjs (ESM entry, nothing in it)    ${ms(median(bareModule))}`,
       `  node: import unzipped index.mjs + 1st verify ${ms(median(handler))}`,
       `  difference to node -e ''                     ${ms(median(handler) - median(bare))}`,
-      `  inside the process: import (settings + JWKS fetch) ${ms(median(inside.map((x) => x.importMs)))}, first authorize ${ms(median(inside.map((x) => x.firstAuthorizeMs)))}`,
+      `  inside the process: import (settings + keys) ${ms(median(inside.map((x) => x.importMs)))}, first authorize ${ms(median(inside.map((x) => x.firstAuthorizeMs)))}`,
       '',
     ].join('\n'),
   );

@@ -1,6 +1,7 @@
 // The project's main job on an embedded default, with no account anywhere: a local issuer on
-// 127.0.0.1 (RSA key, JWKS, OpenID discovery), tokens signed by it, and the bundled authorizer
-// (dist/index.mjs, the file inside custom-authorizer.zip) deciding a TOKEN, a REQUEST and an HTTP API
+// 127.0.0.1 (RSA key, OpenID discovery, JWKS at a path that is not the default), tokens signed by
+// it, and the bundled authorizer (dist/index.mjs, the file inside custom-authorizer.zip),
+// configured with TOKEN_ISSUER and AUDIENCE only, deciding a TOKEN, a REQUEST and an HTTP API
 // event. Exits 0 when the three outcomes are Allow, 401 and 403. `--help` for the options.
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isUnauthorizedError } from '@jwt-authorizer/middy-jwt';
 import { formatFlags, readCommandLine } from './cli.mjs';
 
 const FLAGS = {
@@ -22,7 +24,7 @@ const values = readCommandLine(
 
 Starts a local issuer on 127.0.0.1, mints tokens and runs the bundled authorizer
 (packages/lambda-authorizer/dist/index.mjs) on a REST TOKEN, a REST REQUEST and an HTTP API event.
-Needs no account and reads no .env or JWT_* variable of the shell.
+Needs no account and reads no .env, JWKS_URI or JWT_* variable of the shell.
 
 Options:
 ${formatFlags(FLAGS)}
@@ -36,6 +38,8 @@ const AUDIENCE = 'https://pets.example.com/api';
 const KID = 'demo-key-1';
 const ROUTES = { 'GET /pets': ['read:pets'], 'POST /pets': ['write:pets'] };
 const API = 'arn:aws:execute-api:us-east-1:123456789012:demo123abc/prod';
+// Not {issuer}.well-known/jwks.json: the handler can only find the keys through discovery.
+const JWKS_PATH = '/oauth2/v1/keys';
 
 const print = (text = '') => process.stdout.write(`${text}\n`);
 const section = (title) => print(`\n=== ${title} ===`);
@@ -47,11 +51,11 @@ const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: '
 let issuer = '';
 const server = createServer((req, res) => {
   const send = (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  if (req.url === '/.well-known/jwks.json') return send(jwks);
+  if (req.url === JWKS_PATH) return send(jwks);
   if (req.url === '/.well-known/openid-configuration') {
     return send({
       issuer,
-      jwks_uri: `${issuer}.well-known/jwks.json`,
+      jwks_uri: `${issuer.slice(0, -1)}${JWKS_PATH}`,
       id_token_signing_alg_values_supported: ['RS256'],
       scopes_supported: ['read:pets', 'write:pets'],
     });
@@ -113,7 +117,7 @@ async function invoke(handler, event) {
     if ('isAuthorized' in result) return { result, logged, status: result.isAuthorized ? 200 : 403 };
     return { result, logged, status: evaluatePolicy(result, event.methodArn ?? event.routeArn) };
   } catch (err) {
-    return { error: err, logged, status: err.message === 'Unauthorized' ? 401 : 500 };
+    return { error: err, logged, status: isUnauthorizedError(err) ? 401 : 500 };
   } finally {
     process.stdout.write = write;
   }
@@ -141,17 +145,21 @@ try {
   section('Local issuer');
   print(`issuer     ${issuer}`);
   print(`discovery  ${issuer}.well-known/openid-configuration`);
-  print(`jwks       ${issuer}.well-known/jwks.json (kid ${KID}, RS256, 2048-bit RSA)`);
+  print(
+    `jwks       ${issuer.slice(0, -1)}${JWKS_PATH} (kid ${KID}, RS256, 2048-bit RSA), found through discovery`,
+  );
   print(`audience   ${AUDIENCE}`);
   print(`routes     ${JSON.stringify(ROUTES)}`);
 
   if (!existsSync(handlerFile)) throw new Error(`${handlerFile} is missing: run the bundle task first`);
-  // The handler reads its settings once, at import: set them first, drop any JWT_* of the shell,
-  // and run from an empty folder so a developer's .env cannot change the demo.
-  for (const name of Object.keys(process.env)) if (name.startsWith('JWT_')) delete process.env[name];
+  // The handler reads its settings once, at import: set them first, drop any JWT_* and JWKS_URI of
+  // the shell, and read no .env, so a developer's settings cannot change the demo.
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith('JWT_') || name === 'JWKS_URI') delete process.env[name];
+  }
+  print('.env       none read: the demo sets TOKEN_ISSUER and AUDIENCE itself (no JWKS_URI)');
   Object.assign(process.env, {
     TOKEN_ISSUER: issuer,
-    JWKS_URI: `${issuer}.well-known/jwks.json`,
     AUDIENCE,
     JWT_ROUTES: JSON.stringify(ROUTES),
     JWT_CONTEXT_CLAIMS: 'email',

@@ -1,16 +1,17 @@
 // Runs the bundled handler on one event, as the tutorial's `npm test` does with lambda-local:
-//   pnpm --filter lambda-authorizer run invoke -- --event event.json
-// Settings come from the environment, then from the .env file (the environment wins). Prints the
-// returned policy (exit 0), the handler's error (exit 1), or a one-line usage error (exit 2).
+//   pnpm --filter lambda-authorizer run invoke -- --event event.json [--env-file FILE]
+// Settings come from the environment, then from one .env file (the environment wins; an empty
+// value counts as unset): --env-file when given, else the first of packages/lambda-authorizer/.env
+// and the repo root's .env, the same rule as the demo and the deploy. Prints which file it read,
+// then the returned policy (exit 0), the handler's error (exit 1), or a one-line usage error (exit 2).
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseEnv } from 'node:util';
 import { formatFlags, parseFlags, resolveInvocationDir, runScript, UsageError } from './cli.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(packageDir, '..', '..');
 
 const FLAGS = {
   event: {
@@ -19,7 +20,7 @@ const FLAGS = {
   },
   'env-file': {
     value: 'PATH',
-    help: 'settings file (default: .env in this directory, else in packages/lambda-authorizer)',
+    help: "settings file (default: packages/lambda-authorizer/.env, else the repository root's .env)",
   },
   handler: { value: 'PATH', help: 'the handler module (default: packages/lambda-authorizer/dist/index.mjs)' },
   'timeout-ms': { value: 'MS', help: 'fail the invocation after this long (default 30000)' },
@@ -31,15 +32,17 @@ const HELP = `Usage: invoke [options]
        pnpm --filter lambda-authorizer run invoke -- --event event.json
 
 Runs the bundled handler (the index.mjs inside custom-authorizer.zip) on one event, with the
-settings of the environment and the .env file (the environment wins), and prints the policy it
-returned under "Message", or its error (Unauthorized with the reason code) under "Error".
+settings of the environment and of one .env file (the environment wins; an empty value counts as
+unset), and prints which .env file it read, then the policy the handler returned under "Message",
+or its error (Unauthorized with the reason code) under "Error".
 
 Options:
 ${formatFlags(FLAGS)}
 
 Relative paths are read from the directory the command was run in.
-Exit codes: 0 a result was returned, 1 the handler threw or its cold start failed, 2 bad input
-(unknown flag, missing or malformed event file, missing handler).`;
+Exit codes: 0 a result was returned, 1 the settings or the handler failed (a malformed .env, a
+failed cold start, an error), 2 bad input (unknown flag, missing --env-file, missing or malformed
+event file, missing handler).`;
 
 function printResult(title, message) {
   process.stdout.write(`${title}\n${'-'.repeat(title.length)}\n${message}\n`);
@@ -106,15 +109,10 @@ async function main() {
     throw new UsageError(`--timeout-ms must be a whole number of milliseconds (see \`invoke --help\`)`);
   }
 
-  const envFile = locate(values['env-file'], '.env', invocationDir);
-  if (existsSync(envFile)) {
-    for (const [name, value] of Object.entries(parseEnv(readFileSync(envFile, 'utf8')))) {
-      if (process.env[name] === undefined) process.env[name] = value;
-    }
-  } else if (values['env-file'] !== undefined) {
-    throw new UsageError(`--env-file ${values['env-file']} not found in ${invocationDir}`);
+  const envFile = values['env-file'];
+  if (envFile !== undefined && !existsSync(resolve(invocationDir, envFile))) {
+    throw new UsageError(`--env-file ${envFile} not found in ${invocationDir}`);
   }
-
   const eventFile = locate(values.event, 'event.json', invocationDir);
   if (!existsSync(eventFile)) {
     throw new UsageError(
@@ -135,15 +133,32 @@ async function main() {
     throw new UsageError(`${handlerFile} not found: run pnpm --filter lambda-authorizer run bundle first`);
   }
 
-  // The handler also reads a .env from its working directory at cold start: run it from an empty
-  // folder, so the settings are exactly the environment and the file chosen above.
-  const startDir = process.cwd();
-  const emptyDir = mkdtempSync(join(tmpdir(), 'authorizer-invoke-'));
+  // Every usage check is done: now the settings. From the build, imported here so that --help
+  // works before one.
+  const environmentModule = join(packageDir, 'dist', 'environment.js');
+  if (!existsSync(environmentModule)) {
+    throw new UsageError(
+      `${environmentModule} not found: run pnpm --filter lambda-authorizer run build first`,
+    );
+  }
+  const { loadDotenv } = await import(pathToFileURL(environmentModule).href);
+  let loaded;
+  try {
+    loaded = loadDotenv({ env: process.env, repoRoot, path: envFile, cwd: invocationDir });
+  } catch (err) {
+    printResult('Error', describe(err));
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`${loaded.description}\n`);
+  // The handler reads process.env at its import: lay the .env rule's result over it.
+  for (const name of Object.keys(process.env)) if (!(name in loaded.env)) delete process.env[name];
+  Object.assign(process.env, loaded.env);
+
   const logged = [];
   const showLog = () => {
     if (values.verbose && logged.length > 0) printResult('Log', logged.join('\n'));
   };
-  process.chdir(emptyDir);
   let timer;
   try {
     let handler;
@@ -171,8 +186,6 @@ async function main() {
     }
   } finally {
     clearTimeout(timer);
-    process.chdir(startDir);
-    rmSync(emptyDir, { recursive: true, force: true });
   }
 }
 

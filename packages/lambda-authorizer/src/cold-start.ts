@@ -1,14 +1,12 @@
 import { type Authorizer, assertKnownOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
 import { type DecisionLogOptions, writeStdout } from './decision-log.js';
-import { type Environment, loadEnvironment } from './environment.js';
+import type { Environment } from './environment.js';
 import { type AuthorizerHandler, createAuthorizerHandler } from './handler.js';
 import { type HandlerSettings, readHandlerSettings } from './settings.js';
 
 export interface StartHandlerOptions {
-  /** The process environment (default `process.env`). */
+  /** The process environment (default `process.env`); the handler reads no `.env` file itself. */
   env?: Environment;
-  /** A `.env` file merged under `env`, skipped when missing. */
-  dotenvPath: string;
   /** The handler's own folder, which a relative `JWT_ROUTES_FILE` is resolved against. */
   baseDir: string;
   /** Per-invocation decision log options; `write` also receives the cold-start warning. */
@@ -26,23 +24,23 @@ export interface StartedHandler {
 
 const OPTION_KEYS: Readonly<Record<keyof StartHandlerOptions, true>> = {
   env: true,
-  dotenvPath: true,
   baseDir: true,
   log: true,
 };
 
 /**
- * The cold start: reads the configuration once (environment over `.env`), builds the authorizer,
- * fetches the JWKS when reachable (an unreachable JWKS is logged, not fatal: the first request
+ * The cold start: reads the configuration once, from the environment (on Lambda there is no `.env`;
+ * `invoke` and the demo apply the `.env` rule before the import), builds the authorizer, finds the
+ * JWKS by OpenID discovery unless `JWKS_URI` is set and fetches it when reachable (an unreachable JWKS is logged, not fatal: the first request
  * retries), and creates the handler.
  *
  * @throws {ConfigurationError} `CONFIG_INVALID` naming the variable that is missing or malformed.
  * @example
- * const { handler } = await startHandler({ dotenvPath: '.env', baseDir: '/var/task' });
+ * const { handler } = await startHandler({ baseDir: '/var/task' });
  */
 export async function startHandler(options: StartHandlerOptions): Promise<StartedHandler> {
   assertKnownOptions(options, Object.keys(OPTION_KEYS));
-  const env = loadEnvironment(options.env ?? process.env, { dotenvPath: options.dotenvPath });
+  const env = options.env ?? process.env;
   const settings = readHandlerSettings(env, { baseDir: options.baseDir });
   const authorizer = createAuthorizer(settings.authorizerOptions);
   let hydrated = true;
@@ -55,6 +53,8 @@ export async function startHandler(options: StartHandlerOptions): Promise<Starte
       level: 'warn',
       msg: 'JWKS not reachable at cold start',
       reason: typeof code === 'string' ? code : 'JWKS_UNAVAILABLE',
+      // URLs and the fix only: key and discovery errors never carry a token.
+      detail: err instanceof Error ? err.message : undefined,
     });
     (options.log?.write ?? writeStdout)(line);
   }

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { RouteDecision, VerifiedToken } from '@jwt-authorizer/authorizer-core';
+import {
+  detectAuthorizerEventKind,
+  isUnauthorizedError,
+  type JwtAuthorizerSlots,
+  type LambdaContext,
+} from '@jwt-authorizer/middy-jwt';
 
 /** What API Gateway was told: Allow, Deny (403), Unauthorized (401) or an error (500). */
 export type Decision = 'allow' | 'deny' | 'unauthorized' | 'error';
@@ -82,10 +88,12 @@ interface TimedRequest extends ObservedRequest {
   [startedAtSlot]?: number;
 }
 
-interface ObservedContext {
-  awsRequestId?: unknown;
-  authorizerEvent?: { kind?: unknown };
-  authorizerRejection?: unknown;
+/**
+ * The context as the hooks see it: middy-jwt's slots, each unset when the invocation ended before
+ * `jwtAuthorizer` filled it, plus this log's own. Values are still checked where read: the hooks
+ * also see invocations that no middleware prepared.
+ */
+interface ObservedContext extends Partial<JwtAuthorizerSlots & Pick<LambdaContext, 'awsRequestId'>> {
   [verifiedSlot]?: VerifiedToken | undefined;
   [decisionSlot]?: RouteDecision | undefined;
 }
@@ -117,21 +125,14 @@ function codedErrorOf(err: unknown): { code: string; message: string } | undefin
   return undefined;
 }
 
-/** The event kind when the middleware could not record it (same order as its detection). */
-function kindOf(event: unknown): string | undefined {
-  const e = event as { version?: unknown; type?: unknown } | null | undefined;
-  if (e?.version === '2.0') return 'http-v2';
-  if (e?.type === 'TOKEN') return 'token';
-  return e?.type === 'REQUEST' ? 'request' : undefined;
-}
-
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
 }
 
 function eventKindField(request: ObservedRequest, context: ObservedContext): string {
-  const recorded = context.authorizerEvent?.kind;
-  const kind = typeof recorded === 'string' ? recorded : kindOf(request.event);
+  const recorded: unknown = context.authorizerEvent?.kind;
+  // When the middleware could not record it (a malformed event), the kind its detection would tell.
+  const kind = typeof recorded === 'string' ? recorded : detectAuthorizerEventKind(request.event);
   if (kind === undefined) return '';
   return EVENT_KINDS[kind] ?? `,"eventKind":${JSON.stringify(kind)}`;
 }
@@ -213,7 +214,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
   function headOf(request: ObservedRequest, context: ObservedContext, decision: RouteDecision | undefined) {
     const error = request.error;
     if (error !== undefined && error !== null) {
-      if ((error as { message?: unknown }).message === 'Unauthorized') {
+      if (isUnauthorizedError(error)) {
         const reason = codedErrorOf(error)?.code ?? codeOf(context.authorizerRejection) ?? 'TOKEN_INVALID';
         return `${UNAUTHORIZED_HEAD}${JSON.stringify(reason)}`;
       }
@@ -263,11 +264,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
           line += `,"missingScopes":${JSON.stringify(decision.missingScopes)}`;
         }
         const error = request.error;
-        if (
-          error !== undefined &&
-          error !== null &&
-          (error as { message?: unknown }).message !== 'Unauthorized'
-        ) {
+        if (error !== undefined && error !== null && !isUnauthorizedError(error)) {
           // Core error messages never hold a token; other errors are reported by name only.
           line += `,"error":${JSON.stringify(codedErrorOf(error)?.message ?? errorName(error))}`;
         }

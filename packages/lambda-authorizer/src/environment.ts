@@ -1,70 +1,76 @@
-import { readFileSync } from 'node:fs';
-import { parseEnv } from 'node:util';
-import { ConfigurationError } from '@jwt-authorizer/authorizer-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  ConfigurationError,
+  DOTENV_SEARCH_ORDER,
+  mergeDotenv,
+  parseDotenv,
+} from '@jwt-authorizer/authorizer-core';
 import type { Environment } from '@jwt-authorizer/middy-jwt';
 
 export type { Environment };
 
-export interface LoadEnvironmentOptions {
-  /** The `.env` file to merge under `env`; a missing file is skipped. */
-  dotenvPath: string;
+export interface LoadDotenvOptions {
+  /** The real environment; it wins over the file. */
+  env: Environment;
+  /** The repository root the search order is relative to. */
+  repoRoot: string;
+  /** A file named explicitly (`--env-file`), resolved against `cwd`; it must exist. */
+  path?: string | undefined;
+  /** Where an explicit relative path is resolved (default: the working directory; the scripts pass the invocation directory). */
+  cwd?: string;
 }
 
-const ASSIGNMENT = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*(.*)$/;
-
-/**
- * Refuses a line that is not `NAME=value` (blank lines and `#` comments aside, and the continuation
- * lines of a quoted value). Node's parser skips such a line, or glues it to the next one's name, so
- * `JWT_REQUIRED_SCOPES read:pets` would otherwise vanish and its setting with it. The message names
- * the line, never its content.
- */
-function assertDotenvLines(text: string, path: string): void {
-  let openQuote: string | undefined;
-  const lines = text.split(/\r?\n/);
-  lines.forEach((line, index) => {
-    if (openQuote !== undefined) {
-      if (line.includes(openQuote)) openQuote = undefined;
-      return;
-    }
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) return;
-    const value = ASSIGNMENT.exec(line)?.[1];
-    if (value === undefined) {
-      throw new ConfigurationError(`The .env file ${path}: line ${index + 1} is not NAME=value`);
-    }
-    const quote = value[0];
-    if ((quote === '"' || quote === "'" || quote === '`') && !value.slice(1).includes(quote))
-      openQuote = quote;
-  });
+/** The environment after the `.env` rule, and which file (if any) it came from. */
+export interface LoadedEnvironment {
+  readonly env: Record<string, string>;
+  /** The `.env` file read, or undefined when none was. */
+  readonly file: string | undefined;
+  /** The file a variable's value came from (it is the `.env`'s unless the environment set it). */
+  origin(variable: string): string | undefined;
+  /** One line saying which file was read, or that none was and where it was looked for. */
+  readonly description: string;
 }
 
 /**
- * Merges a `.env` file under the given environment: a variable already set in `env` wins over the
- * file, as with `node --env-file`; file values are trimmed. A missing file is no error (on Lambda there is none: the deploy
- * sets real environment variables). Called once, at cold start.
+ * The one `.env` rule of `invoke`, the demo and local runs (the deploy applies the same one): the
+ * file named explicitly, else the first of `DOTENV_SEARCH_ORDER` under the repository root; the real
+ * environment wins over the file; an empty value counts as unset in both.
  *
- * @throws {ConfigurationError} `CONFIG_INVALID` when the file exists but cannot be read, or holds a
- *   line that is not `NAME=value` (a comment or a blank line aside).
+ * @throws {ConfigurationError} `CONFIG_INVALID` when a named file does not exist, a file cannot be
+ *   read, or it holds a line that is not `NAME=value` (a comment or a blank line aside).
  * @example
- * const env = loadEnvironment(process.env, { dotenvPath: '.env' });
+ * const { env, description } = loadDotenv({ env: process.env, repoRoot });
  */
-export function loadEnvironment(env: Environment, options: LoadEnvironmentOptions): Environment {
-  let text: string;
-  try {
-    text = readFileSync(options.dotenvPath, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return env;
-    throw new ConfigurationError(
-      `The .env file ${options.dotenvPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      { cause: err },
-    );
+export function loadDotenv(options: LoadDotenvOptions): LoadedEnvironment {
+  const candidates = options.path
+    ? [resolve(options.cwd ?? process.cwd(), options.path)]
+    : DOTENV_SEARCH_ORDER.map((location) => resolve(options.repoRoot, location));
+  const file = candidates.find((candidate) => existsSync(candidate));
+  if (file === undefined && options.path) {
+    throw new ConfigurationError(`The .env file ${candidates[0]} does not exist: fix the path`);
   }
-  assertDotenvLines(text, options.dotenvPath);
-  const merged: Record<string, string | undefined> = {};
-  // Trimmed: the tutorial's own sample leaves a tab after AUDIENCE.
-  for (const [name, value] of Object.entries(parseEnv(text))) merged[name] = value?.trim();
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined) merged[name] = value;
+  let fromFile: Record<string, string> = {};
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigurationError(
+        `The .env file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        { cause: err },
+      );
+    }
+    fromFile = parseDotenv(text, file);
   }
-  return merged;
+  const env = mergeDotenv(options.env, fromFile);
+  const fromEnvironment = (name: string) => (options.env[name] ?? '').trim() !== '';
+  return {
+    env,
+    file,
+    origin: (variable) =>
+      file !== undefined && !fromEnvironment(variable) && variable in fromFile ? file : undefined,
+    description:
+      file === undefined ? `.env: none read (looked for ${candidates.join(', ')})` : `.env: read ${file}`,
+  };
 }

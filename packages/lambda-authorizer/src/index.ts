@@ -1,11 +1,9 @@
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHandler } from './cold-start.js';
 
 // The Lambda entry (`index.handler`): importing this module is the cold start, so a missing or
 // malformed setting fails the init phase with a message naming the variable.
 const started = await startHandler({
-  dotenvPath: resolve('.env'),
   baseDir: fileURLToPath(new URL('.', import.meta.url)),
 });
 

@@ -80,9 +80,12 @@ describe('the bundle (custom-authorizer.zip)', () => {
     const zip = readFileSync(ZIP_PATH);
     const entries = readZip(zip);
     const index = entries.find((entry) => entry.name === 'index.mjs');
-    expect(index?.data.length).toBeLessThan(48 * 1024);
-    // Every chunk together, the lazily loaded DPoP, certificate and introspection code included.
-    expect(zip.length).toBeLessThan(28 * 1024);
+    // About 45 KB: the core with its settings table, discovery, scope-tokens and option-name checks,
+    // and the request verifier; its statically imported chunks add about 18 KB.
+    expect(index?.data.length).toBeLessThan(56 * 1024);
+    // Every chunk together (about 30 KB zipped), the lazily loaded DPoP, certificate and
+    // introspection code included.
+    expect(zip.length).toBeLessThan(32 * 1024);
     for (const entry of entries) expect(entry.data.toString('utf8')).not.toMatch(/^\s{2}|\/\*\*|^\/\/ /m);
   });
 

@@ -42,13 +42,22 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function start(env: Record<string, string>) {
   return startHandler({
     env,
-    dotenvPath: join(dir, '.env'),
     baseDir: dir,
     log: { write: (line) => lines.push(line), metricsNamespace: false },
   });
 }
 
 describe('startHandler (the cold start)', () => {
+  it('fails the cold start on a misspelt JWT_ variable instead of ignoring the scope it meant', async () => {
+    const attempt = start({ TOKEN_ISSUER: server.issuer, AUDIENCE, JWT_REQUIRED_SCOPE: 'admin' });
+    await expect(attempt).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(attempt).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      variable: 'JWT_REQUIRED_SCOPE',
+      message: expect.stringContaining('did you mean JWT_REQUIRED_SCOPES?'),
+    });
+  });
+
   it('fetches the JWKS during the cold start, so the first request needs no fetch', async () => {
     const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE });
     expect(started.hydrated).toBe(true);
@@ -64,7 +73,12 @@ describe('startHandler (the cold start)', () => {
     const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE, JWT_JWKS_COOLDOWN_MS: '0' });
     expect(started.hydrated).toBe(false);
     expect(lines.map((line) => JSON.parse(line))).toEqual([
-      { level: 'warn', msg: 'JWKS not reachable at cold start', reason: 'JWKS_UNAVAILABLE' },
+      {
+        level: 'warn',
+        msg: 'JWKS not reachable at cold start',
+        reason: 'JWKS_UNAVAILABLE',
+        detail: `JWKS request to ${server.jwksUri} answered 503`,
+      },
     ]);
     server.behaviour = { kind: 'jwks', body: jwksOf(key) };
     const token = createMinter(server.issuer, AUDIENCE)(key);
@@ -86,40 +100,25 @@ describe('startHandler (the cold start)', () => {
     expect(server.requests).toBe(0);
   });
 
+  it('reads only its environment: a .env next to the handler changes nothing (invoke and the demo apply the .env rule)', async () => {
+    writeFileSync(join(dir, '.env'), 'AUDIENCE=https://wrong.example.com\nJWT_POLICY_MODE=method\n');
+    const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE });
+    expect(started.settings.authorizerOptions).toEqual({ issuer: server.issuer, audience: AUDIENCE });
+  });
+
   it('refuses an unknown option of startHandler, naming the closest known one', async () => {
     const error = await startHandler({
-      dotenvPath: join(dir, '.env'),
       baseDir: dir,
       environment: {},
     } as never).catch((err: unknown) => err);
     expect(error).toMatchObject({
       code: 'CONFIG_INVALID',
-      message: 'unknown option `environment`; known options: env, dotenvPath, baseDir, log',
+      message: 'unknown option `environment`; known options: env, baseDir, log',
     });
-    const typo = await startHandler({ dotenvPath: join(dir, '.env'), basedir: dir } as never).catch(
-      (err: unknown) => err,
-    );
+    const typo = await startHandler({ basedir: dir } as never).catch((err: unknown) => err);
     expect(typo).toMatchObject({
       code: 'CONFIG_INVALID',
       message: 'unknown option `basedir`; did you mean `baseDir`?',
-    });
-  });
-
-  it('reads settings from .env, the environment winning', async () => {
-    writeFileSync(
-      join(dir, '.env'),
-      `TOKEN_ISSUER=${server.issuer}\nAUDIENCE=https://wrong.example.com\nJWT_POLICY_MODE=method\n`,
-    );
-    const started = await start({ AUDIENCE });
-    expect(started.settings.authorizerOptions).toMatchObject({
-      issuer: server.issuer,
-      audience: AUDIENCE,
-      policyMode: 'method',
-    });
-    const token = createMinter(server.issuer, AUDIENCE)(key);
-    const result = await started.handler(tokenEvent(`Bearer ${token}`), lambdaContext());
-    expect(result).toMatchObject({
-      policyDocument: { Statement: [{ Effect: 'Allow', Resource: [METHOD_ARN] }] },
     });
   });
 

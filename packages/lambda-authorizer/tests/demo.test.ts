@@ -18,6 +18,8 @@ describe('the demo (pnpm demo)', () => {
     const sections = run.stdout.split('\n=== ');
     const section = (title: string) => sections.find((text) => text.startsWith(title)) ?? '';
     expect(section('Local issuer')).toMatch(/issuer {5}http:\/\/127\.0\.0\.1:\d+\//);
+    expect(section('Local issuer')).toContain('/oauth2/v1/keys');
+    expect(section('Local issuer')).toContain('.env       none read');
     expect(section('1. REST TOKEN event')).toContain('decision   Allow');
     expect(section('1. REST TOKEN event')).toContain('"Effect": "Allow"');
     expect(section('1. REST TOKEN event')).toContain('context    {"scope":"read:pets","sub":"demo-user"');
@@ -39,6 +41,7 @@ describe('the demo (pnpm demo)', () => {
     const run = await runNode([join(PACKAGE_DIR, 'scripts/demo.mjs')], {
       cwd: project,
       env: cleanEnv({
+        JWKS_URI: 'https://127.0.0.1:9/never.json',
         JWT_POLICY_MODE: 'method',
         JWT_UNMATCHED_ROUTES: 'allow',
         JWT_HTTP_API_RESPONSE: 'iam',

@@ -431,6 +431,7 @@ describe('overlapping invocations sharing one context object', () => {
     const authorizer = createAuthorizer({
       issuer: server.issuer,
       audience: AUDIENCE,
+      jwksUri: server.jwksUri,
       routes: { 'GET /admin': ['admin'], 'GET /public': [] },
       jwks: { fetcher },
     });

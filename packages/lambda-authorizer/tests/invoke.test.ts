@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,13 +12,15 @@ import {
 import { cleanEnv, METHOD_ARN, PACKAGE_DIR, runNode, STAGE_ARN, tokenEvent } from './helpers/index.js';
 
 // scripts/invoke.mjs, the tutorial's `npm test`, run from a project folder holding .env and event.json.
-// It runs from a copy of the scripts in an empty package folder, so the defaults it falls back to
-// (the package's own .env and event.json) are the test's, never a developer's files.
+// It runs from a copy of the scripts in an empty repository (packages/lambda-authorizer with the
+// build linked in), so the defaults it falls back to (the package's .env and event.json, the root's
+// .env) are the test's, never a developer's files.
 const AUDIENCE = 'https://pets.example.com/api';
 const key = generateTestKey('RS256', 'invoke-key');
 const HANDLER = join(PACKAGE_DIR, 'dist', 'index.mjs');
 let issuer: JwksServer;
 let project: string;
+let repoCopy: string;
 let packageCopy: string;
 let invokeScript: string;
 
@@ -28,8 +30,10 @@ beforeAll(async () => {
 afterAll(() => issuer.close());
 beforeEach(() => {
   project = mkdtempSync(join(tmpdir(), 'authorizer-invoke-'));
-  packageCopy = mkdtempSync(join(tmpdir(), 'authorizer-invoke-package-'));
-  mkdirSync(join(packageCopy, 'scripts'));
+  repoCopy = mkdtempSync(join(tmpdir(), 'authorizer-invoke-repo-'));
+  packageCopy = join(repoCopy, 'packages', 'lambda-authorizer');
+  mkdirSync(join(packageCopy, 'scripts'), { recursive: true });
+  symlinkSync(join(PACKAGE_DIR, 'dist'), join(packageCopy, 'dist'));
   for (const file of ['invoke.mjs', 'cli.mjs']) {
     copyFileSync(join(PACKAGE_DIR, 'scripts', file), join(packageCopy, 'scripts', file));
   }
@@ -38,7 +42,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   rmSync(project, { recursive: true, force: true });
-  rmSync(packageCopy, { recursive: true, force: true });
+  rmSync(repoCopy, { recursive: true, force: true });
 });
 
 function writeDotenv(audience = AUDIENCE, dir = project) {
@@ -52,9 +56,19 @@ function writeEvent(event: unknown, dir = project) {
   writeFileSync(join(dir, 'event.json'), JSON.stringify(event, null, 2));
 }
 
-/** Runs the script as its package script does: `node -- scripts/invoke.mjs …`, so Node leaves --env-file alone. */
-function invoke(args: string[], env: Record<string, string> = {}, cwd = project) {
-  return runNode(['--', invokeScript, ...args, '--handler', HANDLER], { cwd, env: cleanEnv(env) });
+/**
+ * Runs the script as its package script does: `node -- scripts/invoke.mjs …`, so Node leaves
+ * --env-file alone. `--env-file .env` (the project's) comes first unless `envFile` is null: a later
+ * one in `args` wins, as the last value does.
+ */
+function invoke(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = project,
+  envFile: string | null = '.env',
+) {
+  const dotenv = envFile === null ? [] : ['--env-file', envFile];
+  return runNode(['--', invokeScript, ...dotenv, ...args, '--handler', HANDLER], { cwd, env: cleanEnv(env) });
 }
 
 describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () => {
@@ -63,6 +77,7 @@ describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () 
     writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key)}`));
     const run = await invoke(['--', '--event', 'event.json']);
     expect(run.code).toBe(0);
+    expect(run.stdout.startsWith(`.env: read ${join(project, '.env')}\n`)).toBe(true);
     const message = run.stdout.slice(run.stdout.indexOf('Message\n-------\n') + 16);
     expect(JSON.parse(message)).toEqual({
       principalId: 'user-123',
@@ -125,6 +140,7 @@ describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () 
   });
 
   it('reports a failed cold start naming the missing variable', async () => {
+    writeFileSync(join(project, '.env'), '# nothing set\n');
     writeEvent(tokenEvent('Bearer x'));
     const run = await invoke(['--event', 'event.json']);
     expect(run.code).toBe(1);
@@ -137,7 +153,43 @@ describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () 
     writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key)}`));
     const run = await invoke(['--event', 'event.json', '--env-file', 'staging.env']);
     expect(run.code).toBe(0);
+    expect(run.stdout.startsWith(`.env: read ${join(project, 'staging.env')}\n`)).toBe(true);
     expect(run.stdout).toContain('"Effect": "Allow"');
+  });
+
+  it('refuses a malformed .env line by number, without its content, and exits 1', async () => {
+    writeFileSync(join(project, '.env'), `TOKEN_ISSUER=${issuer.issuer}\nJWT_REQUIRED_SCOPES read:secret\n`);
+    writeEvent(tokenEvent('Bearer x'));
+    const run = await invoke(['--event', 'event.json']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe(
+      `Error\n-----\nThe .env file ${join(project, '.env')}: line 2 is not NAME=value (reason: CONFIG_INVALID)\n`,
+    );
+  });
+
+  it("without --env-file reads the repository root's .env when the package has none, and says so", async () => {
+    writeDotenv(AUDIENCE, repoCopy);
+    writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key)}`));
+    const run = await invoke(['--event', 'event.json'], {}, project, null);
+    expect(run.code).toBe(0);
+    expect(run.stdout.startsWith(`.env: read ${join(repoCopy, '.env')}\n`)).toBe(true);
+    // The caller's folder holds a .env too: it is not among the places looked at.
+    writeDotenv('https://wrong.example.com');
+    expect((await invoke(['--event', 'event.json'], {}, project, null)).stdout).toContain(
+      '"Effect": "Allow"',
+    );
+  });
+
+  it('says that no .env was read, and where it looked, when there is none', async () => {
+    writeEvent(tokenEvent('Bearer x'));
+    const run = await invoke(['--event', 'event.json'], { TOKEN_ISSUER: issuer.issuer }, project, null);
+    expect(run.code).toBe(1);
+    expect(
+      run.stdout.startsWith(
+        `.env: none read (looked for ${join(packageCopy, '.env')}, ${join(repoCopy, '.env')})\n`,
+      ),
+    ).toBe(true);
+    expect(run.stdout).toContain('AUDIENCE is required');
   });
 });
 
@@ -203,7 +255,7 @@ describe('invoke: the command line', () => {
   it('reads --event and --env-file from the directory pnpm was run in, not the package folder', async () => {
     writeDotenv();
     writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key)}`));
-    // The package folder has a .env the handler would read from its working directory: it must not.
+    // The package folder has a .env, first in the search order: the file named wins, and only it is read.
     writeFileSync(join(packageCopy, '.env'), 'JWT_REQUIRED_SCOPES=admin\n');
     const run = await invoke(
       ['--event', 'event.json', '--env-file', '.env'],
@@ -218,8 +270,9 @@ describe('invoke: the command line', () => {
   it('falls back to the package folder’s event.json and .env when the caller’s folder has none', async () => {
     writeDotenv(AUDIENCE, packageCopy);
     writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key)}`), packageCopy);
-    const run = await invoke([]);
+    const run = await invoke([], {}, project, null);
     expect(run.code).toBe(0);
+    expect(run.stdout.startsWith(`.env: read ${join(packageCopy, '.env')}\n`)).toBe(true);
     expect(run.stdout).toContain('"Effect": "Allow"');
   });
 
@@ -228,11 +281,13 @@ describe('invoke: the command line', () => {
     writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key, { claims: { exp: 1000 } })}`));
     const quiet = await invoke(['--event', 'event.json']);
     expect(quiet.code).toBe(1);
-    expect(quiet.stdout).toBe('Error\n-----\nUnauthorized (reason: TOKEN_EXPIRED)\n');
+    expect(quiet.stdout).toBe(
+      `.env: read ${join(project, '.env')}\nError\n-----\nUnauthorized (reason: TOKEN_EXPIRED)\n`,
+    );
     const verbose = await invoke(['--event', 'event.json', '--verbose']);
     expect(verbose.code).toBe(1);
     expect(verbose.stdout).toMatch(
-      /^Log\n---\n\{"level":"info","msg":"authorizer decision","decision":"unauthorized","reason":"TOKEN_EXPIRED"/,
+      /^\.env: read .*\nLog\n---\n\{"level":"info","msg":"authorizer decision","decision":"unauthorized","reason":"TOKEN_EXPIRED"/,
     );
     expect(verbose.stdout).toContain('Error\n-----\nUnauthorized (reason: TOKEN_EXPIRED)\n');
   });

@@ -64,7 +64,6 @@ describe('readHandlerSettings', () => {
       JWT_CONTEXT_CLAIMS: 'email,azp',
       JWT_HTTP_API_RESPONSE: 'IAM',
       JWT_JWKS_TIMEOUT_MS: '1500',
-      JWT_SOMETHING_ELSE: 'ignored',
     });
     expect(settings.httpApiResponse).toBe('iam');
     expect(settings.authorizerOptions).toMatchObject({

@@ -66,11 +66,29 @@ export interface DetectedAuthorizerEvent {
 }
 
 /**
- * Tells the authorizer event kind from the event itself and reads its Authorization value:
- * `authorizationToken` for `TOKEN`; the `Authorization` header, any case, from `headers` and
- * `multiValueHeaders` for `REQUEST` and payload 2.0.
+ * Tells the kind of an authorizer event from its shape alone, in the order API Gateway's payloads
+ * set them apart: `version: '2.0'` is HTTP API payload 2.0 (whatever its `type`), then `type`
+ * `'TOKEN'` or `'REQUEST'` (REST `REQUEST` and HTTP API payload 1.0). It checks no ARN and reads no
+ * header, so it also names the kind of an event {@link detectAuthorizerEvent} refuses.
  *
- * @throws {EventError} `EVENT_INVALID` when the event is none of the three kinds.
+ * @returns The kind, or undefined for anything else (not an object, another `type`).
+ * @example
+ * detectAuthorizerEventKind({ type: 'TOKEN', authorizationToken, methodArn }); // 'token'
+ * detectAuthorizerEventKind({ version: '2.0', type: 'REQUEST', routeArn }); // 'http-v2'
+ */
+export function detectAuthorizerEventKind(event: unknown): AuthorizerEventKind | undefined {
+  const e = event as { version?: unknown; type?: unknown } | null | undefined;
+  if (e?.version === '2.0') return 'http-v2';
+  if (e?.type === 'TOKEN') return 'token';
+  return e?.type === 'REQUEST' ? 'request' : undefined;
+}
+
+/**
+ * Tells the authorizer event kind with {@link detectAuthorizerEventKind} and reads its
+ * Authorization value: `authorizationToken` for `TOKEN`; the `Authorization` header, any case, from
+ * `headers` and `multiValueHeaders` for `REQUEST` and payload 2.0.
+ *
+ * @throws {EventError} `EVENT_INVALID` when the event is none of the three kinds or lacks its ARN.
  * @throws {TokenError} `TOKEN_MALFORMED` when the headers carry two different Authorization values.
  * @example
  * const { kind, authorization, arn } = detectAuthorizerEvent(event); // kind: 'token' | 'request' | 'http-v2'
@@ -78,26 +96,19 @@ export interface DetectedAuthorizerEvent {
 export function detectAuthorizerEvent(event: unknown): DetectedAuthorizerEvent {
   if (typeof event !== 'object' || event === null) throw new EventError('The event is not an object');
   const e = event as Record<string, unknown>;
-  if (e.version === '2.0') {
+  const kind = detectAuthorizerEventKind(e);
+  if (kind === 'http-v2') {
     if (typeof e.routeArn !== 'string') throw new EventError('The payload 2.0 event has no routeArn');
-    return {
-      kind: 'http-v2',
-      authorization: headerValue(e.headers, undefined),
-      arn: e.routeArn,
-    };
+    return { kind, authorization: headerValue(e.headers, undefined), arn: e.routeArn };
   }
-  if (e.type === 'TOKEN') {
+  if (kind === 'token') {
     if (typeof e.methodArn !== 'string') throw new EventError('The TOKEN event has no methodArn');
     const token = e.authorizationToken;
-    return { kind: 'token', authorization: typeof token === 'string' ? token : undefined, arn: e.methodArn };
+    return { kind, authorization: typeof token === 'string' ? token : undefined, arn: e.methodArn };
   }
-  if (e.type === 'REQUEST') {
+  if (kind === 'request') {
     if (typeof e.methodArn !== 'string') throw new EventError('The REQUEST event has no methodArn');
-    return {
-      kind: 'request',
-      authorization: headerValue(e.headers, e.multiValueHeaders),
-      arn: e.methodArn,
-    };
+    return { kind, authorization: headerValue(e.headers, e.multiValueHeaders), arn: e.methodArn };
   }
   throw new EventError('The event is not an API Gateway TOKEN, REQUEST or payload 2.0 authorizer event');
 }

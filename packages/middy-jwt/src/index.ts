@@ -5,11 +5,12 @@ export {
   type AuthorizerEvent,
   type DetectedAuthorizerEvent,
   detectAuthorizerEvent,
+  detectAuthorizerEventKind,
   type HttpApiAuthorizerEventV2,
   type RequestAuthorizerEvent,
   type TokenAuthorizerEvent,
 } from './authorizer-events.js';
-export { type Environment, fromEnv } from './from-env.js';
+export { type Environment, type FromEnvOptions, fromEnv } from './from-env.js';
 export { JwtHttpError, type JwtHttpErrorCode, type JwtHttpStatus } from './http-error.js';
 export { type JwtAuthOptions, jwtAuth } from './jwt-auth.js';
 export {
@@ -21,12 +22,14 @@ export type {
   AuthorizerEventInfo,
   AuthorizerEventKind,
   JwtAuthorizerContext,
+  JwtAuthorizerSlots,
   JwtContext,
   LambdaContext,
   OptionalJwtContext,
 } from './lambda-context.js';
 export { type RequireScopesOptions, requireScopes } from './require-scopes.js';
 export type { TokenSource } from './token-source.js';
+export { isUnauthorizedError, UNAUTHORIZED } from './unauthorized.js';
 
 /** Middy middlewares are default exports too: `import jwtAuth from '@jwt-authorizer/middy-jwt'`. */
 export default jwtAuth;

@@ -1,3 +1,5 @@
+import type { JwtAuthorizerSlots } from './lambda-context.js';
+
 /** Own, writable, initially undefined properties for {@link createInvocationContext}. */
 export type SlotDescriptors = Readonly<Record<string, PropertyDescriptor>>;
 
@@ -11,8 +13,14 @@ function describeSlots(names: readonly string[]): SlotDescriptors {
 
 /** The slot `jwtAuth` fills. */
 export const JWT_SLOT = describeSlots(['jwt']);
-/** The slots `jwtAuthorizer` fills. */
-export const AUTHORIZER_SLOTS = describeSlots(['jwt', 'authorizerEvent', 'authorizerRejection']);
+/** The slots `jwtAuthorizer` fills: every key of {@link JwtAuthorizerSlots}, checked by the compiler. */
+export const AUTHORIZER_SLOTS = describeSlots(
+  Object.keys({
+    jwt: true,
+    authorizerEvent: true,
+    authorizerRejection: true,
+  } satisfies Record<keyof JwtAuthorizerSlots, true>),
+);
 
 /**
  * The context of one invocation: a new object inheriting every Lambda field from the context the

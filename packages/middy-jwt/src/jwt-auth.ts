@@ -19,9 +19,9 @@ import { createInvocationContext, JWT_SLOT } from './invocation-context.js';
 import type { JwtContext, OptionalJwtContext } from './lambda-context.js';
 import { markVerified } from './provenance.js';
 import { type EventRoute, readRoute } from './read-route.js';
-import { toReason } from './reason.js';
 import { readRequestBinding } from './request-binding.js';
 import { createCredentialReader, type TokenSource } from './token-source.js';
+import { withoutCause } from './without-cause.js';
 
 /**
  * Options of {@link jwtAuth}: the core's verification options (`issuer`, `audience`, `jwksUri`,
@@ -169,7 +169,7 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
             : missing
               ? noToken
               : invalidToken;
-      return new JwtHttpError(401, err.code, headers, { cause: toReason(err) });
+      return new JwtHttpError(401, err.code, headers, { cause: withoutCause(err) });
     }
     if (err instanceof KeysUnavailableError) return new JwtHttpError(500, err.code, {}, { cause: err });
     return new JwtHttpError(500, 'AUTHORIZER_FAILED', {}, { cause: err });

@@ -6,11 +6,16 @@ import {
   TokenError,
 } from '@jwt-authorizer/authorizer-core';
 import type { MiddlewareObj } from '@middy/core';
-import { type AuthorizerEvent, detectAuthorizerEvent } from './authorizer-events.js';
+import {
+  type AuthorizerEvent,
+  detectAuthorizerEvent,
+  detectAuthorizerEventKind,
+} from './authorizer-events.js';
 import { AUTHORIZER_SLOTS, createInvocationContext } from './invocation-context.js';
 import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
-import { toReason } from './reason.js';
 import { readRequestBinding } from './request-binding.js';
+import { isUnauthorizedError, UNAUTHORIZED } from './unauthorized.js';
+import { withoutCause } from './without-cause.js';
 
 /** Options of {@link jwtAuthorizer}. */
 export interface JwtAuthorizerOptions {
@@ -85,9 +90,11 @@ export function jwtAuthorizer(
     throw new ConfigurationError('hydrate must be true or false');
   }
   const simple = httpApiResponse === 'simple';
-  const { senderConstrained, introspection, dpop } = authorizer.options;
+  // Read leniently: an authorizer object built by hand for a test may carry no options.
+  const senderConstrained = authorizer.options?.senderConstrained ?? 'optional';
+  const publicBaseUrl = authorizer.options?.dpop?.publicBaseUrl;
   // Without binding checks and introspection, the token is verified as it always was.
-  const checksRequest = senderConstrained !== 'off' || introspection !== undefined;
+  const checksRequest = senderConstrained !== 'off' || authorizer.options?.introspection !== undefined;
   if (options.hydrate !== false) {
     // Warm the JWKS cache during the cold start; on failure the first request fetches it again.
     authorizer.hydrate().catch(() => undefined);
@@ -113,19 +120,19 @@ export function jwtAuthorizer(
             ? await authorizer.verifyAuthorization(detected.authorization)
             : await authorizer.verifyRequest({
                 authorization: detected.authorization,
-                ...readRequestBinding(request.event, dpop.publicBaseUrl),
+                ...readRequestBinding(request.event, publicBaseUrl),
               });
       } catch (err) {
         if (err instanceof TokenError) {
-          const reason = toReason(err);
+          const reason = withoutCause(err);
           // Recorded so a logger sees why even when the answer below carries no error.
           context.authorizerRejection = reason;
           // `kind` is unset when detection itself refused the token (two different Authorization
           // headers): a payload 2.0 event still gets the simple answer, like every other refusal.
-          if (simple && (kind ?? kindOfRefused(request.event)) === 'http-v2') {
+          if (simple && (kind ?? detectAuthorizerEventKind(request.event)) === 'http-v2') {
             return { isAuthorized: false } satisfies UnauthorizedSimpleResult;
           }
-          throw new Error('Unauthorized', { cause: reason });
+          throw new Error(UNAUTHORIZED, { cause: reason });
         }
         throw toFailure(err);
       }
@@ -134,14 +141,9 @@ export function jwtAuthorizer(
   };
 }
 
-/** Detection tells payload 2.0 first, by `version` alone, before it reads any header. */
-function kindOfRefused(event: unknown): AuthorizerEventKind | undefined {
-  return (event as { version?: unknown } | null | undefined)?.version === '2.0' ? 'http-v2' : undefined;
-}
-
 function toFailure(err: unknown): Error {
   if (err instanceof KeysUnavailableError) return new Error('Authorizer unavailable', { cause: err });
-  // Only a TokenError may become a 401: any other error named 'Unauthorized' is wrapped.
-  if (err instanceof Error && err.message !== 'Unauthorized') return err;
+  // Only a TokenError may become a 401: any other error with the 401 message is wrapped.
+  if (err instanceof Error && !isUnauthorizedError(err)) return err;
   return new Error('Authorizer failed', { cause: err });
 }

@@ -40,10 +40,17 @@ export type OptionalJwtContext<Claims extends JwtClaims = JwtClaims> = LambdaCon
 };
 
 /**
- * The context after `jwtAuthorizer`: the verified token and the event kind and ARN, or why the
- * token was refused. All three are set anew on every invocation.
+ * The fields `jwtAuthorizer` sets on the invocation's context, its slots: own properties of the
+ * context made for each invocation, `undefined` until this invocation fills them. A Middy plugin hook
+ * (`requestEnd`) runs whatever the outcome, so it reads them as `Partial<JwtAuthorizerSlots>`.
+ *
+ * @example
+ * const { authorizerEvent, authorizerRejection } = request.context as Partial<JwtAuthorizerSlots>;
  */
-export type JwtAuthorizerContext<Claims extends JwtClaims = JwtClaims> = JwtContext<Claims> & {
+export interface JwtAuthorizerSlots<Claims extends JwtClaims = JwtClaims> {
+  /** The verified token. */
+  jwt: VerifiedToken<Claims>;
+  /** The event kind and its method/route ARN. */
   authorizerEvent: AuthorizerEventInfo;
   /**
    * The reason a token was refused on this invocation (its `code`, e.g. `TOKEN_EXPIRED`, and
@@ -52,4 +59,11 @@ export type JwtAuthorizerContext<Claims extends JwtClaims = JwtClaims> = JwtCont
    * `{ isAuthorized: false }`, which carries no error.
    */
   authorizerRejection: TokenError | undefined;
-};
+}
+
+/**
+ * The context after `jwtAuthorizer`: the Lambda context with its {@link JwtAuthorizerSlots} filled,
+ * the verified token and the event kind and ARN. All three slots are set anew on every invocation.
+ */
+export type JwtAuthorizerContext<Claims extends JwtClaims = JwtClaims> = LambdaContext &
+  JwtAuthorizerSlots<Claims>;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigurationError, createAuthorizer } from '@jwt-authorizer/authorizer-core';
 import { describe, expect, it } from 'vitest';
 import { fromEnv } from '../src/index.js';
@@ -15,6 +18,42 @@ function configError(env: Record<string, string | undefined>): ConfigurationErro
 }
 
 describe('fromEnv', () => {
+  it('reads JWT_CONFIG_FILE and JWT_ROUTES_FILE relative to baseDir, and leaves the handler-only setting out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'from-env-'));
+    try {
+      writeFileSync(
+        join(dir, 'authorizer.json'),
+        JSON.stringify({
+          issuers: [{ issuer: 'https://a.example.com/', audience: 'a' }],
+          routesFile: 'routes.json',
+        }),
+      );
+      writeFileSync(join(dir, 'routes.json'), JSON.stringify({ 'GET /pets': ['read:pets'] }));
+      const options = fromEnv(
+        { JWT_CONFIG_FILE: 'authorizer.json', JWT_HTTP_API_RESPONSE: 'iam' },
+        { baseDir: dir },
+      );
+      expect(options).toEqual({
+        issuers: [{ issuer: 'https://a.example.com/', audience: 'a' }],
+        routes: { 'GET /pets': ['read:pets'] },
+      });
+      const error = configError({ ...BASE, JWT_ROUTES_FILE: 'missing.json' });
+      expect({ variable: error.variable, setting: error.setting }).toEqual({
+        variable: 'JWT_ROUTES_FILE',
+        setting: 'routesFile',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a misspelt JWT_ variable, naming it and the closest known one', () => {
+    const err = configError({ ...BASE, JWT_REQUIRED_SCOPE: 'admin' });
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.variable).toBe('JWT_REQUIRED_SCOPE');
+    expect(err.message).toContain('did you mean JWT_REQUIRED_SCOPES?');
+  });
+
   it('reads the two required variables', () => {
     expect(fromEnv(BASE)).toEqual({
       issuer: 'https://tenant.auth0.com/',
@@ -39,8 +78,6 @@ describe('fromEnv', () => {
       JWT_JWKS_TIMEOUT_MS: '1500',
       JWT_JWKS_MAX_AGE_SECONDS: '300',
       JWT_JWKS_COOLDOWN_MS: '0',
-      JWT_SOMETHING_ELSE: 'ignored',
-      JWT_ROUTES_FILE: 'routes.json',
       JWT_HTTP_API_RESPONSE: 'iam',
     });
     expect(options).toEqual({

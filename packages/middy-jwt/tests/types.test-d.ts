@@ -3,6 +3,7 @@ import type {
   IamAuthorizerResult,
   JwtClaims,
   SimpleAuthorizerResult,
+  TokenError,
   VerifiedToken,
 } from '@jwt-authorizer/authorizer-core';
 import { createAuthorizer } from '@jwt-authorizer/authorizer-core';
@@ -19,9 +20,12 @@ import defaultExport, {
   type AuthorizerEvent,
   type AuthorizerEventKind,
   detectAuthorizerEvent,
+  detectAuthorizerEventKind,
   fromEnv,
   type HttpApiAuthorizerEventV2,
+  isUnauthorizedError,
   type JwtAuthorizerContext,
+  type JwtAuthorizerSlots,
   type JwtHttpErrorCode,
   jwtAuth,
   jwtAuthorizer,
@@ -29,6 +33,7 @@ import defaultExport, {
   type RequestAuthorizerEvent,
   requireScopes,
   type TokenAuthorizerEvent,
+  UNAUTHORIZED,
 } from '../src/index.js';
 
 interface PetClaims extends JwtClaims {
@@ -140,6 +145,37 @@ describe('jwtAuthorizer types', () => {
       .parameter(0)
       .toEqualTypeOf<Readonly<Record<string, string | undefined>> | undefined>();
     expectTypeOf<AuthorizerEventKind>().toEqualTypeOf<'token' | 'request' | 'http-v2'>();
+  });
+
+  it('types detectAuthorizerEventKind: any value in, a kind or undefined out', () => {
+    expectTypeOf(detectAuthorizerEventKind).parameter(0).toEqualTypeOf<unknown>();
+    expectTypeOf(detectAuthorizerEventKind).returns.toEqualTypeOf<AuthorizerEventKind | undefined>();
+  });
+
+  it('types the 401 message as its literal and isUnauthorizedError as a check of any value', () => {
+    expectTypeOf<typeof UNAUTHORIZED>().toEqualTypeOf<'Unauthorized'>();
+    expectTypeOf(isUnauthorizedError).parameter(0).toEqualTypeOf<unknown>();
+    expectTypeOf(isUnauthorizedError).returns.toEqualTypeOf<boolean>();
+  });
+
+  it('types the slots jwtAuthorizer fills, and its context as the Lambda context with them', () => {
+    expectTypeOf<keyof JwtAuthorizerSlots>().toEqualTypeOf<
+      'jwt' | 'authorizerEvent' | 'authorizerRejection'
+    >();
+    expectTypeOf<JwtAuthorizerSlots['jwt']>().toEqualTypeOf<VerifiedToken>();
+    expectTypeOf<JwtAuthorizerSlots<PetClaims>['jwt']>().toEqualTypeOf<VerifiedToken<PetClaims>>();
+    expectTypeOf<JwtAuthorizerSlots['authorizerEvent']>().toEqualTypeOf<{
+      readonly kind: AuthorizerEventKind;
+      readonly arn: string;
+    }>();
+    expectTypeOf<JwtAuthorizerSlots['authorizerRejection']>().toEqualTypeOf<TokenError | undefined>();
+    expectTypeOf<JwtAuthorizerContext<PetClaims>>().toEqualTypeOf<
+      LambdaContext & JwtAuthorizerSlots<PetClaims>
+    >();
+    // A plugin hook reads them before or without the middleware: every slot may be unset.
+    expectTypeOf<Partial<JwtAuthorizerSlots>['authorizerEvent']>().toEqualTypeOf<
+      { readonly kind: AuthorizerEventKind; readonly arn: string } | undefined
+    >();
   });
 });
 

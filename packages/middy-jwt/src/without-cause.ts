@@ -5,6 +5,6 @@ import { TokenError } from '@jwt-authorizer/authorizer-core';
  * `cause`, and that can quote the decoded token (e.g. a JSON syntax error showing the payload), so
  * it must not reach a logger that prints the cause chain.
  */
-export function toReason(err: TokenError): TokenError {
+export function withoutCause(err: TokenError): TokenError {
   return new TokenError(err.code, err.message);
 }

@@ -1,0 +1,411 @@
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigurationError,
+  closestName,
+  createAuthorizer,
+  type ReadSettingsOptions,
+  readSettings,
+  SETTING_VARIABLES,
+  SETTINGS,
+} from '../src/index.js';
+import { generateTestKey, jwksOf } from './helpers/index.js';
+
+const BASE = { TOKEN_ISSUER: 'https://tenant.auth0.com/', AUDIENCE: 'https://api.example.com' };
+const DIR = '/var/task';
+
+/** An in-memory folder behind the `readFile` seam. */
+function files(entries: Record<string, string> = {}): ReadSettingsOptions {
+  const store = new Map(Object.entries(entries).map(([path, text]) => [join(DIR, path), text]));
+  return {
+    baseDir: DIR,
+    readFile: (path) => {
+      const text = store.get(path);
+      if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+      return text;
+    },
+  };
+}
+
+function configError(env: Record<string, string | undefined>, options = files()): ConfigurationError {
+  try {
+    readSettings(env, options);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigurationError);
+    return err as ConfigurationError;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+// A valid value for every variable of the table, and what it becomes (option path → value).
+const VALID: Record<string, [string, string, unknown]> = {
+  TOKEN_ISSUER: [
+    'https://a.example.com/, https://b.example.com/',
+    'issuer',
+    ['https://a.example.com/', 'https://b.example.com/'],
+  ],
+  AUDIENCE: ['api-1,api-2', 'audience', ['api-1', 'api-2']],
+  JWKS_URI: ['https://tenant.auth0.com/keys', 'jwksUri', 'https://tenant.auth0.com/keys'],
+  JWT_CLIENT_ID: ['app-1', 'clientId', 'app-1'],
+  JWT_ALGORITHMS: ['RS256, ES256', 'algorithms', ['RS256', 'ES256']],
+  JWT_CLOCK_SKEW_SECONDS: ['30', 'clockSkewSeconds', 30],
+  JWT_MAX_TOKEN_AGE_SECONDS: ['86400', 'maxTokenAgeSeconds', 86400],
+  JWT_MAX_TOKEN_BYTES: ['4096', 'maxTokenBytes', 4096],
+  JWT_REQUIRED_SCOPES: ['read:pets write:pets,admin', 'requiredScopes', ['read:pets', 'write:pets', 'admin']],
+  JWT_ROUTES: ['{"GET /pets": ["read:pets"]}', 'routes', { 'GET /pets': ['read:pets'] }],
+  JWT_ROUTES_FILE: ['routes.json', 'routes', { 'POST /pets': ['write:pets'] }],
+  JWT_UNMATCHED_ROUTES: ['allow', 'unmatchedRoutes', 'allow'],
+  JWT_POLICY_MODE: ['METHOD', 'policyMode', 'method'],
+  JWT_CONTEXT_CLAIMS: ['email,org_id', 'contextClaims', ['email', 'org_id']],
+  JWT_HTTP_API_RESPONSE: ['iam', 'httpApiResponse', 'iam'],
+  JWT_JWKS_TIMEOUT_MS: ['1500', 'jwks', { timeoutMs: 1500 }],
+  JWT_JWKS_MAX_AGE_SECONDS: ['300', 'jwks', { maxAgeSeconds: 300 }],
+  JWT_JWKS_COOLDOWN_MS: ['0', 'jwks', { cooldownMs: 0 }],
+  JWT_CONFIG_FILE: ['config.json', 'policyMode', 'method'],
+};
+
+// An invalid value for every variable, and the option path the error names.
+const INVALID: Record<string, [string, string]> = {
+  TOKEN_ISSUER: ['http://tenant.example.com/', 'issuer'],
+  AUDIENCE: [' , ', 'audience'],
+  JWKS_URI: ['keys.json', 'jwksUri'],
+  JWT_CLIENT_ID: [',', 'clientId'],
+  JWT_ALGORITHMS: ['HS256', 'algorithms'],
+  JWT_CLOCK_SKEW_SECONDS: ['1.5', 'clockSkewSeconds'],
+  JWT_MAX_TOKEN_AGE_SECONDS: ['0', 'maxTokenAgeSeconds'],
+  JWT_MAX_TOKEN_BYTES: ['10', 'maxTokenBytes'],
+  JWT_REQUIRED_SCOPES: [' ,, ', 'requiredScopes'],
+  JWT_ROUTES: ['{bad json', 'routes'],
+  JWT_ROUTES_FILE: ['nope.json', 'routesFile'],
+  JWT_UNMATCHED_ROUTES: ['maybe', 'unmatchedRoutes'],
+  JWT_POLICY_MODE: ['stage', 'policyMode'],
+  JWT_CONTEXT_CLAIMS: [',', 'contextClaims'],
+  JWT_HTTP_API_RESPONSE: ['xml', 'httpApiResponse'],
+  JWT_JWKS_TIMEOUT_MS: ['0', 'jwks.timeoutMs'],
+  JWT_JWKS_MAX_AGE_SECONDS: ['-1', 'jwks.maxAgeSeconds'],
+  JWT_JWKS_COOLDOWN_MS: ['2s', 'jwks.cooldownMs'],
+  JWT_CONFIG_FILE: ['missing.json', 'configFile'],
+};
+
+const FOLDER = files({
+  'routes.json': '{"POST /pets": ["write:pets"]}',
+  'config.json': '{"policyMode": "method"}',
+});
+
+describe('the settings table', () => {
+  it('has one entry per variable and per option path, each with a one-line description', () => {
+    expect(new Set(SETTING_VARIABLES).size).toBe(SETTINGS.length);
+    expect(new Set(SETTINGS.map((s) => s.setting)).size).toBe(SETTINGS.length);
+    for (const setting of SETTINGS) expect(setting.description).toMatch(/^[^\n]{10,140}$/);
+    expect(Object.keys(VALID).sort()).toEqual([...SETTING_VARIABLES].sort());
+    expect(Object.keys(INVALID).sort()).toEqual([...SETTING_VARIABLES].sort());
+  });
+
+  it.each(Object.entries(VALID))('reads %s', (variable, [value, path, expected]) => {
+    const env =
+      variable === 'TOKEN_ISSUER' || variable === 'AUDIENCE'
+        ? { ...BASE, [variable]: value }
+        : { ...BASE, [variable]: value };
+    const settings = readSettings(env, FOLDER);
+    const actual =
+      path === 'httpApiResponse'
+        ? settings.httpApiResponse
+        : (settings.authorizerOptions as Record<string, unknown>)[path];
+    expect(actual).toEqual(expected);
+    expect(() => createAuthorizer(settings.authorizerOptions)).not.toThrow();
+  });
+
+  it.each(Object.entries(INVALID))(
+    'refuses a bad %s, naming the variable and the option path',
+    (variable, [value, path]) => {
+      const error = configError({ ...BASE, [variable]: value }, FOLDER);
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.variable).toBe(variable);
+      expect(error.setting).toBe(path);
+      expect(error.message).toContain(variable);
+    },
+  );
+
+  it('treats empty and blank values as unset, for known and unknown variables alike', () => {
+    const settings = readSettings(
+      { ...BASE, JWKS_URI: '', JWT_ALGORITHMS: ' \t', JWT_UNKNOWN_THING: '' },
+      files(),
+    );
+    expect(settings.authorizerOptions).toEqual({ issuer: BASE.TOKEN_ISSUER, audience: BASE.AUDIENCE });
+    expect(settings.httpApiResponse).toBe('simple');
+  });
+
+  it.each([
+    ['JWT_REQUIRED_SCOPE', 'JWT_REQUIRED_SCOPES'],
+    ['JWT_ROUTE', 'JWT_ROUTES'],
+    ['JWT_JWKS_TIMEOUT', 'JWT_JWKS_TIMEOUT_MS'],
+    ['JWT_CLIENTID', 'JWT_CLIENT_ID'],
+    ['jwt_policy_mode', undefined],
+  ])('refuses the unknown variable %s, suggesting %s', (variable, suggestion) => {
+    if (!variable.startsWith('JWT_')) {
+      // Only JWT_* is reserved: other names belong to the function.
+      expect(() => readSettings({ ...BASE, [variable]: 'x' }, files())).not.toThrow();
+      return;
+    }
+    const error = configError({ ...BASE, [variable]: 'admin' });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(`did you mean ${suggestion}?`);
+  });
+
+  it('refuses an unknown JWT_ variable far from any known one without a suggestion', () => {
+    const error = configError({ ...BASE, JWT_SECRET: 'x' });
+    expect(error.variable).toBe('JWT_SECRET');
+    expect(error.message).not.toContain('did you mean');
+  });
+
+  it.each([
+    ['TOKEN_ISSUER missing', { AUDIENCE: 'api' }, 'issuer', 'TOKEN_ISSUER'],
+    ['AUDIENCE missing', { TOKEN_ISSUER: BASE.TOKEN_ISSUER }, 'audience', 'AUDIENCE'],
+    [
+      'JWKS_URI with several issuers',
+      { ...BASE, TOKEN_ISSUER: 'https://a.example/,https://b.example/', JWKS_URI: 'https://a.example/jwks' },
+      'jwksUri',
+      'JWKS_URI',
+    ],
+    [
+      'JWT_ROUTES and JWT_ROUTES_FILE',
+      { ...BASE, JWT_ROUTES: '{}', JWT_ROUTES_FILE: 'routes.json' },
+      'routesFile',
+      'JWT_ROUTES_FILE',
+    ],
+  ])('refuses %s', (_, env, setting, variable) => {
+    const error = configError(env, FOLDER);
+    expect({ setting: error.setting, variable: error.variable }).toEqual({ setting, variable });
+  });
+
+  it('names the .env file a bad value came from', () => {
+    const error = configError(
+      { ...BASE, JWT_POLICY_MODE: 'stage' },
+      { ...files(), origin: () => '/repo/.env' },
+    );
+    expect(error.message).toContain('JWT_POLICY_MODE (in /repo/.env) must be');
+  });
+
+  it('never fails with anything but a ConfigurationError, whatever a variable holds', () => {
+    const hostile = fc.constantFrom(
+      '\n',
+      '\r',
+      '\u2028',
+      '\u2029',
+      '\t',
+      '%0A',
+      '%',
+      '*',
+      '?',
+      '{',
+      '"',
+      'é',
+      '日本',
+      '',
+    );
+    const value = fc.array(fc.oneof(hostile, fc.string()), { maxLength: 6 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.constantFrom(...SETTING_VARIABLES), value, (variable, text) => {
+        try {
+          readSettings({ ...BASE, [variable]: text }, FOLDER);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigurationError);
+          expect((err as ConfigurationError).code).toBe('CONFIG_INVALID');
+        }
+      }),
+    );
+  });
+});
+
+describe('closestName over the table', () => {
+  it('suggests a known name for near misses, nothing for far ones, and never throws', () => {
+    expect(closestName('JWT_ALGORITHM', SETTING_VARIABLES)).toBe('JWT_ALGORITHMS');
+    expect(closestName('AUDIENCES', SETTING_VARIABLES)).toBe('AUDIENCE');
+    expect(closestName('X', SETTING_VARIABLES)).toBeUndefined();
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (input) => {
+        const suggestion = closestName(input, SETTING_VARIABLES);
+        if (suggestion !== undefined) expect(SETTING_VARIABLES).toContain(suggestion);
+      }),
+    );
+  });
+});
+
+describe('JWT_CONFIG_FILE', () => {
+  const key = generateTestKey('RS256', 'static-1');
+  const twoIssuers = {
+    issuers: [
+      { issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_A', clientId: 'app-a' },
+      { issuer: 'https://private.example.com/', audience: 'internal', jwksFile: 'keys/private.json' },
+    ],
+    policyMode: 'method',
+    jwks: { timeoutMs: 1000 },
+  };
+  const folder = (config: unknown, extra: Record<string, string> = {}) =>
+    files({
+      'conf/authorizer.json': JSON.stringify(config),
+      'conf/keys/private.json': JSON.stringify(jwksOf(key)),
+      ...extra,
+    });
+
+  it('reads several issuers, one with a static JWKS file relative to the config file, and lists the files', () => {
+    const settings = readSettings({ JWT_CONFIG_FILE: 'conf/authorizer.json' }, folder(twoIssuers));
+    expect(settings.authorizerOptions.issuers).toEqual([
+      twoIssuers.issuers[0],
+      { issuer: 'https://private.example.com/', audience: 'internal', jwks: jwksOf(key) },
+    ]);
+    expect(settings.authorizerOptions.policyMode).toBe('method');
+    expect(settings.files).toEqual([
+      { setting: 'JWT_CONFIG_FILE', path: join(DIR, 'conf/authorizer.json') },
+      { setting: 'issuers[1].jwksFile', path: join(DIR, 'conf/keys/private.json') },
+    ]);
+    const authorizer = createAuthorizer(settings.authorizerOptions);
+    expect(authorizer.options.issuers.get('https://private.example.com')?.discover).toBe(false);
+  });
+
+  it('lets environment variables override its top-level settings, nested ones included', () => {
+    const settings = readSettings(
+      {
+        JWT_CONFIG_FILE: 'conf/authorizer.json',
+        JWT_POLICY_MODE: 'api',
+        JWT_JWKS_COOLDOWN_MS: '0',
+        AUDIENCE: 'shared',
+      },
+      folder(twoIssuers),
+    );
+    expect(settings.authorizerOptions).toMatchObject({
+      policyMode: 'api',
+      audience: 'shared',
+      jwks: { timeoutMs: 1000, cooldownMs: 0 },
+    });
+  });
+
+  it.each([
+    ['TOKEN_ISSUER', 'https://other.example.com/', 'issuer'],
+    ['JWKS_URI', 'https://other.example.com/jwks', 'jwksUri'],
+  ])('refuses %s next to issuers, naming both', (variable, value, setting) => {
+    const error = configError(
+      { JWT_CONFIG_FILE: 'conf/authorizer.json', [variable]: value },
+      folder(twoIssuers),
+    );
+    expect({ variable: error.variable, setting: error.setting }).toEqual({ variable, setting });
+    expect(error.message).toContain(
+      `${variable} conflicts with issuers in ${join(DIR, 'conf/authorizer.json')}`,
+    );
+  });
+
+  it.each([
+    ['not JSON', '{', 'is not valid JSON'],
+    ['an array', [], 'must hold a JSON object'],
+    ['an unknown key', { policymode: 'api' }, 'did you mean "policyMode"?'],
+    ['jwks not an object', { jwks: 'fast' }, 'jwks must be an object'],
+    ['an unknown jwks key', { jwks: { timeoutMS: 5 } }, 'did you mean "timeoutMs"?'],
+    ['issuers not an array', { issuers: {} }, 'issuers must be an array'],
+    ['an issuer entry not an object', { issuers: ['https://a.example/'] }, 'issuers[0] must be an object'],
+    [
+      'an unknown issuer key',
+      { issuers: [{ issuer: 'https://a.example/', audience: 'a', jwksUrl: 'x' }] },
+      'did you mean "jwksUri"?',
+    ],
+    [
+      'jwks and jwksFile',
+      { issuers: [{ issuer: 'https://a.example/', audience: 'a', jwks: { keys: [] }, jwksFile: 'k.json' }] },
+      'both jwks and jwksFile',
+    ],
+    [
+      'a missing jwksFile',
+      { issuers: [{ issuer: 'https://a.example/', audience: 'a', jwksFile: 'none.json' }] },
+      'cannot be read (ENOENT)',
+    ],
+    [
+      'an http issuer',
+      { issuers: [{ issuer: 'http://a.example/', audience: 'a' }] },
+      'issuer must use https',
+    ],
+    ['an issuer without audience', { issuers: [{ issuer: 'https://a.example/' }] }, 'audience is required'],
+  ])('refuses a config file with %s, naming the file', (_, config, message) => {
+    const options = files({ 'c.json': typeof config === 'string' ? config : JSON.stringify(config) });
+    const error = configError({ JWT_CONFIG_FILE: 'c.json' }, options);
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain(join(DIR, 'c.json'));
+    expect(error.message).toContain(message);
+  });
+
+  it('refuses, when confined to the bundle, a config file or a JWKS file outside it', () => {
+    const outside = { ...folder(twoIssuers), confineToBaseDir: true };
+    const error = configError({ ...BASE, JWT_CONFIG_FILE: '../etc/authorizer.json' }, outside);
+    expect(error.variable).toBe('JWT_CONFIG_FILE');
+    expect(error.message).toContain('outside the function');
+    const escaping = {
+      ...files({
+        'c.json': JSON.stringify({
+          issuers: [{ issuer: 'https://a.example/', audience: 'a', jwksFile: '../../k.json' }],
+        }),
+      }),
+      confineToBaseDir: true,
+    };
+    expect(configError({ JWT_CONFIG_FILE: 'c.json' }, escaping).message).toContain('outside the function');
+    expect(() =>
+      readSettings(
+        { JWT_CONFIG_FILE: 'conf/authorizer.json' },
+        { ...folder(twoIssuers), confineToBaseDir: true },
+      ),
+    ).not.toThrow();
+  });
+
+  it('never reads a file outside the bundle when confined, whatever the paths say', () => {
+    const hostile = fc.constantFrom(
+      '..',
+      '/',
+      '\\',
+      '%2e%2e',
+      '%2F',
+      '\n',
+      '\r',
+      '\u2028',
+      '\t',
+      '*',
+      '?',
+      '~',
+      'é',
+      '.',
+    );
+    const path = fc
+      .array(fc.oneof(hostile, fc.string({ maxLength: 4 })), { maxLength: 8 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(path, path, (configPath, jwksPath) => {
+        const read: string[] = [];
+        const options: ReadSettingsOptions = {
+          baseDir: DIR,
+          confineToBaseDir: true,
+          readFile: (file) => {
+            read.push(file);
+            return JSON.stringify({
+              issuers: [{ issuer: 'https://a.example/', audience: 'a', jwksFile: jwksPath }],
+            });
+          },
+        };
+        try {
+          readSettings({ JWT_CONFIG_FILE: configPath }, options);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigurationError);
+        }
+        for (const file of read) expect(file.startsWith(`${DIR}/`)).toBe(true);
+      }),
+    );
+  });
+
+  it('refuses any config file text that is not a valid settings object with a ConfigurationError only', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), (text) => {
+        try {
+          readSettings({ ...BASE, JWT_CONFIG_FILE: 'c.json' }, files({ 'c.json': text }));
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigurationError);
+        }
+      }),
+    );
+  });
+});
