@@ -111,7 +111,17 @@ const INTROSPECTION_KEYS: Readonly<Record<keyof IntrospectionOptions, true>> = {
 
 function assertObject(value: unknown, setting: string): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError(`${setting} must be an object`);
+    throw new ConfigurationError(`${setting} must be an object`, { setting });
+  }
+}
+
+/** {@link assertSecureUrl}, its error carrying the setting's path. */
+function secureUrl(value: string, setting: string): URL {
+  try {
+    return assertSecureUrl(value, setting);
+  } catch (err) {
+    if (!(err instanceof ConfigurationError)) throw err;
+    throw new ConfigurationError(err.message, { setting });
   }
 }
 
@@ -128,14 +138,27 @@ function assertKeys(value: Record<string, unknown>, known: object, where: string
 function numberOr(value: unknown, fallback: number, setting: string, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${String(value)}`);
+    throw new ConfigurationError(`${setting} must be a number from ${min} to ${max}, got ${String(value)}`, {
+      setting,
+    });
   }
   return value;
 }
 
 function nonEmptyString(value: unknown, setting: string, hint: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigurationError(`${setting} is required: ${hint}`);
+    throw new ConfigurationError(`${setting} is required: ${hint}`, { setting });
+  }
+  return value;
+}
+
+/** RFC 6749 §2.3.1: client credentials are VSCHAR (%x20-7E). The message never quotes the value. */
+function visibleAscii(value: string, setting: string): string {
+  if (!/^[\x20-\x7e]+$/.test(value)) {
+    throw new ConfigurationError(
+      `${setting} must hold only printable ASCII characters (RFC 6749 client credentials)`,
+      { setting },
+    );
   }
   return value;
 }
@@ -165,10 +188,11 @@ function resolveDpop(value: DpopOptions | undefined): ResolvedDpop {
   }
   let publicBaseUrl: string | undefined;
   if (dpop.publicBaseUrl !== undefined) {
-    const url = assertSecureUrl(dpop.publicBaseUrl, 'dpop.publicBaseUrl');
+    const url = secureUrl(dpop.publicBaseUrl, 'dpop.publicBaseUrl');
     if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
       throw new ConfigurationError(
         `dpop.publicBaseUrl must be an origin with an optional base path, e.g. https://api.example.com/v1, got "${dpop.publicBaseUrl}"`,
+        { setting: 'dpop.publicBaseUrl' },
       );
     }
     publicBaseUrl = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -203,23 +227,27 @@ function resolveIntrospection(value: IntrospectionOptions | undefined): Resolved
     'introspection.url',
     'the RFC 7662 endpoint, e.g. https://idp.example.com/oauth/introspect',
   );
-  assertSecureUrl(url, 'introspection.url');
+  secureUrl(url, 'introspection.url');
   const mode = value.mode ?? BOUND_TOKEN_DEFAULTS.introspectionMode;
   if (mode !== 'opaque' && mode !== 'all') {
-    throw new ConfigurationError(`introspection.mode must be "opaque" or "all", got "${String(mode)}"`);
+    throw new ConfigurationError(`introspection.mode must be "opaque" or "all", got "${String(mode)}"`, {
+      setting: 'introspection.mode',
+    });
   }
   const d = BOUND_TOKEN_DEFAULTS;
   return {
     url,
-    clientId: nonEmptyString(
-      value.clientId,
+    clientId: visibleAscii(
+      nonEmptyString(value.clientId, 'introspection.clientId', 'the client id the endpoint authenticates'),
       'introspection.clientId',
-      'the client id the endpoint authenticates',
     ),
-    clientSecret: nonEmptyString(
-      value.clientSecret,
+    clientSecret: visibleAscii(
+      nonEmptyString(
+        value.clientSecret,
+        'introspection.clientSecret',
+        'the secret of introspection.clientId',
+      ),
       'introspection.clientSecret',
-      'the secret of introspection.clientId',
     ),
     mode,
     timeoutMs: numberOr(value.timeoutMs, d.introspectionTimeoutMs, 'introspection.timeoutMs', 1, 60_000),
@@ -262,6 +290,7 @@ export function resolveBoundTokenOptions(options: BoundTokenOptions): ResolvedBo
   if (senderConstrained !== 'required' && senderConstrained !== 'optional' && senderConstrained !== 'off') {
     throw new ConfigurationError(
       `senderConstrained must be "required", "optional" or "off", got "${String(senderConstrained)}"`,
+      { setting: 'senderConstrained' },
     );
   }
   return {

@@ -83,6 +83,9 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
     chunkNames: 'chunk-[hash]',
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    // The Lambda Node.js runtime provides the AWS SDK v3; only the DPoP replay table's chunk, loaded
+    // when JWT_DPOP_REPLAY_TABLE is set, imports it.
+    external: ['@aws-sdk/*'],
     platform: 'node',
     format: 'esm',
     // Lambda runs it on nodejs24.x or nodejs22.x, whatever Node runs this build: target the older.

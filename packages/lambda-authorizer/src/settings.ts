@@ -13,6 +13,8 @@ export type { HttpApiResponse };
 export interface HandlerSettings {
   readonly authorizerOptions: AuthorizerOptions;
   readonly httpApiResponse: HttpApiResponse;
+  /** `JWT_DPOP_REPLAY_TABLE`: the DynamoDB table of DPoP proof identifiers; undefined: in memory. */
+  readonly dpopReplayTable: string | undefined;
   /** The files the settings named (routes, config, static JWKS). */
   readonly files: readonly SettingFile[];
 }
