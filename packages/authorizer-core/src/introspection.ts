@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedIntrospection } from './bound-token-options.js';
+import { buildContext, type ContextClaim } from './context.js';
 import { KeysUnavailableError, TokenError } from './errors.js';
 import { assertSecureUrl, requestWithRetry } from './fetcher.js';
 import { normalizeIssuer, type ResolvedIssuer } from './options.js';
@@ -20,6 +21,8 @@ export interface Introspector {
 export interface IntrospectorContext {
   readonly issuers: ReadonlyMap<string, ResolvedIssuer>;
   readonly clockSkewSeconds: number;
+  /** The claims the authorizer context carries besides `sub` and `scope` (default none). */
+  readonly contextClaims?: readonly ContextClaim[];
   /** The clock, in milliseconds (default `Date.now`). */
   readonly nowMs?: () => number;
 }
@@ -114,6 +117,7 @@ function toVerifiedToken(
     issuer: issuer.issuer,
     scopes: Object.freeze(scopes),
     droppedScopes: dropped,
+    context: Object.freeze(buildContext({ claims: frozen, scopes }, context.contextClaims)),
   });
 }
 

@@ -76,7 +76,11 @@ export function createRequestVerifier(
       const config = introspection;
       if (config === undefined) throw new Error('introspection is not configured');
       introspector = import('./introspection.js').then(({ createIntrospector }) =>
-        createIntrospector(config, { issuers: options.issuers, clockSkewSeconds: options.clockSkewSeconds }),
+        createIntrospector(config, {
+          issuers: options.issuers,
+          clockSkewSeconds: options.clockSkewSeconds,
+          contextClaims: options.contextClaims,
+        }),
       );
     }
     return introspector;

@@ -7,13 +7,17 @@ import {
 } from 'aws-jwt-verify/error';
 import { validateJwtFields } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { type AuthorizerContext, buildContext } from './context.js';
+import { deepFreeze } from './deep-freeze.js';
 import { createJwksLocator, explainJwksFailure } from './discovery.js';
 import { TokenError } from './errors.js';
 import { createHttpFetcher } from './fetcher.js';
 import { JwksCache, type JwksKey } from './jwks-cache.js';
 import { decodeJws } from './jws.js';
 import { normalizeIssuer, type ResolvedIssuer, type ResolvedOptions } from './options.js';
+import { assertRequiredClaims } from './rules.js';
 import { readScopeClaims } from './scopes.js';
+import { assertAccessTokenType } from './token-types.js';
 
 /** The registered claims the verifier guarantees, plus whatever else the token carries. */
 export interface JwtClaims {
@@ -42,6 +46,8 @@ export interface VerifiedToken<Claims extends JwtClaims = JwtClaims> {
    * (e.g. `"read:pets\tadmin"`): a count for the logs, never the values.
    */
   readonly droppedScopes: number;
+  /** The authorizer context of the token (`sub`, `scope`, the configured context claims), frozen. */
+  readonly context: Readonly<AuthorizerContext>;
 }
 
 /** Verifies tokens against the configured issuers; built once, used for every request. */
@@ -264,14 +270,18 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
     }
     if (!valid) throw new TokenError('SIGNATURE_INVALID', 'The token signature is invalid');
     checkClaims(decoded.payload, issuer, Date.now() / 1000);
-    const claims = decoded.payload as unknown as JwtClaims;
+    assertAccessTokenType(options.tokenTypes, decoded.header, decoded.payload);
+    // Frozen to the last nested value before any rule or handler sees them: the result is cached.
+    const claims = deepFreeze(decoded.payload as unknown as JwtClaims);
+    assertRequiredClaims(options.requiredClaims, claims);
     const { scopes, dropped } = readScopeClaims(claims);
     return Object.freeze({
-      claims: Object.freeze(claims),
+      claims,
       header: Object.freeze({ alg, kid }),
       issuer: issuer.issuer,
       scopes: Object.freeze(scopes),
       droppedScopes: dropped,
+      context: Object.freeze(buildContext({ claims, scopes }, options.contextClaims)),
     });
   }
 

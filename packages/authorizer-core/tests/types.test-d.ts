@@ -9,6 +9,7 @@ import {
   type Authorizer,
   type AuthorizerContext,
   type AuthorizerOptions,
+  type ClaimCondition,
   type ConfigurationError,
   closestName,
   createMemoryReplayStore,
@@ -19,6 +20,7 @@ import {
   parseDotenv,
   type ReadSettingsOptions,
   type ReplayStore,
+  type RuleDocument,
   readSettings,
   type SETTINGS,
   type SenderConstrainedMode,
@@ -118,5 +120,28 @@ describe('sender-constrained and opaque tokens', () => {
     // @ts-expect-error: an unknown mode is a type error
     const wrong: AuthorizerOptions = { issuer: 'https://a', audience: 'b', senderConstrained: 'always' };
     void wrong;
+  });
+});
+
+describe('rules, context and usage identifier', () => {
+  it('routes take scope lists and rule objects; requiredClaims a rule object', () => {
+    expectTypeOf<{
+      'GET /pets': ['read:pets'];
+      'DELETE /pets/{id}': {
+        scopes: { anyOf: ['admin'] };
+        claims: { 'cognito:groups': { contains: 'vets' } };
+      };
+    }>().toExtend<NonNullable<AuthorizerOptions['routes']>>();
+    expectTypeOf<{
+      claims: { email_verified: true; tenant: { oneOf: ['a', 'b'] } };
+    }>().toExtend<RuleDocument>();
+    expectTypeOf<{ claims: { tenant: { matches: '^a' } } }>().not.toExtend<RuleDocument>();
+    expectTypeOf<{ tenant: { oneOf: 'a' } }>().not.toExtend<Record<string, ClaimCondition>>();
+  });
+
+  it('the verified token carries its context, and the IAM result may carry usageIdentifierKey', () => {
+    expectTypeOf<VerifiedToken['context']>().toEqualTypeOf<Readonly<AuthorizerContext>>();
+    expectTypeOf<IamAuthorizerResult['usageIdentifierKey']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<IamAuthorizerResult>().toExtend<APIGatewayAuthorizerResult>();
   });
 });
