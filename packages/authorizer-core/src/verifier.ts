@@ -1,22 +1,15 @@
-import { type KeyObject, verify as verifySignature } from 'node:crypto';
-import {
-  JwtExpiredError,
-  JwtInvalidAudienceError,
-  JwtInvalidIssuerError,
-  JwtNotBeforeError,
-} from 'aws-jwt-verify/error';
-import { validateJwtFields } from 'aws-jwt-verify/jwt';
-import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { assertClaimsAccepted, findTrustedIssuer } from './claims.js';
 import { type AuthorizerContext, buildContext } from './context.js';
 import { deepFreeze } from './deep-freeze.js';
-import { createJwksLocator, explainJwksFailure } from './discovery.js';
 import { TokenError } from './errors.js';
-import { createHttpFetcher } from './fetcher.js';
-import { JwksCache, type JwksKey } from './jwks-cache.js';
+import { acceptHeader } from './header-policy.js';
+import { IssuerKeys } from './issuer-keys.js';
 import { decodeJws } from './jws.js';
-import { normalizeIssuer, type ResolvedIssuer, type ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
+import { ResultCache } from './result-cache.js';
 import { assertRequiredClaims } from './rules.js';
 import { readScopeClaims } from './scopes.js';
+import { assertSignatureValid } from './signature.js';
 import { assertAccessTokenType } from './token-types.js';
 
 /** The registered claims the verifier guarantees, plus whatever else the token carries. */
@@ -58,285 +51,69 @@ export interface TokenVerifier {
   hydrate(): Promise<void>;
 }
 
-const HASH_BY_ALG: Readonly<Record<string, string | null>> = {
-  RS256: 'sha256',
-  RS384: 'sha384',
-  RS512: 'sha512',
-  ES256: 'sha256',
-  ES384: 'sha384',
-  ES512: 'sha512',
-  EdDSA: null,
-};
-const CURVE_BY_ALG: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
-
-// Header parameters that would let the token choose its own key or demand unknown processing.
-const FORBIDDEN_HEADER_PARAMS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'] as const;
-
-function assertKeyFitsAlg(key: JwksKey, alg: string): void {
-  if (key.unusableReason !== undefined || key.keyObject === undefined) {
-    throw new TokenError(
-      'KEY_UNUSABLE',
-      `The JWK "${key.kid}" cannot verify signatures: ${key.unusableReason}`,
-    );
-  }
-  if (key.alg !== undefined && key.alg !== alg) {
-    throw new TokenError('KEY_UNUSABLE', `The JWK "${key.kid}" is for ${key.alg}, the token is ${alg}`);
-  }
-  const fits =
-    alg === 'EdDSA'
-      ? key.kty === 'OKP'
-      : alg.startsWith('RS')
-        ? key.kty === 'RSA'
-        : key.kty === 'EC' && key.crv === CURVE_BY_ALG[alg];
-  if (!fits) throw new TokenError('KEY_UNUSABLE', `The JWK "${key.kid}" (${key.kty}) does not fit ${alg}`);
-}
-
-function translateClaimError(err: unknown): never {
-  if (err instanceof JwtExpiredError)
-    throw new TokenError('TOKEN_EXPIRED', 'The token has expired', { cause: err });
-  if (err instanceof JwtNotBeforeError) {
-    throw new TokenError('TOKEN_NOT_YET_VALID', 'The token is not valid yet (nbf)', { cause: err });
-  }
-  if (err instanceof JwtInvalidIssuerError) {
-    throw new TokenError('ISSUER_INVALID', 'The token issuer is not trusted', { cause: err });
-  }
-  if (err instanceof JwtInvalidAudienceError) {
-    throw new TokenError('AUDIENCE_INVALID', 'The token audience is not accepted', { cause: err });
-  }
-  throw new TokenError('CLAIM_INVALID', 'The token claims are invalid', { cause: err });
-}
-
-interface CacheEntry {
-  readonly verified: VerifiedToken;
-  readonly expiresAtMs: number;
-  readonly jwksUri: string;
-}
-
 /**
  * Builds the verifier: aws-jwt-verify checks the JWKS and its JWKs and validates
  * `exp`/`nbf`/`iss`/`aud`; this adds a strict compact-JWS decoder, the algorithm allowlist, required
- * `kid` and `exp`, refused key-bearing headers, the max token age, a JWKS cache with a short
- * cool-down, a one-shot `crypto.verify`, and a bounded cache of verified results that never
- * outlives a token's `exp`.
+ * `kid` and `exp`, refused key-bearing headers, the max token age, OpenID discovery of the JWKS, a
+ * JWKS cache with a short cool-down, a one-shot `crypto.verify`, and a bounded cache of verified
+ * results that never outlives a token's `exp`.
+ *
+ * The checks, in order: size, result cache, compact JWS (`jws.ts`), header (`header-policy.ts`),
+ * issuer (`claims.ts`), key (`issuer-keys.ts`: discovery and JWKS), signature (`signature.ts`),
+ * claims (`claims.ts`).
  *
  * @example
  * const verifier = createVerifier(resolveOptions({ issuer, audience }));
  * const { claims, scopes } = await verifier.verify(token);
  */
 export function createVerifier(options: ResolvedOptions): TokenVerifier {
-  const resultCacheSize = options.resultCacheSize;
-  const results = new Map<string, CacheEntry>();
-  const fetcher =
-    options.jwks.fetcher ??
-    createHttpFetcher({ timeoutMs: options.jwks.timeoutMs, maxBytes: options.jwks.maxBytes });
-  const jwksCache = new JwksCache({
-    fetcher,
-    maxAgeSeconds: options.jwks.maxAgeSeconds,
-    cooldownMs: options.jwks.cooldownMs,
-    // A key removed from the JWKS must stop validating tokens that were cached with it.
-    onKeysChanged: () => results.clear(),
-  });
-  for (const issuer of options.issuers.values()) {
-    if (issuer.jwks) jwksCache.addJwks(issuer.jwksUri, issuer.jwks);
-  }
-  const locator = createJwksLocator({
-    fetcher,
-    cooldownMs: options.jwks.cooldownMs,
-  });
-
-  async function fetchKey(issuer: ResolvedIssuer, kid: string): Promise<{ key: JwksKey; jwksUri: string }> {
-    const location = locator.cached(issuer) ?? (await locator.locate(issuer));
-    try {
-      return { key: await jwksCache.getKey(location.jwksUri, kid), jwksUri: location.jwksUri };
-    } catch (err) {
-      throw explainJwksFailure(err, issuer, location);
-    }
-  }
-  const skew = options.clockSkewSeconds;
-  const maxAge = options.maxTokenAgeSeconds;
-
-  function checkHeader(header: Readonly<Record<string, unknown>>): { alg: string; kid: string } {
-    const alg = header.alg;
-    if (typeof alg !== 'string' || !options.algorithms.has(alg)) {
-      throw new TokenError(
-        'ALG_NOT_ALLOWED',
-        `The token algorithm is not allowed (allowed: ${[...options.algorithms].join(', ')})`,
-      );
-    }
-    const kid = header.kid;
-    if (typeof kid !== 'string' || kid === '')
-      throw new TokenError('KID_MISSING', 'The token header has no kid');
-    for (const param of FORBIDDEN_HEADER_PARAMS) {
-      if (header[param] !== undefined) {
-        throw new TokenError('HEADER_UNSUPPORTED', `The token header parameter "${param}" is not accepted`);
-      }
-    }
-    return { alg, kid };
-  }
-
-  function checkClaims(payload: Record<string, unknown>, issuer: ResolvedIssuer, nowSeconds: number): void {
-    if (payload.exp === undefined) throw new TokenError('EXP_MISSING', 'The token has no exp claim');
-    // A token without `aud` can pass only as a Cognito access token of a configured app client.
-    const byClientId = payload.aud === undefined && issuer.clientIds.length > 0;
-    if (byClientId) {
-      const clientId = payload.client_id;
-      if (
-        payload.token_use !== 'access' ||
-        typeof clientId !== 'string' ||
-        !issuer.clientIds.includes(clientId)
-      ) {
-        throw new TokenError('AUDIENCE_INVALID', 'The token client_id is not accepted');
-      }
-    } else if (issuer.audiences.length === 0) {
-      throw new TokenError('AUDIENCE_INVALID', 'The token audience is not accepted');
-    }
-    try {
-      validateJwtFields(payload as JwtPayload, {
-        issuer: issuer.issuerVariants as string[],
-        audience: byClientId ? null : (issuer.audiences as string[]),
-        graceSeconds: skew,
-      });
-    } catch (err) {
-      translateClaimError(err);
-    }
-    const iat = payload.iat;
-    if (iat !== undefined && (iat as number) > nowSeconds + skew) {
-      throw new TokenError('IAT_INVALID', 'The token was issued in the future (iat)');
-    }
-    if (maxAge !== undefined) {
-      if (iat === undefined)
-        throw new TokenError('IAT_INVALID', 'The token has no iat claim, which the max token age needs');
-      if (nowSeconds - (iat as number) > maxAge + skew)
-        throw new TokenError('TOKEN_TOO_OLD', 'The token is older than allowed');
-    }
-  }
-
-  // Evicts the least recently used sixteenth at once: one iterator per batch instead of one per
-  // insert keeps a cache that always misses (a stream of distinct tokens) cheap.
-  const evictionBatch = Math.max(1, resultCacheSize >> 4);
-  function evictOldest(): void {
-    let left = evictionBatch;
-    for (const token of results.keys()) {
-      results.delete(token);
-      if (--left === 0) break;
-    }
-  }
-
-  // A token enters the result cache on its second verification. A stream of one-off tokens then
-  // leaves no retained strings and results behind (which the GC would promote and sweep again), while
-  // a token that comes back is cached from its second call on. Fingerprints are small integers taken
-  // from the signature's last characters; a collision only caches a token one call early.
-  const seenOnce = new Set<number>();
-  function admit(token: string): boolean {
-    let hash = 0x811c9dc5;
-    for (let i = Math.max(0, token.length - 16); i < token.length; i++) {
-      hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
-    }
-    const fingerprint = hash & 0x3fffffff;
-    if (seenOnce.delete(fingerprint)) return true;
-    if (seenOnce.size >= resultCacheSize * 4) seenOnce.clear();
-    seenOnce.add(fingerprint);
-    return false;
-  }
-
-  const headers = new Map<string, Record<string, unknown>>();
-
-  /** Parses the token and picks its issuer; no I/O. */
-  function prepare(token: string) {
-    const decoded = decodeJws(token, headers);
-    const { alg, kid } = checkHeader(decoded.header);
-    const iss = decoded.payload.iss;
-    const issuer = typeof iss === 'string' ? options.issuers.get(normalizeIssuer(iss)) : undefined;
-    if (!issuer) throw new TokenError('ISSUER_INVALID', 'The token issuer is not trusted');
-    return { decoded, alg, kid, issuer };
-  }
-
-  /** Checks the signature with the key, then the claims; no I/O. */
-  function complete({ decoded, alg, kid, issuer }: ReturnType<typeof prepare>, key: JwksKey): VerifiedToken {
-    assertKeyFitsAlg(key, alg);
-    const hash = HASH_BY_ALG[alg] as string | null;
-    let valid = false;
-    try {
-      valid = verifySignature(
-        hash,
-        decoded.signingInput,
-        alg.startsWith('ES')
-          ? { key: key.keyObject as KeyObject, dsaEncoding: 'ieee-p1363' }
-          : (key.keyObject as KeyObject),
-        decoded.signature,
-      );
-    } catch {
-      // OpenSSL throws on some malformed signatures (e.g. a wrong length); they are invalid all the same.
-    }
-    if (!valid) throw new TokenError('SIGNATURE_INVALID', 'The token signature is invalid');
-    checkClaims(decoded.payload, issuer, Date.now() / 1000);
-    assertAccessTokenType(options.tokenTypes, decoded.header, decoded.payload);
-    // Frozen to the last nested value before any rule or handler sees them: the result is cached.
-    const claims = deepFreeze(decoded.payload as unknown as JwtClaims);
-    assertRequiredClaims(options.requiredClaims, claims);
-    const { scopes, dropped } = readScopeClaims(claims);
-    return Object.freeze({
-      claims,
-      header: Object.freeze({ alg, kid }),
-      issuer: issuer.issuer,
-      scopes: Object.freeze(scopes),
-      droppedScopes: dropped,
-      context: Object.freeze(buildContext({ claims, scopes }, options.contextClaims)),
-    });
-  }
+  const { algorithms, issuers, maxTokenBytes } = options;
+  const results =
+    options.resultCacheSize > 0
+      ? new ResultCache(options.resultCacheSize, options.maxTokenAgeSeconds)
+      : undefined;
+  // A key removed from the JWKS must stop validating tokens that were cached with it.
+  const keys = new IssuerKeys(options, () => results?.clear());
+  const decodedHeaders = new Map<string, Record<string, unknown>>();
 
   return {
     async verify(token: string): Promise<VerifiedToken> {
       if (typeof token !== 'string' || token === '')
         throw new TokenError('TOKEN_MISSING', 'No token was given');
-      if (token.length > options.maxTokenBytes) {
-        throw new TokenError('TOKEN_TOO_LARGE', `The token exceeds ${options.maxTokenBytes} bytes`);
+      if (token.length > maxTokenBytes) {
+        throw new TokenError('TOKEN_TOO_LARGE', `The token exceeds ${maxTokenBytes} bytes`);
       }
-      if (resultCacheSize > 0) {
-        const hit = results.get(token);
-        if (hit !== undefined) {
-          // The key must still be in the JWKS; asking for it also starts the refresh of a JWKS past
-          // its max age, which is how a removed key reaches tokens that are only ever cache hits.
-          if (hit.expiresAtMs > Date.now() && jwksCache.getCachedKey(hit.jwksUri, hit.verified.header.kid)) {
-            // Least recently used goes first: move the hit to the end.
-            results.delete(token);
-            results.set(token, hit);
-            return hit.verified;
-          }
-          results.delete(token);
-        }
+      if (results !== undefined) {
+        const cached = results.get(token, keys);
+        if (cached !== undefined) return cached;
       }
-      const prepared = prepare(token);
-      // The hot path stays synchronous: a known location and a cached key need no await.
-      const location = locator.cached(prepared.issuer);
-      const cachedKey = location && jwksCache.getCachedKey(location.jwksUri, prepared.kid);
+      const decoded = decodeJws(token, decodedHeaders);
+      const header = acceptHeader(decoded.header, algorithms);
+      const issuer = findTrustedIssuer(decoded.payload, issuers);
+      // A known JWKS location and a cached key need no await: the usual path stays synchronous.
       const { key, jwksUri } =
-        location && cachedKey
-          ? { key: cachedKey, jwksUri: location.jwksUri }
-          : await fetchKey(prepared.issuer, prepared.kid);
-      const verified = complete(prepared, key);
-      if (resultCacheSize > 0 && admit(token)) {
-        const { exp, iat } = verified.claims;
-        const until = maxAge !== undefined && iat !== undefined ? Math.min(exp, iat + maxAge) : exp;
-        if (results.size >= resultCacheSize) evictOldest();
-        results.set(token, { verified, expiresAtMs: until * 1000, jwksUri });
-      }
+        keys.cachedKey(issuer, header.kid) ?? (await keys.fetchKey(issuer, header.kid));
+      assertSignatureValid(decoded, header.alg, key);
+      assertClaimsAccepted(decoded.payload, issuer, Date.now() / 1000, options);
+      assertAccessTokenType(options.tokenTypes, decoded.header, decoded.payload);
+      // Frozen to the last nested value before any rule or handler sees them: the result is cached.
+      const claims = deepFreeze(decoded.payload as unknown as JwtClaims);
+      assertRequiredClaims(options.requiredClaims, claims);
+      const { scopes, dropped } = readScopeClaims(claims);
+      const verified: VerifiedToken = Object.freeze({
+        claims,
+        header,
+        issuer: issuer.issuer,
+        scopes: Object.freeze(scopes),
+        droppedScopes: dropped,
+        context: Object.freeze(buildContext({ claims, scopes }, options.contextClaims)),
+      });
+      if (results !== undefined) results.offer(token, verified, jwksUri);
       return verified;
     },
 
-    async hydrate(): Promise<void> {
-      // Each issuer's discovery, then its JWKS, in parallel with the other issuers'.
-      const issuers = [...options.issuers.values()].filter((issuer) => !issuer.jwks);
-      await Promise.all(
-        issuers.map(async (issuer) => {
-          const location = await locator.locate(issuer);
-          try {
-            await jwksCache.refresh(location.jwksUri);
-          } catch (err) {
-            throw explainJwksFailure(err, issuer, location);
-          }
-        }),
-      );
+    hydrate(): Promise<void> {
+      return keys.hydrate(issuers.values());
     },
   };
 }

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AuthorizerOptions,
-  ConfigurationError,
-  createAuthorizer,
-  resolveOptions,
-} from '../src/index.js';
+import { type AuthorizerOptions, ConfigurationError, createAuthorizer } from '../src/index.js';
+import { resolveOptions } from '../src/internal.js';
 
 const BASE = { issuer: 'https://idp.example.com/', audience: 'api' };
 const INTROSPECTION = { url: 'https://idp.example.com/introspect', clientId: 'a', clientSecret: 'b' };

@@ -5,19 +5,16 @@ import type {
 } from 'aws-lambda';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  AUTHORIZER_OPTION_NAMES,
   type Authorizer,
   type AuthorizerContext,
   type AuthorizerOptions,
   type ClaimCondition,
   type ConfigurationError,
-  closestName,
   createMemoryReplayStore,
   type Environment,
   type IamAuthorizerResult,
   type IntrospectionOptions,
   type JwtClaims,
-  parseDotenv,
   type ReadSettingsOptions,
   type ReplayStore,
   type RuleDocument,
@@ -30,6 +27,7 @@ import {
   type TokenRequest,
   type VerifiedToken,
 } from '../src/index.js';
+import { AUTHORIZER_OPTION_NAMES, closestName, parseDotenv } from '../src/internal.js';
 
 describe('core types fit @types/aws-lambda', () => {
   it('the IAM result is an APIGatewayAuthorizerResult', () => {
