@@ -59,6 +59,7 @@ const PUBLIC_TYPES = [
   'SignatureAlgorithm',
   'SimpleAuthorizerResult',
   'TokenErrorCode',
+  'TokenLocation',
   'TokenTypePolicy',
   'VerifiedToken',
   // Sender-constrained and opaque tokens.

@@ -3,17 +3,19 @@ import {
   ConfigurationError,
   KeysUnavailableError,
   TokenError,
+  type VerifiedToken,
 } from '@jwt-authorizer/authorizer-core';
 import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import {
   type AuthorizerEvent,
-  detectAuthorizerEvent,
+  describeAuthorizerEvent,
   detectAuthorizerEventKind,
 } from './authorizer-events.js';
 import { AUTHORIZER_SLOTS, createInvocationContext } from './invocation-context.js';
 import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
 import { readRequestBinding } from './request-binding.js';
+import { type Credential, createCredentialReader, type TokenSource } from './token-source.js';
 import { isUnauthorizedError, UNAUTHORIZED } from './unauthorized.js';
 import { withoutCause } from './without-cause.js';
 
@@ -28,12 +30,19 @@ export interface JwtAuthorizerOptions {
   httpApiResponse?: 'simple' | 'iam';
   /** Start fetching the JWKS when the middleware is created (default true); a failure is retried on use. */
   hydrate?: boolean;
+  /**
+   * Where `REQUEST` and payload 2.0 events carry the token (default: the `Authorization` header),
+   * read as `jwtAuth` reads it: e.g. `'query:token,protocol'` for a WebSocket `$connect`. A REST
+   * `TOKEN` event always brings its `authorizationToken` (`Bearer <jwt>`), whatever this says.
+   */
+  tokenSource?: TokenSource | undefined;
 }
 
 const OPTION_KEYS: Readonly<Record<keyof JwtAuthorizerOptions, true>> = {
   authorizer: true,
   httpApiResponse: true,
   hydrate: true,
+  tokenSource: true,
 };
 
 /** The early answer to a payload 2.0 event without a valid token when simple responses are on. */
@@ -43,7 +52,7 @@ export interface UnauthorizedSimpleResult {
 
 /**
  * Middy middleware for API Gateway Lambda authorizers (REST `TOKEN`, REST `REQUEST` / HTTP API 1.0,
- * HTTP API 2.0). Before the handler it reads the Authorization value, verifies it and sets
+ * HTTP API 2.0). Before the handler it reads the token (the Authorization value, or the places `tokenSource` lists), verifies it and sets
  * `context.jwt` (the verified token) and `context.authorizerEvent` (`{ kind, arn }`), both
  * overwritten on every invocation. The handler then only turns them into the result with
  * `authorizer.authorize(context.jwt, arn).result`, or `authorizer.authorizeSimple(...)` for simple
@@ -95,6 +104,7 @@ export function jwtAuthorizer(
   const publicBaseUrl = authorizer.options?.dpop?.publicBaseUrl;
   // Without binding checks and introspection, the token is verified as it always was.
   const checksRequest = senderConstrained !== 'off' || authorizer.options?.introspection !== undefined;
+  const readCredential = createCredentialReader(options.tokenSource);
   if (options.hydrate !== false) {
     // Warm the JWKS cache during the cold start; on failure the first request fetches it again.
     authorizer.hydrate().catch(() => undefined);
@@ -107,7 +117,7 @@ export function jwtAuthorizer(
       request.context = context;
       let kind: AuthorizerEventKind | undefined;
       try {
-        const detected = detectAuthorizerEvent(request.event);
+        const detected = describeAuthorizerEvent(request.event);
         kind = detected.kind;
         context.authorizerEvent = { kind, arn: detected.arn };
         if (kind === 'token' && senderConstrained === 'required') {
@@ -115,13 +125,13 @@ export function jwtAuthorizer(
             'senderConstrained "required" needs a REQUEST authorizer: a TOKEN event carries no DPoP header, method, URL or client certificate (set the authorizer type to REQUEST, or senderConstrained to optional)',
           );
         }
-        context.jwt =
-          kind === 'token' || !checksRequest
-            ? await authorizer.verifyAuthorization(detected.authorization)
-            : await authorizer.verifyRequest({
-                authorization: detected.authorization,
-                ...readRequestBinding(request.event, publicBaseUrl),
-              });
+        context.jwt = await verifyEvent(
+          authorizer,
+          readCredential,
+          detected,
+          request.event,
+          checksRequest ? publicBaseUrl : NO_BINDING,
+        );
       } catch (err) {
         if (err instanceof TokenError) {
           const reason = withoutCause(err);
@@ -139,6 +149,38 @@ export function jwtAuthorizer(
       return undefined;
     },
   };
+}
+
+/** Passed instead of a public base URL when no binding is checked and nothing is introspected. */
+const NO_BINDING = Symbol('no binding');
+
+/**
+ * Verifies what the event carries. A TOKEN event has no request to check a binding against: a bound
+ * token is refused there. Otherwise the token (a bare one from a query, cookie or subprotocol is a
+ * bearer credential) goes with the DPoP proof, method, URL and client certificate of the event.
+ */
+async function verifyEvent(
+  authorizer: Authorizer,
+  readCredential: (event: unknown) => Credential,
+  detected: ReturnType<typeof describeAuthorizerEvent>,
+  event: unknown,
+  publicBaseUrl: string | undefined | typeof NO_BINDING,
+): Promise<VerifiedToken> {
+  if (detected.kind === 'token') return authorizer.verifyAuthorization(detected.authorizationToken);
+  const credential = readCredential(event);
+  if (credential.kind === 'conflict') {
+    throw new TokenError('TOKEN_MALFORMED', 'The request carries several different tokens');
+  }
+  if (publicBaseUrl === NO_BINDING) {
+    if (credential.kind === 'token') return authorizer.verify(credential.value);
+    return authorizer.verifyAuthorization(credential.kind === 'none' ? undefined : credential.value);
+  }
+  const binding = readRequestBinding(event, publicBaseUrl);
+  return authorizer.verifyRequest(
+    credential.kind === 'token'
+      ? { token: credential.value, ...binding }
+      : { authorization: credential.kind === 'none' ? undefined : credential.value, ...binding },
+  );
 }
 
 function toFailure(err: unknown): Error {
