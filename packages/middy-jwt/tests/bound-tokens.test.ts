@@ -333,6 +333,20 @@ describe('jwtAuthorizer: DPoP and certificate-bound tokens', () => {
     expect(await outcome(authorizerHandler()(event as never, createLambdaContext()))).toBe('Allow');
   });
 
+  it('refuses a DPoP-bound token read from the query (tokenSource): it is a bearer credential', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUDIENCE });
+    const handler = middy()
+      .use(jwtAuthorizer({ authorizer, hydrate: false, tokenSource: { query: 'token' } }))
+      .handler(
+        async (_event: unknown, context) =>
+          authorizer.authorize(context.jwt, context.authorizerEvent.arn).result,
+      );
+    const event = { ...restRequestEvent({ DPoP: proof() }), queryStringParameters: { token: dpopToken } };
+    expect(await outcome(handler(event as never, createLambdaContext()))).toBe('Unauthorized:TOKEN_BOUND');
+    const plain = { ...restRequestEvent({}), queryStringParameters: { token: mint(key) } };
+    expect(await outcome(handler(plain as never, createLambdaContext()))).toBe('Allow');
+  });
+
   it('refuses a bound token in a TOKEN event: it carries no proof and no certificate', async () => {
     const handler = authorizerHandler();
     expect(await outcome(handler(tokenEvent(`Bearer ${dpopToken}`) as never, createLambdaContext()))).toBe(
