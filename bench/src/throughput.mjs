@@ -1,7 +1,7 @@
 // Warm verification throughput, one core, one request at a time: every row runs the same
 // pre-minted tokens; rows are interleaved repetition by repetition so noise spreads evenly.
-import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
-import { createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import { createHash, createPublicKey, verify as cryptoVerify, randomUUID, sign } from 'node:crypto';
+import { createAuthorizer, createMemoryReplayStore } from '@jwt-authorizer/authorizer-core';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
@@ -10,7 +10,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import jwksClient from 'jwks-rsa';
 import { loadHandlerRow, loadMiddyRow } from './adapters.mjs';
-import { tamper } from './lib/fixtures.mjs';
+import { b64url, generateKey, mint, tamper } from './lib/fixtures.mjs';
 import { createLoopbackFetcher } from './lib/http-fetcher.mjs';
 import { runAsync, runSync, summarize } from './lib/measure.mjs';
 import { createMinimalVerifier } from './lib/minimal-verifier.mjs';
@@ -178,6 +178,12 @@ export const ROWS = [
     },
   },
   {
+    id: 'core-dpop',
+    label: 'authorizer-core verifyRequest, DPoP-bound token + proof',
+    group: 'project',
+    create: (ctx) => createDpopRow(ctx),
+  },
+  {
     id: 'core-rules',
     label: 'authorizer-core verify + authorize, 20 routes with claim conditions',
     group: 'project',
@@ -215,6 +221,65 @@ export const ROWS = [
     create: (ctx) => loadMiddyRow(ctx),
   },
 ];
+
+const DPOP_URL = 'https://api.example.com/pets';
+
+/**
+ * authorizer-core's DPoP path: each item is the stream's token re-signed with `cnf.jkt` and a proof
+ * of its own (ES256 key, its own jti), made before timing. Every call checks the token and the
+ * proof, and remembers the jti in the in-memory replay store; the store keeps 1,000 identifiers, so
+ * a proof comes round again (after the 10,000-token cycle) only once it was evicted. The proofs'
+ * `iat` window is widened to the length of a run. ES256 only: re-signing 10,000 RS256 tokens
+ * would take seconds per run; one token repeated cannot carry fresh proofs.
+ */
+async function createDpopRow({ alg, stream, keys, server, audience }) {
+  if (alg !== 'ES256') return { unavailable: 'measured on ES256 tokens only' };
+  if (stream !== 'distinct') return { unavailable: 'a proof is accepted once: no repeated stream' };
+  const proofKey = generateKey('ES256', 'dpop');
+  const { kty, crv, x, y } = proofKey.jwk;
+  const jwk = { kty, crv, x, y };
+  const jkt = createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+  const proofHeader = b64url({ typ: 'dpop+jwt', alg: 'ES256', jwk });
+  const authorizer = createAuthorizer({
+    issuer: server.issuer,
+    audience,
+    jwksUri: server.jwksUri,
+    algorithms: ['RS256', 'ES256'],
+    dpop: { maxAgeSeconds: 3600, replayStore: createMemoryReplayStore({ maxEntries: 1000 }) },
+  });
+  await authorizer.hydrate();
+  return {
+    sync: false,
+    prepare(token) {
+      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+      const dot = token.lastIndexOf('.');
+      const signed = cryptoVerify(
+        'sha256',
+        Buffer.from(token.slice(0, dot)),
+        { key: keys[alg].publicKey, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(token.slice(dot + 1), 'base64url'),
+      );
+      // Re-signing must not launder the validity check's tampered token: a token whose signature
+      // did not hold keeps its own signature over the new payload.
+      const minted = mint(keys[alg], { ...claims, cnf: { jkt } });
+      const bound = signed ? minted : `${minted.slice(0, minted.lastIndexOf('.'))}.${token.slice(dot + 1)}`;
+      const ath = createHash('sha256').update(bound).digest('base64url');
+      const input = `${proofHeader}.${b64url({ jti: randomUUID(), htm: 'GET', htu: DPOP_URL, iat: Math.floor(Date.now() / 1000), ath })}`;
+      const signature = sign('sha256', Buffer.from(input), {
+        key: proofKey.privateKey,
+        dsaEncoding: 'ieee-p1363',
+      });
+      return {
+        authorization: `DPoP ${bound}`,
+        dpop: `${input}.${signature.toString('base64url')}`,
+        method: 'GET',
+        url: DPOP_URL,
+      };
+    },
+    fn: (request) => authorizer.verifyRequest(request),
+    accepts: (r, token) => r?.claims?.sub === subOf(token),
+  };
+}
 
 /**
  * Twenty route rules using every condition kind, literal names and JSON Pointers; the bench tokens

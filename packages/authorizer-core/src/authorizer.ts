@@ -16,6 +16,7 @@ import {
   type RouteDecision,
   type SimpleAuthorizerResult,
 } from './policy.js';
+import { createRequestVerifier, type TokenRequest } from './request-verification.js';
 import { findMissingScopes } from './scopes.js';
 import { createVerifier, type JwtClaims, type VerifiedToken } from './verifier.js';
 
@@ -44,10 +45,22 @@ export interface Authorizer {
    * @throws {KeysUnavailableError} when the issuer's keys cannot be had (500, never an Allow).
    */
   verify<Claims extends JwtClaims = JwtClaims>(token: string): Promise<VerifiedToken<Claims>>;
-  /** {@link Authorizer.extractToken} then {@link Authorizer.verify}. */
+  /**
+   * Verifies an `Authorization` value without request context (e.g. a TOKEN authorizer): a
+   * `Bearer` JWT, or an opaque token by introspection when configured. A sender-constrained token
+   * is refused here (`TOKEN_BOUND`, `CERTIFICATE_MISMATCH`): use {@link Authorizer.verifyRequest}.
+   */
   verifyAuthorization<Claims extends JwtClaims = JwtClaims>(
     authorization: string | undefined | null,
   ): Promise<VerifiedToken<Claims>>;
+  /**
+   * Verifies what a request presents: the token under `Bearer` or `DPoP`, its DPoP proof or client
+   * certificate when it is sender-constrained, introspection when configured.
+   * @throws {TokenError} (401) e.g. `DPOP_PROOF_INVALID`, `DPOP_REPLAYED`, `DPOP_BINDING_MISMATCH`,
+   *   `TOKEN_BOUND`, `TOKEN_UNBOUND`, `CERTIFICATE_MISMATCH`, `TOKEN_INACTIVE`, or a verification code.
+   * @throws {KeysUnavailableError} `JWKS_UNAVAILABLE`, `JWKS_INVALID`, `INTROSPECTION_UNAVAILABLE` (500).
+   */
+  verifyRequest<Claims extends JwtClaims = JwtClaims>(request: TokenRequest): Promise<VerifiedToken<Claims>>;
   /** Fetches every issuer's JWKS now, e.g. at cold start. @throws {KeysUnavailableError} */
   hydrate(): Promise<void>;
   /**
@@ -117,6 +130,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const resolved = resolveOptions(options);
   const verifier = createVerifier(resolved);
   const extractOptions = { maxTokenBytes: resolved.maxTokenBytes };
+  const requestVerifier = createRequestVerifier(resolved, verifier);
+  // The plain path (no introspection, no binding checks) stays the direct call it always was.
+  const plainBearer = resolved.introspection === undefined && resolved.senderConstrained === 'off';
   // A copy per result: the verified token's own context is frozen and shared by cached results.
   const contextOf = (verified: VerifiedToken): AuthorizerContext =>
     verified.context !== undefined ? { ...verified.context } : buildContext(verified, resolved.contextClaims);
@@ -128,13 +144,17 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       verifier.verify(token) as Promise<VerifiedToken<Claims>>,
     verifyAuthorization: <Claims extends JwtClaims>(authorization: string | undefined | null) => {
       try {
-        return verifier.verify(extractBearerToken(authorization, extractOptions)) as Promise<
-          VerifiedToken<Claims>
-        >;
+        return (
+          plainBearer
+            ? verifier.verify(extractBearerToken(authorization, extractOptions))
+            : requestVerifier.verifyRequest({ authorization })
+        ) as Promise<VerifiedToken<Claims>>;
       } catch (err) {
         return Promise.reject(err);
       }
     },
+    verifyRequest: <Claims extends JwtClaims>(request: TokenRequest) =>
+      requestVerifier.verifyRequest(request) as Promise<VerifiedToken<Claims>>,
     hydrate: () => verifier.hydrate(),
     assertScopes(verified, requiredScopes = resolved.requiredScopes) {
       const missing = findMissingScopes(verified.scopes, requiredScopes);

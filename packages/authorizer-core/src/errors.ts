@@ -22,11 +22,22 @@ export type TokenErrorCode =
   | 'ISSUER_INVALID'
   | 'AUDIENCE_INVALID'
   | 'CLAIM_INVALID'
-  | 'TOKEN_TYPE_INVALID';
+  | 'TOKEN_TYPE_INVALID'
+  | 'DPOP_PROOF_INVALID'
+  | 'DPOP_REPLAYED'
+  | 'DPOP_BINDING_MISMATCH'
+  | 'TOKEN_BOUND'
+  | 'TOKEN_UNBOUND'
+  | 'CERTIFICATE_MISMATCH'
+  | 'TOKEN_INACTIVE';
 
 export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
 export type ClaimErrorCode = 'CLAIM_MISMATCH';
-export type KeysErrorCode = 'JWKS_UNAVAILABLE' | 'JWKS_INVALID';
+export type KeysErrorCode =
+  | 'JWKS_UNAVAILABLE'
+  | 'JWKS_INVALID'
+  | 'INTROSPECTION_UNAVAILABLE'
+  | 'REPLAY_STORE_UNAVAILABLE';
 export type ConfigurationErrorCode = 'CONFIG_INVALID';
 export type EventErrorCode = 'EVENT_INVALID';
 export type AuthorizerErrorCode =
@@ -96,7 +107,10 @@ export class ClaimError extends AuthorizerError {
   }
 }
 
-/** The issuer's keys could not be obtained: the token cannot be judged (500, never an Allow). */
+/**
+ * The issuer's keys, its introspection answer or the DPoP replay store could not be had: the token
+ * cannot be judged (500, never an Allow).
+ */
 export class KeysUnavailableError extends AuthorizerError {
   override readonly name = 'KeysUnavailableError';
   declare readonly code: KeysErrorCode;

@@ -76,22 +76,55 @@ export function createHttpFetcher(options?: HttpFetcherOptions): Fetcher {
       } catch (err) {
         throw new KeysUnavailableError('JWKS_UNAVAILABLE', (err as Error).message, { cause: err });
       }
-      const deadline = Date.now() + timeoutMs;
-      let body: Buffer;
-      try {
-        body = await requestOnce(url, uri, deadline, maxBytes);
-      } catch (err) {
-        // One immediate retry when the connection failed before any answer (a reset, a refused or
-        // dropped socket, e.g. after a Lambda thaw), within the same time budget; never for a
-        // timeout or an HTTP answer.
-        if (!(err instanceof ConnectionError) || Date.now() >= deadline) throw unwrap(err);
-        body = await requestOnce(url, uri, deadline, maxBytes).catch((retryErr: unknown) => {
-          throw unwrap(retryErr);
-        });
-      }
+      const body = await requestWithRetry(url, timeoutMs, maxBytes, {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        what: `JWKS request to ${uri}`,
+        unavailable: (message, cause, status) =>
+          new KeysUnavailableError('JWKS_UNAVAILABLE', message, { cause, status }),
+        tooLarge: () =>
+          new KeysUnavailableError('JWKS_INVALID', `JWKS at ${uri} is larger than ${maxBytes} bytes`),
+      });
       return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
     },
   };
+}
+
+/** One request: what to send and how its failures are reported. */
+export interface RequestSpec {
+  readonly method: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** How messages name the request, e.g. `JWKS request to https://…`; never a credential. */
+  readonly what: string;
+  /** The error for a failed request; `status` when the server answered other than 200. */
+  readonly unavailable: (message: string, cause?: unknown, status?: number) => Error;
+  readonly tooLarge: () => Error;
+}
+
+/**
+ * Sends one request under the fetcher's rules (a hard timeout, a body cap, no redirects, only a 200
+ * is an answer) with one retry when the connection failed before any answer. `url` must have passed
+ * {@link assertSecureUrl}.
+ */
+export async function requestWithRetry(
+  url: URL,
+  timeoutMs: number,
+  maxBytes: number,
+  spec: RequestSpec,
+): Promise<Buffer> {
+  const deadline = Date.now() + timeoutMs;
+  try {
+    return await requestOnce(url, deadline, maxBytes, spec);
+  } catch (err) {
+    // One immediate retry when the connection failed before any answer (a reset, a refused or
+    // dropped socket, e.g. after a Lambda thaw), within the same time budget; never for a
+    // timeout or an HTTP answer.
+    if (!(err instanceof ConnectionError) || Date.now() >= deadline) throw unwrap(err);
+    return await requestOnce(url, deadline, maxBytes, spec).catch((retryErr: unknown) => {
+      throw unwrap(retryErr);
+    });
+  }
 }
 
 // Socket failures before any answer; a parser error (e.g. oversized headers) is not retried.
@@ -99,9 +132,9 @@ const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'EAI_AGA
 
 /** A failure of the connection itself, before any answer: worth one retry. */
 class ConnectionError extends Error {
-  readonly error: KeysUnavailableError;
+  readonly error: Error;
 
-  constructor(error: KeysUnavailableError) {
+  constructor(error: Error) {
     super(error.message);
     this.error = error;
   }
@@ -111,7 +144,7 @@ function unwrap(err: unknown): unknown {
   return err instanceof ConnectionError ? err.error : err;
 }
 
-function requestOnce(url: URL, uri: string, deadline: number, maxBytes: number): Promise<Buffer> {
+function requestOnce(url: URL, deadline: number, maxBytes: number, spec: RequestSpec): Promise<Buffer> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false;
@@ -127,56 +160,37 @@ function requestOnce(url: URL, uri: string, deadline: number, maxBytes: number):
         resolve(body as Buffer);
       }
     };
-    const failed = (err: Error) =>
-      new KeysUnavailableError('JWKS_UNAVAILABLE', `JWKS request to ${uri} failed`, { cause: err });
+    const failed = (err: Error) => spec.unavailable(`${spec.what} failed`, err);
     // No keep-alive pool: JWKS requests are minutes apart, and a pooled socket the server closed
     // meanwhile (or during a Lambda freeze) fails with ECONNRESET on reuse.
-    const req = request(
-      url,
-      { method: 'GET', agent: false, headers: { accept: 'application/json' } },
-      (res) => {
-        answered = true;
-        if (res.statusCode !== 200) {
-          res.resume();
-          finish(
-            new KeysUnavailableError(
-              'JWKS_UNAVAILABLE',
-              `JWKS request to ${uri} answered ${res.statusCode}`,
-              {
-                status: res.statusCode,
-              },
-            ),
-          );
-          return;
-        }
-        const tooLarge = () =>
-          new KeysUnavailableError('JWKS_INVALID', `JWKS at ${uri} is larger than ${maxBytes} bytes`);
-        if (Number(res.headers['content-length']) > maxBytes) {
+    const req = request(url, { method: spec.method, agent: false, headers: spec.headers }, (res) => {
+      answered = true;
+      if (res.statusCode !== 200) {
+        res.resume();
+        finish(spec.unavailable(`${spec.what} answered ${res.statusCode}`, undefined, res.statusCode));
+        return;
+      }
+      const tooLarge = spec.tooLarge;
+      if (Number(res.headers['content-length']) > maxBytes) {
+        finish(tooLarge());
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
           finish(tooLarge());
           return;
         }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            finish(tooLarge());
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () => finish(undefined, Buffer.concat(chunks, size)));
-        res.on('error', (err) => finish(failed(err)));
-      },
-    );
+        chunks.push(chunk);
+      });
+      res.on('end', () => finish(undefined, Buffer.concat(chunks, size)));
+      res.on('error', (err) => finish(failed(err)));
+    });
     const timeoutMs = Math.max(1, deadline - Date.now());
     const timer = setTimeout(() => {
-      finish(
-        new KeysUnavailableError(
-          'JWKS_UNAVAILABLE',
-          `JWKS request to ${uri} timed out after ${timeoutMs} ms`,
-        ),
-      );
+      finish(spec.unavailable(`${spec.what} timed out after ${timeoutMs} ms`));
     }, timeoutMs);
     timer.unref();
     req.on('error', (err) =>
@@ -186,6 +200,6 @@ function requestOnce(url: URL, uri: string, deadline: number, maxBytes: number):
           : failed(err),
       ),
     );
-    req.end();
+    req.end(spec.body);
   });
 }

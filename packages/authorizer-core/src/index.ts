@@ -2,6 +2,7 @@
 // Building blocks the sibling packages, the benchmark and the tests share are in `internal.ts`
 // (`@jwt-authorizer/authorizer-core/internal`), which does not.
 export { type Authorization, type Authorizer, createAuthorizer } from './authorizer.js';
+export type { DpopOptions, IntrospectionOptions, SenderConstrainedMode } from './bound-token-options.js';
 export type { ClaimCondition, ClaimLiteral } from './claim-conditions.js';
 export type { AuthorizerContext, ContextClaim, ContextClaimsOption } from './context.js';
 export {
@@ -41,6 +42,12 @@ export type {
   RouteDecision,
   SimpleAuthorizerResult,
 } from './policy.js';
+export {
+  createMemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from './replay-store.js';
+export type { TokenRequest } from './request-verification.js';
 export type { RouteRequirement, RuleDocument, ScopeSets } from './rules.js';
 export {
   type Environment,

@@ -8,7 +8,15 @@
  *
  * @packageDocumentation
  */
+export { extractAccessToken, type PresentedToken } from './authorization-scheme.js';
 export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
+export {
+  BOUND_TOKEN_DEFAULTS,
+  type BoundTokenOptions,
+  type ResolvedBoundTokenOptions,
+  type ResolvedDpop,
+  type ResolvedIntrospection,
+} from './bound-token-options.js';
 export type { ClaimCheck, ClaimReader } from './claim-conditions.js';
 export { closestName } from './closest-name.js';
 export { buildContext } from './context.js';
@@ -47,6 +55,8 @@ export {
   MAX_WEBSOCKET_RESULT_BYTES,
   type PolicyRules,
 } from './policy.js';
+export { DEFAULT_REPLAY_STORE_ENTRIES } from './replay-store.js';
+export type { RequestVerifier } from './request-verification.js';
 export { type CompiledRule, compileRule, evaluateRule, type RuleOutcome } from './rules.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
 export { findSetting, SETTING_VARIABLES } from './settings.js';

@@ -1,3 +1,8 @@
+import {
+  type BoundTokenOptions,
+  type ResolvedBoundTokenOptions,
+  resolveBoundTokenOptions,
+} from './bound-token-options.js';
 import { type ClaimCheck, type ClaimReader, compileClaimReader } from './claim-conditions.js';
 import { closestName } from './closest-name.js';
 import { type ContextClaim, type ContextClaimsOption, resolveContextClaims } from './context.js';
@@ -75,7 +80,7 @@ export type PolicyMode = 'api' | 'method';
  * Everything {@link createAuthorizer} accepts. Only `issuer` (or `issuers`) and `audience` (or, for
  * Cognito access tokens, `clientId`) are required.
  */
-export interface AuthorizerOptions {
+export interface AuthorizerOptions extends BoundTokenOptions {
   /** Trusted issuer(s): a URL or several, sharing `audience` and `jwksUri`. Or use `issuers`. */
   issuer?: string | readonly string[];
   /** Per-issuer settings, for issuers with their own audiences or keys. */
@@ -167,7 +172,7 @@ export interface CompiledRoute {
 }
 
 /** Options after validation, with defaults applied. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedBoundTokenOptions {
   readonly issuers: ReadonlyMap<string, ResolvedIssuer>;
   readonly algorithms: ReadonlySet<string>;
   readonly clockSkewSeconds: number;
@@ -211,6 +216,9 @@ const AUTHORIZER_OPTION_KEYS: Readonly<Record<keyof AuthorizerOptions, true>> = 
   usageIdentifierClaim: true,
   jwks: true,
   resultCacheSize: true,
+  senderConstrained: true,
+  dpop: true,
+  introspection: true,
 };
 const ISSUER_OPTION_KEYS: Readonly<Record<keyof IssuerOptions, true>> = {
   issuer: true,
@@ -624,5 +632,6 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
       fetcher: jwks.fetcher,
     },
     resultCacheSize: options.resultCacheSize ?? 1000,
+    ...resolveBoundTokenOptions(options),
   };
 }

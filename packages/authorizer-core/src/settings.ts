@@ -306,6 +306,78 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: wholeNumber,
   },
   {
+    variable: 'JWT_SENDER_CONSTRAINED',
+    setting: 'senderConstrained',
+    defaultValue: 'optional',
+    description:
+      'DPoP and mTLS-bound tokens: optional (a bound token must prove possession), required (unbound refused) or off',
+    parse: choice('optional', 'required', 'off'),
+  },
+  {
+    variable: 'JWT_PUBLIC_BASE_URL',
+    setting: 'dpop.publicBaseUrl',
+    defaultValue: undefined,
+    description:
+      'The URL clients call up to the API paths (origin, base path), for DPoP htu behind a CDN or proxy',
+    parse: text,
+  },
+  {
+    variable: 'JWT_DPOP_MAX_AGE_SECONDS',
+    setting: 'dpop.maxAgeSeconds',
+    defaultValue: '60',
+    description: 'How old a DPoP proof (iat) may be, in seconds (1 to 3600)',
+    parse: wholeNumber,
+  },
+  {
+    variable: 'JWT_DPOP_REPLAY_TABLE',
+    setting: 'dpopReplayTable',
+    defaultValue: undefined,
+    description:
+      'DynamoDB table (key jti, TTL expiresAt) of used DPoP proofs, shared by all containers; unset: in memory, per container',
+    parse: text,
+  },
+  {
+    variable: 'JWT_INTROSPECTION_URL',
+    setting: 'introspection.url',
+    defaultValue: undefined,
+    description: 'RFC 7662 token introspection endpoint, for opaque tokens (https)',
+    parse: text,
+  },
+  {
+    variable: 'JWT_INTROSPECTION_CLIENT_ID',
+    setting: 'introspection.clientId',
+    defaultValue: undefined,
+    description: 'Client id the introspection endpoint authenticates (client_secret_basic)',
+    parse: text,
+  },
+  {
+    variable: 'JWT_INTROSPECTION_CLIENT_SECRET_ID',
+    setting: 'introspectionClientSecretId',
+    defaultValue: undefined,
+    description:
+      'Secrets Manager id or ARN, or ssm:/parameter/name, of the introspection client secret (not supported yet)',
+    parse: () => {
+      throw new InvalidValue(
+        'is not supported yet: reading the introspection secret from Secrets Manager or SSM is not implemented; for a local run set JWT_INTROSPECTION_CLIENT_SECRET',
+      );
+    },
+  },
+  {
+    variable: 'JWT_INTROSPECTION_CLIENT_SECRET',
+    setting: 'introspection.clientSecret',
+    defaultValue: undefined,
+    description: 'The introspection client secret as plain text: for local runs only',
+    parse: text,
+  },
+  {
+    variable: 'JWT_INTROSPECT',
+    setting: 'introspection.mode',
+    defaultValue: 'opaque',
+    description:
+      'Which tokens are introspected: opaque (tokens that are not JWTs) or all (revocation checks)',
+    parse: choice('opaque', 'all'),
+  },
+  {
     variable: 'JWT_CONFIG_FILE',
     setting: 'configFile',
     defaultValue: undefined,
@@ -426,6 +498,8 @@ export interface Settings {
   readonly httpApiResponse: HttpApiResponse;
   /** Where the Lambda handler reads the token of `REQUEST` and payload 2.0 events (default: the Authorization header). */
   readonly tokenSource: readonly TokenLocation[];
+  /** The DynamoDB table the Lambda handler remembers DPoP proofs in; undefined: in memory. */
+  readonly dpopReplayTable: string | undefined;
   /** Every file the settings named (routes, config, static JWKS), for the bundle to carry. */
   readonly files: readonly SettingFile[];
 }
@@ -710,6 +784,24 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
     );
   }
   delete merged.httpApiResponse;
+  const dpopReplayTable = merged.dpopReplayTable as string | undefined;
+  if (
+    dpopReplayTable !== undefined &&
+    (typeof dpopReplayTable !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(dpopReplayTable))
+  ) {
+    const source = sourceOf('dpopReplayTable');
+    throw new ConfigurationError(
+      `${describeSource(source)}: the DPoP replay table must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), got ${JSON.stringify(String(dpopReplayTable))}`,
+      { setting: 'dpopReplayTable', variable: source.variable },
+    );
+  }
+  delete merged.dpopReplayTable;
+  if (merged.introspectionClientSecretId !== undefined) {
+    throw new ConfigurationError(
+      `${describeSource(sourceOf('introspectionClientSecretId'))}: introspectionClientSecretId is not supported yet: reading the introspection secret from Secrets Manager or SSM is not implemented`,
+      { setting: 'introspectionClientSecretId' },
+    );
+  }
 
   const tokenSourceSetting = readTokenSourceSetting(merged.tokenSource, sourceOf('tokenSource'));
   delete merged.tokenSource;
@@ -743,5 +835,11 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
       cause: err,
     });
   }
-  return { authorizerOptions, httpApiResponse, tokenSource: tokenSourceSetting, files: reader.files };
+  return {
+    authorizerOptions,
+    httpApiResponse,
+    tokenSource: tokenSourceSetting,
+    dpopReplayTable,
+    files: reader.files,
+  };
 }

@@ -258,7 +258,7 @@ describe('resolveOptions: misconfiguration fails at start-up, naming the setting
 
   it('lists the known options when no known one is close', () => {
     expect(messageOf({ ...BASE, somethingElse: 1 })).toMatch(
-      /^unknown option `somethingElse`; known options: issuer, issuers, audience, .*resultCacheSize$/,
+      /^unknown option `somethingElse`; known options: issuer, issuers, audience, .*resultCacheSize, senderConstrained, dpop, introspection$/,
     );
     expect(messageOf({ ...BASE, jwks: { proxy: 'x' } })).toBe(
       'unknown option `jwks.proxy`; known options: timeoutMs, maxBytes, maxAgeSeconds, cooldownMs, fetcher',

@@ -14,7 +14,9 @@ type PublicValue =
   | 'ScopeError'
   | 'TokenError'
   | 'readSettings'
-  | 'SETTINGS';
+  | 'SETTINGS'
+  // A bounded in-memory DPoP replay store of another size than the default one.
+  | 'createMemoryReplayStore';
 
 describe('the public API', () => {
   it('exports exactly the values users call: createAuthorizer, the error classes, the settings reader and table', () => {

@@ -13,6 +13,7 @@ const PUBLIC_VALUES = [
   'ScopeError',
   'TokenError',
   'createAuthorizer',
+  'createMemoryReplayStore',
   'readSettings',
 ];
 const PUBLIC_TYPES = [
@@ -61,6 +62,13 @@ const PUBLIC_TYPES = [
   'TokenLocation',
   'TokenTypePolicy',
   'VerifiedToken',
+  // Sender-constrained and opaque tokens.
+  'DpopOptions',
+  'IntrospectionOptions',
+  'MemoryReplayStoreOptions',
+  'ReplayStore',
+  'SenderConstrainedMode',
+  'TokenRequest',
 ];
 
 /** Every name an entry file exports, types included, read from its `export { … } from` lists. */

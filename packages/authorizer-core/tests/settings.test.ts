@@ -37,6 +37,19 @@ function configError(env: Record<string, string | undefined>, options = files())
   throw new Error('expected a ConfigurationError');
 }
 
+// Introspection needs its URL and credentials together: each of its variables is read with the others.
+const INTROSPECTION = {
+  url: 'https://idp.example.com/introspect',
+  clientId: 'authorizer',
+  clientSecret: 'secret',
+};
+const INTROSPECTION_ENV = {
+  JWT_INTROSPECTION_URL: INTROSPECTION.url,
+  JWT_INTROSPECTION_CLIENT_ID: INTROSPECTION.clientId,
+  JWT_INTROSPECTION_CLIENT_SECRET: INTROSPECTION.clientSecret,
+};
+const companionsOf = (variable: string) => (variable.startsWith('JWT_INTROSPECT') ? INTROSPECTION_ENV : {});
+
 // A valid value for every variable of the table, and what it becomes (option path → value).
 const VALID: Record<string, [string, string, unknown]> = {
   TOKEN_ISSUER: [
@@ -73,8 +86,31 @@ const VALID: Record<string, [string, string, unknown]> = {
   JWT_JWKS_TIMEOUT_MS: ['1500', 'jwks', { timeoutMs: 1500 }],
   JWT_JWKS_MAX_AGE_SECONDS: ['300', 'jwks', { maxAgeSeconds: 300 }],
   JWT_JWKS_COOLDOWN_MS: ['0', 'jwks', { cooldownMs: 0 }],
+  JWT_SENDER_CONSTRAINED: ['OFF', 'senderConstrained', 'off'],
+  JWT_PUBLIC_BASE_URL: [
+    'https://api.example.com/v1',
+    'dpop',
+    { publicBaseUrl: 'https://api.example.com/v1' },
+  ],
+  JWT_DPOP_MAX_AGE_SECONDS: ['30', 'dpop', { maxAgeSeconds: 30 }],
+  JWT_DPOP_REPLAY_TABLE: ['dpop-replay', 'dpopReplayTable', 'dpop-replay'],
+  JWT_INTROSPECTION_URL: [
+    'https://idp.example.com/i2',
+    'introspection',
+    { ...INTROSPECTION, url: 'https://idp.example.com/i2' },
+  ],
+  JWT_INTROSPECTION_CLIENT_ID: ['other', 'introspection', { ...INTROSPECTION, clientId: 'other' }],
+  JWT_INTROSPECTION_CLIENT_SECRET: [
+    'other-secret',
+    'introspection',
+    { ...INTROSPECTION, clientSecret: 'other-secret' },
+  ],
+  JWT_INTROSPECT: ['ALL', 'introspection', { ...INTROSPECTION, mode: 'all' }],
   JWT_CONFIG_FILE: ['config.json', 'policyMode', 'method'],
 };
+
+// Rows of the table that refuse every value, saying what is not implemented yet.
+const NOT_SUPPORTED_YET = ['JWT_INTROSPECTION_CLIENT_SECRET_ID'];
 
 // An invalid value for every variable, and the option path the error names.
 const INVALID: Record<string, [string, string]> = {
@@ -100,6 +136,15 @@ const INVALID: Record<string, [string, string]> = {
   JWT_JWKS_TIMEOUT_MS: ['0', 'jwks.timeoutMs'],
   JWT_JWKS_MAX_AGE_SECONDS: ['-1', 'jwks.maxAgeSeconds'],
   JWT_JWKS_COOLDOWN_MS: ['2s', 'jwks.cooldownMs'],
+  JWT_SENDER_CONSTRAINED: ['always', 'senderConstrained'],
+  JWT_PUBLIC_BASE_URL: ['http://api.example.com', 'dpop.publicBaseUrl'],
+  JWT_DPOP_MAX_AGE_SECONDS: ['0', 'dpop.maxAgeSeconds'],
+  JWT_DPOP_REPLAY_TABLE: ['arn:aws:dynamodb:eu-west-1:1:table/x', 'dpopReplayTable'],
+  JWT_INTROSPECTION_URL: ['http://idp.example.com/i', 'introspection.url'],
+  JWT_INTROSPECTION_CLIENT_ID: ['caf\u00e9', 'introspection.clientId'],
+  JWT_INTROSPECTION_CLIENT_SECRET: ['se\u0001cret', 'introspection.clientSecret'],
+  JWT_INTROSPECTION_CLIENT_SECRET_ID: ['ssm:/authorizer/secret', 'introspectionClientSecretId'],
+  JWT_INTROSPECT: ['jwt', 'introspection.mode'],
   JWT_CONFIG_FILE: ['missing.json', 'configFile'],
 };
 
@@ -113,18 +158,15 @@ describe('the settings table', () => {
     expect(new Set(SETTING_VARIABLES).size).toBe(SETTINGS.length);
     expect(new Set(SETTINGS.map((s) => s.setting)).size).toBe(SETTINGS.length);
     for (const setting of SETTINGS) expect(setting.description).toMatch(/^[^\n]{10,140}$/);
-    expect(Object.keys(VALID).sort()).toEqual([...SETTING_VARIABLES].sort());
+    expect([...Object.keys(VALID), ...NOT_SUPPORTED_YET].sort()).toEqual([...SETTING_VARIABLES].sort());
     expect(Object.keys(INVALID).sort()).toEqual([...SETTING_VARIABLES].sort());
   });
 
   it.each(Object.entries(VALID))('reads %s', (variable, [value, path, expected]) => {
-    const env =
-      variable === 'TOKEN_ISSUER' || variable === 'AUDIENCE'
-        ? { ...BASE, [variable]: value }
-        : { ...BASE, [variable]: value };
+    const env = { ...BASE, ...companionsOf(variable), [variable]: value };
     const settings = readSettings(env, FOLDER);
     const actual =
-      path === 'httpApiResponse' || path === 'tokenSource'
+      path === 'httpApiResponse' || path === 'tokenSource' || path === 'dpopReplayTable'
         ? settings[path]
         : (settings.authorizerOptions as Record<string, unknown>)[path];
     expect(actual).toEqual(expected);
@@ -134,7 +176,7 @@ describe('the settings table', () => {
   it.each(Object.entries(INVALID))(
     'refuses a bad %s, naming the variable and the option path',
     (variable, [value, path]) => {
-      const error = configError({ ...BASE, [variable]: value }, FOLDER);
+      const error = configError({ ...BASE, ...companionsOf(variable), [variable]: value }, FOLDER);
       expect(error.code).toBe('CONFIG_INVALID');
       expect(error.variable).toBe(variable);
       expect(error.setting).toBe(path);
@@ -490,6 +532,102 @@ describe('JWT_CONFIG_FILE', () => {
         }
       }),
     );
+  });
+});
+
+describe('sender-constrained and opaque-token settings', () => {
+  it('maps each variable to its option', () => {
+    const settings = readSettings(
+      {
+        ...BASE,
+        JWT_SENDER_CONSTRAINED: 'Required',
+        JWT_PUBLIC_BASE_URL: 'https://api.example.com/v1',
+        JWT_DPOP_MAX_AGE_SECONDS: '30',
+        JWT_DPOP_REPLAY_TABLE: 'dpop-replay',
+        JWT_INTROSPECTION_URL: 'https://tenant.example.com/oauth/introspect',
+        JWT_INTROSPECTION_CLIENT_ID: 'authorizer',
+        JWT_INTROSPECTION_CLIENT_SECRET: 's3cret',
+        JWT_INTROSPECT: 'all',
+      },
+      files(),
+    );
+    expect(settings.authorizerOptions).toMatchObject({
+      senderConstrained: 'required',
+      dpop: { publicBaseUrl: 'https://api.example.com/v1', maxAgeSeconds: 30 },
+      introspection: {
+        url: 'https://tenant.example.com/oauth/introspect',
+        clientId: 'authorizer',
+        clientSecret: 's3cret',
+        mode: 'all',
+      },
+    });
+    // A handler setting, not an authorizer option.
+    expect(settings.dpopReplayTable).toBe('dpop-replay');
+    expect(settings.authorizerOptions).not.toHaveProperty('dpopReplayTable');
+    expect(readSettings(BASE, files()).dpopReplayTable).toBeUndefined();
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      'an unknown mode',
+      { JWT_SENDER_CONSTRAINED: 'always' },
+      /^JWT_SENDER_CONSTRAINED must be "optional" or "required" or "off"/,
+    ],
+    [
+      'a DPoP window that is not a number',
+      { JWT_DPOP_MAX_AGE_SECONDS: '1m' },
+      /^JWT_DPOP_MAX_AGE_SECONDS must be a whole/,
+    ],
+    [
+      'a DPoP window of 0',
+      { JWT_DPOP_MAX_AGE_SECONDS: '0' },
+      /^JWT_DPOP_MAX_AGE_SECONDS: dpop\.maxAgeSeconds must be a number from 1 to 3600/,
+    ],
+    [
+      'a public base URL over http',
+      { JWT_PUBLIC_BASE_URL: 'http://api.example.com' },
+      /^JWT_PUBLIC_BASE_URL: dpop\.publicBaseUrl must use https/,
+    ],
+    [
+      'a replay table name with a slash',
+      { JWT_DPOP_REPLAY_TABLE: 'arn:aws:dynamodb:x/table' },
+      /^JWT_DPOP_REPLAY_TABLE: the DPoP replay table must be a DynamoDB table name/,
+    ],
+    ['introspection without its URL', { JWT_INTROSPECT: 'all' }, /introspection\.url is required/],
+    [
+      'introspection without a secret',
+      { JWT_INTROSPECTION_URL: 'https://idp.example.com/i', JWT_INTROSPECTION_CLIENT_ID: 'a' },
+      /introspection\.clientSecret is required/,
+    ],
+    [
+      'an introspection URL over http',
+      {
+        JWT_INTROSPECTION_URL: 'http://idp.example.com/i',
+        JWT_INTROSPECTION_CLIENT_ID: 'a',
+        JWT_INTROSPECTION_CLIENT_SECRET: 'b',
+      },
+      /^JWT_INTROSPECTION_URL: introspection\.url must use https/,
+    ],
+    ['an unknown introspection mode', { JWT_INTROSPECT: 'jwt' }, /^JWT_INTROSPECT must be "opaque" or "all"/],
+    [
+      'a secret id, which is not supported yet',
+      { JWT_INTROSPECTION_CLIENT_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:1:secret:x' },
+      /^JWT_INTROSPECTION_CLIENT_SECRET_ID is not supported yet/,
+    ],
+  ])('refuses %s, naming the variable', (_name, env, message) => {
+    const err = configError({ ...BASE, ...env });
+    expect(err.message).toMatch(message);
+    expect(err.message).not.toContain('s3cret');
+  });
+
+  it('never shows the introspection secret in a message', () => {
+    const err = configError({
+      ...BASE,
+      JWT_INTROSPECTION_URL: 'http://idp.example.com/i',
+      JWT_INTROSPECTION_CLIENT_ID: 'a',
+      JWT_INTROSPECTION_CLIENT_SECRET: 'top-secret-value',
+    });
+    expect(err.message).not.toContain('top-secret-value');
   });
 });
 

@@ -10,16 +10,21 @@ import {
   type AuthorizerOptions,
   type ClaimCondition,
   type ConfigurationError,
+  createMemoryReplayStore,
   type Environment,
   type IamAuthorizerResult,
+  type IntrospectionOptions,
   type JwtClaims,
   type ReadSettingsOptions,
+  type ReplayStore,
   type RuleDocument,
   readSettings,
   type SETTINGS,
+  type SenderConstrainedMode,
   type SettingDefinition,
   type Settings,
   type SimpleAuthorizerResult,
+  type TokenRequest,
   type VerifiedToken,
 } from '../src/index.js';
 import { AUTHORIZER_OPTION_NAMES, closestName, parseDotenv } from '../src/internal.js';
@@ -89,6 +94,30 @@ describe('option names and typo suggestions', () => {
 
   it('a verified token counts the scope values it dropped', () => {
     expectTypeOf<VerifiedToken['droppedScopes']>().toEqualTypeOf<number>();
+  });
+});
+
+describe('sender-constrained and opaque tokens', () => {
+  it('verifyRequest takes what a request presents and resolves a verified token', () => {
+    expectTypeOf<Authorizer['verifyRequest']>().parameter(0).toEqualTypeOf<TokenRequest>();
+    expectTypeOf<ReturnType<Authorizer['verifyRequest']>>().toEqualTypeOf<
+      Promise<VerifiedToken<JwtClaims>>
+    >();
+    expectTypeOf<TokenRequest>().toHaveProperty('dpop').toEqualTypeOf<string | undefined>();
+    expectTypeOf<TokenRequest>().toHaveProperty('clientCertPem').toEqualTypeOf<string | undefined>();
+  });
+
+  it('the options accept the three modes, a replay store and introspection', () => {
+    expectTypeOf<AuthorizerOptions['senderConstrained']>().toEqualTypeOf<SenderConstrainedMode | undefined>();
+    expectTypeOf<SenderConstrainedMode>().toEqualTypeOf<'required' | 'optional' | 'off'>();
+    expectTypeOf(createMemoryReplayStore()).toEqualTypeOf<ReplayStore>();
+    expectTypeOf<NonNullable<AuthorizerOptions['dpop']>['replayStore']>().toEqualTypeOf<
+      ReplayStore | undefined
+    >();
+    expectTypeOf<IntrospectionOptions['mode']>().toEqualTypeOf<'opaque' | 'all' | undefined>();
+    // @ts-expect-error: an unknown mode is a type error
+    const wrong: AuthorizerOptions = { issuer: 'https://a', audience: 'b', senderConstrained: 'always' };
+    void wrong;
   });
 });
 

@@ -354,6 +354,15 @@ export function readFunctionEnvironment(
       ),
     );
   }
+  if (environment.JWT_INTROSPECTION_CLIENT_SECRET !== undefined) {
+    // A Lambda environment variable is readable by anyone who may read the function's configuration.
+    problems.push(
+      new DeployError(
+        'CONFIG_INVALID',
+        `JWT_INTROSPECTION_CLIENT_SECRET${where('JWT_INTROSPECTION_CLIENT_SECRET', origin)} would put the introspection secret in the function's environment in plain text: it is for local runs only (the deployed function reading it from Secrets Manager or SSM is not implemented yet)`,
+      ),
+    );
+  }
   for (const name of PLACEHOLDER_SETTINGS) {
     const placeholder = PLACEHOLDER.exec(environment[name] ?? '');
     if (placeholder) {

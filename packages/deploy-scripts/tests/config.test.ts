@@ -139,6 +139,23 @@ describe('readFunctionEnvironment', () => {
     expect(problems[0]).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining(message) });
   });
 
+  it('refuses to deploy the introspection secret as a plain environment variable, without quoting it', () => {
+    const { problems } = readFunctionEnvironment({
+      ...SETTINGS,
+      JWT_INTROSPECTION_URL: 'https://tenant.example.com/oauth/introspect',
+      JWT_INTROSPECTION_CLIENT_ID: 'authorizer',
+      JWT_INTROSPECTION_CLIENT_SECRET: 'plain-secret',
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining(
+        "JWT_INTROSPECTION_CLIENT_SECRET (in the environment) would put the introspection secret in the function's environment in plain text",
+      ),
+    });
+    expect(problems[0]?.message).not.toContain('plain-secret');
+  });
+
   it('puts the routes file into the zip, resolved against the .env folder, and points the variable at it', () => {
     const dir = makeTempDir({ 'pkg/routes.json': '{"GET /pets": ["read:pets"]}', 'pkg/.env': '' });
     const { environment, files, problems } = readFunctionEnvironment(

@@ -7,7 +7,12 @@ export interface BundleOptions {
 export interface BundleReport {
   zipPath: string;
   zipBytes: number;
+  /** index.mjs alone. */
   bundleBytes: number;
+  /** index.mjs and the chunks it imports statically: what a cold start reads. */
+  startupBytes: number;
+  /** The chunks only a dynamic import() reaches (DPoP, certificate binding, introspection). */
+  lazyBytes: number;
   sha256: string;
   analysis?: string;
 }

@@ -1,12 +1,12 @@
 // Bundles the handler into one minified ESM file and packs it into a deterministic zip:
 //   node scripts/bundle.mjs [--outdir dist] [--include routes.json]... [--analyze] [--quiet]
-// The zip holds index.mjs (handler `index.handler`) and the --include files at its root; the source
-// map stays next to it in the output folder, out of the zip. Run as a command, it first builds the
+// The zip holds index.mjs (handler `index.handler`), the chunks it imports lazily (chunk-HASH.mjs)
+// and the --include files at its root; the source maps stay in the output folder, out of the zip. Run as a command, it first builds the
 // workspace packages the handler imports.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyzeMetafile, build } from 'esbuild';
@@ -14,6 +14,7 @@ import { createZip } from './zip.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ZIP_NAME = 'custom-authorizer.zip';
+const BUILD_DIR = resolve(packageDir, 'dist');
 
 /**
  * Marks the modules of a package as free of side effects, so esbuild drops what the bundle does not
@@ -39,17 +40,52 @@ function sideEffectFree(pathPattern) {
   };
 }
 
+/** The output files a cold start reads: index.mjs and every chunk reached by static imports. */
+function startupFiles(metafile) {
+  const outputs = metafile.outputs;
+  const byName = new Map(Object.keys(outputs).map((path) => [basename(path), path]));
+  const seen = new Set(['index.mjs']);
+  const queue = ['index.mjs'];
+  while (queue.length > 0) {
+    const output = outputs[byName.get(queue.pop())];
+    for (const imported of output?.imports ?? []) {
+      if (imported.kind !== 'import-statement' || imported.external) continue;
+      const name = basename(imported.path);
+      if (!seen.has(name)) {
+        seen.add(name);
+        queue.push(name);
+      }
+    }
+  }
+  return seen;
+}
+
 /**
- * Builds `index.mjs`, `index.mjs.map` and the zip into `outdir`.
- * @returns {Promise<{ zipPath: string, zipBytes: number, bundleBytes: number, sha256: string, analysis?: string }>}
+ * Builds `index.mjs`, its lazily loaded chunks (`chunk-HASH.mjs`), their source maps and the zip
+ * into `outdir`.
+ * `startupBytes` counts index.mjs and the chunks it imports statically (what a cold start reads),
+ * `lazyBytes` the chunks only a dynamic import() reaches.
+ * @returns {Promise<{ zipPath: string, zipBytes: number, bundleBytes: number, startupBytes: number, lazyBytes: number, sha256: string, analysis?: string }>}
  */
 export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [], analyze = false } = {}) {
   const outfile = resolve(outdir, 'index.mjs');
   const result = await build({
-    entryPoints: [resolve(packageDir, 'src/index.ts')],
+    entryPoints: { index: resolve(packageDir, 'src/index.ts') },
     absWorkingDir: packageDir,
-    outfile,
+    // Chunk names hash their source maps, whose paths are relative to the output folder: esbuild
+    // always builds for dist (nothing is written there), and the files go to `outdir` after, so the
+    // zip is the same wherever it is built. The maps' paths hold for dist.
+    outdir: BUILD_DIR,
+    // Code behind a dynamic import() (DPoP proofs, certificate binding, introspection) goes into its
+    // own chunk, which Node reads only when a request first needs it: a deployment that never sees
+    // a DPoP proof or an opaque token does not parse that code at cold start.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    // The Lambda Node.js runtime provides the AWS SDK v3; only the DPoP replay table's chunk, loaded
+    // when JWT_DPOP_REPLAY_TABLE is set, imports it.
+    external: ['@aws-sdk/*'],
     platform: 'node',
     format: 'esm',
     // Lambda runs it on nodejs24.x or nodejs22.x, whatever Node runs this build: target the older.
@@ -61,20 +97,32 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
     sourcemap: 'external',
     legalComments: 'none',
     charset: 'utf8',
-    metafile: analyze,
+    metafile: true,
     plugins: [sideEffectFree(/[\\/]aws-jwt-verify[\\/]/)],
     write: false,
     logLevel: 'warning',
   });
   mkdirSync(outdir, { recursive: true });
+  // Chunk names change with their content: the previous build's would pile up in the folder.
+  for (const name of readdirSync(outdir)) {
+    if (/^chunk-[A-Z0-9]+\.mjs(?:\.map)?$/.test(name)) rmSync(resolve(outdir, name));
+  }
   let code;
+  const entries = [];
+  const startup = startupFiles(result.metafile);
+  let startupBytes = 0;
+  let lazyBytes = 0;
   for (const file of result.outputFiles) {
-    writeFileSync(file.path, file.contents);
-    if (file.path === outfile) code = Buffer.from(file.contents);
+    const path = resolve(outdir, relative(BUILD_DIR, file.path));
+    writeFileSync(path, file.contents);
+    if (!path.endsWith('.mjs')) continue;
+    entries.push({ name: basename(path), data: Buffer.from(file.contents) });
+    if (path === outfile) code = Buffer.from(file.contents);
+    if (startup.has(basename(file.path))) startupBytes += file.contents.length;
+    else lazyBytes += file.contents.length;
   }
   if (!code) throw new Error('esbuild produced no index.mjs');
 
-  const entries = [{ name: 'index.mjs', data: code }];
   for (const path of include) {
     entries.push({ name: basename(path), data: readFileSync(resolve(packageDir, path)) });
   }
@@ -85,6 +133,8 @@ export async function bundle({ outdir = resolve(packageDir, 'dist'), include = [
     zipPath,
     zipBytes: zip.length,
     bundleBytes: code.length,
+    startupBytes,
+    lazyBytes,
     sha256: createHash('sha256').update(zip).digest('hex'),
     analysis: analyze ? await analyzeMetafile(result.metafile) : undefined,
   };
@@ -179,7 +229,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   if (report.analysis) process.stdout.write(report.analysis);
   if (!values.quiet) {
     process.stdout.write(
-      `${report.zipPath}: ${report.zipBytes} bytes (index.mjs ${report.bundleBytes} bytes), sha256 ${report.sha256}\n`,
+      `${report.zipPath}: ${report.zipBytes} bytes (read at cold start ${report.startupBytes} bytes, loaded on first use ${report.lazyBytes} bytes), sha256 ${report.sha256}\n`,
     );
   }
 }

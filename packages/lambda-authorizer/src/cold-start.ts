@@ -3,6 +3,7 @@ import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import { type DecisionLogOptions, writeStdout } from './decision-log.js';
 import type { Environment } from './environment.js';
 import { type AuthorizerHandler, createAuthorizerHandler } from './handler.js';
+import { createReplayTableStore } from './replay-table.js';
 import { type HandlerSettings, readHandlerSettings } from './settings.js';
 
 export interface StartHandlerOptions {
@@ -43,7 +44,14 @@ export async function startHandler(options: StartHandlerOptions): Promise<Starte
   assertKnownOptions(options, Object.keys(OPTION_KEYS));
   const env = options.env ?? process.env;
   const settings = readHandlerSettings(env, { baseDir: options.baseDir });
-  const authorizer = createAuthorizer(settings.authorizerOptions);
+  let authorizerOptions = settings.authorizerOptions;
+  if (settings.dpopReplayTable !== undefined) {
+    // Shared by every container; the AWS SDK is loaded now, during the (billed anyway) init phase.
+    const replayStore = createReplayTableStore(settings.dpopReplayTable);
+    await replayStore.warm();
+    authorizerOptions = { ...authorizerOptions, dpop: { ...authorizerOptions.dpop, replayStore } };
+  }
+  const authorizer = createAuthorizer(authorizerOptions);
   let hydrated = true;
   try {
     await authorizer.hydrate();

@@ -16,6 +16,8 @@ export interface HandlerSettings {
   readonly httpApiResponse: HttpApiResponse;
   /** `JWT_TOKEN_SOURCE`: where `REQUEST` and payload 2.0 events carry the token. */
   readonly tokenSource: readonly TokenLocation[];
+  /** `JWT_DPOP_REPLAY_TABLE`: the DynamoDB table of DPoP proof identifiers; undefined: in memory. */
+  readonly dpopReplayTable: string | undefined;
   /** The files the settings named (routes, config, static JWKS). */
   readonly files: readonly SettingFile[];
 }

@@ -32,7 +32,12 @@ function bundleInCheckout() {
   const run = pnpm(['--filter', 'lambda-authorizer', 'run', 'bundle']);
   const zipPath = join(checkout, 'packages/lambda-authorizer/dist/custom-authorizer.zip');
   const zip = existsSync(zipPath) ? readFileSync(zipPath) : Buffer.alloc(0);
-  const code = zip.length > 0 ? (readZip(zip)[0]?.data.toString('utf8') ?? '') : '';
+  const code =
+    zip.length > 0
+      ? readZip(zip)
+          .map((entry) => entry.data.toString('utf8'))
+          .join('\n')
+      : '';
   return { run, sha256: createHash('sha256').update(zip).digest('hex'), code };
 }
 

@@ -47,14 +47,19 @@ export class JwtHttpError extends Error {
   }
 }
 
-/** `WWW-Authenticate: Bearer realm="…"` plus RFC 6750 attributes; the values need no escaping. */
+/**
+ * `WWW-Authenticate: Bearer realm="…"` plus RFC 6750 attributes, or with `dpopAlgs` the DPoP
+ * scheme's challenge (RFC 9449 §7.1) with its `algs`; the values need no escaping.
+ */
 export function challengeHeaders(
   realm: string,
-  error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope',
+  error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof',
   scope?: readonly string[],
+  dpopAlgs?: readonly string[],
 ): Readonly<Record<string, string>> {
-  let challenge = `Bearer realm="${realm}"`;
+  let challenge = `${dpopAlgs === undefined ? 'Bearer' : 'DPoP'} realm="${realm}"`;
   if (error !== undefined) challenge += `, error="${error}"`;
   if (scope !== undefined && scope.length > 0) challenge += `, scope="${scope.join(' ')}"`;
+  if (dpopAlgs !== undefined) challenge += `, algs="${dpopAlgs.join(' ')}"`;
   return Object.freeze({ 'WWW-Authenticate': challenge });
 }

@@ -22,6 +22,7 @@ import { createInvocationContext, JWT_SLOT } from './invocation-context.js';
 import type { JwtContext, OptionalJwtContext } from './lambda-context.js';
 import { markVerified } from './provenance.js';
 import { type EventRoute, readRoute } from './read-route.js';
+import { readRequestBinding } from './request-binding.js';
 import { createCredentialReader, type TokenSource } from './token-source.js';
 import { withoutCause } from './without-cause.js';
 
@@ -55,6 +56,7 @@ const OWN_OPTION_KEYS: Readonly<Record<Exclude<keyof JwtAuthOptions, keyof Autho
   hydrate: true,
 };
 const OWN_OPTIONS = Object.keys(OWN_OPTION_KEYS);
+const DPOP_SCHEME = /^\s*dpop\s/i;
 const OPTION_NAMES = [...AUTHORIZER_OPTION_NAMES, ...OWN_OPTIONS];
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -153,22 +155,41 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
   const noToken = challengeHeaders(realm);
   const invalidToken = challengeHeaders(realm, 'invalid_token');
   const invalidRequest = challengeHeaders(realm, 'invalid_request');
+  const { senderConstrained, introspection, dpop } = authorizer.options;
+  // Without binding checks and introspection, the token is verified as it always was.
+  const checksRequest = senderConstrained !== 'off' || introspection !== undefined;
+  const dpopAlgs = [...dpop.algorithms];
+  const dpopInvalidToken = challengeHeaders(realm, 'invalid_token', undefined, dpopAlgs);
+  const dpopInvalidProof = challengeHeaders(realm, 'invalid_dpop_proof', undefined, dpopAlgs);
+  const dpopNoToken = challengeHeaders(realm, undefined, undefined, dpopAlgs);
 
-  function toHttpError(err: unknown): JwtHttpError {
+  function toHttpError(err: unknown, dpopScheme: boolean): JwtHttpError {
     if (err instanceof TokenError) {
       // RFC 6750 §3.1: no error code when the request carried no bearer credentials at all.
-      const headers = err.code === 'TOKEN_MISSING' || err.code === 'SCHEME_INVALID' ? noToken : invalidToken;
+      const missing = err.code === 'TOKEN_MISSING' || err.code === 'SCHEME_INVALID';
+      // RFC 9449 §7.1: the DPoP scheme answers with its own challenge; so does a DPoP-bound token
+      // sent as Bearer, telling the client which scheme it needs.
+      const headers =
+        err.code === 'DPOP_PROOF_INVALID' || err.code === 'DPOP_REPLAYED'
+          ? dpopInvalidProof
+          : dpopScheme || err.code === 'TOKEN_BOUND'
+            ? missing
+              ? dpopNoToken
+              : dpopInvalidToken
+            : missing
+              ? noToken
+              : invalidToken;
       return new JwtHttpError(401, err.code, headers, { cause: withoutCause(err) });
     }
     if (err instanceof KeysUnavailableError) return new JwtHttpError(500, err.code, {}, { cause: err });
     return new JwtHttpError(500, 'AUTHORIZER_FAILED', {}, { cause: err });
   }
 
-  function forbidden(missingScopes: readonly string[]): JwtHttpError {
+  function forbidden(missingScopes: readonly string[], dpopScheme: boolean): JwtHttpError {
     return new JwtHttpError(
       403,
       'INSUFFICIENT_SCOPE',
-      challengeHeaders(realm, 'insufficient_scope', missingScopes),
+      challengeHeaders(realm, 'insufficient_scope', missingScopes, dpopScheme ? dpopAlgs : undefined),
       {
         cause: new ScopeError(missingScopes),
       },
@@ -180,27 +201,27 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
     return new JwtHttpError(403, 'CLAIM_MISMATCH', NO_HEADERS, { cause: new ClaimError(failedClaims) });
   }
 
-  function authorize(verified: VerifiedToken, event: unknown): void {
+  function authorize(verified: VerifiedToken, event: unknown, dpopScheme: boolean): void {
     const missing = findMissingScopes(verified.scopes, requiredScopes);
     if (requiredAnyScopes.length > 0 && !requiredAnyScopes.some((scope) => verified.scopes.includes(scope))) {
       for (const scope of requiredAnyScopes) if (!missing.includes(scope)) missing.push(scope);
     }
     if (routes === undefined) {
-      if (missing.length > 0) throw forbidden(missing);
+      if (missing.length > 0) throw forbidden(missing, dpopScheme);
       return;
     }
     const route = readRoute(event);
     // Route rules are configured but the event names no route: deny, as unmatched routes are.
-    if (route === undefined) throw forbidden(missing);
+    if (route === undefined) throw forbidden(missing, dpopScheme);
     const paths = pathsToCheck(route);
-    if (paths === undefined) throw forbidden(missing);
+    if (paths === undefined) throw forbidden(missing, dpopScheme);
     for (const path of paths) {
       const decision = authorizer.evaluateRoute(verified, route.method, path);
       if (decision.failedClaims !== undefined) throw claimMismatch(decision.failedClaims);
       for (const scope of decision.missingScopes) if (!missing.includes(scope)) missing.push(scope);
-      if (!decision.allowed) throw forbidden(missing);
+      if (!decision.allowed) throw forbidden(missing, dpopScheme);
     }
-    if (missing.length > 0) throw forbidden(missing);
+    if (missing.length > 0) throw forbidden(missing, dpopScheme);
   }
 
   if (options.hydrate !== false) {
@@ -225,16 +246,26 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
           cause: new TokenError('TOKEN_MALFORMED', 'The request carries several different tokens'),
         });
       }
+      const dpopScheme = credential.kind === 'authorization' && DPOP_SCHEME.test(credential.value);
       let verified: VerifiedToken;
       try {
-        verified =
-          credential.kind === 'authorization'
-            ? await authorizer.verifyAuthorization(credential.value)
-            : await authorizer.verify(credential.value);
+        if (!checksRequest) {
+          verified =
+            credential.kind === 'authorization'
+              ? await authorizer.verifyAuthorization(credential.value)
+              : await authorizer.verify(credential.value);
+        } else {
+          const binding = readRequestBinding(request.event, dpop.publicBaseUrl);
+          verified = await authorizer.verifyRequest(
+            credential.kind === 'authorization'
+              ? { authorization: credential.value, ...binding }
+              : { token: credential.value, ...binding },
+          );
+        }
       } catch (err) {
-        throw toHttpError(err);
+        throw toHttpError(err, dpopScheme);
       }
-      authorize(verified, request.event);
+      authorize(verified, request.event, dpopScheme);
       markVerified(verified);
       context.jwt = verified;
     },

@@ -14,6 +14,7 @@ import {
 } from './authorizer-events.js';
 import { AUTHORIZER_SLOTS, createInvocationContext } from './invocation-context.js';
 import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
+import { readRequestBinding } from './request-binding.js';
 import { type Credential, createCredentialReader, type TokenSource } from './token-source.js';
 import { isUnauthorizedError, UNAUTHORIZED } from './unauthorized.js';
 import { withoutCause } from './without-cause.js';
@@ -59,6 +60,12 @@ export interface UnauthorizedSimpleResult {
  * (code and message only) and clears it on every other invocation, so a Middy plugin hook
  * (`requestEnd`) can log the reason code even of an early `{ isAuthorized: false }`.
  *
+ * For `REQUEST` and payload 2.0 events it also checks sender-constrained tokens: the `DPoP` scheme
+ * with its `DPoP` proof header (against the method and the URL the client called, or
+ * `dpop.publicBaseUrl` and the API's own path) and certificate-bound tokens against the mutual-TLS
+ * client certificate. A `TOKEN` event carries neither: a bound token is refused there, and
+ * `senderConstrained: 'required'` with a `TOKEN` event fails with a {@link ConfigurationError}.
+ *
  * Failures end the invocation the way API Gateway expects:
  * - missing or invalid token: `throw new Error('Unauthorized')` (401), its `cause` the
  *   {@link TokenError} with the reason code (its library cause dropped: it can quote the token); payload 2.0 with simple responses returns
@@ -92,6 +99,11 @@ export function jwtAuthorizer(
     throw new ConfigurationError('hydrate must be true or false');
   }
   const simple = httpApiResponse === 'simple';
+  // Read leniently: an authorizer object built by hand for a test may carry no options.
+  const senderConstrained = authorizer.options?.senderConstrained ?? 'optional';
+  const publicBaseUrl = authorizer.options?.dpop?.publicBaseUrl;
+  // Without binding checks and introspection, the token is verified as it always was.
+  const checksRequest = senderConstrained !== 'off' || authorizer.options?.introspection !== undefined;
   const readCredential = createCredentialReader(options.tokenSource);
   if (options.hydrate !== false) {
     // Warm the JWKS cache during the cold start; on failure the first request fetches it again.
@@ -108,7 +120,18 @@ export function jwtAuthorizer(
         const detected = describeAuthorizerEvent(request.event);
         kind = detected.kind;
         context.authorizerEvent = { kind, arn: detected.arn };
-        context.jwt = await verifyEvent(authorizer, readCredential, detected, request.event);
+        if (kind === 'token' && senderConstrained === 'required') {
+          throw new ConfigurationError(
+            'senderConstrained "required" needs a REQUEST authorizer: a TOKEN event carries no DPoP header, method, URL or client certificate (set the authorizer type to REQUEST, or senderConstrained to optional)',
+          );
+        }
+        context.jwt = await verifyEvent(
+          authorizer,
+          readCredential,
+          detected,
+          request.event,
+          checksRequest ? publicBaseUrl : NO_BINDING,
+        );
       } catch (err) {
         if (err instanceof TokenError) {
           const reason = withoutCause(err);
@@ -128,19 +151,36 @@ export function jwtAuthorizer(
   };
 }
 
+/** Passed instead of a public base URL when no binding is checked and nothing is introspected. */
+const NO_BINDING = Symbol('no binding');
+
+/**
+ * Verifies what the event carries. A TOKEN event has no request to check a binding against: a bound
+ * token is refused there. Otherwise the token (a bare one from a query, cookie or subprotocol is a
+ * bearer credential) goes with the DPoP proof, method, URL and client certificate of the event.
+ */
 async function verifyEvent(
   authorizer: Authorizer,
   readCredential: (event: unknown) => Credential,
   detected: ReturnType<typeof describeAuthorizerEvent>,
   event: unknown,
+  publicBaseUrl: string | undefined | typeof NO_BINDING,
 ): Promise<VerifiedToken> {
   if (detected.kind === 'token') return authorizer.verifyAuthorization(detected.authorizationToken);
   const credential = readCredential(event);
   if (credential.kind === 'conflict') {
     throw new TokenError('TOKEN_MALFORMED', 'The request carries several different tokens');
   }
-  if (credential.kind === 'token') return authorizer.verify(credential.value);
-  return authorizer.verifyAuthorization(credential.kind === 'none' ? undefined : credential.value);
+  if (publicBaseUrl === NO_BINDING) {
+    if (credential.kind === 'token') return authorizer.verify(credential.value);
+    return authorizer.verifyAuthorization(credential.kind === 'none' ? undefined : credential.value);
+  }
+  const binding = readRequestBinding(event, publicBaseUrl);
+  return authorizer.verifyRequest(
+    credential.kind === 'token'
+      ? { token: credential.value, ...binding }
+      : { authorization: credential.kind === 'none' ? undefined : credential.value, ...binding },
+  );
 }
 
 function toFailure(err: unknown): Error {

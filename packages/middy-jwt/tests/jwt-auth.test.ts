@@ -640,7 +640,8 @@ describe('jwtAuth answers 500 when the keys are unavailable', () => {
 
   it('answers 500 for an unexpected verifier failure', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUDIENCE });
-    const broken = { ...authorizer, verifyAuthorization: () => Promise.reject(new RangeError('boom')) };
+    const fail = () => Promise.reject(new RangeError('boom'));
+    const broken = { ...authorizer, verifyAuthorization: fail, verifyRequest: fail };
     const { invoke, logged } = buildFunction({
       issuer: undefined,
       audience: undefined,

@@ -1,0 +1,127 @@
+import { createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDpopKey, signDpopProof, thumbprintOf } from '../../authorizer-core/tests/helpers/dpop.js';
+import {
+  createMinter,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  startJwksServer,
+} from '../../authorizer-core/tests/helpers/index.js';
+import { readRequestBinding } from '../src/request-binding.js';
+
+const HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
+const key = generateTestKey('RS256');
+const proofKey = generateDpopKey('ES256');
+let server: JwksServer;
+let token: string;
+
+beforeAll(async () => {
+  server = await startJwksServer({ kind: 'jwks', body: jwksOf(key) });
+  token = createMinter(server.issuer, 'api')(key, { claims: { cnf: { jkt: thumbprintOf(proofKey) } } });
+});
+afterAll(() => server.close());
+
+function restEvent(path: string, headers: Record<string, string>, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'REQUEST',
+    httpMethod: 'GET',
+    path,
+    headers,
+    requestContext: { domainName: HOST, path: `/prod${path}`, stage: 'prod', ...extra },
+  };
+}
+
+describe('readRequestBinding', () => {
+  it('reads the proof, method, URL and client certificate of a REST event', () => {
+    const binding = readRequestBinding(
+      restEvent('/pets', { DPoP: 'proof' }, { identity: { clientCert: { clientCertPem: 'PEM' } } }),
+      undefined,
+    );
+    expect(binding).toEqual({
+      dpop: 'proof',
+      method: 'GET',
+      url: `https://${HOST}/prod/pets`,
+      clientCertPem: 'PEM',
+    });
+  });
+
+  it('works the method and URL out only when a proof came', () => {
+    expect(readRequestBinding(restEvent('/pets', {}), undefined)).toEqual({ clientCertPem: undefined });
+  });
+
+  it('takes the host API Gateway names over a Host header the client chose', () => {
+    const binding = readRequestBinding(
+      restEvent('/pets', { DPoP: 'p', Host: 'evil.example.com' }),
+      undefined,
+    );
+    expect(binding.url).toBe(`https://${HOST}/prod/pets`);
+  });
+
+  it('refuses two DPoP values, also comma-joined by payload 2.0', () => {
+    expect(() => readRequestBinding(restEvent('/pets', { DPoP: 'a,b' }), undefined)).toThrow(
+      expect.objectContaining({ code: 'DPOP_PROOF_INVALID' }),
+    );
+    const both = { ...restEvent('/pets', { DPoP: 'a' }), multiValueHeaders: { dpop: ['b'] } };
+    expect(() => readRequestBinding(both, undefined)).toThrow(
+      expect.objectContaining({ code: 'DPOP_PROOF_INVALID' }),
+    );
+  });
+});
+
+// Paths with hostile characters: line breaks, Unicode separators, tabs, `*`, non-ASCII. `%`, `?` and
+// `#` are left out of the generated paths: they change what a URL means, not only how it is spelt.
+const HOSTILE = [
+  '\n',
+  '\r',
+  '\t',
+  ' ',
+  '\u2028',
+  '\u2029',
+  '*',
+  '\u00e9',
+  '\u{1f600}',
+  '"',
+  '<',
+  '{',
+  '|',
+  '^',
+  '\\',
+  '`',
+];
+const segment = fc
+  .array(fc.oneof(fc.constantFrom(...HOSTILE), fc.constantFrom(..."abcXYZ019-._~!$&'()+,;=:@".split(''))), {
+    minLength: 1,
+    maxLength: 10,
+  })
+  .map((chars) => chars.join(''));
+const path = fc.array(segment, { minLength: 1, maxLength: 3 }).map((segments) => `/${segments.join('/')}`);
+
+/** How a client spells the URL it calls: every character outside the URL syntax percent-encoded. */
+const spell = (p: string) => `https://${HOST}/prod${encodeURI(p)}`;
+
+describe('DPoP proofs against event paths with hostile characters (property)', () => {
+  it('accepts a proof for exactly the path called and refuses it for any other path', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    await fc.assert(
+      fc.asyncProperty(path, path, async (called, other) => {
+        const proofFor = (p: string) =>
+          signDpopProof(proofKey, { htm: 'GET', htu: spell(p), accessToken: token });
+        const verify = (proof: string) =>
+          authorizer
+            .verifyRequest({
+              authorization: `DPoP ${token}`,
+              ...readRequestBinding(restEvent(called, { DPoP: proof }), undefined),
+            })
+            .then(
+              () => 'VERIFIED',
+              (err: { code: string }) => err.code,
+            );
+        expect(await verify(proofFor(called))).toBe('VERIFIED');
+        if (other !== called) expect(await verify(proofFor(other))).toBe('DPOP_PROOF_INVALID');
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
