@@ -1,7 +1,6 @@
+import { createClientCertificate, generateDpopKey, signDpopProof } from '@jwt-authorizer/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthorizerOptions, createAuthorizer } from '../src/index.js';
-import { createClientCertificate } from './helpers/certificates.js';
-import { generateDpopKey, signDpopProof } from './helpers/dpop.js';
 import {
   API_AUDIENCE,
   CLIENTS,

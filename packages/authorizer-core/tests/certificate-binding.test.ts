@@ -1,6 +1,6 @@
+import { createClientCertificate } from '@jwt-authorizer/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { assertCertificateBinding, computeCertificateThumbprint } from '../src/certificate-binding.js';
-import { createClientCertificate } from './helpers/certificates.js';
 
 const client = createClientCertificate('client');
 const stranger = createClientCertificate('stranger');

@@ -1,9 +1,16 @@
+import {
+  athOf,
+  b64url,
+  type DpopKey,
+  generateDpopKey,
+  nowSeconds,
+  signDpopProof,
+  thumbprintOf,
+} from '@jwt-authorizer/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { accessTokenHash, type VerifyDpopProofOptions, verifyDpopProof } from '../src/dpop.js';
 import { computeJwkThumbprint } from '../src/jwk-thumbprint.js';
 import { createMemoryReplayStore, type ReplayStore } from '../src/replay-store.js';
-import { athOf, type DpopKey, generateDpopKey, signDpopProof, thumbprintOf } from './helpers/dpop.js';
-import { b64url, nowSeconds } from './helpers/tokens.js';
 
 const URL_CALLED = 'https://api.example.com/v1/pets';
 const ACCESS_TOKEN = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln';

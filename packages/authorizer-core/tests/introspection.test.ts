@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { nowSeconds } from '@jwt-authorizer/test-fixtures';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBoundTokenOptions } from '../src/bound-token-options.js';
 import { createIntrospector, type IntrospectorContext } from '../src/introspection.js';
 import { resolveOptions } from '../src/options.js';
-import { nowSeconds } from './helpers/tokens.js';
 
 /** A real introspection endpoint on 127.0.0.1 whose answer each test sets. */
 type Answer = (req: IncomingMessage, res: ServerResponse, body: string) => void;

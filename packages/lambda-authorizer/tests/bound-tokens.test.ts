@@ -2,16 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generateDpopKey, signDpopProof, thumbprintOf } from '../../authorizer-core/tests/helpers/dpop.js';
 import {
   createMinter,
+  generateDpopKey,
   generateTestKey,
   type JwksServer,
   jwksOf,
+  signDpopProof,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+  thumbprintOf,
+} from '@jwt-authorizer/test-fixtures';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHandler } from '../src/cold-start.js';
 import { lambdaContext, METHOD_ARN } from './helpers/index.js';
 

@@ -1,24 +1,23 @@
 import { type AuthorizerOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import {
+  createClientCertificate,
+  createMinter,
+  type DpopKey,
+  generateDpopKey,
+  generateTestKey,
+  httpApiEvent,
+  type JwksServer,
+  jwksOf,
+  restEvent,
+  signDpopProof,
+  startJwksServer,
+  thumbprintOf,
+} from '@jwt-authorizer/test-fixtures';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientCertificate } from '../../authorizer-core/tests/helpers/certificates.js';
-import {
-  type DpopKey,
-  generateDpopKey,
-  signDpopProof,
-  thumbprintOf,
-} from '../../authorizer-core/tests/helpers/dpop.js';
-import {
-  createMinter,
-  generateTestKey,
-  type JwksServer,
-  jwksOf,
-  startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
 import { type JwtAuthOptions, type JwtHttpError, jwtAuth, jwtAuthorizer } from '../src/index.js';
 import { createLambdaContext, METHOD_ARN, ROUTE_ARN, tokenEvent } from './helpers/events.js';
-import { httpApiEvent, restEvent } from './helpers/http-events.js';
 
 // Sender-constrained tokens through the middlewares: real keys, real proofs, openssl certificates.
 const AUDIENCE = 'https://api.example.com';

@@ -1,14 +1,16 @@
 import { createAuthorizer } from '@jwt-authorizer/authorizer-core';
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDpopKey, signDpopProof, thumbprintOf } from '../../authorizer-core/tests/helpers/dpop.js';
 import {
   createMinter,
+  generateDpopKey,
   generateTestKey,
   type JwksServer,
   jwksOf,
+  signDpopProof,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+  thumbprintOf,
+} from '@jwt-authorizer/test-fixtures';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRequestBinding } from '../src/request-binding.js';
 
 const HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';

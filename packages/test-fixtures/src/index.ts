@@ -1,3 +1,12 @@
+export { type ClientCertificate, createClientCertificate } from './certificates.js';
+export {
+  athOf,
+  type DpopKey,
+  generateDpopKey,
+  type ProofOptions,
+  signDpopProof,
+  thumbprintOf,
+} from './dpop.js';
 export { albEvent, httpApiEvent, restEvent } from './http-events.js';
 export { evaluatePolicy, iamAllows, iamResourceMatches, type PolicyDocument } from './iam.js';
 export { type JwksBehaviour, type JwksServer, startJwksServer } from './jwks-server.js';
