@@ -49,6 +49,18 @@ export class TokenSourceProblem extends Error {
   override readonly name = 'TokenSourceProblem';
 }
 
+/**
+ * Quotes an entry for a message. `JSON.stringify` escapes control characters but leaves U+2028,
+ * U+2029 and format characters (a right-to-left override) raw, which would split or disguise the
+ * line a start-up error is logged on.
+ */
+function quote(entry: string): string {
+  return JSON.stringify(entry).replace(
+    /[\p{Cf}\p{Zl}\p{Zp}]/gu,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function keyOf(location: TokenLocation): string {
   return location.kind === 'protocol' ? 'protocol' : `${location.kind}:${location.name}`;
 }
@@ -57,7 +69,7 @@ function parseEntry(entry: string): TokenLocation {
   const colon = entry.indexOf(':');
   const kind = trimSpaces(colon === -1 ? entry : entry.slice(0, colon)).toLowerCase();
   const name = colon === -1 ? undefined : trimSpaces(entry.slice(colon + 1));
-  const quoted = JSON.stringify(entry);
+  const quoted = quote(entry);
   if (kind === 'protocol') {
     if (name !== undefined) throw new TokenSourceProblem(`entry ${quoted}: protocol takes no name`);
     return { kind };

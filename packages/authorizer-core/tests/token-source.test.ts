@@ -93,6 +93,23 @@ describe('parseTokenSource', () => {
     );
   });
 
+  it.each([
+    ['U+2028', 'cookie:a\u2028b'],
+    ['U+2029', 'query:\u2029'],
+    ['a right-to-left override', 'header:a\u202eb'],
+    ['a line feed', 'body:a\nb'],
+  ])('quotes an entry holding %s on one line, escaped', (_name, text) => {
+    let message = '';
+    try {
+      parseTokenSource(text, 'JWT_TOKEN_SOURCE');
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'CONFIG_INVALID' });
+      message = (err as Error).message;
+    }
+    expect(message).toContain('JWT_TOKEN_SOURCE');
+    expect(message).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+  });
+
   it('refuses a value that is not a string', () => {
     expect(() => parseTokenSource(42 as never)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
