@@ -70,6 +70,20 @@ describe('parseTokenSource', () => {
     ['the same header in another case', 'header:Authorization,header:authorization'],
     ['protocol twice', 'protocol,protocol'],
     ['the subprotocol header as a bearer header', 'header:Sec-WebSocket-Protocol'],
+    // Names an identity-source expression or a gateway response cannot carry, or that never match.
+    ['a name with "*"', 'header:x-*'],
+    ['a name with "%" (API Gateway decodes query names)', 'query:a%0Ab'],
+    ['a name with a quote', "header:x'y"],
+    ['a name with "$"', 'query:a$b'],
+    ['a name with "~"', 'cookie:a~b'],
+    ['a name with "!"', 'cookie:a!b'],
+    // Only spaces are blanks: any other separator around an entry or a name is refused, not trimmed.
+    ['a line break before an entry', 'header:authorization,\nquery:token'],
+    ['a carriage return after a name', 'query:token\r'],
+    ['U+2028 before a name', 'header:\u2028authorization'],
+    ['U+2029 after an entry', 'protocol\u2029'],
+    ['a tab around an entry', 'query:token\t,protocol'],
+    ['a no-break space before an entry', '\u00a0query:token'],
   ])('refuses %s with CONFIG_INVALID naming the setting', (_name, text) => {
     expect(() => parseTokenSource(text, 'JWT_TOKEN_SOURCE')).toThrow(
       expect.objectContaining({
@@ -77,6 +91,23 @@ describe('parseTokenSource', () => {
         message: expect.stringContaining('JWT_TOKEN_SOURCE'),
       }),
     );
+  });
+
+  it.each([
+    ['U+2028', 'cookie:a\u2028b'],
+    ['U+2029', 'query:\u2029'],
+    ['a right-to-left override', 'header:a\u202eb'],
+    ['a line feed', 'body:a\nb'],
+  ])('quotes an entry holding %s on one line, escaped', (_name, text) => {
+    let message = '';
+    try {
+      parseTokenSource(text, 'JWT_TOKEN_SOURCE');
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'CONFIG_INVALID' });
+      message = (err as Error).message;
+    }
+    expect(message).toContain('JWT_TOKEN_SOURCE');
+    expect(message).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
   });
 
   it('refuses a value that is not a string', () => {
@@ -111,7 +142,7 @@ describe('parseTokenSource', () => {
         // and the formatted form parses back to the same list.
         expect(parsed).toHaveLength(text.split(',').length);
         for (const location of parsed) {
-          if (location.kind !== 'protocol') expect(location.name).toMatch(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
+          if (location.kind !== 'protocol') expect(location.name).toMatch(/^[-.0-9A-Za-z_]+$/);
         }
         const keys = parsed.map((location) => formatTokenSource([location]));
         expect(new Set(keys).size).toBe(keys.length);

@@ -1,13 +1,13 @@
+import { ConfigurationError, type TokenLocation } from '@jwt-authorizer/authorizer-core';
+import {
+  DEFAULT_TOKEN_SOURCE,
+  formatTokenSource,
+  parseTokenSource,
+} from '@jwt-authorizer/authorizer-core/internal';
 import { DeployError } from './errors.js';
 import { type FlagValues, getBooleanFlag, getStringFlag } from './flag-values.js';
+import { DEFAULT_WEBSOCKET_TOKEN_SOURCE } from './identity-source.js';
 import { quoteInput } from './suggest.js';
-import {
-  DEFAULT_TOKEN_SOURCES,
-  DEFAULT_WEBSOCKET_TOKEN_SOURCES,
-  formatTokenSources,
-  parseTokenSources,
-  type TokenSource,
-} from './token-source.js';
 
 /** Which kind of API Gateway API a run protects. */
 export type ApiKind = 'rest' | 'http' | 'websocket';
@@ -26,7 +26,7 @@ export interface DoorConfig {
   /** From `--authorizer-type` (REST only); `token` unless asked. */
   authorizerType: RestAuthorizerType;
   /** From `JWT_TOKEN_SOURCE`, else the door's default. */
-  tokenSources: TokenSource[];
+  tokenSources: readonly TokenLocation[];
   /** Whether `JWT_TOKEN_SOURCE` was set (else the sources are the door's default). */
   tokenSourceSet: boolean;
   /** From `JWT_HTTP_API_RESPONSE` through the core's settings table: `simple` (`{isAuthorized}`) unless `iam`. */
@@ -177,14 +177,20 @@ export function resolveDoorConfig(
   }
 
   const doorProblems: DeployError[] = [];
+  // Trimmed as the core's settings table trims every value before parsing it.
   const raw = settings.JWT_TOKEN_SOURCE?.trim();
-  const fallback = websocketApiId ? DEFAULT_WEBSOCKET_TOKEN_SOURCES : DEFAULT_TOKEN_SOURCES;
-  let tokenSources: TokenSource[] = [...fallback];
+  let tokenSources = websocketApiId ? DEFAULT_WEBSOCKET_TOKEN_SOURCE : DEFAULT_TOKEN_SOURCE;
   if (raw) {
     try {
-      tokenSources = parseTokenSources(raw);
+      // The core's parser: deploy refuses exactly what the function would refuse at cold start.
+      tokenSources = parseTokenSource(raw, 'JWT_TOKEN_SOURCE');
     } catch (error) {
-      doorProblems.push(error as DeployError);
+      if (!(error instanceof ConfigurationError)) throw error;
+      doorProblems.push(
+        new DeployError('CONFIG_INVALID', `${quoteInput(error.message, 300)}: fix JWT_TOKEN_SOURCE`, {
+          cause: error,
+        }),
+      );
     }
   }
   if (restApiId && type === 'token') {
@@ -193,7 +199,7 @@ export function resolveDoorConfig(
       doorProblems.push(
         new DeployError(
           'CONFIG_INVALID',
-          `JWT_TOKEN_SOURCE=${formatTokenSources(tokenSources)} needs a REQUEST authorizer (a TOKEN authorizer reads one header): pass --authorizer-type request`,
+          `JWT_TOKEN_SOURCE=${formatTokenSource(tokenSources)} needs a REQUEST authorizer (a TOKEN authorizer reads one header): pass --authorizer-type request`,
         ),
       );
     }
@@ -208,7 +214,7 @@ export function resolveDoorConfig(
     corsOrigins,
     // The function reads the token where the authorizer's identity source says it is.
     environmentAdditions:
-      websocketApiId && !raw ? { JWT_TOKEN_SOURCE: formatTokenSources(DEFAULT_WEBSOCKET_TOKEN_SOURCES) } : {},
+      websocketApiId && !raw ? { JWT_TOKEN_SOURCE: formatTokenSource(DEFAULT_WEBSOCKET_TOKEN_SOURCE) } : {},
     doorProblems,
   };
 }

@@ -3,6 +3,7 @@ import {
   NotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-api-gateway';
+import { parseTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveDestroyConfig } from '../src/config.js';
@@ -12,7 +13,6 @@ import { parseCorsOrigins } from '../src/door-config.js';
 import { buildGatewayResponses } from '../src/gateway-responses.js';
 import { buildDeployCalls } from '../src/plan.js';
 import { type Facts, selectCalls } from '../src/step.js';
-import { parseTokenSources } from '../src/token-source.js';
 import { createHarness, deployConfig, fakeZip, SETTINGS } from './helpers/harness.js';
 
 const API = 'g1a2t3e4w5';
@@ -183,10 +183,10 @@ describe('buildGatewayResponses', () => {
     fc.assert(
       fc.property(origin, header, (rawOrigin, rawHeader) => {
         let corsOrigins: string[];
-        let tokenSources: ReturnType<typeof parseTokenSources>;
+        let tokenSources: ReturnType<typeof parseTokenSource>;
         try {
           corsOrigins = parseCorsOrigins(rawOrigin);
-          tokenSources = parseTokenSources(`header:${rawHeader}`);
+          tokenSources = parseTokenSource(`header:${rawHeader}`);
         } catch {
           return; // refused at the door: never reaches API Gateway
         }

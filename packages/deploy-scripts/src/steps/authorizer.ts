@@ -4,16 +4,16 @@ import { deleteAuthorizer, ensureAuthorizer, findAuthorizer } from '../authorize
 import type { DeployConfig } from '../config.js';
 import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
+import { deriveIdentitySource, spellHeaderName } from '../identity-source.js';
 import { buildInvokerRoleName } from '../invoker-role.js';
 import { allOf, fact, not } from '../step.js';
-import { deriveIdentitySource } from '../token-source.js';
 
 /** The REST authorizer's type, identity source, validation expression and TTL for this config. */
 export function chooseRestAuthorizer(config: DeployConfig) {
   if (config.authorizerType === 'token') {
     const [first] = config.tokenSources;
     // A TOKEN authorizer reads one header; config reports any other token source as a problem.
-    const header = first?.kind === 'header' ? first.name : 'Authorization';
+    const header = first?.kind === 'header' ? spellHeaderName(first.name) : 'Authorization';
     return {
       type: 'TOKEN' as const,
       identitySource: `method.request.header.${header}`,

@@ -10,10 +10,11 @@ import {
   readGatewayResponses,
   resetGatewayResponse,
 } from '../gateway-responses.js';
+import { spellHeaderName } from '../identity-source.js';
 
 function wantedResponses(config: DeployConfig) {
   const tokenHeaders = config.tokenSources.flatMap((source) =>
-    source.kind === 'header' ? [source.name] : [],
+    source.kind === 'header' ? [spellHeaderName(source.name)] : [],
   );
   return buildGatewayResponses({ corsOrigins: config.corsOrigins, tokenHeaders });
 }

@@ -1,3 +1,4 @@
+import { formatTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 import {
   attachV2Authorizer,
   buildCorsConfiguration,
@@ -18,9 +19,9 @@ import type { DeployConfig } from '../config.js';
 import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
 import { DeployError } from '../errors.js';
+import { deriveIdentitySource, type IdentitySourceChoice } from '../identity-source.js';
 import { buildStatementId, ensureInvokePermission } from '../invoke-permission.js';
 import { allOf, anyOf, type Condition, conditionHolds, fact, not, some } from '../step.js';
-import { deriveIdentitySource, formatTokenSources, type IdentitySourceChoice } from '../token-source.js';
 
 interface V2Target {
   apiId: string;
@@ -101,7 +102,7 @@ export const v2AuthorizerStep: DeployStep = {
     const target = getV2Target(config);
     if (!target) return [];
     const caching = chooseV2Caching(config, target.protocol);
-    const source = `identity source ${caching.identitySource.join(', ') || '(none)'} from JWT_TOKEN_SOURCE=${formatTokenSources(config.tokenSources)}${config.tokenSourceSet ? '' : ' (the default)'}`;
+    const source = `identity source ${caching.identitySource.join(', ') || '(none)'} from JWT_TOKEN_SOURCE=${formatTokenSource(config.tokenSources)}${config.tokenSourceSet ? '' : ' (the default)'}`;
     const lines =
       target.protocol === 'HTTP'
         ? [

@@ -1,7 +1,8 @@
+import { formatTokenSource, parseTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCorsOrigins, parseRouteKeys } from '../src/door-config.js';
-import { deriveIdentitySource, formatTokenSources, parseTokenSources } from '../src/token-source.js';
+import { parseCorsOrigins, parseRouteKeys, resolveDoorConfig } from '../src/door-config.js';
+import { deriveIdentitySource, spellHeaderName } from '../src/identity-source.js';
 
 const HOSTILE = ['\n', '\r', '\u2028', '\u2029', '\t', '%0a', '*', '?', 'é', ' ', ',', "'", '"', '$', '{'];
 const hostileName = fc
@@ -12,10 +13,12 @@ const hostileName = fc
   )
   .map(([before, bad, after]) => `${before}${bad}${after}`);
 
-describe('parseTokenSources', () => {
-  it('reads the ordered list', () => {
-    expect(parseTokenSources('header:Authorization, query:token,cookie:session,protocol')).toEqual([
-      { kind: 'header', name: 'Authorization' },
+// The token source is parsed by the core (what the function runs at cold start); these pin what
+// deploy relies on when it writes identity sources and gateway responses from the parsed list.
+describe("core's parseTokenSource, as deploy uses it", () => {
+  it('reads the ordered list, header names lower-cased', () => {
+    expect(parseTokenSource('header:Authorization, query:token,cookie:session,protocol')).toEqual([
+      { kind: 'header', name: 'authorization' },
       { kind: 'query', name: 'token' },
       { kind: 'cookie', name: 'session' },
       { kind: 'protocol' },
@@ -23,15 +26,16 @@ describe('parseTokenSources', () => {
   });
 
   it.each([
-    ['', 'is not header:NAME'],
-    ['header', 'needs a NAME'],
-    ['header:', 'needs a NAME'],
-    ['body:token', 'is not header:NAME'],
-    ['protocol:x', 'is not header:NAME'],
+    ['', 'must be'],
+    ['header', 'needs a name'],
+    ['header:', 'needs a name'],
+    ['body:token', 'must be'],
+    ['protocol:x', 'protocol takes no name'],
     ['header:Authorization,header:authorization', 'twice'],
-    ['query:token,,protocol', 'is not header:NAME'],
+    ['query:token,,protocol', 'must be'],
+    ['header:Sec-WebSocket-Protocol', 'use "protocol"'],
   ])('refuses %o with CONFIG_INVALID', (value, message) => {
-    expect(() => parseTokenSources(value)).toThrow(
+    expect(() => parseTokenSource(value, 'JWT_TOKEN_SOURCE')).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(message) }),
     );
   });
@@ -39,7 +43,7 @@ describe('parseTokenSources', () => {
   it('refuses a name with any character an identity-source expression cannot carry safely', () => {
     fc.assert(
       fc.property(fc.constantFrom('header', 'query', 'cookie'), hostileName, (kind, name) => {
-        expect(() => parseTokenSources(`${kind}:${name}`)).toThrow(
+        expect(() => parseTokenSource(`${kind}:${name}`)).toThrow(
           expect.objectContaining({ code: 'CONFIG_INVALID' }),
         );
       }),
@@ -51,14 +55,14 @@ describe('parseTokenSources', () => {
       fc.constant('protocol'),
       fc
         .tuple(fc.constantFrom('header', 'query', 'cookie'), fc.stringMatching(/^[-.0-9A-Za-z_]{1,12}$/))
-        .map(([kind, name]) => `${kind}:${name}`),
+        .map(([kind, name]) => `${kind}:${kind === 'header' ? name.toLowerCase() : name}`),
     );
     fc.assert(
       fc.property(
         fc.uniqueArray(entry, { minLength: 1, maxLength: 4, selector: (e) => e.toLowerCase() }),
         (entries) => {
-          const sources = parseTokenSources(entries.join(','));
-          expect(formatTokenSources(sources)).toBe(entries.join(','));
+          const sources = parseTokenSource(entries.join(','));
+          expect(formatTokenSource(sources)).toBe(entries.join(','));
           for (const dialect of ['rest', 'http', 'websocket'] as const) {
             const choice = deriveIdentitySource(sources, dialect);
             for (const source of choice.identitySource) {
@@ -75,14 +79,46 @@ describe('parseTokenSources', () => {
   });
 });
 
+describe('resolveDoorConfig and JWT_TOKEN_SOURCE', () => {
+  const resolve = (value: string) =>
+    resolveDoorConfig({ 'http-api-id': 'h1' }, { JWT_TOKEN_SOURCE: value }, undefined);
+
+  it('reports a value the core refuses as a CONFIG_INVALID problem naming the setting', () => {
+    for (const value of [
+      'body:token',
+      'query:a%0Ab',
+      'header:x*',
+      'query:token,\nprotocol',
+      'query:to\u2028ken',
+      'cookie:a$b',
+    ]) {
+      const { doorProblems } = resolve(value);
+      expect(doorProblems).toHaveLength(1);
+      expect(doorProblems[0]).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect(doorProblems[0]?.message).toContain('JWT_TOKEN_SOURCE');
+      // Shown on one line: a line break or separator in the value is escaped, not printed.
+      expect(doorProblems[0]?.message).not.toMatch(/[\n\r\u2028\u2029]/);
+    }
+  });
+
+  it('uses the parsed list, and the WebSocket default when nothing is set', () => {
+    expect(resolve('query:access_token').tokenSources).toEqual([{ kind: 'query', name: 'access_token' }]);
+    const ws = resolveDoorConfig({ 'websocket-api-id': 'w1' }, {}, undefined);
+    expect(ws.tokenSources).toEqual([{ kind: 'query', name: 'token' }]);
+    expect(ws.environmentAdditions).toEqual({ JWT_TOKEN_SOURCE: 'query:token' });
+  });
+});
+
 describe('deriveIdentitySource', () => {
   it.each([
     ['header:Authorization', 'http', ['$request.header.Authorization']],
     ['query:token', 'websocket', ['route.request.querystring.token']],
     ['protocol', 'websocket', ['route.request.header.Sec-WebSocket-Protocol']],
     ['query:token', 'rest', ['method.request.querystring.token']],
+    ['header:x-access-token', 'rest', ['method.request.header.X-Access-Token']],
+    ['query:Token', 'http', ['$request.querystring.Token']],
   ] as const)('%s on %s gives %o', (value, dialect, expected) => {
-    expect(deriveIdentitySource(parseTokenSources(value), dialect)).toEqual({
+    expect(deriveIdentitySource(parseTokenSource(value), dialect)).toEqual({
       identitySource: expected,
       uncacheable: undefined,
     });
@@ -92,9 +128,16 @@ describe('deriveIdentitySource', () => {
     ['header:Authorization,query:token', 'every identity source'],
     ['cookie:session', 'cannot use as a cache key'],
   ])('%s has no identity source: caching must be off', (value, why) => {
-    const choice = deriveIdentitySource(parseTokenSources(value), 'http');
+    const choice = deriveIdentitySource(parseTokenSource(value), 'http');
     expect(choice.identitySource).toEqual([]);
     expect(choice.uncacheable).toContain(why);
+  });
+});
+
+describe('spellHeaderName', () => {
+  it('capitalizes each word of a header name', () => {
+    expect(spellHeaderName('authorization')).toBe('Authorization');
+    expect(spellHeaderName('x-api--key.v2_a')).toBe('X-Api--Key.v2_a');
   });
 });
 
