@@ -37,6 +37,7 @@ export {
   type JwksCacheOptions,
   type JwksKey,
 } from './jwks-cache.js';
+export { iamResourceMatches, policyAllows } from './iam-policy.js';
 export { formatMethodArn, type MethodArn, parseMethodArn, stageArnPrefix } from './method-arn.js';
 export {
   AUTHORIZER_OPTION_NAMES,
