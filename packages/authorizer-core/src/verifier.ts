@@ -1,19 +1,13 @@
-import { type KeyObject, verify as verifySignature } from 'node:crypto';
-import {
-  JwtExpiredError,
-  JwtInvalidAudienceError,
-  JwtInvalidIssuerError,
-  JwtNotBeforeError,
-} from 'aws-jwt-verify/error';
-import { validateJwtFields } from 'aws-jwt-verify/jwt';
-import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { assertClaimsAccepted, findTrustedIssuer } from './claims.js';
 import { createJwksLocator, explainJwksFailure } from './discovery.js';
 import { TokenError } from './errors.js';
 import { createHttpFetcher } from './fetcher.js';
+import { acceptHeader } from './header-policy.js';
 import { JwksCache, type JwksKey } from './jwks-cache.js';
 import { decodeJws } from './jws.js';
-import { normalizeIssuer, type ResolvedIssuer, type ResolvedOptions } from './options.js';
+import type { ResolvedIssuer, ResolvedOptions } from './options.js';
 import { readScopeClaims } from './scopes.js';
+import { assertSignatureValid } from './signature.js';
 
 /** The registered claims the verifier guarantees, plus whatever else the token carries. */
 export interface JwtClaims {
@@ -50,54 +44,6 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
   /** Fetches every issuer's JWKS now. @throws {KeysUnavailableError} for the first that fails. */
   hydrate(): Promise<void>;
-}
-
-const HASH_BY_ALG: Readonly<Record<string, string | null>> = {
-  RS256: 'sha256',
-  RS384: 'sha384',
-  RS512: 'sha512',
-  ES256: 'sha256',
-  ES384: 'sha384',
-  ES512: 'sha512',
-  EdDSA: null,
-};
-const CURVE_BY_ALG: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
-
-// Header parameters that would let the token choose its own key or demand unknown processing.
-const FORBIDDEN_HEADER_PARAMS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'] as const;
-
-function assertKeyFitsAlg(key: JwksKey, alg: string): void {
-  if (key.unusableReason !== undefined || key.keyObject === undefined) {
-    throw new TokenError(
-      'KEY_UNUSABLE',
-      `The JWK "${key.kid}" cannot verify signatures: ${key.unusableReason}`,
-    );
-  }
-  if (key.alg !== undefined && key.alg !== alg) {
-    throw new TokenError('KEY_UNUSABLE', `The JWK "${key.kid}" is for ${key.alg}, the token is ${alg}`);
-  }
-  const fits =
-    alg === 'EdDSA'
-      ? key.kty === 'OKP'
-      : alg.startsWith('RS')
-        ? key.kty === 'RSA'
-        : key.kty === 'EC' && key.crv === CURVE_BY_ALG[alg];
-  if (!fits) throw new TokenError('KEY_UNUSABLE', `The JWK "${key.kid}" (${key.kty}) does not fit ${alg}`);
-}
-
-function translateClaimError(err: unknown): never {
-  if (err instanceof JwtExpiredError)
-    throw new TokenError('TOKEN_EXPIRED', 'The token has expired', { cause: err });
-  if (err instanceof JwtNotBeforeError) {
-    throw new TokenError('TOKEN_NOT_YET_VALID', 'The token is not valid yet (nbf)', { cause: err });
-  }
-  if (err instanceof JwtInvalidIssuerError) {
-    throw new TokenError('ISSUER_INVALID', 'The token issuer is not trusted', { cause: err });
-  }
-  if (err instanceof JwtInvalidAudienceError) {
-    throw new TokenError('AUDIENCE_INVALID', 'The token audience is not accepted', { cause: err });
-  }
-  throw new TokenError('CLAIM_INVALID', 'The token claims are invalid', { cause: err });
 }
 
 interface CacheEntry {
@@ -146,64 +92,7 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
       throw explainJwksFailure(err, issuer, location);
     }
   }
-  const skew = options.clockSkewSeconds;
   const maxAge = options.maxTokenAgeSeconds;
-
-  function checkHeader(header: Readonly<Record<string, unknown>>): { alg: string; kid: string } {
-    const alg = header.alg;
-    if (typeof alg !== 'string' || !options.algorithms.has(alg)) {
-      throw new TokenError(
-        'ALG_NOT_ALLOWED',
-        `The token algorithm is not allowed (allowed: ${[...options.algorithms].join(', ')})`,
-      );
-    }
-    const kid = header.kid;
-    if (typeof kid !== 'string' || kid === '')
-      throw new TokenError('KID_MISSING', 'The token header has no kid');
-    for (const param of FORBIDDEN_HEADER_PARAMS) {
-      if (header[param] !== undefined) {
-        throw new TokenError('HEADER_UNSUPPORTED', `The token header parameter "${param}" is not accepted`);
-      }
-    }
-    return { alg, kid };
-  }
-
-  function checkClaims(payload: Record<string, unknown>, issuer: ResolvedIssuer, nowSeconds: number): void {
-    if (payload.exp === undefined) throw new TokenError('EXP_MISSING', 'The token has no exp claim');
-    // A token without `aud` can pass only as a Cognito access token of a configured app client.
-    const byClientId = payload.aud === undefined && issuer.clientIds.length > 0;
-    if (byClientId) {
-      const clientId = payload.client_id;
-      if (
-        payload.token_use !== 'access' ||
-        typeof clientId !== 'string' ||
-        !issuer.clientIds.includes(clientId)
-      ) {
-        throw new TokenError('AUDIENCE_INVALID', 'The token client_id is not accepted');
-      }
-    } else if (issuer.audiences.length === 0) {
-      throw new TokenError('AUDIENCE_INVALID', 'The token audience is not accepted');
-    }
-    try {
-      validateJwtFields(payload as JwtPayload, {
-        issuer: issuer.issuerVariants as string[],
-        audience: byClientId ? null : (issuer.audiences as string[]),
-        graceSeconds: skew,
-      });
-    } catch (err) {
-      translateClaimError(err);
-    }
-    const iat = payload.iat;
-    if (iat !== undefined && (iat as number) > nowSeconds + skew) {
-      throw new TokenError('IAT_INVALID', 'The token was issued in the future (iat)');
-    }
-    if (maxAge !== undefined) {
-      if (iat === undefined)
-        throw new TokenError('IAT_INVALID', 'The token has no iat claim, which the max token age needs');
-      if (nowSeconds - (iat as number) > maxAge + skew)
-        throw new TokenError('TOKEN_TOO_OLD', 'The token is older than allowed');
-    }
-  }
 
   // Evicts the least recently used sixteenth at once: one iterator per batch instead of one per
   // insert keeps a cache that always misses (a stream of distinct tokens) cheap.
@@ -238,32 +127,15 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
   /** Parses the token and picks its issuer; no I/O. */
   function prepare(token: string) {
     const decoded = decodeJws(token, headers);
-    const { alg, kid } = checkHeader(decoded.header);
-    const iss = decoded.payload.iss;
-    const issuer = typeof iss === 'string' ? options.issuers.get(normalizeIssuer(iss)) : undefined;
-    if (!issuer) throw new TokenError('ISSUER_INVALID', 'The token issuer is not trusted');
+    const { alg, kid } = acceptHeader(decoded.header, options.algorithms);
+    const issuer = findTrustedIssuer(decoded.payload, options.issuers);
     return { decoded, alg, kid, issuer };
   }
 
   /** Checks the signature with the key, then the claims; no I/O. */
   function complete({ decoded, alg, kid, issuer }: ReturnType<typeof prepare>, key: JwksKey): VerifiedToken {
-    assertKeyFitsAlg(key, alg);
-    const hash = HASH_BY_ALG[alg] as string | null;
-    let valid = false;
-    try {
-      valid = verifySignature(
-        hash,
-        decoded.signingInput,
-        alg.startsWith('ES')
-          ? { key: key.keyObject as KeyObject, dsaEncoding: 'ieee-p1363' }
-          : (key.keyObject as KeyObject),
-        decoded.signature,
-      );
-    } catch {
-      // OpenSSL throws on some malformed signatures (e.g. a wrong length); they are invalid all the same.
-    }
-    if (!valid) throw new TokenError('SIGNATURE_INVALID', 'The token signature is invalid');
-    checkClaims(decoded.payload, issuer, Date.now() / 1000);
+    assertSignatureValid(decoded, alg, key);
+    assertClaimsAccepted(decoded.payload, issuer, Date.now() / 1000, options);
     const claims = decoded.payload as unknown as JwtClaims;
     const { scopes, dropped } = readScopeClaims(claims);
     return Object.freeze({

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readZip } from './helpers/index.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
-const CORE_SOURCE = 'packages/authorizer-core/src/verifier.ts';
+const CORE_SOURCE = 'packages/authorizer-core/src/claims.ts';
 const ORIGINAL = "'The token has expired'";
 const CHANGED = "'The token has expired (changed after the first bundle)'";
 

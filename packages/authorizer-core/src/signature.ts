@@ -1,0 +1,67 @@
+import { type KeyObject, verify as verifySignature } from 'node:crypto';
+import { TokenError } from './errors.js';
+import type { JwksKey } from './jwks-cache.js';
+import type { DecodedJws } from './jws.js';
+
+const HASH_BY_ALG: Readonly<Record<string, string | null>> = {
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
+  EdDSA: null,
+};
+const CURVE_BY_ALG: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
+
+/**
+ * Refuses a JWK that cannot verify `alg`: one aws-jwt-verify marked unusable, one whose own `alg`
+ * differs, or one of the wrong key type or curve.
+ *
+ * @throws {TokenError} `KEY_UNUSABLE`.
+ */
+export function assertKeyFitsAlg(key: JwksKey, alg: string): void {
+  if (key.unusableReason !== undefined || key.keyObject === undefined) {
+    throw new TokenError(
+      'KEY_UNUSABLE',
+      `The JWK "${key.kid}" cannot verify signatures: ${key.unusableReason}`,
+    );
+  }
+  if (key.alg !== undefined && key.alg !== alg) {
+    throw new TokenError('KEY_UNUSABLE', `The JWK "${key.kid}" is for ${key.alg}, the token is ${alg}`);
+  }
+  const fits =
+    alg === 'EdDSA'
+      ? key.kty === 'OKP'
+      : alg.startsWith('RS')
+        ? key.kty === 'RSA'
+        : key.kty === 'EC' && key.crv === CURVE_BY_ALG[alg];
+  if (!fits) throw new TokenError('KEY_UNUSABLE', `The JWK "${key.kid}" (${key.kty}) does not fit ${alg}`);
+}
+
+/**
+ * Checks the token's signature over `header.payload` with `key`, in one `crypto.verify` call.
+ * `alg` must already be allowed (see `acceptHeader`).
+ *
+ * @throws {TokenError} `KEY_UNUSABLE` when the key does not fit `alg`; `SIGNATURE_INVALID`.
+ * @example
+ * assertSignatureValid(decodeJws(token), 'RS256', await jwksCache.getKey(jwksUri, kid));
+ */
+export function assertSignatureValid(decoded: DecodedJws, alg: string, key: JwksKey): void {
+  assertKeyFitsAlg(key, alg);
+  const hash = HASH_BY_ALG[alg] as string | null;
+  let valid = false;
+  try {
+    valid = verifySignature(
+      hash,
+      decoded.signingInput,
+      alg.startsWith('ES')
+        ? { key: key.keyObject as KeyObject, dsaEncoding: 'ieee-p1363' }
+        : (key.keyObject as KeyObject),
+      decoded.signature,
+    );
+  } catch {
+    // OpenSSL throws on some malformed signatures (e.g. a wrong length); they are invalid all the same.
+  }
+  if (!valid) throw new TokenError('SIGNATURE_INVALID', 'The token signature is invalid');
+}
