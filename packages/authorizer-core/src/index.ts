@@ -20,6 +20,20 @@ export {
   type TokenErrorCode,
 } from './errors.js';
 export {
+  type CheckResult,
+  type CheckStatus,
+  type ExplainTokenOptions,
+  explainRoute,
+  explainRoutes,
+  explainToken,
+  type KeyFacts,
+  type KeySource,
+  type RouteExplanation,
+  type RouteTableRow,
+  relativeTime,
+  type TokenExplanation,
+} from './explain.js';
+export {
   assertSecureUrl,
   createHttpFetcher,
   DEFAULT_JWKS_MAX_BYTES,
@@ -28,6 +42,7 @@ export {
   type HttpFetcherOptions,
   isLoopbackHost,
 } from './fetcher.js';
+export { iamResourceMatches, policyAllows } from './iam-policy.js';
 export {
   DEFAULT_JWKS_COOLDOWN_MS,
   DEFAULT_JWKS_MAX_AGE_SECONDS,
@@ -37,7 +52,6 @@ export {
   type JwksCacheOptions,
   type JwksKey,
 } from './jwks-cache.js';
-export { iamResourceMatches, policyAllows } from './iam-policy.js';
 export { formatMethodArn, type MethodArn, parseMethodArn, stageArnPrefix } from './method-arn.js';
 export {
   AUTHORIZER_OPTION_NAMES,
