@@ -104,6 +104,15 @@ export const TARGETS = [
     threshold: 0.9,
   },
   {
+    id: 'core-rules-vs-core',
+    section: 'throughput',
+    description: 'core verify + authorize with 20 claim-rule routes, RS256 distinct >= 0.9x core verify',
+    unit: 'ratio',
+    measure: (r) => ofCore(r, 'core-rules', 'core-rules'),
+    op: '>=',
+    threshold: 0.9,
+  },
+  {
     id: 'middy-vs-core',
     section: 'throughput',
     description: 'middy-jwt end to end, RS256 distinct >= 0.9x core',

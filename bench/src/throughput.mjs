@@ -18,7 +18,7 @@ import { countSignatureChecks } from './lib/signature-counter.mjs';
 
 export const ALGS = ['RS256', 'ES256'];
 /** Rows whose signature checks go through node:crypto's one-shot verify, so they can be counted. */
-const COUNTED_ROWS = new Set(['minimal', 'core', 'core-policy', 'handler', 'middy']);
+const COUNTED_ROWS = new Set(['minimal', 'core', 'core-policy', 'core-rules', 'handler', 'middy']);
 const CHECK_CALLS = 2000;
 export const STREAMS = ['distinct', 'repeated'];
 
@@ -178,6 +178,31 @@ export const ROWS = [
     },
   },
   {
+    id: 'core-rules',
+    label: 'authorizer-core verify + authorize, 20 routes with claim conditions',
+    group: 'project',
+    async create({ server, audience, methodArn }) {
+      const authorizer = createAuthorizer({
+        issuer: server.issuer,
+        audience,
+        jwksUri: server.jwksUri,
+        algorithms: ['RS256', 'ES256'],
+        requiredClaims: { claims: { azp: { present: true } } },
+        routes: ruleRoutes(audience),
+      });
+      await authorizer.hydrate();
+      return {
+        sync: false,
+        fn: async (t) => authorizer.authorize(await authorizer.verify(t), methodArn),
+        // The called route is allowed, and the rules the token fails are denied in the same policy.
+        accepts: (r, t) =>
+          r?.allowed === true &&
+          r.result.principalId === subOf(t) &&
+          r.result.policyDocument.Statement.some((s) => s.Effect === 'Deny'),
+      };
+    },
+  },
+  {
     id: 'handler',
     label: 'lambda handler bundle, TOKEN event -> policy',
     group: 'project',
@@ -190,6 +215,35 @@ export const ROWS = [
     create: (ctx) => loadMiddyRow(ctx),
   },
 ];
+
+/**
+ * Twenty route rules using every condition kind, literal names and JSON Pointers; the bench tokens
+ * (scope `openid profile read:pets write:pets`, `azp`, two audiences) satisfy some and fail others,
+ * so the api-mode policy holds Allow and Deny statements. `GET /pets` is the called route.
+ */
+function ruleRoutes(audience) {
+  const routes = {
+    'GET /pets': { scopes: ['read:pets'], claims: { azp: 'bench-client-id', aud: { contains: audience } } },
+  };
+  const conditions = [
+    { azp: { oneOf: ['bench-client-id', 'other-client'] } },
+    { scope: { containsAll: ['read:pets', 'write:pets'] } },
+    { scope: { containsAny: ['admin', 'write:pets'] } },
+    { '/aud/0': audience },
+    { 'https://example.com/tenant': { present: false } },
+    { 'cognito:groups': { containsAny: ['vets', 'admins'] } },
+    { '/realm_access/roles': { contains: 'admin' } },
+    { email_verified: true },
+  ];
+  for (let i = 0; i < 19; i++) {
+    const verb = ['GET', 'POST', 'PUT', 'DELETE'][i % 4];
+    routes[`${verb} /resource${i}/{id}`] = {
+      scopes: i % 3 === 0 ? { anyOf: ['read:pets', 'admin'] } : ['read:pets'],
+      claims: { ...conditions[i % conditions.length], ...conditions[(i + 3) % conditions.length] },
+    };
+  }
+  return routes;
+}
 
 function createAwsJwtVerifier(server, audience) {
   // The library's default fetcher speaks https only; the JWKS here is on loopback http.

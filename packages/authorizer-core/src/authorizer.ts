@@ -56,8 +56,26 @@ export interface Authorizer {
    * @throws {EventError} `EVENT_INVALID` when the ARN is not an execute-api ARN.
    */
   authorizeSimple(verified: VerifiedToken, routeArn: string): Authorization<SimpleAuthorizerResult>;
-  /** The authorizer context: `sub`, `scope` and the configured context claims. */
+  /** The authorizer context: `sub`, `scope` and the configured context claims (a new object). */
   buildContext(verified: VerifiedToken): AuthorizerContext;
+}
+
+/** The string value of the usage identifier claim, for `usageIdentifierKey`; undefined otherwise. */
+function usageIdentifierOf(resolved: ResolvedOptions, verified: VerifiedToken): string | undefined {
+  if (resolved.usageIdentifierClaim === undefined) return undefined;
+  const value = resolved.usageIdentifierClaim(verified.claims);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function withDecision<Result>(decision: RouteDecision, result: Result): Authorization<Result> {
+  return decision.failedClaims === undefined
+    ? { allowed: decision.allowed, missingScopes: decision.missingScopes, result }
+    : {
+        allowed: decision.allowed,
+        missingScopes: decision.missingScopes,
+        failedClaims: decision.failedClaims,
+        result,
+      };
 }
 
 function principalOf(verified: VerifiedToken): string {
@@ -80,6 +98,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const resolved = resolveOptions(options);
   const verifier = createVerifier(resolved);
   const extractOptions = { maxTokenBytes: resolved.maxTokenBytes };
+  // A copy per result: the verified token's own context is frozen and shared by cached results.
+  const contextOf = (verified: VerifiedToken): AuthorizerContext =>
+    verified.context !== undefined ? { ...verified.context } : buildContext(verified, resolved.contextClaims);
 
   const authorizer: Authorizer = {
     options: resolved,
@@ -101,27 +122,43 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       if (missing.length > 0) throw new ScopeError(missing);
     },
     evaluateRoute: (verified, method, resourcePath) =>
-      evaluateRoute(resolved, verified.scopes, method.toUpperCase(), resourcePath.replace(/^\//, '')),
+      evaluateRoute(
+        resolved,
+        verified.scopes,
+        method.toUpperCase(),
+        resourcePath.replace(/^\//, ''),
+        verified.claims,
+      ),
     authorize(verified, methodArn) {
       const arn = parseMethodArn(methodArn);
-      const decision = evaluateRoute(resolved, verified.scopes, arn.method, arn.resourcePath);
+      const decision = evaluateRoute(
+        resolved,
+        verified.scopes,
+        arn.method,
+        arn.resourcePath,
+        verified.claims,
+      );
       const result: IamAuthorizerResult = {
         principalId: principalOf(verified),
-        policyDocument: buildPolicyDocument(resolved, verified.scopes, arn, methodArn),
-        context: buildContext(verified, resolved.contextClaims),
+        policyDocument: buildPolicyDocument(resolved, verified.scopes, arn, methodArn, verified.claims),
+        context: contextOf(verified),
       };
-      return { allowed: decision.allowed, missingScopes: decision.missingScopes, result };
+      const usageIdentifierKey = usageIdentifierOf(resolved, verified);
+      if (usageIdentifierKey !== undefined) result.usageIdentifierKey = usageIdentifierKey;
+      return withDecision(decision, result);
     },
     authorizeSimple(verified, routeArn) {
       const arn = parseMethodArn(routeArn);
-      const decision = evaluateRoute(resolved, verified.scopes, arn.method, arn.resourcePath);
-      return {
-        allowed: decision.allowed,
-        missingScopes: decision.missingScopes,
-        result: { isAuthorized: decision.allowed, context: buildContext(verified, resolved.contextClaims) },
-      };
+      const decision = evaluateRoute(
+        resolved,
+        verified.scopes,
+        arn.method,
+        arn.resourcePath,
+        verified.claims,
+      );
+      return withDecision(decision, { isAuthorized: decision.allowed, context: contextOf(verified) });
     },
-    buildContext: (verified) => buildContext(verified, resolved.contextClaims),
+    buildContext: contextOf,
   };
   return authorizer;
 }

@@ -1,6 +1,6 @@
 /**
  * Stable reason codes. Adapters map them to outcomes:
- * {@link TokenError} → 401, {@link ScopeError} → 403, {@link KeysUnavailableError} → 500,
+ * {@link TokenError} → 401, {@link ScopeError} and {@link ClaimError} → 403, {@link KeysUnavailableError} → 500,
  * {@link ConfigurationError} → failed start-up.
  */
 export type TokenErrorCode =
@@ -21,15 +21,18 @@ export type TokenErrorCode =
   | 'TOKEN_TOO_OLD'
   | 'ISSUER_INVALID'
   | 'AUDIENCE_INVALID'
-  | 'CLAIM_INVALID';
+  | 'CLAIM_INVALID'
+  | 'TOKEN_TYPE_INVALID';
 
 export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
+export type ClaimErrorCode = 'CLAIM_MISMATCH';
 export type KeysErrorCode = 'JWKS_UNAVAILABLE' | 'JWKS_INVALID';
 export type ConfigurationErrorCode = 'CONFIG_INVALID';
 export type EventErrorCode = 'EVENT_INVALID';
 export type AuthorizerErrorCode =
   | TokenErrorCode
   | ScopeErrorCode
+  | ClaimErrorCode
   | KeysErrorCode
   | ConfigurationErrorCode
   | EventErrorCode;
@@ -52,9 +55,15 @@ export class AuthorizerError extends Error {
 export class TokenError extends AuthorizerError {
   override readonly name = 'TokenError';
   declare readonly code: TokenErrorCode;
+  /**
+   * For `CLAIM_INVALID` from a required-claims rule: the name of the claim (as configured) the token
+   * fails. A name from the configuration, never the claim's value.
+   */
+  readonly claim: string | undefined;
 
-  constructor(code: TokenErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: TokenErrorCode, message: string, options?: { cause?: unknown; claim?: string }) {
     super(code, message, options);
+    this.claim = options?.claim;
   }
 }
 
@@ -68,6 +77,22 @@ export class ScopeError extends AuthorizerError {
   constructor(missingScopes: readonly string[]) {
     super('INSUFFICIENT_SCOPE', `Token lacks required scope(s): ${missingScopes.join(' ')}`);
     this.missingScopes = missingScopes;
+  }
+}
+
+/** The token is valid but fails a route's claim conditions (403). */
+export class ClaimError extends AuthorizerError {
+  override readonly name = 'ClaimError';
+  declare readonly code: ClaimErrorCode;
+  /** The names of the claims (as configured) whose conditions the token fails; never their values. */
+  readonly failedClaims: readonly string[];
+
+  constructor(failedClaims: readonly string[]) {
+    super(
+      'CLAIM_MISMATCH',
+      `Token fails the condition(s) on claim(s): ${failedClaims.map((c) => JSON.stringify(c)).join(', ')}`,
+    );
+    this.failedClaims = failedClaims;
   }
 }
 

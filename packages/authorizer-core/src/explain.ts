@@ -1,5 +1,7 @@
-import type { Authorizer } from './authorizer.js';
+import type { Authorization, Authorizer } from './authorizer.js';
 import { assertClaimsAccepted, findTrustedIssuer } from './claims.js';
+import { buildContext } from './context.js';
+import { deepFreeze } from './deep-freeze.js';
 import { createJwksLocator, explainJwksFailure } from './discovery.js';
 import { AuthorizerError } from './errors.js';
 import { createHttpFetcher } from './fetcher.js';
@@ -10,8 +12,10 @@ import { type DecodedJws, decodeJws } from './jws.js';
 import { parseMethodArn } from './method-arn.js';
 import type { ResolvedIssuer, ResolvedOptions } from './options.js';
 import type { PolicyDocument } from './policy.js';
+import { assertRequiredClaims } from './rules.js';
 import { readScopeClaims } from './scopes.js';
 import { assertKeyFitsAlg, assertSignatureValid } from './signature.js';
+import { assertAccessTokenType } from './token-types.js';
 import type { JwtClaims, VerifiedToken } from './verifier.js';
 
 /**
@@ -22,7 +26,10 @@ export type CheckStatus = 'pass' | 'fail' | 'skipped' | 'not-checked';
 
 /** One line of an explanation. Values are configuration or the registered claim being checked. */
 export interface CheckResult {
-  /** `size`, `format`, `alg`, `kid`, `header`, `iss`, `key`, `key-type`, `signature`, `exp`, `nbf`, `aud`, `iat`, `max-age`, `claims`. */
+  /**
+   * `size`, `format`, `alg`, `kid`, `header`, `iss`, `key`, `key-type`, `signature`, `exp`, `nbf`,
+   * `aud`, `iat`, `max-age`, `claims`, `typ`, `required-claim` (once per required claim condition).
+   */
   readonly check: string;
   readonly status: CheckStatus;
   /** The reason code the authorizer gives when this check fails. */
@@ -448,14 +455,50 @@ export async function explainToken(
     if (!failures.has(check)) add({ check, status: 'pass', ...line });
   }
 
-  const claims = payload as unknown as JwtClaims;
+  // The access token type, then the required claim conditions, each by the verifier's function.
+  const typ = header.typ;
+  const idMarks = [
+    payload.token_use === 'id' ? 'token_use id' : undefined,
+    payload.typ === 'ID' || payload.typ === 'Refresh' ? `typ claim ${String(payload.typ)}` : undefined,
+  ].filter((mark) => mark !== undefined);
+  const typeFields = {
+    expected:
+      options.tokenTypes.accepted === undefined
+        ? 'an access token (no ID, logout, DPoP proof or other non-access typ)'
+        : `typ ${[...options.tokenTypes.accepted].join(' or ')}`,
+    actual: `${typ === undefined ? 'no typ' : `typ ${typeof typ === 'string' ? typ : JSON.stringify(typ)}`}${idMarks.length > 0 ? `, ${idMarks.join(', ')}` : ''}`,
+  };
+  try {
+    assertAccessTokenType(options.tokenTypes, header, payload);
+    add({ check: 'typ', status: 'pass', ...typeFields });
+  } catch (err) {
+    add({ check: 'typ', status: 'fail', code: codeOf(err), ...typeFields });
+  }
+  for (const check of options.requiredClaims) {
+    // Claims named in the rules are shown: they are what the rule is about.
+    const value = check.read(payload);
+    const fields = {
+      expected: `${check.name} meeting its condition`,
+      actual: value === undefined ? `${check.name} absent` : `${check.name} = ${JSON.stringify(value)}`,
+    };
+    try {
+      assertRequiredClaims([check], payload);
+      add({ check: 'required-claim', status: 'pass', ...fields });
+    } catch (err) {
+      add({ check: 'required-claim', status: 'fail', code: codeOf(err), ...fields });
+    }
+  }
+
+  // The token as the verifier hands it on: deep-frozen claims, scope-tokens, its context.
+  const claims = deepFreeze(payload as unknown as JwtClaims);
   const { scopes, dropped } = readScopeClaims(claims);
   const verified: VerifiedToken = Object.freeze({
-    claims: Object.freeze(claims),
+    claims,
     header: Object.freeze({ alg: alg ?? '', kid: keyKid }),
     issuer: issuer.issuer,
     scopes: Object.freeze(scopes),
     droppedScopes: dropped,
+    context: Object.freeze(buildContext({ claims, scopes }, options.contextClaims)),
   });
   return done(keyFacts, verified);
 }
@@ -465,10 +508,14 @@ export interface RouteExplanation {
   readonly methodArn: string;
   readonly method: string;
   readonly resourcePath: string;
-  /** `OK`, `INSUFFICIENT_SCOPE`, `ROUTE_NOT_ALLOWED`, or the token's refusal code. */
+  /** `OK`, `INSUFFICIENT_SCOPE`, `CLAIM_MISMATCH`, `ROUTE_NOT_ALLOWED`, or the token's refusal code. */
   readonly code: string;
   readonly allowed: boolean;
   readonly missingScopes: readonly string[];
+  /** The claims (names as configured) whose conditions the token fails for this route. */
+  readonly failedClaims: readonly string[];
+  /** The claims the matching rules name, with the token's values: they are what the rules are about. */
+  readonly ruleClaims: readonly { readonly name: string; readonly value: unknown }[];
   /** The configured rules that match the route (`GET /pets/{id}`). */
   readonly rules: readonly string[];
   /** The IAM policy document, or the simple answer, when the token was authenticated. */
@@ -498,13 +545,15 @@ export function explainRoute(
   format: 'iam' | 'simple' = 'iam',
 ): RouteExplanation {
   const arn = parseMethodArn(methodArn);
-  const rules = (authorizer.options.routes ?? [])
-    .filter(
-      (route) =>
-        (route.method === '*' || route.method === arn.method) && route.pattern.test(arn.resourcePath),
-    )
-    .map((route) => route.route);
-  const base = { methodArn, method: arn.method, resourcePath: arn.resourcePath, rules };
+  const matching = (authorizer.options.routes ?? []).filter(
+    (route) => (route.method === '*' || route.method === arn.method) && route.pattern.test(arn.resourcePath),
+  );
+  const base = {
+    methodArn,
+    method: arn.method,
+    resourcePath: arn.resourcePath,
+    rules: matching.map((route) => route.route),
+  };
   const verified = explanation.verified;
   if (!explanation.authenticated || verified === undefined) {
     const status = refusalStatus(explanation.code);
@@ -515,32 +564,53 @@ export function explainRoute(
       code: explanation.code,
       allowed: false,
       missingScopes: [],
+      failedClaims: [],
+      ruleClaims: [],
       policy: undefined,
       isAuthorized: simple ? false : undefined,
       status: simple ? 403 : status,
     };
   }
-  if (format === 'simple') {
-    const { allowed, missingScopes, result } = authorizer.authorizeSimple(verified, methodArn);
+  const ruleClaims: { name: string; value: unknown }[] = [];
+  for (const route of matching) {
+    for (const check of route.rule.claims) {
+      if (!ruleClaims.some((claim) => claim.name === check.name)) {
+        ruleClaims.push({ name: check.name, value: check.read(verified.claims) });
+      }
+    }
+  }
+  const decided = (authorization: Authorization<unknown>) => {
+    const failedClaims = authorization.failedClaims ?? [];
     return {
       ...base,
-      code: allowed ? 'OK' : missingScopes.length > 0 ? 'INSUFFICIENT_SCOPE' : 'ROUTE_NOT_ALLOWED',
-      allowed,
-      missingScopes,
+      code: authorization.allowed
+        ? 'OK'
+        : failedClaims.length > 0
+          ? 'CLAIM_MISMATCH'
+          : authorization.missingScopes.length > 0
+            ? 'INSUFFICIENT_SCOPE'
+            : 'ROUTE_NOT_ALLOWED',
+      allowed: authorization.allowed,
+      missingScopes: authorization.missingScopes,
+      failedClaims,
+      ruleClaims,
+    };
+  };
+  if (format === 'simple') {
+    const authorization = authorizer.authorizeSimple(verified, methodArn);
+    return {
+      ...decided(authorization),
       policy: undefined,
-      isAuthorized: result.isAuthorized,
-      status: result.isAuthorized ? 200 : 403,
+      isAuthorized: authorization.result.isAuthorized,
+      status: authorization.result.isAuthorized ? 200 : 403,
     };
   }
-  const { allowed, missingScopes, result } = authorizer.authorize(verified, methodArn);
+  const authorization = authorizer.authorize(verified, methodArn);
   return {
-    ...base,
-    code: allowed ? 'OK' : missingScopes.length > 0 ? 'INSUFFICIENT_SCOPE' : 'ROUTE_NOT_ALLOWED',
-    allowed,
-    missingScopes,
-    policy: result.policyDocument,
+    ...decided(authorization),
+    policy: authorization.result.policyDocument,
     isAuthorized: undefined,
-    status: policyAllows(result.policyDocument, methodArn) ? 200 : 403,
+    status: policyAllows(authorization.result.policyDocument, methodArn) ? 200 : 403,
   };
 }
 

@@ -1,12 +1,20 @@
 export { type Authorization, type Authorizer, createAuthorizer } from './authorizer.js';
 export { DEFAULT_MAX_TOKEN_BYTES, type ExtractBearerTokenOptions, extractBearerToken } from './bearer.js';
+export type { ClaimCheck, ClaimCondition, ClaimLiteral, ClaimReader } from './claim-conditions.js';
 export { closestName } from './closest-name.js';
-export { type AuthorizerContext, buildContext } from './context.js';
+export {
+  type AuthorizerContext,
+  buildContext,
+  type ContextClaim,
+  type ContextClaimsOption,
+} from './context.js';
 export { discoveryUrl } from './discovery.js';
 export { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from './dotenv.js';
 export {
   AuthorizerError,
   type AuthorizerErrorCode,
+  ClaimError,
+  type ClaimErrorCode,
   ConfigurationError,
   type ConfigurationErrorCode,
   type ConfigurationErrorOptions,
@@ -72,6 +80,7 @@ export {
 } from './options.js';
 export {
   buildPolicyDocument,
+  type Claims,
   evaluateRoute,
   type IamAuthorizerResult,
   MAX_RESOURCE_LENGTH,
@@ -81,6 +90,15 @@ export {
   type RouteDecision,
   type SimpleAuthorizerResult,
 } from './policy.js';
+export {
+  type CompiledRule,
+  compileRule,
+  evaluateRule,
+  type RouteRequirement,
+  type RuleDocument,
+  type RuleOutcome,
+  type ScopeSets,
+} from './rules.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
 export {
   type Environment,
@@ -94,4 +112,9 @@ export {
   type SettingFile,
   type Settings,
 } from './settings.js';
+export {
+  NEVER_ACCESS_TOKEN_TYPES,
+  normalizeTokenType,
+  type TokenTypePolicy,
+} from './token-types.js';
 export { createVerifier, type JwtClaims, type TokenVerifier, type VerifiedToken } from './verifier.js';

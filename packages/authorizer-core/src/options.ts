@@ -1,9 +1,19 @@
+import { type ClaimCheck, type ClaimReader, compileClaimReader } from './claim-conditions.js';
 import { closestName } from './closest-name.js';
+import { type ContextClaim, type ContextClaimsOption, resolveContextClaims } from './context.js';
 import { ConfigurationError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
 import { assertSecureUrl } from './fetcher.js';
 import type { Jwks } from './jwks-cache.js';
+import {
+  type CompiledRule,
+  compileRule,
+  type RouteRequirement,
+  type RuleDocument,
+  type ScopeSets,
+} from './rules.js';
 import { isScopeToken } from './scopes.js';
+import { resolveTokenTypes, type TokenTypePolicy } from './token-types.js';
 
 /** Signature algorithms that can be allowed. `none` and HS* are never accepted. */
 export const SUPPORTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
@@ -41,12 +51,14 @@ export interface JwksOptions {
   fetcher?: Fetcher;
 }
 
-/** A route and the scopes it requires, e.g. `{ route: 'GET /orders/{id}', scopes: ['read:orders'] }`. */
+/** A route and what it requires, e.g. `{ route: 'GET /orders/{id}', scopes: ['read:orders'] }`. */
 export interface RouteRule {
   /** `VERB /path`: VERB is an HTTP method, `ANY` or `*`; path segments may be `*` or `{param}`. */
   route: string;
-  /** Every one of these is required (all-of). */
-  scopes: readonly string[];
+  /** A list (every one required), or `{ allOf, anyOf }`. */
+  scopes?: readonly string[] | ScopeSets;
+  /** Claim conditions, `{ NAME: CONDITION }`, every one required. */
+  claims?: RuleDocument['claims'];
 }
 
 /**
@@ -85,14 +97,39 @@ export interface AuthorizerOptions {
   maxTokenBytes?: number;
   /** Scopes every request needs (all-of). */
   requiredScopes?: readonly string[];
-  /** Per-route scope requirements. A request needs the scopes of every rule that matches it. */
-  routes?: readonly RouteRule[] | Readonly<Record<string, readonly string[]>>;
+  /**
+   * Per-route requirements: `{ "GET /pets": ["read:pets"] }` (all of the scopes), or a rule object
+   * `{ "GET /pets": { scopes: { allOf, anyOf }, claims: { NAME: CONDITION } } }`. A request needs
+   * what every rule that matches it requires; a token failing one gets that route's Deny (403).
+   */
+  routes?: readonly RouteRule[] | Readonly<Record<string, RouteRequirement>>;
+  /**
+   * A rule every token must pass, in the shape of a route's rule object. A token failing its
+   * `claims` is refused (401, `CLAIM_INVALID`, the log naming the claim); its `scopes` add to
+   * `requiredScopes` (403, `INSUFFICIENT_SCOPE`).
+   */
+  requiredClaims?: RuleDocument;
+  /**
+   * Accepted header `typ` values, e.g. `['at+jwt']` to require RFC 9068 access tokens (compared
+   * case-insensitively, `application/` optional). Default: any `typ` except those of JWTs that are
+   * never access tokens (`logout+jwt`, `secevent+jwt`, `dpop+jwt`, …). Tokens a provider marks as ID
+   * tokens (Cognito `token_use: "id"`) are always refused.
+   */
+  tokenTypes?: readonly string[];
   /** What happens to routes no rule matches, when `routes` is set (default `deny`). */
   unmatchedRoutes?: 'allow' | 'deny';
   /** IAM policy scope (default `api`). */
   policyMode?: PolicyMode;
-  /** Claims copied into the authorizer context, besides `sub` and `scope`. */
-  contextClaims?: readonly string[];
+  /**
+   * Claims copied into the authorizer context, besides `sub` and `scope`: a list of claim names, or
+   * `{ "context name": "claim name or JSON Pointer" }`. Arrays and objects go as JSON text.
+   */
+  contextClaims?: ContextClaimsOption;
+  /**
+   * A claim (e.g. `azp` or `client_id`; a JSON Pointer allowed) whose string value becomes the IAM
+   * result's `usageIdentifierKey`, for REST usage plans whose API key source is `AUTHORIZER`.
+   */
+  usageIdentifierClaim?: string;
   /** JWKS fetching and caching. */
   jwks?: JwksOptions;
   /** Verified-result cache size in tokens (default 1000; 0 turns it off). */
@@ -120,7 +157,10 @@ export interface CompiledRoute {
   /** The path as an execute-api ARN resource suffix: no leading slash, `{param}` turned into `*`. */
   readonly arnPath: string;
   readonly pattern: RegExp;
+  /** The scopes all of which the route requires (the rule's `allOf`). */
   readonly scopes: readonly string[];
+  /** Everything the route requires: scope sets and claim conditions. */
+  readonly rule: CompiledRule;
 }
 
 /** Options after validation, with defaults applied. */
@@ -130,11 +170,18 @@ export interface ResolvedOptions {
   readonly clockSkewSeconds: number;
   readonly maxTokenAgeSeconds: number | undefined;
   readonly maxTokenBytes: number;
+  /** `requiredScopes` and the `allOf` scopes of `requiredClaims`. */
   readonly requiredScopes: readonly string[];
+  /** The `anyOf` scopes of `requiredClaims`: one of them is required (empty: none). */
+  readonly requiredAnyScopes: readonly string[];
+  /** The claim conditions of `requiredClaims`; a token failing one is refused (401). */
+  readonly requiredClaims: readonly ClaimCheck[];
+  readonly tokenTypes: TokenTypePolicy;
   readonly routes: readonly CompiledRoute[] | undefined;
   readonly unmatchedRoutes: 'allow' | 'deny';
   readonly policyMode: PolicyMode;
-  readonly contextClaims: readonly string[];
+  readonly contextClaims: readonly ContextClaim[];
+  readonly usageIdentifierClaim: ClaimReader | undefined;
   readonly jwks: Required<Omit<JwksOptions, 'fetcher'>> & { fetcher: Fetcher | undefined };
   readonly resultCacheSize: number;
 }
@@ -153,9 +200,12 @@ const AUTHORIZER_OPTION_KEYS: Readonly<Record<keyof AuthorizerOptions, true>> = 
   maxTokenBytes: true,
   requiredScopes: true,
   routes: true,
+  requiredClaims: true,
+  tokenTypes: true,
   unmatchedRoutes: true,
   policyMode: true,
   contextClaims: true,
+  usageIdentifierClaim: true,
   jwks: true,
   resultCacheSize: true,
 };
@@ -173,7 +223,7 @@ const JWKS_OPTION_KEYS: Readonly<Record<keyof JwksOptions, true>> = {
   cooldownMs: true,
   fetcher: true,
 };
-const ROUTE_RULE_KEYS: Readonly<Record<keyof RouteRule, true>> = { route: true, scopes: true };
+const ROUTE_RULE_KEYS: Readonly<Record<keyof RouteRule, true>> = { route: true, scopes: true, claims: true };
 
 /** The names of every {@link AuthorizerOptions} key, for adapters that accept them among their own. */
 export const AUTHORIZER_OPTION_NAMES: readonly (keyof AuthorizerOptions)[] = Object.freeze(
@@ -277,6 +327,19 @@ function assertScopes(scopes: readonly string[], label: string, setting: string)
 
 const ROUTES = { setting: 'routes' } as const;
 
+/**
+ * Runs a compiler of a setting's value (rules, claim conditions, token types, context claims) and
+ * marks its ConfigurationError with the setting, so a settings reader can name where it came from.
+ */
+function withSetting<T>(setting: string, compile: () => T): T {
+  try {
+    return compile();
+  } catch (err) {
+    if (!(err instanceof ConfigurationError) || err.setting !== undefined) throw err;
+    throw new ConfigurationError(err.message, { setting });
+  }
+}
+
 /** JSON with object keys sorted, so equal JWKS compare equal whatever their key order. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -298,7 +361,11 @@ function escapeRegExp(text: string): string {
  * included, exactly as `*` does in the execute-api ARN of the IAM policy, so the decision for the
  * called route and the cached policy for every other route can never disagree.
  */
-export function compileRoute(route: string, scopes: readonly string[]): CompiledRoute {
+export function compileRoute(
+  route: string,
+  requirement: RouteRequirement,
+  setting = `routes[${JSON.stringify(route)}]`,
+): CompiledRoute {
   const match = /^\s*(\S+)\s+(\/\S*)\s*$/.exec(route);
   if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`, ROUTES);
   const verb = (match[1] as string).toUpperCase();
@@ -314,7 +381,7 @@ export function compileRoute(route: string, scopes: readonly string[]): Compiled
   if (/[{}]/.test(arnPath)) {
     throw new ConfigurationError(`Route "${route}": unbalanced braces in the path`, ROUTES);
   }
-  assertScopes(scopes, `Scopes of route "${route}"`, 'routes');
+  const rule = withSetting('routes', () => compileRule(requirement, setting));
   const source = arnPath
     .split('*')
     .map((part) => escapeRegExp(part))
@@ -322,7 +389,7 @@ export function compileRoute(route: string, scopes: readonly string[]): Compiled
   // The `s` flag: without it `.` matches no line break (\n, \r, U+2028, U+2029), and API Gateway
   // URL-decodes path parameters, so `/admin/users/42%0A` would slip past `/admin/users/{id}`
   // while IAM's `*` covers it.
-  return { route, method, arnPath, pattern: new RegExp(`^${source}$`, 's'), scopes: [...scopes] };
+  return { route, method, arnPath, pattern: new RegExp(`^${source}$`, 's'), scopes: rule.allOf, rule };
 }
 
 function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | undefined {
@@ -333,29 +400,23 @@ function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | u
       ROUTES,
     );
   }
-  const entries: Array<[string, readonly string[]]> = Array.isArray(routes)
-    ? (routes as readonly RouteRule[]).map((rule, i) => {
-        if (
-          typeof rule !== 'object' ||
-          rule === null ||
-          typeof rule.route !== 'string' ||
-          !Array.isArray(rule.scopes)
-        ) {
-          throw new ConfigurationError(
-            'Each route rule must be { route: "GET /path", scopes: [...] }',
-            ROUTES,
-          );
-        }
-        assertKnownOptions(rule, Object.keys(ROUTE_RULE_KEYS), `routes[${i}].`, 'routes');
-        return [rule.route, rule.scopes];
-      })
-    : Object.entries(routes as Record<string, readonly string[]>).map(([route, scopes]) => {
-        if (!Array.isArray(scopes)) {
-          throw new ConfigurationError(`Scopes of route "${route}" must be an array of scope names`, ROUTES);
-        }
-        return [route, scopes];
-      });
-  return entries.map(([route, scopes]) => compileRoute(route, scopes));
+  if (Array.isArray(routes)) {
+    return (routes as readonly RouteRule[]).map((rule, i) => {
+      if (typeof rule !== 'object' || rule === null || typeof rule.route !== 'string') {
+        throw new ConfigurationError('Each route rule must be { route: "GET /path", scopes: [...] }', ROUTES);
+      }
+      assertKnownOptions(rule, Object.keys(ROUTE_RULE_KEYS), `routes[${i}].`, 'routes');
+      // The array form's `scopes` list is today's all-of list, which may be empty; with claims it is a rule object.
+      const requirement: RouteRequirement =
+        rule.claims === undefined && Array.isArray(rule.scopes)
+          ? rule.scopes
+          : { scopes: rule.scopes, claims: rule.claims };
+      return compileRoute(rule.route, requirement, `routes[${i}]`);
+    });
+  }
+  return Object.entries(routes as Record<string, RouteRequirement>).map(([route, requirement]) =>
+    compileRoute(route, requirement),
+  );
 }
 
 function resolveIssuer(
@@ -487,6 +548,26 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   assertNumber(jwks.cooldownMs, 'jwks.cooldownMs', 0, 3_600_000);
   const requiredScopes = toList(options.requiredScopes, 'requiredScopes');
   assertScopes(requiredScopes, 'requiredScopes', 'requiredScopes');
+  const requiredClaims: unknown = options.requiredClaims;
+  if (
+    requiredClaims !== undefined &&
+    (typeof requiredClaims !== 'object' || requiredClaims === null || Array.isArray(requiredClaims))
+  ) {
+    throw new ConfigurationError(
+      'requiredClaims must be an object { "claims": {...}, "scopes": {...} }; for a list of scopes use requiredScopes',
+      { setting: 'requiredClaims' },
+    );
+  }
+  const required =
+    requiredClaims === undefined
+      ? undefined
+      : withSetting('requiredClaims', () => compileRule(requiredClaims, 'requiredClaims'));
+  for (const scope of required?.allOf ?? []) if (!requiredScopes.includes(scope)) requiredScopes.push(scope);
+  if (options.usageIdentifierClaim !== undefined && typeof options.usageIdentifierClaim !== 'string') {
+    throw new ConfigurationError('usageIdentifierClaim must be a claim name such as "azp" or "client_id"', {
+      setting: 'usageIdentifierClaim',
+    });
+  }
   const policyMode = options.policyMode ?? 'api';
   if (policyMode !== 'api' && policyMode !== 'method') {
     throw new ConfigurationError(`policyMode must be "api" or "method", got "${shown(policyMode)}"`, {
@@ -508,10 +589,19 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
     maxTokenAgeSeconds: options.maxTokenAgeSeconds,
     maxTokenBytes: options.maxTokenBytes ?? 8192,
     requiredScopes,
+    requiredAnyScopes: required?.anyOf ?? [],
+    requiredClaims: required?.claims ?? [],
+    tokenTypes: withSetting('tokenTypes', () => resolveTokenTypes(options.tokenTypes)),
     routes: resolveRoutes(options.routes),
     unmatchedRoutes,
     policyMode,
-    contextClaims: toList(options.contextClaims, 'contextClaims'),
+    contextClaims: withSetting('contextClaims', () => resolveContextClaims(options.contextClaims)),
+    usageIdentifierClaim:
+      options.usageIdentifierClaim === undefined
+        ? undefined
+        : withSetting('usageIdentifierClaim', () =>
+            compileClaimReader(options.usageIdentifierClaim as string, 'usageIdentifierClaim'),
+          ),
     jwks: {
       timeoutMs: jwks.timeoutMs ?? 3000,
       maxBytes: jwks.maxBytes ?? 128 * 1024,

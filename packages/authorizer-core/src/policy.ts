@@ -1,7 +1,7 @@
 import type { AuthorizerContext } from './context.js';
 import { type MethodArn, stageArnPrefix } from './method-arn.js';
 import { type CompiledRoute, HTTP_METHODS, type PolicyMode } from './options.js';
-import { findMissingScopes } from './scopes.js';
+import { satisfiesRule, satisfiesScopes } from './rules.js';
 
 /** Longest `Resource` ARN API Gateway accepts in a policy statement. */
 export const MAX_RESOURCE_LENGTH = 512;
@@ -22,6 +22,8 @@ export interface IamAuthorizerResult {
   principalId: string;
   policyDocument: PolicyDocument;
   context: AuthorizerContext;
+  /** The API key of a usage plan (REST APIs whose API key source is `AUTHORIZER`), from `usageIdentifierClaim`. */
+  usageIdentifierKey?: string;
 }
 
 /** The HTTP API simple response. */
@@ -30,19 +32,56 @@ export interface SimpleAuthorizerResult {
   context: AuthorizerContext;
 }
 
-/** Whether the token may call one route, and which scopes it lacks for it. */
+/** Whether the token may call one route, and which scopes or claims it lacks for it. */
 export interface RouteDecision {
   readonly allowed: boolean;
-  /** Scopes the token lacks; empty when allowed, or when the route is refused as unmatched. */
+  /**
+   * Scopes the token lacks; empty when allowed, or when the route is refused as unmatched or for
+   * claims only. For an any-of set the token holds none of, every scope of the set.
+   */
   readonly missingScopes: readonly string[];
+  /**
+   * Names of the claims (as configured, never their values) whose conditions the token fails for
+   * this route; absent when it fails none.
+   */
+  readonly failedClaims?: readonly string[];
 }
+
+/** The claims set rules read: the verified token's claims. */
+export type Claims = Readonly<Record<string, unknown>>;
 
 /** The authorization rules a policy is computed from. */
 export interface PolicyRules {
   readonly requiredScopes: readonly string[];
+  /** One of these is required everywhere (empty or absent: none). */
+  readonly requiredAnyScopes?: readonly string[];
   readonly routes: readonly CompiledRoute[] | undefined;
   readonly unmatchedRoutes: 'allow' | 'deny';
   readonly policyMode: PolicyMode;
+}
+
+const NO_SCOPES: readonly string[] = Object.freeze([]);
+const ALLOWED: RouteDecision = Object.freeze({ allowed: true, missingScopes: NO_SCOPES });
+const NOT_ALLOWED: RouteDecision = Object.freeze({ allowed: false, missingScopes: NO_SCOPES });
+
+function pushScope(list: string[] | undefined, scope: string): string[] {
+  if (list === undefined) return [scope];
+  if (!list.includes(scope)) list.push(scope);
+  return list;
+}
+
+/** Adds what `granted` lacks of `allOf` and of `anyOf` (every scope of it when it holds none). */
+function addMissing(
+  missing: string[] | undefined,
+  granted: readonly string[],
+  allOf: readonly string[],
+  anyOf: readonly string[],
+): string[] | undefined {
+  for (const scope of allOf) if (!granted.includes(scope)) missing = pushScope(missing, scope);
+  if (anyOf.length > 0 && !anyOf.some((scope) => granted.includes(scope))) {
+    for (const scope of anyOf) missing = pushScope(missing, scope);
+  }
+  return missing;
 }
 
 function routeMatches(route: CompiledRoute, method: string, resourcePath: string): boolean {
@@ -50,8 +89,9 @@ function routeMatches(route: CompiledRoute, method: string, resourcePath: string
 }
 
 /**
- * Decides one route: the token needs the globally required scopes and the scopes of every rule that
- * matches the route; a route no rule matches follows `unmatchedRoutes`. When route rules are set, a
+ * Decides one route: the token needs the globally required scopes and what every rule that matches
+ * the route requires (its scope sets and claim conditions, read from `claims`; without `claims` a
+ * claim condition always fails); a route no rule matches follows `unmatchedRoutes`. When route rules are set, a
  * method outside {@link HTTP_METHODS} (`TRACE`, `PROPFIND`, a lower-case `get`) is refused whatever
  * the scopes. This is the same decision IAM reaches on the `api`-mode policy, where Deny statements
  * win over Allow ones.
@@ -64,22 +104,31 @@ export function evaluateRoute(
   scopes: readonly string[],
   method: string,
   resourcePath: string,
+  claims?: Claims,
 ): RouteDecision {
-  const missing = findMissingScopes(scopes, rules.requiredScopes);
+  let missing = addMissing(undefined, scopes, rules.requiredScopes, rules.requiredAnyScopes ?? NO_SCOPES);
   // The policy can only name the seven methods (see buildPolicyDocument), so the decision refuses
   // every other one too: that keeps the two in agreement for any verb the ARN carries.
   if (rules.routes !== undefined && !HTTP_METHODS.includes(method)) {
-    return { allowed: false, missingScopes: missing };
+    return missing === undefined ? NOT_ALLOWED : { allowed: false, missingScopes: missing };
   }
   let matched = rules.routes === undefined;
+  let failedClaims: string[] | undefined;
   for (const route of rules.routes ?? []) {
     if (!routeMatches(route, method, resourcePath)) continue;
     matched = true;
-    for (const scope of findMissingScopes(scopes, route.scopes))
-      if (!missing.includes(scope)) missing.push(scope);
+    const { rule } = route;
+    missing = addMissing(missing, scopes, rule.allOf, rule.anyOf);
+    for (const check of rule.claims) {
+      if (claims !== undefined && check.test(check.read(claims))) continue;
+      if (failedClaims === undefined) failedClaims = [check.name];
+      else if (!failedClaims.includes(check.name)) failedClaims.push(check.name);
+    }
   }
-  if (missing.length > 0) return { allowed: false, missingScopes: missing };
-  return { allowed: matched || rules.unmatchedRoutes === 'allow', missingScopes: [] };
+  if (failedClaims !== undefined)
+    return { allowed: false, missingScopes: missing ?? NO_SCOPES, failedClaims };
+  if (missing !== undefined) return { allowed: false, missingScopes: missing };
+  return matched || rules.unmatchedRoutes === 'allow' ? ALLOWED : NOT_ALLOWED;
 }
 
 function statement(effect: 'Allow' | 'Deny', resources: string[]): PolicyStatement {
@@ -95,13 +144,88 @@ function pushUnique(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
 }
 
+function pushEach(list: string[], values: readonly string[]): void {
+  for (const value of values) list.push(value);
+}
+
+function pushEachUnique(list: string[], values: readonly string[]): void {
+  for (const value of values) pushUnique(list, value);
+}
+
 /** An Allow resource longer than the limit is left out: deny by default. */
 function pushAllow(list: string[], resource: string): void {
   if (resource.length <= MAX_RESOURCE_LENGTH) pushUnique(list, resource);
 }
 
+/** The resources of one route in a stage: what a Deny and an Allow of it name. */
+interface RouteResources {
+  readonly deny: readonly string[];
+  /** Allow resources longer than the limit are left out: deny by default. */
+  readonly allow: readonly string[];
+}
+
+function computeRouteResources(route: CompiledRoute, prefix: string): RouteResources {
+  if (route.method === '*' && route.arnPath.startsWith('*')) {
+    // The one place `*` in the method place is exact: `{stage}/*/*rest` matches `VERB/path`
+    // exactly when `*rest` matches the path, as whatever the method `*` spans past the first `/`
+    // the path's own leading `*` spans as well. It denies unknown methods too, as the decision does.
+    const allow: string[] = [];
+    for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/${route.arnPath}`);
+    return { deny: [denyResource(`${prefix}*/${route.arnPath}`)], allow };
+  }
+  const deny: string[] = [];
+  const allow: string[] = [];
+  for (const method of route.method === '*' ? HTTP_METHODS : [route.method]) {
+    const resource = `${prefix}${method}/${route.arnPath}`;
+    pushUnique(deny, denyResource(resource));
+    pushAllow(allow, resource);
+  }
+  return { deny, allow };
+}
+
+// The resource strings of each route, per stage prefix, built once: a policy then only picks them.
+// Keyed by the compiled routes array (one per authorizer) and bounded in stages per API.
+interface StageResources {
+  readonly routes: readonly RouteResources[];
+  /** No resource appears in two routes' Allow lists, nor in two routes' Deny lists: no de-duplication needed. */
+  readonly distinct: boolean;
+}
+
+function allDistinct(lists: readonly (readonly string[])[]): boolean {
+  const seen = new Set<string>();
+  for (const list of lists) {
+    for (const item of list) {
+      if (seen.has(item)) return false;
+      seen.add(item);
+    }
+  }
+  return true;
+}
+
+const resourceCache = new WeakMap<readonly CompiledRoute[], Map<string, StageResources>>();
+const MAX_CACHED_PREFIXES = 16;
+
+function routeResourcesFor(routes: readonly CompiledRoute[], prefix: string): StageResources {
+  let byPrefix = resourceCache.get(routes);
+  if (byPrefix === undefined) {
+    byPrefix = new Map();
+    resourceCache.set(routes, byPrefix);
+  }
+  let resources = byPrefix.get(prefix);
+  if (resources === undefined || resources.routes.length !== routes.length) {
+    const perRoute = routes.map((route) => computeRouteResources(route, prefix));
+    resources = {
+      routes: perRoute,
+      distinct: allDistinct(perRoute.map((r) => r.allow)) && allDistinct(perRoute.map((r) => r.deny)),
+    };
+    if (byPrefix.size >= MAX_CACHED_PREFIXES) byPrefix.clear();
+    byPrefix.set(prefix, resources);
+  }
+  return resources;
+}
+
 /**
- * Builds the policy document for a token calling `arn`.
+ * Builds the policy document for a token (its scopes and `claims`) calling `arn`.
  *
  * `api` mode covers the whole API stage, so the result stays right when API Gateway caches it for the
  * token and replays it on other routes: Allow the whole stage when there are no rules; otherwise
@@ -120,9 +244,10 @@ export function buildPolicyDocument(
   scopes: readonly string[],
   arn: MethodArn,
   methodArn: string,
+  claims?: Claims,
 ): PolicyDocument {
   if (rules.policyMode === 'method') {
-    const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath);
+    const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath, claims);
     // The path is the caller's: a literal `*` or `?` in it would be a wildcard in the cached Allow.
     const literal = !/[*?]/.test(arn.method) && !/[*?]/.test(arn.resourcePath);
     if (allowed && literal && methodArn.length <= MAX_RESOURCE_LENGTH) {
@@ -132,7 +257,8 @@ export function buildPolicyDocument(
   }
   const prefix = stageArnPrefix(arn);
   const everything = `${prefix}*`;
-  if (findMissingScopes(scopes, rules.requiredScopes).length > 0) {
+  const required = { allOf: rules.requiredScopes, anyOf: rules.requiredAnyScopes ?? NO_SCOPES, claims: [] };
+  if (!satisfiesScopes(required, scopes)) {
     return { Version: '2012-10-17', Statement: [statement('Deny', [everything])] };
   }
   if (rules.routes === undefined) {
@@ -149,20 +275,14 @@ export function buildPolicyDocument(
   if (unmatchedAllowed) {
     for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/*`);
   }
-  for (const route of rules.routes) {
-    const satisfied = findMissingScopes(scopes, route.scopes).length === 0;
-    if (!satisfied && route.method === '*' && route.arnPath.startsWith('*')) {
-      // The one place `*` in the method place is exact: `{stage}/*/*rest` matches `VERB/path`
-      // exactly when `*rest` matches the path, as whatever the method `*` spans past the first `/`
-      // the path's own leading `*` spans as well. It denies unknown methods too, as the decision does.
-      pushUnique(deny, denyResource(`${prefix}*/${route.arnPath}`));
-      continue;
-    }
-    for (const method of route.method === '*' ? HTTP_METHODS : [route.method]) {
-      const resource = `${prefix}${method}/${route.arnPath}`;
-      if (!satisfied) pushUnique(deny, denyResource(resource));
-      else if (!unmatchedAllowed) pushAllow(allow, resource);
-    }
+  const stage = routeResourcesFor(rules.routes, prefix);
+  const add = stage.distinct ? pushEach : pushEachUnique;
+  for (let i = 0; i < rules.routes.length; i++) {
+    // Rules depend on the token only, never on the route called: the same answer as evaluateRoute.
+    const satisfied = satisfiesRule((rules.routes[i] as CompiledRoute).rule, scopes, claims);
+    const resources = stage.routes[i] as RouteResources;
+    if (!satisfied) add(deny, resources.deny);
+    else if (!unmatchedAllowed) add(allow, resources.allow);
   }
   const statements: PolicyStatement[] = [];
   if (allow.length > 0) statements.push(statement('Allow', allow));

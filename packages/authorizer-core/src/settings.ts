@@ -94,6 +94,30 @@ function routes(text: string): unknown {
 
 const text = (value: string): string => value;
 
+/** A JSON object, e.g. a rule; `example` shows the expected shape in the message. */
+function jsonObject(example: string): (text: string) => unknown {
+  return (value) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new InvalidValue(`must be a JSON object such as ${example}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new InvalidValue(`must be a JSON object such as ${example}`);
+    }
+    return parsed;
+  };
+}
+
+/** Claim names, comma-separated, or a JSON object of renames `{"context name": "claim"}`. */
+function contextClaims(value: string): unknown {
+  if (value.startsWith('{')) {
+    return jsonObject('{"tenant": "https://example.com/tenant", "roles": "/realm_access/roles"}')(value);
+  }
+  return listAlways(value);
+}
+
 /**
  * Every setting, once: its variable, option path, parser, default and description. `fromEnv`, the
  * Lambda handler's cold start and the deploy all read through this table, and a test holds
@@ -171,10 +195,25 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: (value) => listAlways(value, /[\s,]+/),
   },
   {
+    variable: 'JWT_REQUIRED_CLAIMS',
+    setting: 'requiredClaims',
+    defaultValue: undefined,
+    description: 'A rule every token must pass, inline JSON: {"claims": {"email_verified": true}}',
+    parse: jsonObject('{"claims": {"email_verified": true}}'),
+  },
+  {
+    variable: 'JWT_TOKEN_TYPES',
+    setting: 'tokenTypes',
+    defaultValue: undefined,
+    description:
+      'Accepted typ header values, comma-separated (at+jwt for RFC 9068); default: any but non-access types',
+    parse: (value) => listAlways(value),
+  },
+  {
     variable: 'JWT_ROUTES',
     setting: 'routes',
     defaultValue: undefined,
-    description: 'Scopes per route, inline JSON: {"GET /pets": ["read:pets"]}',
+    description: 'Scopes or a rule per route, inline JSON: {"GET /pets": ["read:pets"]}',
     parse: routes,
   },
   {
@@ -203,8 +242,17 @@ export const SETTINGS: readonly SettingDefinition[] = [
     variable: 'JWT_CONTEXT_CLAIMS',
     setting: 'contextClaims',
     defaultValue: undefined,
-    description: 'Claims copied into the authorizer context besides sub and scope, comma-separated',
-    parse: (value) => listAlways(value),
+    description:
+      'Claims copied into the authorizer context besides sub and scope: comma-separated, or JSON renames {"tenant": "claim"}',
+    parse: contextClaims,
+  },
+  {
+    variable: 'JWT_USAGE_IDENTIFIER_CLAIM',
+    setting: 'usageIdentifierClaim',
+    defaultValue: undefined,
+    description:
+      "The claim whose value becomes the result's usageIdentifierKey (usage plans), e.g. azp or client_id",
+    parse: text,
   },
   {
     variable: 'JWT_HTTP_API_RESPONSE',

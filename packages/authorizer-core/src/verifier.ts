@@ -1,4 +1,6 @@
 import { assertClaimsAccepted, findTrustedIssuer } from './claims.js';
+import { type AuthorizerContext, buildContext } from './context.js';
+import { deepFreeze } from './deep-freeze.js';
 import { createJwksLocator, explainJwksFailure } from './discovery.js';
 import { TokenError } from './errors.js';
 import { createHttpFetcher } from './fetcher.js';
@@ -6,8 +8,10 @@ import { acceptHeader } from './header-policy.js';
 import { JwksCache, type JwksKey } from './jwks-cache.js';
 import { decodeJws } from './jws.js';
 import type { ResolvedIssuer, ResolvedOptions } from './options.js';
+import { assertRequiredClaims } from './rules.js';
 import { readScopeClaims } from './scopes.js';
 import { assertSignatureValid } from './signature.js';
+import { assertAccessTokenType } from './token-types.js';
 
 /** The registered claims the verifier guarantees, plus whatever else the token carries. */
 export interface JwtClaims {
@@ -36,6 +40,8 @@ export interface VerifiedToken<Claims extends JwtClaims = JwtClaims> {
    * (e.g. `"read:pets\tadmin"`): a count for the logs, never the values.
    */
   readonly droppedScopes: number;
+  /** The authorizer context of the token (`sub`, `scope`, the configured context claims), frozen. */
+  readonly context: Readonly<AuthorizerContext>;
 }
 
 /** Verifies tokens against the configured issuers; built once, used for every request. */
@@ -136,14 +142,18 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
   function complete({ decoded, alg, kid, issuer }: ReturnType<typeof prepare>, key: JwksKey): VerifiedToken {
     assertSignatureValid(decoded, alg, key);
     assertClaimsAccepted(decoded.payload, issuer, Date.now() / 1000, options);
-    const claims = decoded.payload as unknown as JwtClaims;
+    assertAccessTokenType(options.tokenTypes, decoded.header, decoded.payload);
+    // Frozen to the last nested value before any rule or handler sees them: the result is cached.
+    const claims = deepFreeze(decoded.payload as unknown as JwtClaims);
+    assertRequiredClaims(options.requiredClaims, claims);
     const { scopes, dropped } = readScopeClaims(claims);
     return Object.freeze({
-      claims: Object.freeze(claims),
+      claims,
       header: Object.freeze({ alg, kid }),
       issuer: issuer.issuer,
       scopes: Object.freeze(scopes),
       droppedScopes: dropped,
+      context: Object.freeze(buildContext({ claims, scopes }, options.contextClaims)),
     });
   }
 

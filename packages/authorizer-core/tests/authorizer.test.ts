@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer, EventError, ScopeError } from '../src/index.js';
-import { createMinter, generateTestKey, type JwksServer, jwksOf, startJwksServer } from './helpers/index.js';
+import {
+  createMinter,
+  generateTestKey,
+  type JwksServer,
+  jwksOf,
+  signParts,
+  startJwksServer,
+} from './helpers/index.js';
 
 const AUD = 'https://api.example.com';
 const key = generateTestKey('RS256', 'k');
@@ -77,7 +84,7 @@ describe('authorize (REST IAM result)', () => {
     expect(() => authorizer.assertScopes(partial, ['a'])).not.toThrow();
   });
 
-  it('copies opted-in claims into the context, flattened', async () => {
+  it('copies opted-in claims into the context: arrays and objects as JSON text', async () => {
     const authorizer = createAuthorizer({
       issuer: server.issuer,
       audience: AUD,
@@ -91,25 +98,105 @@ describe('authorize (REST IAM result)', () => {
       sub: 'user-123',
       email: 'a@b.c',
       org: '{"id":7}',
-      roles: 'x,y',
+      roles: '["x","y"]',
       verified: true,
       age: 42,
     });
   });
 
-  it('JSON-encodes an opted-in array when one of its values holds a comma, so a split cannot forge a value', async () => {
+  it('encodes values so that no two claims read alike: JSON text exactly when a value starts with [ { or "', async () => {
     const authorizer = createAuthorizer({
       issuer: server.issuer,
       audience: AUD,
-      contextClaims: ['groups', 'tags'],
+      contextClaims: ['groups', 'joined', 'fake', 'quoted', 'plain', 'n', 'empty', 'nothing'],
     });
-    const verified = await authorizer.verify(
-      mint(key, { claims: { groups: ['users,admins', 'staff'], tags: ['a', 'b'] } }),
-    );
+    const claims = {
+      groups: ['users,admins', 'staff'],
+      joined: 'users,admins,staff',
+      fake: '["users","admins"]',
+      quoted: '"admin"',
+      plain: 'admin [x]',
+      n: 0,
+      empty: '',
+      nothing: null,
+    };
+    const verified = await authorizer.verify(mint(key, { claims }));
     const { context } = authorizer.authorize(verified, METHOD_ARN).result;
     expect(context.groups).toBe('["users,admins","staff"]');
-    expect(String(context.groups).split(',')).not.toContain('admins');
-    expect(context.tags).toBe('a,b');
+    expect(context.joined).toBe('users,admins,staff');
+    expect(context.fake).toBe('"[\\"users\\",\\"admins\\"]"');
+    expect(context.quoted).toBe('"\\"admin\\""');
+    expect(context.plain).toBe('admin [x]');
+    expect(context.n).toBe(0);
+    expect(context.empty).toBe('');
+    expect('nothing' in context).toBe(false);
+    // The documented decoding gives every claim back exactly.
+    const decode = (v: string | number | boolean) =>
+      typeof v === 'string' && /^[[{"]/.test(v) ? JSON.parse(v) : v;
+    for (const name of ['groups', 'joined', 'fake', 'quoted', 'plain', 'n', 'empty'] as const) {
+      expect(decode(context[name] as string), name).toEqual(claims[name]);
+    }
+  });
+
+  it('renames context claims and reads nested ones by JSON Pointer', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      contextClaims: {
+        tenant: 'https://example.com/tenant',
+        roles: '/realm_access/roles',
+        first: '/realm_access/roles/0',
+        odd: '/a~1b/c~0d',
+        absent: '/realm_access/nothing',
+      },
+    });
+    const verified = await authorizer.verify(
+      mint(key, {
+        claims: {
+          'https://example.com/tenant': 'acme',
+          realm_access: { roles: ['admin', 'user'] },
+          'a/b': { 'c~d': true },
+        },
+      }),
+    );
+    const { context } = authorizer.authorize(verified, METHOD_ARN).result;
+    expect(context).toEqual({
+      scope: 'read:pets',
+      sub: 'user-123',
+      tenant: 'acme',
+      roles: '["admin","user"]',
+      first: 'admin',
+      odd: true,
+    });
+    expect(authorizer.authorizeSimple(verified, METHOD_ARN).result.context).toEqual(context);
+    expect(verified.context).toEqual(context);
+    expect(Object.isFrozen(verified.context)).toBe(true);
+    // Each result gets its own object: changing one changes neither the token nor the next result.
+    context.tenant = 'other';
+    expect(authorizer.authorize(verified, METHOD_ARN).result.context.tenant).toBe('acme');
+  });
+
+  it('puts the usage identifier claim in usageIdentifierKey, only when it is a non-empty string', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      usageIdentifierClaim: 'azp',
+    });
+    const withAzp = await authorizer.verify(mint(key, { claims: { azp: 'client-42' } }));
+    expect(authorizer.authorize(withAzp, METHOD_ARN).result.usageIdentifierKey).toBe('client-42');
+    for (const azp of [undefined, '', 42, ['client-42'], { id: 'client-42' }]) {
+      const verified = await authorizer.verify(mint(key, { claims: { azp } }));
+      expect('usageIdentifierKey' in authorizer.authorize(verified, METHOD_ARN).result, String(azp)).toBe(
+        false,
+      );
+    }
+    const nested = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      usageIdentifierClaim: '/app/id',
+    });
+    const v = await nested.verify(mint(key, { claims: { app: { id: 'app-7' } } }));
+    expect(nested.authorize(v, METHOD_ARN).result.usageIdentifierKey).toBe('app-7');
   });
 
   it('uses client_id as principal when the token has no sub', async () => {
@@ -172,5 +259,26 @@ describe('evaluateRoute', () => {
     expect(authorizer.evaluateRoute(verified, 'get', '/pets/1').allowed).toBe(true);
     expect(authorizer.evaluateRoute(verified, 'GET', 'pets/1').allowed).toBe(true);
     expect(authorizer.evaluateRoute(verified, 'POST', '/pets/1').allowed).toBe(false);
+  });
+});
+
+describe('context values that cannot be written', () => {
+  it('leaves out a configured claim nested deeper than JSON text can be written, and still answers', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      contextClaims: ['deep', 'email'],
+      maxTokenBytes: 1_048_576,
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const payload = `{"iss":${JSON.stringify(server.issuer)},"aud":${JSON.stringify(AUD)},"sub":"u","exp":${now + 600},"email":"a@b.c","deep":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`;
+    const token = signParts(
+      Buffer.from(JSON.stringify({ alg: 'RS256', kid: key.kid })).toString('base64url'),
+      Buffer.from(payload).toString('base64url'),
+      key,
+    );
+    const verified = await authorizer.verify(token);
+    const { context } = authorizer.authorize(verified, METHOD_ARN).result;
+    expect(context).toEqual({ sub: 'u', scope: '', email: 'a@b.c' });
   });
 });

@@ -40,7 +40,12 @@ function options(extra: Partial<AuthorizerOptions> = {}): AuthorizerOptions {
     issuer: server.issuer,
     audience: AUDIENCE,
     algorithms: ['RS256', 'ES256'],
-    routes: { 'GET /pets': ['read:pets'], 'DELETE /pets/{id}': ['admin'] },
+    routes: {
+      'GET /pets': ['read:pets'],
+      'DELETE /pets/{id}': ['admin'],
+      'GET /vets': { claims: { groups: { containsAny: ['vets'] } } },
+    },
+    requiredClaims: { claims: { tenant: { oneOf: ['acme'] } } },
     ...extra,
   };
 }
@@ -49,8 +54,11 @@ function options(extra: Partial<AuthorizerOptions> = {}): AuthorizerOptions {
 async function authorizerCode(authorizer: Authorizer, token: string, methodArn: string): Promise<string> {
   try {
     const verified = await authorizer.verify(token);
-    const { allowed, missingScopes } = authorizer.authorize(verified, methodArn);
-    return allowed ? 'OK' : missingScopes.length > 0 ? 'INSUFFICIENT_SCOPE' : 'ROUTE_NOT_ALLOWED';
+    const { allowed, missingScopes, failedClaims } = authorizer.authorize(verified, methodArn);
+    // The decision log's reason for a refused route: claims first, then scopes.
+    if (allowed) return 'OK';
+    if (failedClaims !== undefined && failedClaims.length > 0) return 'CLAIM_MISMATCH';
+    return missingScopes.length > 0 ? 'INSUFFICIENT_SCOPE' : 'ROUTE_NOT_ALLOWED';
   } catch (err) {
     return (err as { code: string }).code;
   }
@@ -68,7 +76,11 @@ interface Case {
 }
 
 const now = nowSeconds();
-const mint = () => createMinter(server.issuer, AUDIENCE);
+const mint = () => {
+  const minter = createMinter(server.issuer, AUDIENCE);
+  return (key: Parameters<typeof minter>[0], extra: Parameters<typeof minter>[1] = {}) =>
+    minter(key, { ...extra, claims: { tenant: 'acme', ...extra.claims } });
+};
 const CORPUS: Case[] = [
   { name: 'a good token on its route', token: () => mint()(rsa), expected: 'OK' },
   { name: 'a good ES256 token', token: () => mint()(ec), expected: 'OK' },
@@ -161,6 +173,33 @@ const CORPUS: Case[] = [
     expected: 'ROUTE_NOT_ALLOWED',
   },
   {
+    name: "a token failing a route rule's claim condition",
+    token: () => mint()(rsa, { claims: { groups: ['owners'] } }),
+    route: 'GET/vets',
+    expected: 'CLAIM_MISMATCH',
+  },
+  {
+    name: "a token meeting a route rule's claim condition",
+    token: () => mint()(rsa, { claims: { groups: ['vets'] } }),
+    route: 'GET/vets',
+    expected: 'OK',
+  },
+  {
+    name: 'a token failing the required claim condition',
+    token: () => mint()(rsa, { claims: { tenant: 'other' } }),
+    expected: 'CLAIM_INVALID',
+  },
+  {
+    name: 'an ID token (typ)',
+    token: () => mint()(rsa, { header: { typ: 'id_token+jwt' } }),
+    expected: 'TOKEN_TYPE_INVALID',
+  },
+  {
+    name: 'a Cognito ID token (token_use)',
+    token: () => mint()(rsa, { claims: { token_use: 'id' } }),
+    expected: 'TOKEN_TYPE_INVALID',
+  },
+  {
     name: 'an expired token for another audience (two failures)',
     token: () => mint()(rsa, { claims: { exp: now - 60, aud: 'https://api.example.org' } }),
     expected: 'TOKEN_EXPIRED',
@@ -179,7 +218,7 @@ describe('explain and the authorizer agree', () => {
       expect(real).toBe(c.expected);
       expect(route.code).toBe(real);
       expect(explanation.code).toBe(
-        ['OK', 'INSUFFICIENT_SCOPE', 'ROUTE_NOT_ALLOWED'].includes(real) ? 'OK' : real,
+        ['OK', 'INSUFFICIENT_SCOPE', 'ROUTE_NOT_ALLOWED', 'CLAIM_MISMATCH'].includes(real) ? 'OK' : real,
       );
       // The first failed line carries the decision; every failed line after it is marked.
       const fails = explanation.checks.filter((check) => check.status === 'fail');
@@ -214,6 +253,8 @@ describe('explainToken', () => {
       'exp:pass',
       'aud:pass',
       'iat:pass',
+      'typ:pass',
+      'required-claim:pass',
     ]);
     expect(explanation.key).toEqual({
       kid: 'rsa-1',

@@ -158,7 +158,7 @@ describe('resolveOptions: misconfiguration fails at start-up, naming the setting
     [
       'a route scope with a backslash',
       { ...BASE, routes: { 'GET /x': ['a\\b'] } },
-      /Scopes of route "GET \/x" must hold scope names/,
+      /routes\["GET \/x"\] must hold scope names/,
     ],
     ['a route without a path', { ...BASE, routes: { GET: [] } }, /must look like "GET \/path"/],
     [
@@ -168,7 +168,11 @@ describe('resolveOptions: misconfiguration fails at start-up, naming the setting
     ],
     ['a route with "?"', { ...BASE, routes: { 'GET /x?y': [] } }, /"\?" is not allowed/],
     ['a route with unbalanced braces', { ...BASE, routes: { 'GET /x/{id': [] } }, /unbalanced braces/],
-    ['route scopes that are not an array', { ...BASE, routes: { 'GET /x': 'read' } }, /must be an array/],
+    [
+      'route scopes that are not an array',
+      { ...BASE, routes: { 'GET /x': 'read' } },
+      /routes\["GET \/x"\] must be a list of scopes or an object/,
+    ],
     ['a malformed rule', { ...BASE, routes: [{ path: '/x' }] }, /Each route rule must be/],
     ['a negative result cache size', { ...BASE, resultCacheSize: -5 }, /resultCacheSize/],
   ])('rejects %s', (_name, options, message) => {

@@ -124,6 +124,89 @@ describe('caching replay: a policy built for the first route, evaluated for ever
   });
 });
 
+const CLAIM_ROUTE_MAP = {
+  'GET /pets': ['read:pets'],
+  'GET /pets/{id}': { scopes: { anyOf: ['read:pets', 'admin'] } },
+  'DELETE /pets/{id}': { scopes: ['write:pets'], claims: { 'cognito:groups': { contains: 'vets' } } },
+  'ANY /orders/*': { claims: { '/realm_access/roles': { containsAny: ['clerk', 'admin'] } } },
+  'GET /orders': { claims: { 'https://example.com/tenant': { oneOf: ['acme', 'globex'] } } },
+  '* /admin/*': { scopes: { allOf: ['admin'] }, claims: { scp: { containsAll: ['admin', 'audit'] } } },
+  'GET /health': { claims: { banned: { present: false } } },
+  'ANY /public': { claims: { email_verified: true } },
+};
+
+const CLAIM_SETS: Array<[string, Record<string, unknown>]> = [
+  ['none', {}],
+  ['a vet', { 'cognito:groups': ['vets', 'staff'] }],
+  ['vets as a space-separated string', { 'cognito:groups': 'staff vets' }],
+  ['a clerk', { realm_access: { roles: ['clerk'] } }],
+  ['roles of the wrong type', { realm_access: { roles: 'clerk,admin' }, 'cognito:groups': { vets: true } }],
+  ['a tenant', { 'https://example.com/tenant': 'globex', email_verified: true }],
+  ['a string "true"', { email_verified: 'true', 'https://example.com/tenant': ['acme'] }],
+  ['banned', { banned: null, scp: ['admin', 'audit'] }],
+  [
+    'everything',
+    {
+      'cognito:groups': ['vets'],
+      realm_access: { roles: ['admin'] },
+      scp: 'audit admin',
+      email_verified: true,
+      'https://example.com/tenant': 'acme',
+    },
+  ],
+];
+
+describe('caching replay with claim rules: every condition kind', () => {
+  for (const unmatchedRoutes of ['deny', 'allow'] as const) {
+    for (const [name, claims] of CLAIM_SETS) {
+      it(`allows exactly the permitted routes (claims: ${name}, unmatched ${unmatchedRoutes})`, () => {
+        const r = rules({
+          unmatchedRoutes,
+          routes: Object.entries(CLAIM_ROUTE_MAP).map(([route, req]) => compileRoute(route, req)),
+        });
+        let allowed = 0;
+        for (const scopes of SCOPE_SETS) {
+          for (const first of API_ROUTES) {
+            const methodArn = `${PREFIX}${first}`;
+            const policy = buildPolicyDocument(r, scopes, parseMethodArn(methodArn), methodArn, claims);
+            for (const later of API_ROUTES) {
+              const arn = parseMethodArn(`${PREFIX}${later}`);
+              const expected = evaluateRoute(r, scopes, arn.method, arn.resourcePath, claims).allowed;
+              if (expected) allowed += 1;
+              expect(iamAllows(policy, `${PREFIX}${later}`), `${first} then ${later}`).toBe(expected);
+            }
+          }
+        }
+        expect(allowed).toBeGreaterThan(0);
+      });
+    }
+  }
+
+  it('has route decisions that follow the claim rules', () => {
+    const r = rules({
+      routes: Object.entries(CLAIM_ROUTE_MAP).map(([route, req]) => compileRoute(route, req)),
+    });
+    const decide = (scopes: string[], claims: Record<string, unknown>, m: string, p: string) =>
+      evaluateRoute(r, scopes, m, p, claims);
+    expect(decide(['write:pets'], { 'cognito:groups': ['vets'] }, 'DELETE', 'pets/1').allowed).toBe(true);
+    expect(decide(['write:pets'], { 'cognito:groups': ['owners'] }, 'DELETE', 'pets/1')).toEqual({
+      allowed: false,
+      missingScopes: [],
+      failedClaims: ['cognito:groups'],
+    });
+    expect(decide(['admin'], {}, 'GET', 'pets/1').allowed).toBe(true);
+    expect(decide([], {}, 'GET', 'pets/1')).toEqual({
+      allowed: false,
+      missingScopes: ['read:pets', 'admin'],
+    });
+    expect(decide([], {}, 'GET', 'health').allowed).toBe(true);
+    expect(decide([], { banned: false }, 'GET', 'health').failedClaims).toEqual(['banned']);
+    expect(decide([], { email_verified: 'true' }, 'POST', 'public').allowed).toBe(false);
+    // Without the claims a claim condition never passes, even present: false.
+    expect(evaluateRoute(r, [], 'GET', 'health').allowed).toBe(false);
+  });
+});
+
 // Characters a decoded path parameter can carry: API Gateway URL-decodes path parameters, and
 // payload 2.0 decodes rawPath too.
 const HOSTILE_PARAMETERS = [
@@ -336,6 +419,39 @@ describe('buildPolicyDocument', () => {
     const policy = buildPolicyDocument(rules({ routes: [] }), [], parseMethodArn(arn), arn);
     expect(policy.Statement).toEqual([
       { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${PREFIX}*`] },
+    ]);
+  });
+});
+
+describe('resources shared by several rules', () => {
+  it('are listed once, in the Allow and in the Deny statement', () => {
+    const r = rules({
+      routeMap: {
+        'GET /pets/{id}': ['read'],
+        'GET /pets/*': ['read'],
+        'ANY /pets/{id}': ['other'],
+        'PUT /x': ['other'],
+      },
+    });
+    for (const scopes of [['read'], ['other'], []]) {
+      const arn = `${PREFIX}GET/pets/1`;
+      const policy = buildPolicyDocument(r, scopes, parseMethodArn(arn), arn);
+      for (const statement of policy.Statement) {
+        expect(new Set(statement.Resource).size, `${scopes} ${statement.Effect}`).toBe(
+          statement.Resource.length,
+        );
+      }
+    }
+    const arn = `${PREFIX}GET/pets/1`;
+    const denyAll = buildPolicyDocument(r, [], parseMethodArn(arn), arn);
+    expect(denyAll.Statement).toEqual([
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Deny',
+        Resource: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
+          .map((m) => `${PREFIX}${m}/pets/*`)
+          .concat(`${PREFIX}PUT/x`),
+      },
     ]);
   });
 });

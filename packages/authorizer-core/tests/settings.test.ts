@@ -58,6 +58,13 @@ const VALID: Record<string, [string, string, unknown]> = {
   JWT_UNMATCHED_ROUTES: ['allow', 'unmatchedRoutes', 'allow'],
   JWT_POLICY_MODE: ['METHOD', 'policyMode', 'method'],
   JWT_CONTEXT_CLAIMS: ['email,org_id', 'contextClaims', ['email', 'org_id']],
+  JWT_REQUIRED_CLAIMS: [
+    '{"claims": {"email_verified": true, "/realm_access/roles": {"contains": "user"}}}',
+    'requiredClaims',
+    { claims: { email_verified: true, '/realm_access/roles': { contains: 'user' } } },
+  ],
+  JWT_TOKEN_TYPES: ['at+jwt, application/at+jwt', 'tokenTypes', ['at+jwt', 'application/at+jwt']],
+  JWT_USAGE_IDENTIFIER_CLAIM: ['azp', 'usageIdentifierClaim', 'azp'],
   JWT_HTTP_API_RESPONSE: ['iam', 'httpApiResponse', 'iam'],
   JWT_JWKS_TIMEOUT_MS: ['1500', 'jwks', { timeoutMs: 1500 }],
   JWT_JWKS_MAX_AGE_SECONDS: ['300', 'jwks', { maxAgeSeconds: 300 }],
@@ -81,6 +88,9 @@ const INVALID: Record<string, [string, string]> = {
   JWT_UNMATCHED_ROUTES: ['maybe', 'unmatchedRoutes'],
   JWT_POLICY_MODE: ['stage', 'policyMode'],
   JWT_CONTEXT_CLAIMS: [',', 'contextClaims'],
+  JWT_REQUIRED_CLAIMS: ['{"claims": {"role": "^admin.*$"}}', 'requiredClaims'],
+  JWT_TOKEN_TYPES: ['logout+jwt', 'tokenTypes'],
+  JWT_USAGE_IDENTIFIER_CLAIM: ['/client~2id', 'usageIdentifierClaim'],
   JWT_HTTP_API_RESPONSE: ['xml', 'httpApiResponse'],
   JWT_JWKS_TIMEOUT_MS: ['0', 'jwks.timeoutMs'],
   JWT_JWKS_MAX_AGE_SECONDS: ['-1', 'jwks.maxAgeSeconds'],
@@ -407,5 +417,93 @@ describe('JWT_CONFIG_FILE', () => {
         }
       }),
     );
+  });
+});
+
+describe('the rule settings', () => {
+  it('reads renames in JWT_CONTEXT_CLAIMS as JSON and a list otherwise', () => {
+    const renames = readSettings(
+      {
+        ...BASE,
+        JWT_CONTEXT_CLAIMS: '{"tenant": "https://example.com/tenant", "roles": "/realm_access/roles"}',
+      },
+      files(),
+    );
+    expect(renames.authorizerOptions.contextClaims).toEqual({
+      tenant: 'https://example.com/tenant',
+      roles: '/realm_access/roles',
+    });
+    expect(() => createAuthorizer(renames.authorizerOptions)).not.toThrow();
+  });
+
+  it.each([
+    ['JWT_CONTEXT_CLAIMS', '{"tenant": ', 'contextClaims', /JWT_CONTEXT_CLAIMS must be a JSON object/],
+    [
+      'JWT_CONTEXT_CLAIMS',
+      '{"sub": "email"}',
+      'contextClaims',
+      /JWT_CONTEXT_CLAIMS: .*"sub" is set by the authorizer itself/,
+    ],
+    ['JWT_REQUIRED_CLAIMS', '{bad', 'requiredClaims', /JWT_REQUIRED_CLAIMS must be a JSON object such as/],
+    [
+      'JWT_REQUIRED_CLAIMS',
+      '["email_verified"]',
+      'requiredClaims',
+      /JWT_REQUIRED_CLAIMS must be a JSON object/,
+    ],
+    [
+      'JWT_REQUIRED_CLAIMS',
+      '{"claims": {"tenant": {"equals": "a"}}}',
+      'requiredClaims',
+      /JWT_REQUIRED_CLAIMS: requiredClaims\.claims\.tenant: unknown condition "equals"/,
+    ],
+    [
+      'JWT_REQUIRED_CLAIMS',
+      '{"claim": {}}',
+      'requiredClaims',
+      /unknown key "claim"; did you mean "claims"\?/,
+    ],
+    [
+      'JWT_TOKEN_TYPES',
+      'dpop+jwt',
+      'tokenTypes',
+      /JWT_TOKEN_TYPES: tokenTypes\[0\]: "dpop\+jwt" is never an access token/,
+    ],
+    [
+      'JWT_ROUTES',
+      '{"GET /pets": {"claims": {"g": {"containsAny": []}}}}',
+      'routes',
+      /JWT_ROUTES: routes\["GET \/pets"\]\.claims\.g\.containsAny must not be empty/,
+    ],
+    [
+      'JWT_ROUTES',
+      '{"GET /pets": {"claims": {"role": "/adm.n/"}}}',
+      'routes',
+      /looks like a regular expression/,
+    ],
+  ])('refuses %s=%s, naming the variable and the setting path', (variable, value, setting, message) => {
+    const error = configError({ ...BASE, [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.setting).toBe(setting);
+    expect(error.message).toMatch(message);
+  });
+
+  it('takes the rule settings from JWT_CONFIG_FILE too', () => {
+    const config = JSON.stringify({
+      requiredClaims: { claims: { email_verified: true } },
+      tokenTypes: ['at+jwt'],
+      contextClaims: { tenant: 'https://example.com/tenant' },
+      usageIdentifierClaim: 'client_id',
+      routes: { 'DELETE /pets/{id}': { claims: { 'cognito:groups': { contains: 'vets' } } } },
+    });
+    const settings = readSettings(
+      { ...BASE, JWT_CONFIG_FILE: 'rules.json' },
+      files({ 'rules.json': config }),
+    );
+    expect(settings.authorizerOptions).toMatchObject(JSON.parse(config));
+    const bad = JSON.stringify({ requiredClaims: { claims: { tenant: '^acme$' } } });
+    const error = configError({ ...BASE, JWT_CONFIG_FILE: 'bad.json' }, files({ 'bad.json': bad }));
+    expect(error.setting).toBe('requiredClaims');
+    expect(error.message).toMatch(/bad\.json.*looks like a regular expression/);
   });
 });

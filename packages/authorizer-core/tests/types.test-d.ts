@@ -9,6 +9,7 @@ import {
   type Authorizer,
   type AuthorizerContext,
   type AuthorizerOptions,
+  type ClaimCondition,
   type ConfigurationError,
   closestName,
   type Environment,
@@ -16,6 +17,7 @@ import {
   type JwtClaims,
   parseDotenv,
   type ReadSettingsOptions,
+  type RuleDocument,
   readSettings,
   type SETTINGS,
   type SettingDefinition,
@@ -89,5 +91,28 @@ describe('option names and typo suggestions', () => {
 
   it('a verified token counts the scope values it dropped', () => {
     expectTypeOf<VerifiedToken['droppedScopes']>().toEqualTypeOf<number>();
+  });
+});
+
+describe('rules, context and usage identifier', () => {
+  it('routes take scope lists and rule objects; requiredClaims a rule object', () => {
+    expectTypeOf<{
+      'GET /pets': ['read:pets'];
+      'DELETE /pets/{id}': {
+        scopes: { anyOf: ['admin'] };
+        claims: { 'cognito:groups': { contains: 'vets' } };
+      };
+    }>().toExtend<NonNullable<AuthorizerOptions['routes']>>();
+    expectTypeOf<{
+      claims: { email_verified: true; tenant: { oneOf: ['a', 'b'] } };
+    }>().toExtend<RuleDocument>();
+    expectTypeOf<{ claims: { tenant: { matches: '^a' } } }>().not.toExtend<RuleDocument>();
+    expectTypeOf<{ tenant: { oneOf: 'a' } }>().not.toExtend<Record<string, ClaimCondition>>();
+  });
+
+  it('the verified token carries its context, and the IAM result may carry usageIdentifierKey', () => {
+    expectTypeOf<VerifiedToken['context']>().toEqualTypeOf<Readonly<AuthorizerContext>>();
+    expectTypeOf<IamAuthorizerResult['usageIdentifierKey']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<IamAuthorizerResult>().toExtend<APIGatewayAuthorizerResult>();
   });
 });

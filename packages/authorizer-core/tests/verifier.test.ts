@@ -235,6 +235,32 @@ describe('verify: happy paths', () => {
     expect(Object.isFrozen(verified)).toBe(true);
     expect(Object.isFrozen(verified.claims)).toBe(true);
   });
+
+  it("freezes the claims deeply: a handler cannot change a cached token's nested claims", async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
+    const token = createMinter(server.issuer, 'api')(rsa, {
+      claims: {
+        realm_access: { roles: ['user'] },
+        groups: ['users'],
+        'https://example.com/app': { tier: 'free' },
+      },
+    });
+    await authorizer.verify(token);
+    const cached = await authorizer.verify(token);
+    const roles = (cached.claims.realm_access as { roles: string[] }).roles;
+    expect(() => roles.push('admin')).toThrow(TypeError);
+    expect(() => {
+      (cached.claims.groups as string[])[0] = 'admins';
+    }).toThrow(TypeError);
+    expect(() => {
+      (cached.claims['https://example.com/app'] as { tier: string }).tier = 'enterprise';
+    }).toThrow(TypeError);
+    const again = await authorizer.verify(token);
+    expect(again).toBe(cached);
+    expect(again.claims.realm_access).toEqual({ roles: ['user'] });
+    expect(again.claims.groups).toEqual(['users']);
+    expect(Object.isFrozen(again.scopes)).toBe(true);
+  });
 });
 
 describe('verified-result cache', () => {
@@ -353,5 +379,34 @@ describe('Cognito access tokens (client_id instead of aud)', () => {
     expect(
       await codeOf(authorizer.verify(createMinter(server.issuer, 'x')(rsa, { claims: claims({}) }))),
     ).toBe('VERIFIED');
+  });
+});
+
+describe('deeply nested claims', () => {
+  it('verifies and freezes a signed token whose claim nests thousands of levels, with a coded answer', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api', maxTokenBytes: 1_048_576 });
+    // Written as text: JSON.stringify itself overflows on such a value.
+    const now = nowSeconds();
+    const payload = `{"iss":${JSON.stringify(server.issuer)},"aud":"api","sub":"u","iat":${now},"exp":${now + 600},"deep":${'['.repeat(20_000)}"leaf"${']'.repeat(20_000)}}`;
+    const token = signParts(
+      Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: rsa.kid })).toString('base64url'),
+      Buffer.from(payload).toString('base64url'),
+      rsa,
+    );
+    const outcome = await authorizer.verify(token).then(
+      (verified) => {
+        let value: unknown = verified.claims.deep;
+        let depth = 0;
+        while (Array.isArray(value)) {
+          if (!Object.isFrozen(value)) return `unfrozen at ${depth}`;
+          value = value[0];
+          depth += 1;
+        }
+        return `frozen ${depth}`;
+      },
+      (err: unknown) => (err as TokenError).code ?? `uncoded ${String(err)}`,
+    );
+    // JSON.parse may refuse such a payload (TOKEN_MALFORMED); if it parses, every level is frozen.
+    expect(['frozen 20000', 'TOKEN_MALFORMED']).toContain(outcome);
   });
 });

@@ -107,7 +107,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       throw usage(first, `--${name} needs a value: ${formatFlagLabel(name)}`);
     }
     if (inline === undefined) i += 1;
-    values[name] = value;
+    const earlier = values[name];
+    values[name] = spec.repeatable && typeof earlier === 'string' ? `${earlier},${value}` : value;
   }
   return { command: first, values };
 }

@@ -10,15 +10,18 @@ import { DeployError, handleAwsError } from './errors.js';
 import type { StepStatus } from './reporter.js';
 import type { StepContext } from './step-context.js';
 
-/** The TOKEN authorizer as deploy wants it on the REST API. */
+/** The TOKEN or REQUEST authorizer as deploy wants it on the REST API. */
 export interface WantedAuthorizer {
   restApiId: string;
   name: string;
+  type: 'TOKEN' | 'REQUEST';
   authorizerUri: string;
   /** The role API Gateway assumes to invoke the function; `undefined` relies on the function's resource policy. */
   authorizerCredentials: string | undefined;
+  /** Comma-separated `method.request.…` expressions; empty for a REQUEST authorizer without cache. */
   identitySource: string;
-  identityValidationExpression: string;
+  /** TOKEN only: API Gateway checks the header against it before invoking the function. */
+  identityValidationExpression: string | undefined;
   ttlSeconds: number;
 }
 
@@ -60,10 +63,10 @@ export async function findAuthorizer(
  */
 export function diffAuthorizer(current: Authorizer, wanted: WantedAuthorizer): PatchOperation[] {
   const fields: [keyof Authorizer, string | number | undefined][] = [
-    ['type', 'TOKEN'],
+    ['type', wanted.type],
     ['authorizerUri', wanted.authorizerUri],
     ['authorizerCredentials', wanted.authorizerCredentials],
-    ['identitySource', wanted.identitySource],
+    ['identitySource', wanted.identitySource || undefined],
     ['identityValidationExpression', wanted.identityValidationExpression],
     ['authorizerResultTtlInSeconds', wanted.ttlSeconds],
   ];
@@ -78,7 +81,7 @@ export function diffAuthorizer(current: Authorizer, wanted: WantedAuthorizer): P
 }
 
 /**
- * Creates the TOKEN authorizer, or updates the fields of an existing one (found by name) that differ.
+ * Creates the TOKEN or REQUEST authorizer, or updates the fields of an existing one (found by name) that differ.
  *
  * @throws DeployError `ACCESS_DENIED`, `THROTTLED`, `AWS_ERROR`
  */
@@ -95,11 +98,13 @@ export async function ensureAuthorizer(
         new CreateAuthorizerCommand({
           restApiId: settings.restApiId,
           name: settings.name,
-          type: 'TOKEN',
+          type: settings.type,
           authorizerUri: settings.authorizerUri,
           authorizerCredentials: settings.authorizerCredentials,
-          identitySource: settings.identitySource,
-          identityValidationExpression: settings.identityValidationExpression,
+          ...(settings.identitySource ? { identitySource: settings.identitySource } : {}),
+          ...(settings.identityValidationExpression === undefined
+            ? {}
+            : { identityValidationExpression: settings.identityValidationExpression }),
           authorizerResultTtlInSeconds: settings.ttlSeconds,
         }),
       )

@@ -1,12 +1,15 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 
-/** The three SDK clients the commands use, built once and passed to every step. */
+/** The SDK clients the commands use, built once and passed to every step. */
 export interface AwsClients {
   iam: IAMClient;
   lambda: LambdaClient;
   apiGateway: APIGatewayClient;
+  /** API Gateway v2: HTTP and WebSocket APIs. */
+  apiGatewayV2: ApiGatewayV2Client;
 }
 
 /** Options for {@link createAwsClients}. */
@@ -21,7 +24,7 @@ export interface AwsClientOptions {
 }
 
 /**
- * Builds the IAM, Lambda and API Gateway clients. No `endpoint` is set here, so the SDK's own
+ * Builds the IAM, Lambda, API Gateway and API Gateway v2 clients. No `endpoint` is set here, so the SDK's own
  * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` settings keep working (LocalStack); throttled calls
  * are retried by the SDK's standard retry strategy up to `maxAttempts`.
  */
@@ -36,6 +39,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     iam: new IAMClient(config),
     lambda: new LambdaClient(config),
     apiGateway: new APIGatewayClient(config),
+    apiGatewayV2: new ApiGatewayV2Client(config),
   };
 }
 
@@ -46,6 +50,7 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.iam.destroy();
   clients.lambda.destroy();
   clients.apiGateway.destroy();
+  clients.apiGatewayV2.destroy();
 }
 
 /**

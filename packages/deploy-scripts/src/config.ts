@@ -11,6 +11,12 @@ import {
   SETTINGS,
   type SettingFile,
 } from '@jwt-authorizer/authorizer-core';
+import {
+  type DoorConfig,
+  type DoorDestroyConfig,
+  resolveDoorConfig,
+  resolveDoorDestroyConfig,
+} from './door-config.js';
 import { DeployError } from './errors.js';
 import { type FlagValues, getBooleanFlag, getStringFlag } from './flag-values.js';
 import { closestMatch, quoteInput } from './suggest.js';
@@ -55,7 +61,7 @@ export interface CommonConfig {
 }
 
 /** Everything `deploy` needs, validated. */
-export interface DeployConfig extends CommonConfig {
+export interface DeployConfig extends CommonConfig, DoorConfig {
   dryRun: boolean;
   roleName: string;
   runtime: string;
@@ -82,7 +88,7 @@ export interface DeployConfig extends CommonConfig {
 }
 
 /** Everything `destroy` needs. */
-export interface DestroyConfig extends CommonConfig {
+export interface DestroyConfig extends CommonConfig, DoorDestroyConfig {
   dryRun: boolean;
   yes: boolean;
   roleName: string;
@@ -322,6 +328,8 @@ export function readFunctionEnvironment(
   environment: Record<string, string>;
   files: BundledFile[];
   problems: DeployError[];
+  /** `JWT_HTTP_API_RESPONSE` as the settings table parsed it (`simple` until it could be read). */
+  httpApiResponse: 'simple' | 'iam';
 } {
   const { origin } = context;
   const cwd = context.cwd ?? process.cwd();
@@ -357,7 +365,7 @@ export function readFunctionEnvironment(
   }
   // Without the required settings the cold start's check would only repeat them; the others go on.
   if (problems.some((problem) => problem.code === 'CONFIG_MISSING'))
-    return { environment, files: [], problems };
+    return { environment, files: [], problems, httpApiResponse: 'simple' };
 
   // File settings are resolved against the folder of the .env that set them (else the caller's).
   const checked: Record<string, string> = { ...environment };
@@ -378,7 +386,7 @@ export function readFunctionEnvironment(
     if (!(error instanceof ConfigurationError)) throw error;
     // The core's message names the variable and, through `origin`, the .env file it came from.
     problems.push(new DeployError('CONFIG_INVALID', error.message, { cause: error }));
-    return { environment, files: [], problems };
+    return { environment, files: [], problems, httpApiResponse: 'simple' };
   }
 
   const options = result.authorizerOptions;
@@ -421,7 +429,7 @@ export function readFunctionEnvironment(
   for (const file of zipped.files) {
     if (file.setting.startsWith('JWT_')) environment[file.setting] = file.zipName;
   }
-  return { environment, files: zipped.files, problems };
+  return { environment, files: zipped.files, problems, httpApiResponse: result.httpApiResponse };
 }
 
 function readInteger(values: FlagValues, flag: string, range: { min: number; max: number; unit: string }) {
@@ -496,24 +504,47 @@ export function resolveDeployConfig(
   paths: ConfigPaths,
 ): DeployConfig {
   const zipFlag = getStringFlag(values, 'zip');
-  const invokePermission = getStringFlag(values, 'invoke-permission') ?? DEFAULTS.invokePermission;
+  const restApiId = readName(values, 'rest-api-id', settings, 'REST_API_ID');
+  const door = resolveDoorConfig(values, settings, restApiId);
+  const v2 = door.httpApiId !== undefined || door.websocketApiId !== undefined;
+  // HTTP and WebSocket authorizers are invoked through the resource policy, scoped to the authorizer.
+  const invokePermission =
+    getStringFlag(values, 'invoke-permission') ?? (v2 ? 'resource-policy' : DEFAULTS.invokePermission);
   if (invokePermission !== 'role' && invokePermission !== 'resource-policy') {
     throw new DeployError(
       'USAGE',
       `--invoke-permission must be 'role' or 'resource-policy' (got '${invokePermission}')`,
     );
   }
-  const { environment, files, problems } = readFunctionEnvironment(settings, {
-    cwd: paths.cwd,
-    origin: paths.origin,
-  });
-  const restApiId = readName(values, 'rest-api-id', settings, 'REST_API_ID');
+  if (v2 && invokePermission === 'role') {
+    throw new DeployError(
+      'USAGE',
+      "--invoke-permission role is for REST APIs: HTTP and WebSocket authorizers use the function's resource policy, scoped to the authorizer",
+    );
+  }
+  // The door's additions (the WebSocket default token source) are checked like the user's settings.
+  const functionEnvironment = readFunctionEnvironment(
+    { ...settings, ...door.environmentAdditions },
+    {
+      cwd: paths.cwd,
+      origin: paths.origin,
+    },
+  );
+  const { files } = functionEnvironment;
+  const { environment } = functionEnvironment;
+  const { httpApiResponse } = functionEnvironment;
+  const problems = [...functionEnvironment.problems, ...door.doorProblems];
   const attach = getBooleanFlag(values, 'attach');
-  if (attach && !restApiId) {
-    throw new DeployError('USAGE', '--attach needs a REST API: pass --rest-api-id or set REST_API_ID');
+  if (attach && !restApiId && !v2) {
+    throw new DeployError(
+      'USAGE',
+      '--attach needs an API: pass --rest-api-id, --http-api-id or --websocket-api-id',
+    );
   }
   return {
     ...resolveCommonConfig(values, settings),
+    ...door,
+    httpApiResponse,
     dryRun: getBooleanFlag(values, 'dry-run'),
     roleName: readName(values, 'role-name', settings, 'ROLE_NAME') ?? DEFAULTS.roleName,
     runtime: readRuntime(values),
@@ -553,12 +584,14 @@ export function resolveDeployConfig(
  * ```
  */
 export function resolveDestroyConfig(values: FlagValues, settings: Settings): DestroyConfig {
+  const restApiId = readName(values, 'rest-api-id', settings, 'REST_API_ID');
   return {
     ...resolveCommonConfig(values, settings),
+    ...resolveDoorDestroyConfig(values, settings, restApiId),
     dryRun: getBooleanFlag(values, 'dry-run'),
     yes: getBooleanFlag(values, 'yes'),
     roleName: readName(values, 'role-name', settings, 'ROLE_NAME') ?? DEFAULTS.roleName,
-    restApiId: readName(values, 'rest-api-id', settings, 'REST_API_ID'),
+    restApiId,
     authorizerName:
       readName(values, 'authorizer-name', settings, 'AUTHORIZER_NAME') ?? DEFAULTS.authorizerName,
   };

@@ -1,3 +1,4 @@
+import type { EnsureV2AuthorizerResult, V2Api, V2Stage } from './api-v2.js';
 import type { EnsureAuthorizerResult } from './authorizer.js';
 import type { DeployConfig } from './config.js';
 import type { EnsureFunctionResult } from './function.js';
@@ -10,11 +11,20 @@ import { authorizerStep } from './steps/authorizer.js';
 import { executionRoleStep } from './steps/execution-role.js';
 import { executionRoleLeftoversStep } from './steps/execution-role-leftovers.js';
 import { functionStep } from './steps/function.js';
+import { gatewayResponsesStep } from './steps/gateway-responses.js';
 import { invokePermissionStep } from './steps/invoke-permission.js';
 import { invokerRoleLookupStep, invokerRoleRemovalStep, invokerRoleStep } from './steps/invoker-role.js';
 import { methodsStep } from './steps/methods.js';
 import { restApiStep } from './steps/rest-api.js';
 import { stageDeploymentStep } from './steps/stage-deployment.js';
+import {
+  v2ApiStep,
+  v2AuthorizerStep,
+  v2CorsStep,
+  v2DeploymentStep,
+  v2PermissionStep,
+  v2RoutesStep,
+} from './steps/v2-api.js';
 
 /** What the deploy steps hand on to the ones after them, and what they found. */
 export interface DeployState {
@@ -28,26 +38,37 @@ export interface DeployState {
   function?: EnsureFunctionResult;
   authorizer?: EnsureAuthorizerResult;
   stageUrl?: string;
+  /** The HTTP or WebSocket API, its stage and its authorizer. */
+  v2Api?: V2Api;
+  v2Stage?: V2Stage;
+  v2Authorizer?: EnsureV2AuthorizerResult;
 }
 
 /** One step of `deploy`. */
 export type DeployStep = Step<DeployConfig, DeployState>;
 
 /**
- * The steps of `deploy`, in the order they run. The REST API is checked before anything is made; the
+ * The steps of `deploy`, in the order they run. The API (REST, HTTP or WebSocket) is checked before anything is made; the
  * invoker role is made before the function, so IAM has the function's update time to propagate it;
  * what a role stops being trusted for is removed last, after the stage deployment that stops using it.
  */
 export const DEPLOY_STEPS: readonly DeployStep[] = [
   restApiStep,
+  v2ApiStep,
   executionRoleStep,
   invokerRoleStep,
   invokerRoleLookupStep,
   functionStep,
   invokePermissionStep,
   authorizerStep,
+  v2AuthorizerStep,
+  v2PermissionStep,
   methodsStep,
+  gatewayResponsesStep,
+  v2RoutesStep,
+  v2CorsStep,
   stageDeploymentStep,
+  v2DeploymentStep,
   invokerRoleRemovalStep,
   executionRoleLeftoversStep,
 ];

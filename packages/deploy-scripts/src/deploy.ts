@@ -18,8 +18,9 @@ export interface DeployResult {
 
 /**
  * Deploys the authorizer by running {@link DEPLOY_STEPS} in order: the execution role, in `role` invoke
- * mode the invoker role, the Lambda function and, with a REST API id, the TOKEN authorizer and a
- * deployment of the stage. Every resource is read first and changed only when it differs, so a second
+ * mode the invoker role, the Lambda function and, with an API id, the authorizer (REST TOKEN or
+ * REQUEST; HTTP or WebSocket REQUEST with its resource-policy permission), the routes with `--attach`
+ * and a deployment of a stage that does not deploy itself. Every resource is read first and changed only when it differs, so a second
  * run with nothing changed makes no mutating call. Prints the short plan, then each step as it
  * happens, then the ARNs.
  *
@@ -49,13 +50,14 @@ export async function runDeploy(
   reporter.line(`  role ARN       ${role.roleArn}`);
   if (state.invokerRole) reporter.line(`  invoker role   ${state.invokerRole.roleArn}`);
   reporter.line(`  function ARN   ${fn.functionArn}`);
-  reporter.line(`  authorizer id  ${state.authorizer?.authorizerId ?? '(none: no REST API id given)'}`);
+  const authorizerId = state.authorizer?.authorizerId ?? state.v2Authorizer?.authorizerId;
+  reporter.line(`  authorizer id  ${authorizerId ?? '(none: no API id given)'}`);
   if (state.stageUrl) reporter.line(`  stage URL      ${state.stageUrl}`);
   return {
     roleArn: role.roleArn,
     invokerRoleArn: state.invokerRole?.roleArn,
     functionArn: fn.functionArn,
-    authorizerId: state.authorizer?.authorizerId,
+    authorizerId,
     stageUrl: state.stageUrl,
   };
 }

@@ -11,6 +11,8 @@ export interface FlagSpec {
   readonly short?: string;
   /** What it does, for the help; `\n` starts a continuation line. */
   readonly help: string;
+  /** Given more than once, the values are joined with commas (`--cors-origin A --cors-origin B`). */
+  readonly repeatable?: true;
 }
 
 /** Every flag of every command. */
@@ -33,6 +35,30 @@ export const FLAGS = {
     value: 'ID',
     help: 'REST API of the authorizer (env REST_API_ID); without it there is no authorizer',
   },
+  'http-api-id': {
+    value: 'ID',
+    help: 'HTTP API of the authorizer (env HTTP_API_ID): REQUEST, payload 2.0',
+  },
+  'websocket-api-id': {
+    value: 'ID',
+    help: 'WebSocket API of the authorizer (env WEBSOCKET_API_ID): REQUEST on $connect',
+  },
+  'authorizer-type': {
+    value: 'TYPE',
+    help: 'REST authorizer: token (default; the Authorization header) or request\n(any JWT_TOKEN_SOURCE; the sender-constrained rules need it)',
+  },
+  routes: {
+    value: 'KEYS',
+    help: 'with --attach on an HTTP API: only these routes, e.g. "GET /pets,POST /pets"',
+  },
+  'cors-origin': {
+    value: 'ORIGIN',
+    repeatable: true,
+    help: "CORS origin (repeatable, or *) on the REST gateway responses or the\nHTTP API's CORS configuration",
+  },
+  detach: {
+    help: 'set the routes that use the authorizer back to no authorization (opens them)',
+  },
   stage: { value: 'NAME', help: "stage to deploy (env STAGE_NAME; default: the API's only stage)" },
   'authorizer-name': {
     value: 'NAME',
@@ -54,7 +80,9 @@ export const FLAGS = {
       'confused-deputy guard AWS documents)',
     ].join('\n'),
   },
-  attach: { help: 'put the authorizer on every method without authorization (not OPTIONS)' },
+  attach: {
+    help: 'put the authorizer on every method or route without authorization (not\nOPTIONS); on a WebSocket API on $connect',
+  },
   redeploy: { help: 'deploy the stage even when nothing in API Gateway changed' },
   yes: { short: 'y', help: 'do not ask for confirmation' },
   event: {
@@ -100,16 +128,30 @@ export const COMMAND_FLAGS: Readonly<Record<CommandName, readonly FlagName[]>> =
     'memory',
     'timeout',
     'rest-api-id',
+    'http-api-id',
+    'websocket-api-id',
     'stage',
     'authorizer-name',
+    'authorizer-type',
     'ttl',
     'validation-expression',
     'invoke-permission',
     'attach',
+    'routes',
+    'cors-origin',
     'redeploy',
   ],
   invoke: ['event'],
-  destroy: ['dry-run', 'yes', 'role-name', 'rest-api-id', 'authorizer-name'],
+  destroy: [
+    'dry-run',
+    'yes',
+    'role-name',
+    'rest-api-id',
+    'http-api-id',
+    'websocket-api-id',
+    'authorizer-name',
+    'detach',
+  ],
 };
 
 /** Old flag names, refused with the new name as the suggestion. */

@@ -45,8 +45,8 @@ export const FACTS = {
     no: 'the configuration is the wanted one',
   },
   permissionPresent: {
-    yes: "the REST API's statement is in the resource policy",
-    no: "the REST API's statement is not in the resource policy",
+    yes: "the API's statement is in the resource policy",
+    no: "the API's statement is not in the resource policy",
   },
   permissionMatches: {
     yes: "the statement's SourceArn is the wanted one",
@@ -54,12 +54,28 @@ export const FACTS = {
   },
   authorizerExists: { yes: 'the authorizer exists', no: 'the authorizer is missing' },
   authorizerDiffers: { yes: 'a field of the authorizer differs', no: 'the authorizer is the wanted one' },
+  stageAutoDeploys: {
+    yes: 'the stage deploys itself (auto-deploy)',
+    no: 'the stage does not deploy itself',
+  },
+  authorizerInUse: {
+    yes: 'a route uses the authorizer',
+    no: 'no route uses the authorizer',
+  },
+  corsDiffers: {
+    yes: "the API's CORS configuration differs from the wanted one",
+    no: "the API's CORS configuration is the wanted one",
+  },
 } as const;
 
 /** How many of something the steps found: a call planned `each` is made once per item. */
 export const COUNTS = {
   unprotectedMethods: 'method with no authorization (not OPTIONS)',
   methodsUsingAuthorizer: 'method that uses the authorizer',
+  unprotectedRoutes: 'selected route with no authorization',
+  routesUsingAuthorizer: 'route that uses the authorizer',
+  gatewayResponsesToPut: "gateway response that is missing or deploy's and differs",
+  gatewayResponsesByDeploy: 'gateway response deploy put',
   invokerRoleManagedPolicies: 'managed policy attached to the invoker role',
   invokerRoleInlinePolicies: 'inline policy of the invoker role',
   executionRoleManagedPolicies: 'managed policy attached to the execution role',
@@ -92,7 +108,7 @@ export const allOf = (...conditions: Condition[]): Condition => ({ allOf: condit
 
 /** One AWS call a step makes: which call, on what, under which condition. */
 export interface PlannedCall {
-  service: 'iam' | 'lambda' | 'apigateway';
+  service: 'iam' | 'lambda' | 'apigateway' | 'apigatewayv2';
   /** The API operation, as the SDK command is named without `Command`. */
   operation: string;
   /** What the call acts on: `role NAME`, `function NAME`, `REST API ID`, … */

@@ -3,6 +3,7 @@ import { diffAuthorizer, type WantedAuthorizer } from '../src/authorizer.js';
 
 const wanted: WantedAuthorizer = {
   restApiId: 'a1',
+  type: 'TOKEN',
   name: 'jwt',
   authorizerUri: 'uri',
   authorizerCredentials: 'arn:aws:iam::123456789012:role/r',

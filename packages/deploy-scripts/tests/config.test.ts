@@ -257,7 +257,7 @@ describe('resolveDeployConfig', () => {
     [{ ttl: '3601' }, '--ttl must be a whole number of seconds from 0 to 3600'],
     [{ 'max-attempts': '0' }, '--max-attempts must be a whole number of attempts from 1 to 20'],
     [{ 'invoke-permission': 'both' }, "--invoke-permission must be 'role' or 'resource-policy'"],
-    [{ attach: true }, '--attach needs a REST API'],
+    [{ attach: true }, '--attach needs an API'],
     [{ runtime: 'nodejs20.x' }, "--runtime must be nodejs24.x or nodejs22.x (got 'nodejs20.x')"],
     [
       { runtime: 'nodejs24' },
@@ -294,5 +294,53 @@ describe('resolveInvokeConfig', () => {
   it('needs --event and resolves it against the caller directory', () => {
     expect(() => resolveInvokeConfig({}, {}, paths)).toThrow(expect.objectContaining({ code: 'USAGE' }));
     expect(resolveInvokeConfig({ event: 'event.json' }, {}, paths).eventPath).toBe('/work/here/event.json');
+  });
+});
+
+describe('the door flags', () => {
+  const paths = { repoRoot: '/repo', cwd: '/repo' };
+  const settings = {
+    TOKEN_ISSUER: 'https://tenant.auth0.com/',
+    AUDIENCE: 'https://api.example.com/',
+  };
+  it.each([
+    [{ 'rest-api-id': 'a1', 'http-api-id': 'b2' }, 'deploy one API per run'],
+    [{ 'http-api-id': 'b2', routes: 'GET /pets' }, 'add --attach'],
+    [{ 'rest-api-id': 'a1', attach: true, routes: 'GET /pets' }, 'pass --http-api-id'],
+    [{ 'http-api-id': 'b2', 'authorizer-type': 'request' }, 'for REST APIs'],
+    [{ 'rest-api-id': 'a1', 'authorizer-type': 'lambda' }, "must be 'token' or 'request'"],
+    [{ 'websocket-api-id': 'c3', 'cors-origin': '*' }, 'WebSocket connections have no CORS'],
+    [{ 'rest-api-id': 'a1', 'cors-origin': 'https://a.example.com,https://b.example.com' }, 'one static'],
+    [{ 'http-api-id': 'b2', 'invoke-permission': 'role' }, 'is for REST APIs'],
+    [{ 'http-api-id': 'B2!' }, 'lower-case letters and digits'],
+  ])('rejects %o with USAGE', (values, message) => {
+    expect(() => resolveDeployConfig(values, settings, paths)).toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.stringContaining(message) }),
+    );
+  });
+
+  it('reports a malformed JWT_TOKEN_SOURCE or JWT_HTTP_API_RESPONSE as a problem', () => {
+    const config = resolveDeployConfig(
+      { 'http-api-id': 'b2' },
+      { ...settings, JWT_TOKEN_SOURCE: 'body:token', JWT_HTTP_API_RESPONSE: 'policy' },
+      paths,
+    );
+    expect(config.problems.map((problem) => problem.code)).toEqual(['CONFIG_INVALID', 'CONFIG_INVALID']);
+  });
+
+  it('joins a repeated --cors-origin', async () => {
+    const { parseCliArgs } = await import('../src/args.js');
+    const { values } = parseCliArgs([
+      'deploy',
+      '--http-api-id',
+      'b2',
+      '--cors-origin',
+      'https://a.example.com',
+      '--cors-origin=https://b.example.com',
+    ]);
+    expect(resolveDeployConfig(values, settings, paths).corsOrigins).toEqual([
+      'https://a.example.com',
+      'https://b.example.com',
+    ]);
   });
 });

@@ -122,6 +122,7 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
       functionExists: false,
       authorizerExists: false,
       unprotectedMethods: 2,
+      gatewayResponsesToPut: 4,
     });
     expect(harness.aws.mutatingOperations()).toEqual([
       'CreateRole',
@@ -132,6 +133,10 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
       'CreateAuthorizer',
       'UpdateMethod',
       'UpdateMethod',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
       'CreateDeployment',
     ]);
   });
@@ -159,6 +164,7 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
       configurationDiffers: false,
       authorizerExists: true,
       authorizerDiffers: false,
+      gatewayResponsesToPut: 0,
     });
     expect(harness.aws.mutatingOperations()).toEqual([]);
   });
@@ -308,10 +314,15 @@ describe('deploy makes exactly the planned calls whose conditions hold, in order
       invokerRoleExists: false,
       authorizerDiffers: true,
     });
+    // The earlier deploy put no gateway responses: they are put now, before the stage deployment.
     expect(harness.aws.mutatingOperations()).toEqual([
       'CreateRole',
       'PutRolePolicy',
       'UpdateAuthorizer',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
       'CreateDeployment',
       'UpdateAssumeRolePolicy',
       'DeleteRolePolicy',
@@ -358,6 +369,7 @@ describe('destroy makes exactly the planned calls whose conditions hold, in orde
     expect(facts).toEqual({
       authorizerExists: true,
       methodsUsingAuthorizer: 1,
+      gatewayResponsesByDeploy: 4,
       permissionPresent: true,
       functionExists: true,
       invokerRoleMadeByDeploy: false,
@@ -421,11 +433,18 @@ describe('the deploy steps', () => {
     ).map((step) => step.name);
     expect(idle).toEqual([
       'rest-api',
+      'v2-api',
       'invoker-role-lookup',
       'invoke-permission',
       'authorizer',
+      'v2-authorizer',
+      'v2-permission',
       'methods',
+      'gateway-responses',
+      'v2-routes',
+      'v2-cors',
       'stage-deployment',
+      'v2-deployment',
       'invoker-role-removal',
     ]);
   });

@@ -290,7 +290,14 @@ describe('runDeploy with a REST API', () => {
       }),
     ]);
     expect(aws.sentOperations().slice(0, 2)).toEqual(['GetRestApi', 'GetStages']);
-    expect(aws.mutatingOperations().slice(-2)).toEqual(['CreateAuthorizer', 'CreateDeployment']);
+    expect(aws.mutatingOperations().slice(-6)).toEqual([
+      'CreateAuthorizer',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'CreateDeployment',
+    ]);
     expect(result.stageUrl).toBe('https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod');
     expect(out).toContain(`  authorizer id  ${result.authorizerId}`);
     expect(out).toContain('  stage URL      https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod');
@@ -621,6 +628,10 @@ describe('runDeploy splits the execution role from the invoker role', () => {
       'PutRolePolicy',
       'UpdateFunctionConfiguration',
       'UpdateAuthorizer',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
       'CreateDeployment',
       'UpdateAssumeRolePolicy',
       'DeleteRolePolicy',
@@ -727,6 +738,10 @@ describe('runDeploy splits the execution role from the invoker role', () => {
       'UpdateFunctionConfiguration',
       'AddPermission',
       'UpdateAuthorizer',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
+      'PutGatewayResponse',
       'CreateDeployment',
       'UpdateAssumeRolePolicy',
       'DeleteRolePolicy',
@@ -795,6 +810,7 @@ describe('runDeploy splits the execution role from the invoker role', () => {
       'GetRolePolicy',
       'GetFunction',
       'GetAuthorizers',
+      'GetGatewayResponses',
     ]);
   });
 });

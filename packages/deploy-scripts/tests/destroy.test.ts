@@ -27,6 +27,10 @@ describe('runDestroy', () => {
     expect(aws.mutatingOperations()).toEqual([
       'UpdateMethod',
       'DeleteAuthorizer',
+      'DeleteGatewayResponse',
+      'DeleteGatewayResponse',
+      'DeleteGatewayResponse',
+      'DeleteGatewayResponse',
       'RemovePermission',
       'DeleteFunction',
       'DetachRolePolicy',

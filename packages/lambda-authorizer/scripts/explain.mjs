@@ -184,9 +184,15 @@ function routeLines(route) {
   lines.push(`  rules: ${route.rules.length > 0 ? route.rules.join('; ') : 'none match'}`);
   const why = route.allowed
     ? 'allowed'
-    : route.code === 'INSUFFICIENT_SCOPE'
-      ? `refused: missing scope ${route.missingScopes.join(' ')} [INSUFFICIENT_SCOPE]`
-      : `refused [${route.code}]`;
+    : route.code === 'CLAIM_MISMATCH'
+      ? `refused: the token fails the condition on ${route.failedClaims.map(shown).join(', ')} [CLAIM_MISMATCH]`
+      : route.code === 'INSUFFICIENT_SCOPE'
+        ? `refused: missing scope ${route.missingScopes.join(' ')} [INSUFFICIENT_SCOPE]`
+        : `refused [${route.code}]`;
+  for (const claim of route.ruleClaims) {
+    const value = claim.value === undefined ? 'absent' : shown(JSON.stringify(claim.value));
+    lines.push(`  claim ${shown(claim.name)} (named in the rules): ${value}`);
+  }
   lines.push(`  decision: ${why}`);
   if (route.policy) lines.push('  policy:', ...policyText(route.policy));
   if (route.isAuthorized !== undefined) lines.push(`  simple answer: {"isAuthorized":${route.isAuthorized}}`);
@@ -213,7 +219,8 @@ function tableLines(rows, first) {
 function scopesInRules(options, verified) {
   const named = new Set([
     ...options.requiredScopes,
-    ...(options.routes ?? []).flatMap((route) => route.scopes),
+    ...(options.requiredAnyScopes ?? []),
+    ...(options.routes ?? []).flatMap((route) => [...route.rule.allOf, ...route.rule.anyOf]),
   ]);
   return verified.scopes.filter((scope) => named.has(scope));
 }

@@ -18,7 +18,10 @@ export interface DecisionLogLine {
   readonly level: 'info' | 'error';
   readonly msg: 'authorizer decision';
   readonly decision: Decision;
-  /** `OK`, a core error code (`TOKEN_EXPIRED`, `INSUFFICIENT_SCOPE`, `JWKS_UNAVAILABLE`…) or `ROUTE_NOT_ALLOWED`. */
+  /**
+   * `OK`, a core error code (`TOKEN_EXPIRED`, `CLAIM_INVALID`, `INSUFFICIENT_SCOPE`,
+   * `CLAIM_MISMATCH`, `JWKS_UNAVAILABLE`…) or `ROUTE_NOT_ALLOWED`.
+   */
   readonly reason: string;
   readonly eventKind?: string;
   readonly latencyMs: number;
@@ -35,6 +38,10 @@ export interface DecisionLogLine {
   readonly droppedScopes?: number;
   /** Scope names the route requires and the token lacks (configuration, not token content). */
   readonly missingScopes?: readonly string[];
+  /** Names of the claims whose route conditions the token fails (configuration, never values). */
+  readonly failedClaims?: readonly string[];
+  /** For `CLAIM_INVALID` from `requiredClaims`: the claim's configured name, never its value. */
+  readonly claim?: string;
   /** For errors: the core error's message (never token content), or the error's name. */
   readonly error?: string;
   /** EMF metric values and the `_aws` block, unless `metricsNamespace` is false. */
@@ -102,6 +109,7 @@ const HEAD = '{"level":"info","msg":"authorizer decision","decision":';
 const ALLOW_HEAD = `${HEAD}"allow","reason":"OK"`;
 const INSUFFICIENT_SCOPE_HEAD = `${HEAD}"deny","reason":"INSUFFICIENT_SCOPE"`;
 const ROUTE_NOT_ALLOWED_HEAD = `${HEAD}"deny","reason":"ROUTE_NOT_ALLOWED"`;
+const CLAIM_MISMATCH_HEAD = `${HEAD}"deny","reason":"CLAIM_MISMATCH"`;
 const UNAUTHORIZED_HEAD = `${HEAD}"unauthorized","reason":`;
 const ERROR_HEAD = '{"level":"error","msg":"authorizer decision","decision":"error","reason":';
 
@@ -117,12 +125,25 @@ function codeOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function codedErrorOf(err: unknown): { code: string; message: string } | undefined {
+function codedErrorOf(err: unknown): { code: string; message: string; claim: unknown } | undefined {
   for (const candidate of [err, (err as { cause?: unknown } | null | undefined)?.cause]) {
     const code = codeOf(candidate);
-    if (code !== undefined) return { code, message: String((candidate as { message?: unknown }).message) };
+    if (code !== undefined) {
+      const { message, claim } = candidate as { message?: unknown; claim?: unknown };
+      return { code, message: String(message), claim };
+    }
   }
   return undefined;
+}
+
+/** `,"claim":…` for a token refused by a required-claims rule: the configured name, never the value. */
+function claimField(request: ObservedRequest, context: ObservedContext): string {
+  const error = request.error;
+  const claim =
+    error !== undefined && error !== null
+      ? codedErrorOf(error)?.claim
+      : (context.authorizerRejection as { claim?: unknown } | undefined)?.claim;
+  return typeof claim === 'string' ? `,"claim":${JSON.stringify(claim)}` : '';
 }
 
 function errorName(err: unknown): string {
@@ -226,6 +247,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
       return `${UNAUTHORIZED_HEAD}${JSON.stringify(codeOf(context.authorizerRejection) ?? 'TOKEN_INVALID')}`;
     }
     if (decision.allowed) return ALLOW_HEAD;
+    if (decision.failedClaims !== undefined && decision.failedClaims.length > 0) return CLAIM_MISMATCH_HEAD;
     return decision.missingScopes.length > 0 ? INSUFFICIENT_SCOPE_HEAD : ROUTE_NOT_ALLOWED_HEAD;
   }
 
@@ -263,6 +285,10 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
         if (decision !== undefined && decision.missingScopes.length > 0) {
           line += `,"missingScopes":${JSON.stringify(decision.missingScopes)}`;
         }
+        if (decision?.failedClaims !== undefined && decision.failedClaims.length > 0) {
+          line += `,"failedClaims":${JSON.stringify(decision.failedClaims)}`;
+        }
+        if (decision === undefined) line += claimField(request, context);
         const error = request.error;
         if (error !== undefined && error !== null && !isUnauthorizedError(error)) {
           // Core error messages never hold a token; other errors are reported by name only.

@@ -197,6 +197,54 @@ describe('explain: one line per check, passing and failing', () => {
   });
 });
 
+describe('explain: token types and claim rules', () => {
+  const RULES = '{"GET /pets":["read:pets"],"GET /vets":{"claims":{"groups":{"containsAny":["vets"]}}}}';
+
+  it('a required claim failing its condition: the claim named and its value, CLAIM_INVALID', async () => {
+    writeFileSync(
+      join(project, '.env'),
+      `TOKEN_ISSUER=${server.issuer}\nAUDIENCE=${AUDIENCE}\nJWT_REQUIRED_CLAIMS={"claims":{"email_verified":true}}\n`,
+    );
+    const refused = await explain([], mint(rsa, { claims: { email_verified: false } }));
+    expect(line(refused, 'required-claim')).toBe(
+      '✗ required-claim expected email_verified meeting its condition, token has email_verified = false [CLAIM_INVALID]',
+    );
+    expect(refused.stdout).toContain('Decision: refused [CLAIM_INVALID]');
+    const accepted = await explain([], mint(rsa, { claims: { email_verified: true } }));
+    expect(line(accepted, 'required-claim')).toBe(
+      '✓ required-claim expected email_verified meeting its condition, token has email_verified = true',
+    );
+  });
+
+  it('an ID token: the typ line, TOKEN_TYPE_INVALID', async () => {
+    const run = await explain([], mint(rsa, { header: { typ: 'id_token+jwt' } }));
+    expect(line(run, 'typ')).toBe(
+      '✗ typ expected an access token (no ID, logout, DPoP proof or other non-access typ), token has typ id_token+jwt [TOKEN_TYPE_INVALID]',
+    );
+    const good = await explain([], mint());
+    expect(line(good, 'typ')).toMatch(/^✓ typ .*token has typ JWT$/);
+  });
+
+  it('a route whose claim condition the token fails: the claim, its value, CLAIM_MISMATCH, 403', async () => {
+    writeFileSync(
+      join(project, '.env'),
+      `TOKEN_ISSUER=${server.issuer}\nAUDIENCE=${AUDIENCE}\nJWT_ROUTES=${RULES}\n`,
+    );
+    const run = await explain(['--route', 'GET /vets'], mint(rsa, { claims: { groups: ['owners'] } }));
+    expect(run.stdout).toContain(
+      [
+        'Route GET /vets',
+        '  rules: GET /vets',
+        '  claim groups (named in the rules): ["owners"]',
+        '  decision: refused: the token fails the condition on groups [CLAIM_MISMATCH]',
+      ].join('\n'),
+    );
+    expect(run.stdout).toContain('Decision: refused [CLAIM_MISMATCH]; API Gateway answers 403 Forbidden');
+    // Claims no rule names stay out.
+    expect(run.stdout).not.toContain(SECRET_EMAIL);
+  });
+});
+
 describe('explain --routes', () => {
   it('answers every configured route and says which a cached policy covers (method mode: the classic bug)', async () => {
     writeDotenv('JWT_POLICY_MODE=method\n');

@@ -29,7 +29,7 @@ export class JwtHttpError extends Error {
   readonly status: JwtHttpStatus;
   readonly expose: boolean;
   readonly headers: Readonly<Record<string, string>>;
-  /** The reason, e.g. `TOKEN_EXPIRED`, `INSUFFICIENT_SCOPE`, `JWKS_UNAVAILABLE`. */
+  /** The reason, e.g. `TOKEN_EXPIRED`, `INSUFFICIENT_SCOPE`, `CLAIM_MISMATCH`, `JWKS_UNAVAILABLE`. */
   readonly code: JwtHttpErrorCode;
 
   constructor(

@@ -3,6 +3,7 @@ import {
   type Authorizer,
   type AuthorizerOptions,
   assertKnownOptions,
+  ClaimError,
   ConfigurationError,
   createAuthorizer,
   findMissingScopes,
@@ -54,6 +55,8 @@ const OWN_OPTION_KEYS: Readonly<Record<Exclude<keyof JwtAuthOptions, keyof Autho
 const OWN_OPTIONS = Object.keys(OWN_OPTION_KEYS);
 const OPTION_NAMES = [...AUTHORIZER_OPTION_NAMES, ...OWN_OPTIONS];
 
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 function resolveAuthorizer(options: JwtAuthOptions): { authorizer: Authorizer; extraScopes: string[] } {
   const verification: Record<string, unknown> = { ...options };
   for (const key of OWN_OPTIONS) delete verification[key];
@@ -98,11 +101,15 @@ function pathsToCheck(route: EventRoute): readonly string[] | undefined {
  * ALB) with a JWT bearer token verified by the issuer's JWKS. The verifier and its JWKS cache are
  * built once, here; the JWKS fetch starts at once.
  *
- * On success `context.jwt` holds the verified token (`claims`, `scopes`, `issuer`, `header`), set
- * anew for every request. On failure it throws a {@link JwtHttpError} for `@middy/http-error-handler`:
- * 401 with `WWW-Authenticate: Bearer realm="api", error="invalid_token"` for a bad token (no `error`
- * when none was sent), 400 `invalid_request` for several different tokens, 403
- * `insufficient_scope` with the missing scopes, 500 (not exposed) when the keys are unavailable.
+ * On success `context.jwt` holds the verified token (`claims`, deeply frozen, `scopes`, `issuer`,
+ * `header`, and `context`: the same names and values the Lambda authorizer hands its backend, from
+ * `contextClaims`), set anew for every request. On failure it throws a {@link JwtHttpError} for
+ * `@middy/http-error-handler`: 401 with `WWW-Authenticate: Bearer realm="api", error="invalid_token"`
+ * for a bad token (no `error` when none was sent; `CLAIM_INVALID` for a token failing
+ * `requiredClaims`, `TOKEN_TYPE_INVALID` for a JWT that is no access token), 400 `invalid_request`
+ * for several different tokens, 403 `insufficient_scope` with the missing scopes, a plain 403
+ * `CLAIM_MISMATCH` (no challenge) when the token fails a route's claim conditions, 500 (not
+ * exposed) when the keys are unavailable.
  *
  * @throws {ConfigurationError} `CONFIG_INVALID` naming the option that is missing, malformed or unknown
  *   (with the closest known one: "unknown option `requiredScope`; did you mean `requiredScopes`?").
@@ -137,6 +144,7 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
   const { authorizer, extraScopes } = resolveAuthorizer(options);
   const requiredScopes = [...new Set([...authorizer.options.requiredScopes, ...extraScopes])];
   assertScopeNames(requiredScopes, 'requiredScopes');
+  const requiredAnyScopes = authorizer.options.requiredAnyScopes;
   const routes = authorizer.options.routes;
   for (const route of routes ?? []) assertScopeNames(route.scopes, `Scopes of route "${route.route}"`);
 
@@ -165,8 +173,16 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
     );
   }
 
+  // A claim mismatch is a plain 403: no scope the client could ask for would change the answer.
+  function claimMismatch(failedClaims: readonly string[]): JwtHttpError {
+    return new JwtHttpError(403, 'CLAIM_MISMATCH', NO_HEADERS, { cause: new ClaimError(failedClaims) });
+  }
+
   function authorize(verified: VerifiedToken, event: unknown): void {
     const missing = findMissingScopes(verified.scopes, requiredScopes);
+    if (requiredAnyScopes.length > 0 && !requiredAnyScopes.some((scope) => verified.scopes.includes(scope))) {
+      for (const scope of requiredAnyScopes) if (!missing.includes(scope)) missing.push(scope);
+    }
     if (routes === undefined) {
       if (missing.length > 0) throw forbidden(missing);
       return;
@@ -178,6 +194,7 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
     if (paths === undefined) throw forbidden(missing);
     for (const path of paths) {
       const decision = authorizer.evaluateRoute(verified, route.method, path);
+      if (decision.failedClaims !== undefined) throw claimMismatch(decision.failedClaims);
       for (const scope of decision.missingScopes) if (!missing.includes(scope)) missing.push(scope);
       if (!decision.allowed) throw forbidden(missing);
     }

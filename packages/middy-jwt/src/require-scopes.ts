@@ -1,7 +1,11 @@
 import {
   assertKnownOptions,
+  ClaimError,
+  type CompiledRule,
   ConfigurationError,
-  findMissingScopes,
+  compileRule,
+  evaluateRule,
+  type RuleDocument,
   ScopeError,
   TokenError,
 } from '@jwt-authorizer/authorizer-core';
@@ -11,32 +15,48 @@ import { challengeHeaders, JwtHttpError } from './http-error.js';
 import type { LambdaContext } from './lambda-context.js';
 import { isVerified } from './provenance.js';
 
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** Options of {@link requireScopes}. */
 export interface RequireScopesOptions {
   /** The `realm` of the `WWW-Authenticate` challenge (default `api`); use the one given to `jwtAuth`. */
   realm?: string;
 }
 
-/**
- * Middy middleware requiring scopes of the token `jwtAuth` verified, for one route of a function
- * serving several (e.g. in each route handler of `@middy/http-router`). Use it after `jwtAuth`.
- *
- * Throws a {@link JwtHttpError}: 403 with `WWW-Authenticate: Bearer realm="api",
- * error="insufficient_scope", scope="<missing scopes>"` when scopes are missing; 401 when there is no
- * token verified by `jwtAuth` for this request (e.g. `credentialsRequired: false` and none was sent).
- *
- * @throws {ConfigurationError} `CONFIG_INVALID` when no scope is given, a scope name is malformed or
- *   an option key is unknown.
- * @example
- * const createPet = middy().use(requireScopes('write:pets')).handler(async (event, context) => ...);
- */
-export function requireScopes(
-  scopes: string | readonly string[],
-  options: RequireScopesOptions = {},
-): MiddlewareObj<unknown, unknown, Error, LambdaContext> {
-  const required = typeof scopes === 'string' ? [scopes] : [...(scopes ?? [])];
+function compileRequirement(scopes: string | readonly string[] | RuleDocument): CompiledRule {
+  if (typeof scopes === 'object' && scopes !== null && !Array.isArray(scopes)) {
+    return compileRule(scopes, 'requireScopes');
+  }
+  const required =
+    typeof scopes === 'string' ? [scopes] : [...((scopes as readonly string[] | undefined) ?? [])];
   if (required.length === 0) throw new ConfigurationError('requireScopes: give at least one scope');
   assertScopeNames(required, 'requireScopes');
+  return compileRule(required, 'requireScopes');
+}
+
+/**
+ * Middy middleware requiring scopes (all of a list) or a rule (`{ scopes: { allOf, anyOf }, claims:
+ * { NAME: CONDITION } }`, as in `routes`) of the token `jwtAuth` verified, for one route of a
+ * function serving several (e.g. in each route handler of `@middy/http-router`). Use it after
+ * `jwtAuth`.
+ *
+ * Throws a {@link JwtHttpError}: 403 with `WWW-Authenticate: Bearer realm="api",
+ * error="insufficient_scope", scope="<missing scopes>"` when scopes are missing (for an any-of set
+ * the token holds none of, every scope of the set); a plain 403 `CLAIM_MISMATCH` (no challenge) when
+ * a claim condition fails; 401 when there is no token verified by `jwtAuth` for this request (e.g.
+ * `credentialsRequired: false` and none was sent).
+ *
+ * @throws {ConfigurationError} `CONFIG_INVALID` when no scope is given, a scope name is malformed,
+ *   the rule is malformed (naming its setting path) or an option key is unknown.
+ * @example
+ * const createPet = middy().use(requireScopes('write:pets')).handler(async (event, context) => ...);
+ * const audit = middy().use(requireScopes({ claims: { 'cognito:groups': { contains: 'auditors' } } }));
+ */
+export function requireScopes(
+  scopes: string | readonly string[] | RuleDocument,
+  options: RequireScopesOptions = {},
+): MiddlewareObj<unknown, unknown, Error, LambdaContext> {
+  const rule = compileRequirement(scopes);
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('requireScopes options must be an object');
   }
@@ -54,7 +74,10 @@ export function requireScopes(
           cause: new TokenError('TOKEN_MISSING', 'No token verified by jwtAuth for this request'),
         });
       }
-      const missing = findMissingScopes(jwt.scopes, required);
+      const { missingScopes: missing, failedClaims } = evaluateRule(rule, jwt.scopes, jwt.claims);
+      if (failedClaims.length > 0) {
+        throw new JwtHttpError(403, 'CLAIM_MISMATCH', NO_HEADERS, { cause: new ClaimError(failedClaims) });
+      }
       if (missing.length > 0) {
         throw new JwtHttpError(
           403,

@@ -6,5 +6,6 @@ import { TokenError } from '@jwt-authorizer/authorizer-core';
  * it must not reach a logger that prints the cause chain.
  */
 export function withoutCause(err: TokenError): TokenError {
-  return new TokenError(err.code, err.message);
+  // `claim` names a required claim from the configuration, never its value: it is kept for the log.
+  return new TokenError(err.code, err.message, err.claim === undefined ? undefined : { claim: err.claim });
 }

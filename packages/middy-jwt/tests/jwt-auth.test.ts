@@ -677,6 +677,7 @@ describe('jwtAuth never trusts a jwt it did not verify', () => {
       claims: { sub: 'admin', iss: 'x', exp: 9e9 },
       scopes: ['admin'],
       droppedScopes: 0,
+      context: { sub: 'admin', scope: 'admin' },
       issuer: 'x',
       header: { alg: 'RS256', kid: 'k' },
     };

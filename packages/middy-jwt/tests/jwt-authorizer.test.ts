@@ -376,6 +376,7 @@ describe('jwtAuthorizer context handling', () => {
       issuer: 'x',
       scopes: ['admin'],
       droppedScopes: 0,
+      context: { sub: 'admin', scope: 'admin' },
     };
     const context = { ...createLambdaContext(), jwt: spoofed };
     await rejection(handler(tokenEvent('Bearer not.a.token'), context));

@@ -101,6 +101,12 @@ describe('jwtAuth types', () => {
   it('types requireScopes and the error codes', () => {
     requireScopes('read:pets');
     requireScopes(['read:pets', 'write:pets'], { realm: 'api' });
+    requireScopes({
+      scopes: { anyOf: ['a', 'b'] },
+      claims: { '/realm_access/roles': { contains: 'auditor' } },
+    });
+    // @ts-expect-error a condition that does not exist
+    requireScopes({ claims: { role: { regex: '^a' } } });
     expectTypeOf<'CREDENTIALS_CONFLICT'>().toExtend<JwtHttpErrorCode>();
     expectTypeOf<'TOKEN_EXPIRED'>().toExtend<JwtHttpErrorCode>();
   });

@@ -1,21 +1,54 @@
 import { detachAuthorizer } from '../api-methods.js';
 import { buildAuthorizerUri, buildFunctionArn, getPartition } from '../arn.js';
 import { deleteAuthorizer, ensureAuthorizer, findAuthorizer } from '../authorizer.js';
-import { DEFAULTS } from '../config.js';
+import type { DeployConfig } from '../config.js';
 import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
 import { buildInvokerRoleName } from '../invoker-role.js';
 import { allOf, fact, not } from '../step.js';
+import { deriveIdentitySource } from '../token-source.js';
 
-/** The REST API's TOKEN authorizer, created or updated where a field differs. */
+/** The REST authorizer's type, identity source, validation expression and TTL for this config. */
+export function chooseRestAuthorizer(config: DeployConfig) {
+  if (config.authorizerType === 'token') {
+    const [first] = config.tokenSources;
+    // A TOKEN authorizer reads one header; config reports any other token source as a problem.
+    const header = first?.kind === 'header' ? first.name : 'Authorization';
+    return {
+      type: 'TOKEN' as const,
+      identitySource: `method.request.header.${header}`,
+      identityValidationExpression: config.identityValidationExpression as string | undefined,
+      ttlSeconds: config.ttlSeconds,
+      uncacheable: undefined as string | undefined,
+    };
+  }
+  const choice = deriveIdentitySource(config.tokenSources, 'rest');
+  return {
+    type: 'REQUEST' as const,
+    identitySource: choice.identitySource.join(', '),
+    identityValidationExpression: undefined,
+    ttlSeconds: choice.uncacheable ? 0 : config.ttlSeconds,
+    uncacheable: choice.uncacheable,
+  };
+}
+
+/** The REST API's TOKEN or REQUEST authorizer, created or updated where a field differs. */
 export const authorizerStep: DeployStep = {
   name: 'authorizer',
   summary(config) {
+    if (config.httpApiId || config.websocketApiId) return [];
     if (!config.restApiId)
-      return ['  authorizer   none: pass --rest-api-id (or set REST_API_ID) to create one'];
-    return [
-      `  authorizer   ${config.authorizerName} on REST API ${config.restApiId}: TOKEN, ${DEFAULTS.identitySource}, /${config.identityValidationExpression}/, TTL ${config.ttlSeconds} s`,
+      return [
+        '  authorizer   none: pass --rest-api-id, --http-api-id or --websocket-api-id (or set REST_API_ID, HTTP_API_ID, WEBSOCKET_API_ID) to create one',
+      ];
+    const chosen = chooseRestAuthorizer(config);
+    const lines = [
+      `  authorizer   ${config.authorizerName} on REST API ${config.restApiId}: ${chosen.type}, ${chosen.identitySource || '(no identity source)'}${chosen.identityValidationExpression ? `, /${chosen.identityValidationExpression}/` : ''}, TTL ${chosen.ttlSeconds} s`,
     ];
+    if (chosen.uncacheable && config.ttlSeconds > 0) {
+      lines.push(`  caching      off (TTL 0 instead of ${config.ttlSeconds} s): ${chosen.uncacheable}`);
+    }
+    return lines;
   },
   plan(config, target) {
     const { restApiId } = config;
@@ -35,7 +68,7 @@ export const authorizerStep: DeployStep = {
         operation: 'CreateAuthorizer',
         resource,
         when: not('authorizerExists'),
-        detail: `TOKEN, authorizerUri for ${functionArn}, authorizerCredentials ${credentials}`,
+        detail: `${chooseRestAuthorizer(config).type}, authorizerUri for ${functionArn}, authorizerCredentials ${credentials}`,
       },
       {
         service: 'apigateway',
@@ -50,14 +83,21 @@ export const authorizerStep: DeployStep = {
     const { restApiId } = config;
     if (!restApiId) return;
     const fn = need(state.function, 'the function');
+    const chosen = chooseRestAuthorizer(config);
+    if (chosen.uncacheable && config.ttlSeconds > 0) {
+      context.reporter.warn(
+        `authorizer caching is off (TTL 0, not ${config.ttlSeconds} s): ${chosen.uncacheable}; every request invokes the function`,
+      );
+    }
     const authorizer = await ensureAuthorizer(context, {
       restApiId,
       name: config.authorizerName,
+      type: chosen.type,
       authorizerUri: buildAuthorizerUri(context.region, fn.functionArn),
       authorizerCredentials: state.invokerRole?.roleArn,
-      identitySource: DEFAULTS.identitySource,
-      identityValidationExpression: config.identityValidationExpression,
-      ttlSeconds: config.ttlSeconds,
+      identitySource: chosen.identitySource,
+      identityValidationExpression: chosen.identityValidationExpression,
+      ttlSeconds: chosen.ttlSeconds,
     });
     state.authorizer = authorizer;
     state.facts.authorizerExists = authorizer.status !== 'created';

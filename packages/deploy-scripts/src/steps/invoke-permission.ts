@@ -1,6 +1,7 @@
 import { buildAuthorizersSourceArn } from '../arn.js';
 import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
+import { getApiTarget } from '../door-config.js';
 import { buildStatementId, ensureInvokePermission, removeInvokePermission } from '../invoke-permission.js';
 import { allOf, anyOf, fact, not } from '../step.js';
 
@@ -49,11 +50,11 @@ export const invokePermissionStep: DeployStep = {
   },
 };
 
-/** `destroy`: removes the REST API's statement from the function's resource policy. */
+/** `destroy`: removes the API's statement (REST, HTTP or WebSocket) from the function's resource policy. */
 export const invokePermissionRemovalStep: DestroyStep = {
   name: 'invoke-permission-removal',
   plan(config) {
-    const { restApiId } = config;
+    const restApiId = getApiTarget(config)?.apiId;
     if (!restApiId) return [];
     const resource = `function ${config.functionName}`;
     return [
@@ -68,7 +69,7 @@ export const invokePermissionRemovalStep: DestroyStep = {
     ];
   },
   async ensure(context, config, state) {
-    const { restApiId } = config;
+    const restApiId = getApiTarget(config)?.apiId;
     if (!restApiId) return;
     const removed = await removeInvokePermission(context, config.functionName, restApiId);
     state.facts.permissionPresent = removed;

@@ -115,7 +115,7 @@ export const invokerRoleLookupStep: DeployStep = {
   summary(config) {
     if (config.invokePermission !== 'resource-policy') return [];
     return [
-      `  invoker role none: the function resource policy lets the REST API's authorizers invoke it (${buildInvokerRoleName(config.roleName)} is removed if deploy made it)`,
+      `  invoker role none: the function resource policy lets the ${config.httpApiId || config.websocketApiId ? "API's authorizer" : "REST API's authorizers"} invoke it (${buildInvokerRoleName(config.roleName)} is removed if deploy made it)`,
     ];
   },
   plan(config) {

@@ -6,7 +6,7 @@ import { createStageDeployment } from '../rest-api.js';
 import { anyOf, type Condition, conditionHolds, fact, not, some } from '../step.js';
 
 /**
- * When the stage is deployed again (always with `--redeploy`): authorizer and method changes take effect only then, and a role
+ * When the stage is deployed again (always with `--redeploy`): authorizer, method and gateway-response changes take effect only then, and a role
  * being retired must stop being used by the stage before it loses its API Gateway trust (a run that
  * failed after updating the authorizer left the stage on the old credentials).
  */
@@ -14,6 +14,7 @@ function buildRedeployCondition(config: DeployConfig): Condition | undefined {
   if (config.redeploy) return undefined;
   const conditions: Condition[] = [not('authorizerExists'), fact('authorizerDiffers')];
   if (config.attach) conditions.push(some('unprotectedMethods'));
+  conditions.push(some('gatewayResponsesToPut'));
   conditions.push(
     not('stageExists'),
     fact('executionRoleTrustDiffers'),

@@ -2,20 +2,44 @@ import { randomUUID } from 'node:crypto';
 import {
   type APIGatewayClient,
   type Authorizer,
+  BadRequestException,
   ConflictException,
   CreateAuthorizerCommand,
   CreateDeploymentCommand,
   DeleteAuthorizerCommand,
+  DeleteGatewayResponseCommand,
+  type GatewayResponse,
   GetAuthorizersCommand,
+  GetGatewayResponsesCommand,
   GetResourcesCommand,
   GetRestApiCommand,
   GetStagesCommand,
   type Method,
   NotFoundException,
   type PatchOperation,
+  PutGatewayResponseCommand,
   UpdateAuthorizerCommand,
   UpdateMethodCommand,
 } from '@aws-sdk/client-api-gateway';
+import {
+  type ApiGatewayV2Client,
+  type Cors,
+  GetApiCommand,
+  GetRoutesCommand,
+  type Route,
+  UpdateApiCommand,
+  UpdateRouteCommand,
+  type Authorizer as V2Authorizer,
+  BadRequestException as V2BadRequestException,
+  ConflictException as V2ConflictException,
+  CreateAuthorizerCommand as V2CreateAuthorizerCommand,
+  CreateDeploymentCommand as V2CreateDeploymentCommand,
+  DeleteAuthorizerCommand as V2DeleteAuthorizerCommand,
+  GetAuthorizersCommand as V2GetAuthorizersCommand,
+  GetStagesCommand as V2GetStagesCommand,
+  NotFoundException as V2NotFoundException,
+  UpdateAuthorizerCommand as V2UpdateAuthorizerCommand,
+} from '@aws-sdk/client-apigatewayv2';
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
@@ -171,6 +195,8 @@ interface FakeDeployment {
   id: string;
   /** The authorizers as they were when the deployment was made: a stage serves this snapshot. */
   authorizers: Authorizer[];
+  /** The customized gateway responses, likewise. */
+  gatewayResponses?: GatewayResponse[];
 }
 
 interface FakeRestApi {
@@ -181,9 +207,34 @@ interface FakeRestApi {
   authorizers: Map<string, Authorizer>;
   resources: FakeResource[];
   deployments: FakeDeployment[];
+  /** Customized gateway responses by type; every other type answers with API Gateway's default. */
+  gatewayResponses: Map<string, GatewayResponse>;
+}
+
+/** An HTTP or WebSocket API (API Gateway v2). */
+export interface FakeV2Api {
+  name: string;
+  protocol: 'HTTP' | 'WEBSOCKET';
+  stages: { StageName: string; AutoDeploy: boolean }[];
+  authorizers: Map<string, V2Authorizer>;
+  routes: Route[];
+  cors: Cors | undefined;
+  /** Deployments made by CreateDeployment, by stage name. */
+  deployments: { stageName: string; routes: Route[] }[];
 }
 
 type Operation = string;
+
+/** Some of the gateway response types API Gateway lists for every REST API, with their default status. */
+const DEFAULT_GATEWAY_RESPONSES = [
+  ['DEFAULT_4XX', undefined],
+  ['DEFAULT_5XX', undefined],
+  ['UNAUTHORIZED', '401'],
+  ['ACCESS_DENIED', '403'],
+  ['AUTHORIZER_FAILURE', '500'],
+  ['AUTHORIZER_CONFIGURATION_ERROR', '500'],
+  ['MISSING_AUTHENTICATION_TOKEN', '403'],
+] as const;
 
 /**
  * An in-memory AWS account behind aws-sdk-client-mock: IAM, Lambda and API Gateway answer with the
@@ -194,6 +245,7 @@ export class FakeAws {
   readonly roles = new Map<string, FakeRole>();
   readonly functions = new Map<string, FakeFunction>();
   readonly restApis = new Map<string, FakeRestApi>();
+  readonly v2Apis = new Map<string, FakeV2Api>();
   /** How many more CreateFunction/UpdateFunctionConfiguration calls fail as if the role had not propagated. */
   rolePropagationFailures = 0;
   /** What the function returns when invoked. */
@@ -213,14 +265,52 @@ export class FakeAws {
   readonly iam: AwsClientStub<IAMClient>;
   readonly lambda: AwsClientStub<LambdaClient>;
   readonly apiGateway: AwsClientStub<APIGatewayClient>;
+  readonly apiGatewayV2: AwsClientStub<ApiGatewayV2Client>;
 
-  constructor(clients: { iam: IAMClient; lambda: LambdaClient; apiGateway: APIGatewayClient }) {
+  constructor(clients: {
+    iam: IAMClient;
+    lambda: LambdaClient;
+    apiGateway: APIGatewayClient;
+    apiGatewayV2: ApiGatewayV2Client;
+  }) {
     this.iam = mockClient(clients.iam);
     this.lambda = mockClient(clients.lambda);
     this.apiGateway = mockClient(clients.apiGateway);
+    this.apiGatewayV2 = mockClient(clients.apiGatewayV2);
     this.installIam(this.iam);
     this.installLambda(this.lambda);
     this.installApiGateway(this.apiGateway);
+    this.installApiGatewayV2(this.apiGatewayV2);
+  }
+
+  /** Adds an HTTP or WebSocket API with stages and routes (route keys, all without authorization). */
+  addV2Api(
+    id: string,
+    options: {
+      protocol?: 'HTTP' | 'WEBSOCKET';
+      stages?: { StageName: string; AutoDeploy: boolean }[];
+      routeKeys?: string[];
+      cors?: Cors;
+    } = {},
+  ): FakeV2Api {
+    const protocol = options.protocol ?? 'HTTP';
+    const api: FakeV2Api = {
+      name: `api-${id}`,
+      protocol,
+      stages: options.stages ?? [
+        protocol === 'HTTP'
+          ? { StageName: '$default', AutoDeploy: true }
+          : { StageName: 'prod', AutoDeploy: false },
+      ],
+      authorizers: new Map(),
+      routes: (options.routeKeys ?? (protocol === 'HTTP' ? ['GET /pets'] : ['$connect', '$default'])).map(
+        (RouteKey) => ({ RouteKey, RouteId: `route${this.nextId++}`, AuthorizationType: 'NONE' as const }),
+      ),
+      cors: options.cors,
+      deployments: [],
+    };
+    this.v2Apis.set(id, api);
+    return api;
   }
 
   /** Makes the next call of `operation` fail with `error` (queued: several calls fail in turn). */
@@ -244,6 +334,7 @@ export class FakeAws {
     this.iam.resetHistory();
     this.lambda.resetHistory();
     this.apiGateway.resetHistory();
+    this.apiGatewayV2.resetHistory();
   }
 
   /** Adds a REST API with stages and resources, in this account unless `accountId` names another. */
@@ -263,6 +354,7 @@ export class FakeAws {
       authorizers: new Map(),
       resources,
       deployments: [],
+      gatewayResponses: new Map(),
     });
   }
 
@@ -785,6 +877,58 @@ export class FakeAws {
         return { $metadata: metadata(202) };
       }),
     );
+    stub.on(GetGatewayResponsesCommand).callsFake((input) =>
+      this.run('GetGatewayResponses', () => {
+        const api = this.api(input.restApiId);
+        return {
+          $metadata: metadata(200),
+          items: DEFAULT_GATEWAY_RESPONSES.map(
+            ([responseType, statusCode]) =>
+              structuredClone(api.gatewayResponses.get(responseType)) ?? {
+                responseType,
+                statusCode,
+                responseParameters: {},
+                responseTemplates: { 'application/json': '{"message":$context.error.messageString}' },
+                defaultResponse: true,
+              },
+          ),
+        };
+      }),
+    );
+    stub.on(PutGatewayResponseCommand).callsFake((input) =>
+      this.run('PutGatewayResponse', () => {
+        const api = this.api(input.restApiId);
+        for (const [name, value] of Object.entries(input.responseParameters ?? {}) as [string, string][]) {
+          // A static value is a string in single quotes; anything else names a request parameter.
+          if (!/^gatewayresponse\.header\.[-A-Za-z0-9]+$/.test(name) || !/^'[^']*'$/.test(value)) {
+            throw new BadRequestException({
+              $metadata: metadata(400),
+              message: `Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: ${value}]`,
+            });
+          }
+        }
+        const response: GatewayResponse = {
+          responseType: input.responseType,
+          ...(input.statusCode ? { statusCode: input.statusCode } : {}),
+          responseParameters: { ...input.responseParameters },
+          responseTemplates: { ...input.responseTemplates },
+          defaultResponse: false,
+        };
+        api.gatewayResponses.set(input.responseType ?? '', response);
+        return { $metadata: metadata(201), ...structuredClone(response) };
+      }),
+    );
+    stub.on(DeleteGatewayResponseCommand).callsFake((input) =>
+      this.run('DeleteGatewayResponse', () => {
+        if (!this.api(input.restApiId).gatewayResponses.delete(input.responseType ?? '')) {
+          throw new NotFoundException({
+            $metadata: metadata(404),
+            message: 'Invalid Gateway Response type specified',
+          });
+        }
+        return { $metadata: metadata(202) };
+      }),
+    );
     stub.on(GetResourcesCommand).callsFake((input) =>
       this.run('GetResources', () => ({
         $metadata: metadata(200),
@@ -809,9 +953,214 @@ export class FakeAws {
       this.run('CreateDeployment', () => {
         const api = this.api(input.restApiId);
         const id = `dep${this.nextId++}`;
-        api.deployments.push({ id, authorizers: structuredClone([...api.authorizers.values()]) });
+        api.deployments.push({
+          id,
+          authorizers: structuredClone([...api.authorizers.values()]),
+          gatewayResponses: structuredClone([...api.gatewayResponses.values()]),
+        });
         if (input.stageName && !api.stages.includes(input.stageName)) api.stages.push(input.stageName);
         return { $metadata: metadata(201), id, createdDate: new Date() };
+      }),
+    );
+  }
+
+  private v2Api(id: string | undefined): FakeV2Api {
+    const api = this.v2Apis.get(id ?? '');
+    if (!api) {
+      throw new V2NotFoundException({
+        $metadata: metadata(404),
+        message: `Invalid API identifier specified ${ACCOUNT_ID}:${id}`,
+        ResourceType: 'Api',
+      });
+    }
+    return api;
+  }
+
+  /** The checks API Gateway makes on a Lambda authorizer's fields, as BadRequestException. */
+  private checkV2Authorizer(api: FakeV2Api, authorizer: V2Authorizer) {
+    const bad = (message: string) => new V2BadRequestException({ $metadata: metadata(400), message });
+    if (authorizer.AuthorizerType !== 'REQUEST') throw bad('Only REQUEST authorizers are modelled');
+    if (api.protocol === 'HTTP') {
+      if (
+        authorizer.AuthorizerPayloadFormatVersion !== '1.0' &&
+        authorizer.AuthorizerPayloadFormatVersion !== '2.0'
+      ) {
+        throw bad('AuthorizerPayloadFormatVersion is required for REQUEST authorizers');
+      }
+      if (authorizer.EnableSimpleResponses && authorizer.AuthorizerPayloadFormatVersion !== '2.0') {
+        throw bad('Simple responses are only supported with payload format version 2.0');
+      }
+      if (
+        (authorizer.AuthorizerResultTtlInSeconds ?? 0) > 0 &&
+        (authorizer.IdentitySource ?? []).length === 0
+      ) {
+        throw bad('Identity source is required when authorizer caching is enabled');
+      }
+    } else if (
+      authorizer.AuthorizerPayloadFormatVersion !== undefined ||
+      authorizer.EnableSimpleResponses !== undefined ||
+      authorizer.AuthorizerResultTtlInSeconds !== undefined
+    ) {
+      throw bad(
+        'AuthorizerPayloadFormatVersion, EnableSimpleResponses and caching are supported only for HTTP APIs',
+      );
+    }
+    for (const source of authorizer.IdentitySource ?? []) {
+      const prefix =
+        api.protocol === 'HTTP'
+          ? /^(\$request\.(header|querystring)\.[^\s,]+|\$context\.[A-Za-z.]+)$/
+          : /^route\.request\.(header|querystring)\.[^\s,]+$/;
+      if (!prefix.test(source)) throw bad(`Invalid identity source ${source}`);
+    }
+  }
+
+  private installApiGatewayV2(stub: AwsClientStub<ApiGatewayV2Client>) {
+    stub.on(GetApiCommand).callsFake((input) =>
+      this.run('GetApi', () => {
+        const api = this.v2Api(input.ApiId);
+        return {
+          $metadata: metadata(200),
+          ApiId: input.ApiId,
+          Name: api.name,
+          ProtocolType: api.protocol,
+          ApiEndpoint: `https://${input.ApiId}.execute-api.${REGION}.amazonaws.com`,
+          ...(api.cors ? { CorsConfiguration: structuredClone(api.cors) } : {}),
+        };
+      }),
+    );
+    stub.on(V2GetStagesCommand).callsFake((input) =>
+      this.run('GetStages', () => ({
+        $metadata: metadata(200),
+        Items: this.v2Api(input.ApiId).stages.map((stage) => ({ ...stage })),
+      })),
+    );
+    stub.on(V2GetAuthorizersCommand).callsFake((input) =>
+      this.run('GetAuthorizers', () => ({
+        $metadata: metadata(200),
+        Items: [...this.v2Api(input.ApiId).authorizers.values()].map((item) => structuredClone(item)),
+      })),
+    );
+    stub.on(V2CreateAuthorizerCommand).callsFake((input) =>
+      this.run('CreateAuthorizer', () => {
+        const api = this.v2Api(input.ApiId);
+        const { ApiId: _apiId, ...fields } = input;
+        const authorizer: V2Authorizer = { ...structuredClone(fields), AuthorizerId: `auth${this.nextId++}` };
+        this.checkV2Authorizer(api, authorizer);
+        api.authorizers.set(authorizer.AuthorizerId ?? '', authorizer);
+        return { $metadata: metadata(201), ...structuredClone(authorizer) };
+      }),
+    );
+    stub.on(V2UpdateAuthorizerCommand).callsFake((input) =>
+      this.run('UpdateAuthorizer', () => {
+        const api = this.v2Api(input.ApiId);
+        const current = api.authorizers.get(input.AuthorizerId ?? '');
+        if (!current) {
+          throw new V2NotFoundException({
+            $metadata: metadata(404),
+            message: 'Invalid Authorizer identifier specified',
+            ResourceType: 'Authorizer',
+          });
+        }
+        const { ApiId: _apiId, AuthorizerId: _id, ...fields } = input;
+        const next: V2Authorizer = { ...current, ...structuredClone(fields) };
+        this.checkV2Authorizer(api, next);
+        api.authorizers.set(input.AuthorizerId ?? '', next);
+        return { $metadata: metadata(200), ...structuredClone(next) };
+      }),
+    );
+    stub.on(V2DeleteAuthorizerCommand).callsFake((input) =>
+      this.run('DeleteAuthorizer', () => {
+        const api = this.v2Api(input.ApiId);
+        if (api.routes.some((route) => route.AuthorizerId === input.AuthorizerId)) {
+          throw new V2ConflictException({
+            $metadata: metadata(409),
+            message: `Cannot delete authorizer '${input.AuthorizerId}', is referenced in route`,
+          });
+        }
+        if (!api.authorizers.delete(input.AuthorizerId ?? '')) {
+          throw new V2NotFoundException({
+            $metadata: metadata(404),
+            message: 'Invalid Authorizer identifier specified',
+            ResourceType: 'Authorizer',
+          });
+        }
+        return { $metadata: metadata(204) };
+      }),
+    );
+    stub.on(GetRoutesCommand).callsFake((input) =>
+      this.run('GetRoutes', () => ({
+        $metadata: metadata(200),
+        Items: this.v2Api(input.ApiId).routes.map((route) => structuredClone(route)),
+      })),
+    );
+    stub.on(UpdateRouteCommand).callsFake((input) =>
+      this.run('UpdateRoute', () => {
+        const api = this.v2Api(input.ApiId);
+        const route = api.routes.find((item) => item.RouteId === input.RouteId);
+        if (!route) {
+          throw new V2NotFoundException({
+            $metadata: metadata(404),
+            message: 'Invalid Route identifier specified',
+            ResourceType: 'Route',
+          });
+        }
+        if (input.AuthorizationType === 'CUSTOM') {
+          if (!api.authorizers.has(input.AuthorizerId ?? '')) {
+            throw new V2BadRequestException({ $metadata: metadata(400), message: 'Invalid authorizer id' });
+          }
+          if (api.protocol === 'WEBSOCKET' && route.RouteKey !== '$connect') {
+            throw new V2BadRequestException({
+              $metadata: metadata(400),
+              message: 'Authorization is only supported on the $connect route',
+            });
+          }
+          route.AuthorizationType = 'CUSTOM';
+          route.AuthorizerId = input.AuthorizerId;
+        } else if (input.AuthorizationType === 'NONE') {
+          route.AuthorizationType = 'NONE';
+          delete route.AuthorizerId;
+        }
+        return { $metadata: metadata(200), ...structuredClone(route) };
+      }),
+    );
+    stub.on(UpdateApiCommand).callsFake((input) =>
+      this.run('UpdateApi', () => {
+        const api = this.v2Api(input.ApiId);
+        if (input.CorsConfiguration) {
+          if (api.protocol !== 'HTTP') {
+            throw new V2BadRequestException({
+              $metadata: metadata(400),
+              message: 'CORS is supported only for HTTP APIs',
+            });
+          }
+          api.cors = structuredClone(input.CorsConfiguration);
+        }
+        return { $metadata: metadata(200), ApiId: input.ApiId, Name: api.name, ProtocolType: api.protocol };
+      }),
+    );
+    stub.on(V2CreateDeploymentCommand).callsFake((input) =>
+      this.run('CreateDeployment', () => {
+        const api = this.v2Api(input.ApiId);
+        const stage = api.stages.find((item) => item.StageName === input.StageName);
+        if (!stage) {
+          throw new V2NotFoundException({
+            $metadata: metadata(404),
+            message: `Invalid stage identifier specified`,
+            ResourceType: 'Stage',
+          });
+        }
+        if (stage.AutoDeploy) {
+          throw new V2BadRequestException({
+            $metadata: metadata(400),
+            message: `Stage ${input.StageName} has autoDeploy enabled: deployments are made automatically`,
+          });
+        }
+        api.deployments.push({ stageName: stage.StageName, routes: structuredClone(api.routes) });
+        return {
+          $metadata: metadata(201),
+          DeploymentId: `dep${this.nextId++}`,
+          DeploymentStatus: 'DEPLOYED' as const,
+        };
       }),
     );
   }
