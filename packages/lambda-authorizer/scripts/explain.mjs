@@ -215,6 +215,11 @@ function tableLines(rows, first) {
   );
 }
 
+/** A route explanation as the JSON document has it: every field present, absent values null. */
+function jsonRoute(route) {
+  return { ...route, policy: route.policy ?? null, isAuthorized: route.isAuthorized ?? null };
+}
+
 /** Scope names the rules use that the token holds: configuration names, shown because they are the point. */
 function scopesInRules(options, verified) {
   const named = new Set([
@@ -379,10 +384,14 @@ export async function runExplain(io) {
       })),
       key: explanation.key ?? null,
       scopesInRules: shownScopes,
-      route: route
-        ? { ...route, policy: route.policy ?? null, isAuthorized: route.isAuthorized ?? null }
+      route: route ? jsonRoute(route) : null,
+      routes: rows
+        ? rows.map((row) => ({
+            ...jsonRoute(row),
+            cachedStatus: row.cachedStatus ?? null,
+            coveredByCache: row.coveredByCache ?? null,
+          }))
         : null,
-      routes: rows ?? null,
       claims: values['show-claims'] && explanation.verified ? explanation.verified.claims : null,
     };
     out(JSON.stringify(document, null, 2));

@@ -331,6 +331,25 @@ describe('explain --json', () => {
       jwksUri: server.jwksUri,
     });
     expect(doc.route).toMatchObject({ code: 'INSUFFICIENT_SCOPE', missingScopes: ['admin'], status: 403 });
+    expect(Object.keys(doc.route).sort()).toEqual(
+      [
+        'methodArn',
+        'method',
+        'resourcePath',
+        'rules',
+        'code',
+        'allowed',
+        'missingScopes',
+        'failedClaims',
+        'ruleClaims',
+        'policy',
+        'isAuthorized',
+        'status',
+      ].sort(),
+    );
+    expect(Object.keys(doc.routes[0]).sort()).toEqual(
+      [...Object.keys(doc.route), 'route', 'cachedStatus', 'coveredByCache'].sort(),
+    );
     expect(doc.route.policy.Version).toBe('2012-10-17');
     expect(doc.routes).toHaveLength(3);
     expect(doc.claims).toBeNull();
