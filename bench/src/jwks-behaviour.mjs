@@ -1,7 +1,8 @@
 // JWKS behaviour under load, counted at the server: (a) a burst on a cold verifier, (b) a flood of
 // tokens naming unknown kids, (c) a legitimately rotated key published right after that flood.
 import { randomBytes } from 'node:crypto';
-import { createAuthorizer, DEFAULT_JWKS_COOLDOWN_MS } from '@jwt-authorizer/authorizer-core';
+import { createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import { DEFAULT_JWKS_COOLDOWN_MS } from '@jwt-authorizer/authorizer-core/internal';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { createVerifier as createFastJwtVerifier } from 'fast-jwt';

@@ -1,16 +1,16 @@
 // Where authorizer-core's verify spends its time on distinct RS256 tokens: each step of the
 // verifier's uncached path, run alone over the same distinct tokens, next to the whole `verify` call.
-// Public building blocks are called as they are (the core's decodeJws from its dist, JwksCache,
-// readScopes, normalizeIssuer; aws-jwt-verify's validateJwtFields); the header, key and claim checks
-// are private to verifier.ts and are restated here line for line (as of core commit f86ba34).
+// The core's building blocks are called as they are (decodeJws from its dist; JwksCache, readScopes,
+// normalizeIssuer from its internal entry; aws-jwt-verify's validateJwtFields); the header, key and
+// claim checks (header-policy.ts, signature.ts, claims.ts) are restated here line for line.
 import { verify as cryptoVerify } from 'node:crypto';
+import { createAuthorizer } from '@jwt-authorizer/authorizer-core';
 import {
-  createAuthorizer,
   createHttpFetcher,
   JwksCache,
   normalizeIssuer,
   readScopes,
-} from '@jwt-authorizer/authorizer-core';
+} from '@jwt-authorizer/authorizer-core/internal';
 import { validateJwtFields } from 'aws-jwt-verify/jwt';
 import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
 import { runAsync, runSync, summarize } from './lib/measure.mjs';

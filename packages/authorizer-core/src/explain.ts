@@ -2,12 +2,13 @@ import type { Authorization, Authorizer } from './authorizer.js';
 import { assertClaimsAccepted, findTrustedIssuer } from './claims.js';
 import { buildContext } from './context.js';
 import { deepFreeze } from './deep-freeze.js';
-import { createJwksLocator, explainJwksFailure } from './discovery.js';
+import { createJwksLocator } from './discovery.js';
 import { AuthorizerError } from './errors.js';
 import { createHttpFetcher } from './fetcher.js';
 import { acceptHeader } from './header-policy.js';
 import { policyAllows } from './iam-policy.js';
-import { JwksCache, type JwksKey } from './jwks-cache.js';
+import { IssuerKeys } from './issuer-keys.js';
+import type { JwksKey } from './jwks-cache.js';
 import { type DecodedJws, decodeJws } from './jws.js';
 import { parseMethodArn } from './method-arn.js';
 import type { ResolvedIssuer, ResolvedOptions } from './options.js';
@@ -45,7 +46,7 @@ export interface CheckResult {
 }
 
 /** Where the verification key came from. */
-export type KeySource = 'static' | 'jwks-uri' | 'discovery' | 'discovery-fallback';
+export type KeySource = 'static' | 'jwks-uri' | 'discovery';
 
 /** The key a token was (or would be) checked with; public facts only. */
 export interface KeyFacts {
@@ -180,10 +181,30 @@ function issuerDifference(iss: unknown, configured: readonly string[]): string {
   return configured.some((c) => hostOf(c) === host) ? ' (same host, different path)' : ' (different host)';
 }
 
-function sourceOf(issuer: ResolvedIssuer, fallback: boolean): KeySource {
+/**
+ * Where an issuer's JWKS is, for the message only: a discovered location is looked up again (the
+ * key finder keeps it to itself); the decision never depends on this.
+ */
+async function jwksLabel(
+  options: ResolvedOptions,
+  issuer: ResolvedIssuer,
+  fallback: string,
+): Promise<string> {
+  if (issuer.jwks) return 'the static JWKS';
+  if (!issuer.discover) return issuer.jwksUri;
+  const fetcher =
+    options.jwks.fetcher ??
+    createHttpFetcher({ timeoutMs: options.jwks.timeoutMs, maxBytes: options.jwks.maxBytes });
+  try {
+    return (await createJwksLocator({ fetcher, cooldownMs: 0 }).locate(issuer)).jwksUri;
+  } catch {
+    return fallback;
+  }
+}
+
+function sourceOf(issuer: ResolvedIssuer): KeySource {
   if (issuer.jwks) return 'static';
-  if (!issuer.discover) return 'jwks-uri';
-  return fallback ? 'discovery-fallback' : 'discovery';
+  return issuer.discover ? 'discovery' : 'jwks-uri';
 }
 
 /**
@@ -330,25 +351,14 @@ export async function explainToken(
       note: 'offline: the JWKS is not fetched',
     });
   } else {
-    const fetcher =
-      options.jwks.fetcher ??
-      createHttpFetcher({ timeoutMs: options.jwks.timeoutMs, maxBytes: options.jwks.maxBytes });
-    const cache = new JwksCache({ fetcher, maxAgeSeconds: options.jwks.maxAgeSeconds, cooldownMs: 0 });
-    if (issuer.jwks) cache.addJwks(issuer.jwksUri, issuer.jwks);
-    const locator = createJwksLocator({ fetcher, cooldownMs: 0 });
-    let jwksUri = issuer.jwksUri;
-    let fallback = false;
+    // The verifier's own key finder (discovery or the configured URI, then the JWKS), fresh: no cool-down from earlier calls.
+    const keys = new IssuerKeys(options, () => undefined);
+    const source = sourceOf(issuer);
+    const where = source === 'discovery' ? 'the JWKS found by OpenID discovery' : issuer.jwksUri;
     try {
-      const location = locator.cached(issuer) ?? (await locator.locate(issuer));
-      jwksUri = location.jwksUri;
-      fallback = location.fallback;
-      try {
-        key = await cache.getKey(jwksUri, keyKid);
-      } catch (err) {
-        throw explainJwksFailure(err, issuer, location);
-      }
-      const source = sourceOf(issuer, fallback);
-      const fetchedFrom = source === 'static' ? undefined : jwksUri;
+      const found = await keys.fetchKey(issuer, keyKid);
+      key = found.key;
+      const fetchedFrom = source === 'static' ? undefined : found.jwksUri;
       keyFacts = { kid: key.kid, kty: key.kty, alg: key.alg, source, jwksUri: fetchedFrom };
       add({
         check: 'key',
@@ -362,7 +372,9 @@ export async function explainToken(
         check: 'key',
         status: 'fail',
         code,
-        ...(code === 'KID_UNKNOWN' ? { expected: `a kid of ${jwksUri}` } : {}),
+        ...(code === 'KID_UNKNOWN'
+          ? { expected: `a kid of ${await jwksLabel(options, issuer, where)}` }
+          : {}),
         actual: `kid ${kid}`,
         note: (err as Error).message,
       });

@@ -1,13 +1,12 @@
 import { assertClaimsAccepted, findTrustedIssuer } from './claims.js';
 import { type AuthorizerContext, buildContext } from './context.js';
 import { deepFreeze } from './deep-freeze.js';
-import { createJwksLocator, explainJwksFailure } from './discovery.js';
 import { TokenError } from './errors.js';
-import { createHttpFetcher } from './fetcher.js';
 import { acceptHeader } from './header-policy.js';
-import { JwksCache, type JwksKey } from './jwks-cache.js';
+import { IssuerKeys } from './issuer-keys.js';
 import { decodeJws } from './jws.js';
-import type { ResolvedIssuer, ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
+import { ResultCache } from './result-cache.js';
 import { assertRequiredClaims } from './rules.js';
 import { readScopeClaims } from './scopes.js';
 import { assertSignatureValid } from './signature.js';
@@ -52,163 +51,69 @@ export interface TokenVerifier {
   hydrate(): Promise<void>;
 }
 
-interface CacheEntry {
-  readonly verified: VerifiedToken;
-  readonly expiresAtMs: number;
-  readonly jwksUri: string;
-}
-
 /**
  * Builds the verifier: aws-jwt-verify checks the JWKS and its JWKs and validates
  * `exp`/`nbf`/`iss`/`aud`; this adds a strict compact-JWS decoder, the algorithm allowlist, required
- * `kid` and `exp`, refused key-bearing headers, the max token age, a JWKS cache with a short
- * cool-down, a one-shot `crypto.verify`, and a bounded cache of verified results that never
- * outlives a token's `exp`.
+ * `kid` and `exp`, refused key-bearing headers, the max token age, OpenID discovery of the JWKS, a
+ * JWKS cache with a short cool-down, a one-shot `crypto.verify`, and a bounded cache of verified
+ * results that never outlives a token's `exp`.
+ *
+ * The checks, in order: size, result cache, compact JWS (`jws.ts`), header (`header-policy.ts`),
+ * issuer (`claims.ts`), key (`issuer-keys.ts`: discovery and JWKS), signature (`signature.ts`),
+ * claims (`claims.ts`).
  *
  * @example
  * const verifier = createVerifier(resolveOptions({ issuer, audience }));
  * const { claims, scopes } = await verifier.verify(token);
  */
 export function createVerifier(options: ResolvedOptions): TokenVerifier {
-  const resultCacheSize = options.resultCacheSize;
-  const results = new Map<string, CacheEntry>();
-  const fetcher =
-    options.jwks.fetcher ??
-    createHttpFetcher({ timeoutMs: options.jwks.timeoutMs, maxBytes: options.jwks.maxBytes });
-  const jwksCache = new JwksCache({
-    fetcher,
-    maxAgeSeconds: options.jwks.maxAgeSeconds,
-    cooldownMs: options.jwks.cooldownMs,
-    // A key removed from the JWKS must stop validating tokens that were cached with it.
-    onKeysChanged: () => results.clear(),
-  });
-  for (const issuer of options.issuers.values()) {
-    if (issuer.jwks) jwksCache.addJwks(issuer.jwksUri, issuer.jwks);
-  }
-  const locator = createJwksLocator({
-    fetcher,
-    cooldownMs: options.jwks.cooldownMs,
-  });
-
-  async function fetchKey(issuer: ResolvedIssuer, kid: string): Promise<{ key: JwksKey; jwksUri: string }> {
-    const location = locator.cached(issuer) ?? (await locator.locate(issuer));
-    try {
-      return { key: await jwksCache.getKey(location.jwksUri, kid), jwksUri: location.jwksUri };
-    } catch (err) {
-      throw explainJwksFailure(err, issuer, location);
-    }
-  }
-  const maxAge = options.maxTokenAgeSeconds;
-
-  // Evicts the least recently used sixteenth at once: one iterator per batch instead of one per
-  // insert keeps a cache that always misses (a stream of distinct tokens) cheap.
-  const evictionBatch = Math.max(1, resultCacheSize >> 4);
-  function evictOldest(): void {
-    let left = evictionBatch;
-    for (const token of results.keys()) {
-      results.delete(token);
-      if (--left === 0) break;
-    }
-  }
-
-  // A token enters the result cache on its second verification. A stream of one-off tokens then
-  // leaves no retained strings and results behind (which the GC would promote and sweep again), while
-  // a token that comes back is cached from its second call on. Fingerprints are small integers taken
-  // from the signature's last characters; a collision only caches a token one call early.
-  const seenOnce = new Set<number>();
-  function admit(token: string): boolean {
-    let hash = 0x811c9dc5;
-    for (let i = Math.max(0, token.length - 16); i < token.length; i++) {
-      hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
-    }
-    const fingerprint = hash & 0x3fffffff;
-    if (seenOnce.delete(fingerprint)) return true;
-    if (seenOnce.size >= resultCacheSize * 4) seenOnce.clear();
-    seenOnce.add(fingerprint);
-    return false;
-  }
-
-  const headers = new Map<string, Record<string, unknown>>();
-
-  /** Parses the token and picks its issuer; no I/O. */
-  function prepare(token: string) {
-    const decoded = decodeJws(token, headers);
-    const { alg, kid } = acceptHeader(decoded.header, options.algorithms);
-    const issuer = findTrustedIssuer(decoded.payload, options.issuers);
-    return { decoded, alg, kid, issuer };
-  }
-
-  /** Checks the signature with the key, then the claims; no I/O. */
-  function complete({ decoded, alg, kid, issuer }: ReturnType<typeof prepare>, key: JwksKey): VerifiedToken {
-    assertSignatureValid(decoded, alg, key);
-    assertClaimsAccepted(decoded.payload, issuer, Date.now() / 1000, options);
-    assertAccessTokenType(options.tokenTypes, decoded.header, decoded.payload);
-    // Frozen to the last nested value before any rule or handler sees them: the result is cached.
-    const claims = deepFreeze(decoded.payload as unknown as JwtClaims);
-    assertRequiredClaims(options.requiredClaims, claims);
-    const { scopes, dropped } = readScopeClaims(claims);
-    return Object.freeze({
-      claims,
-      header: Object.freeze({ alg, kid }),
-      issuer: issuer.issuer,
-      scopes: Object.freeze(scopes),
-      droppedScopes: dropped,
-      context: Object.freeze(buildContext({ claims, scopes }, options.contextClaims)),
-    });
-  }
+  const { algorithms, issuers, maxTokenBytes } = options;
+  const results =
+    options.resultCacheSize > 0
+      ? new ResultCache(options.resultCacheSize, options.maxTokenAgeSeconds)
+      : undefined;
+  // A key removed from the JWKS must stop validating tokens that were cached with it.
+  const keys = new IssuerKeys(options, () => results?.clear());
+  const decodedHeaders = new Map<string, Record<string, unknown>>();
 
   return {
     async verify(token: string): Promise<VerifiedToken> {
       if (typeof token !== 'string' || token === '')
         throw new TokenError('TOKEN_MISSING', 'No token was given');
-      if (token.length > options.maxTokenBytes) {
-        throw new TokenError('TOKEN_TOO_LARGE', `The token exceeds ${options.maxTokenBytes} bytes`);
+      if (token.length > maxTokenBytes) {
+        throw new TokenError('TOKEN_TOO_LARGE', `The token exceeds ${maxTokenBytes} bytes`);
       }
-      if (resultCacheSize > 0) {
-        const hit = results.get(token);
-        if (hit !== undefined) {
-          // The key must still be in the JWKS; asking for it also starts the refresh of a JWKS past
-          // its max age, which is how a removed key reaches tokens that are only ever cache hits.
-          if (hit.expiresAtMs > Date.now() && jwksCache.getCachedKey(hit.jwksUri, hit.verified.header.kid)) {
-            // Least recently used goes first: move the hit to the end.
-            results.delete(token);
-            results.set(token, hit);
-            return hit.verified;
-          }
-          results.delete(token);
-        }
+      if (results !== undefined) {
+        const cached = results.get(token, keys);
+        if (cached !== undefined) return cached;
       }
-      const prepared = prepare(token);
-      // The hot path stays synchronous: a known location and a cached key need no await.
-      const location = locator.cached(prepared.issuer);
-      const cachedKey = location && jwksCache.getCachedKey(location.jwksUri, prepared.kid);
+      const decoded = decodeJws(token, decodedHeaders);
+      const header = acceptHeader(decoded.header, algorithms);
+      const issuer = findTrustedIssuer(decoded.payload, issuers);
+      // A known JWKS location and a cached key need no await: the usual path stays synchronous.
       const { key, jwksUri } =
-        location && cachedKey
-          ? { key: cachedKey, jwksUri: location.jwksUri }
-          : await fetchKey(prepared.issuer, prepared.kid);
-      const verified = complete(prepared, key);
-      if (resultCacheSize > 0 && admit(token)) {
-        const { exp, iat } = verified.claims;
-        const until = maxAge !== undefined && iat !== undefined ? Math.min(exp, iat + maxAge) : exp;
-        if (results.size >= resultCacheSize) evictOldest();
-        results.set(token, { verified, expiresAtMs: until * 1000, jwksUri });
-      }
+        keys.cachedKey(issuer, header.kid) ?? (await keys.fetchKey(issuer, header.kid));
+      assertSignatureValid(decoded, header.alg, key);
+      assertClaimsAccepted(decoded.payload, issuer, Date.now() / 1000, options);
+      assertAccessTokenType(options.tokenTypes, decoded.header, decoded.payload);
+      // Frozen to the last nested value before any rule or handler sees them: the result is cached.
+      const claims = deepFreeze(decoded.payload as unknown as JwtClaims);
+      assertRequiredClaims(options.requiredClaims, claims);
+      const { scopes, dropped } = readScopeClaims(claims);
+      const verified: VerifiedToken = Object.freeze({
+        claims,
+        header,
+        issuer: issuer.issuer,
+        scopes: Object.freeze(scopes),
+        droppedScopes: dropped,
+        context: Object.freeze(buildContext({ claims, scopes }, options.contextClaims)),
+      });
+      if (results !== undefined) results.offer(token, verified, jwksUri);
       return verified;
     },
 
-    async hydrate(): Promise<void> {
-      // Each issuer's discovery, then its JWKS, in parallel with the other issuers'.
-      const issuers = [...options.issuers.values()].filter((issuer) => !issuer.jwks);
-      await Promise.all(
-        issuers.map(async (issuer) => {
-          const location = await locator.locate(issuer);
-          try {
-            await jwksCache.refresh(location.jwksUri);
-          } catch (err) {
-            throw explainJwksFailure(err, issuer, location);
-          }
-        }),
-      );
+    hydrate(): Promise<void> {
+      return keys.hydrate(issuers.values());
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractBearerToken, TokenError } from '../src/index.js';
+import { TokenError } from '../src/index.js';
+import { extractBearerToken } from '../src/internal.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

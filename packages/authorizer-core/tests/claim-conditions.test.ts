@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileClaimChecks, compileClaimCondition, compileClaimReader } from '../src/claim-conditions.js';
-import { type AuthorizerError, compileRule, evaluateRule, resolveOptions } from '../src/index.js';
+import type { AuthorizerError } from '../src/index.js';
+import { compileRule, evaluateRule, resolveOptions } from '../src/internal.js';
 
 function test(condition: unknown, value: unknown): boolean {
   return compileClaimCondition(condition, 'claims.x')(value);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closestName } from '../src/index.js';
+import { closestName } from '../src/internal.js';
 
 const OPTIONS = [
   'issuer',

@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Authorizer,
-  type AuthorizerOptions,
-  createAuthorizer,
-  explainRoute,
-  explainRoutes,
-  explainToken,
-  type Jwk,
-  type TokenExplanation,
-} from '../src/index.js';
+import { type Authorizer, type AuthorizerOptions, createAuthorizer, type Jwk } from '../src/index.js';
+import { explainRoute, explainRoutes, explainToken, type TokenExplanation } from '../src/internal.js';
 import {
   b64url,
   createMinter,

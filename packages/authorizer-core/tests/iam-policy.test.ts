@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { iamResourceMatches, type PolicyDocument, policyAllows } from '../src/index.js';
+import type { PolicyDocument } from '../src/index.js';
+import { iamResourceMatches, policyAllows } from '../src/internal.js';
 import { iamAllows, iamResourceMatches as modelMatches } from './helpers/index.js';
 
 const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod/';

@@ -2,16 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  assertSecureUrl,
   ConfigurationError,
   createAuthorizer,
-  createHttpFetcher,
   type Fetcher,
-  isLoopbackHost,
-  JwksCache,
   KeysUnavailableError,
   TokenError,
 } from '../src/index.js';
+import { assertSecureUrl, createHttpFetcher, isLoopbackHost, JwksCache } from '../src/internal.js';
 import { createMinter, generateTestKey, type JwksServer, jwksOf, startJwksServer } from './helpers/index.js';
 
 const AUD = 'api';

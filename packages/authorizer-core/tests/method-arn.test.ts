@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventError, formatMethodArn, parseMethodArn } from '../src/index.js';
+import { EventError } from '../src/index.js';
+import { formatMethodArn, parseMethodArn } from '../src/internal.js';
 
 describe('parseMethodArn', () => {
   it('parses a REST method ARN', () => {

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type AuthorizerOptions,
-  ConfigurationError,
-  createAuthorizer,
-  resolveOptions,
-} from '../src/index.js';
+import { type AuthorizerOptions, ConfigurationError, createAuthorizer } from '../src/index.js';
+import { resolveOptions } from '../src/internal.js';
 
 const BASE = { issuer: 'https://tenant.auth0.com/', audience: 'https://api.example.com' };
 

@@ -6,7 +6,7 @@ import {
   MAX_RESOURCE_LENGTH,
   type PolicyRules,
   parseMethodArn,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { iamAllows, iamResourceMatches } from './helpers/index.js';
 
 const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod/';

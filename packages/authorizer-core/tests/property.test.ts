@@ -1,17 +1,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Authorizer, AuthorizerError, createAuthorizer } from '../src/index.js';
 import {
-  type Authorizer,
-  AuthorizerError,
   buildPolicyDocument,
   compileRoute,
-  createAuthorizer,
   evaluateRoute,
   type PolicyRules,
   parseMethodArn,
   readScopeClaims,
   readScopes,
-} from '../src/index.js';
+} from '../src/internal.js';
 import {
   createMinter,
   generateTestKey,

@@ -2,16 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileClaimCondition, compileClaimReader } from '../src/claim-conditions.js';
 import { toContextValue } from '../src/context.js';
+import type { ClaimCondition, ClaimLiteral, RouteRequirement } from '../src/index.js';
 import {
   buildPolicyDocument,
-  type ClaimCondition,
-  type ClaimLiteral,
   compileRoute,
   evaluateRoute,
   type PolicyRules,
   parseMethodArn,
-  type RouteRequirement,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { iamAllows } from './helpers/index.js';
 
 // What a claim name or value can carry: line breaks, Unicode separators, tabs, spaces,

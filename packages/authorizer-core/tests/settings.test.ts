@@ -3,13 +3,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
-  closestName,
   createAuthorizer,
   type ReadSettingsOptions,
   readSettings,
-  SETTING_VARIABLES,
   SETTINGS,
 } from '../src/index.js';
+import { closestName, SETTING_VARIABLES } from '../src/internal.js';
 import { generateTestKey, jwksOf } from './helpers/index.js';
 
 const BASE = { TOKEN_ISSUER: 'https://tenant.auth0.com/', AUDIENCE: 'https://api.example.com' };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NEVER_ACCESS_TOKEN_TYPES, normalizeTokenType } from '../src/index.js';
+import { NEVER_ACCESS_TOKEN_TYPES, normalizeTokenType } from '../src/internal.js';
 import { assertAccessTokenType, resolveTokenTypes } from '../src/token-types.js';
 
 // Pieces of a typ header: case variants, the application/ prefix, look-alikes (the Kelvin sign

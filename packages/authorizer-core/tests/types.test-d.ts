@@ -5,17 +5,14 @@ import type {
 } from 'aws-lambda';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  AUTHORIZER_OPTION_NAMES,
   type Authorizer,
   type AuthorizerContext,
   type AuthorizerOptions,
   type ClaimCondition,
   type ConfigurationError,
-  closestName,
   type Environment,
   type IamAuthorizerResult,
   type JwtClaims,
-  parseDotenv,
   type ReadSettingsOptions,
   type RuleDocument,
   readSettings,
@@ -25,6 +22,7 @@ import {
   type SimpleAuthorizerResult,
   type VerifiedToken,
 } from '../src/index.js';
+import { AUTHORIZER_OPTION_NAMES, closestName, parseDotenv } from '../src/internal.js';
 
 describe('core types fit @types/aws-lambda', () => {
   it('the IAM result is an APIGatewayAuthorizerResult', () => {

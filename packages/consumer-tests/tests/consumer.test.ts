@@ -182,6 +182,18 @@ describe('the packed tarballs', () => {
     },
   );
 
+  it.each(PUBLISHED)('%s ships every file its exports map names', async (name) => {
+    const manifest = JSON.parse(
+      await readFile(join(project, 'node_modules', '@jwt-authorizer', name, 'package.json'), 'utf8'),
+    ) as { exports: Record<string, Record<string, string>> };
+    const targets = Object.values(manifest.exports).flatMap((entry) => Object.values(entry));
+    expect(targets.length).toBeGreaterThan(0);
+    const files = packs[name]?.files ?? [];
+    expect(
+      targets.map((target) => target.replace(/^\.\//, '')).filter((file) => !files.includes(file)),
+    ).toEqual([]);
+  });
+
   it.each(PUBLISHED)('%s ships source maps that carry their sources', async (name) => {
     const dist = join(project, 'node_modules', '@jwt-authorizer', name, 'dist');
     const maps = (await readdir(dist)).filter((file) => file.endsWith('.js.map'));

@@ -2,15 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   ConfigurationError,
+  readSettings as readCoreSettings,
+  SETTINGS,
+  type SettingFile,
+} from '@jwt-authorizer/authorizer-core';
+import {
   DOTENV_SEARCH_ORDER,
   findSetting,
   isLoopbackHost,
   mergeDotenv,
   parseDotenv,
-  readSettings as readCoreSettings,
-  SETTINGS,
-  type SettingFile,
-} from '@jwt-authorizer/authorizer-core';
+} from '@jwt-authorizer/authorizer-core/internal';
 import {
   type DoorConfig,
   type DoorDestroyConfig,

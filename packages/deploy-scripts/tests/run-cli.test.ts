@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findSetting } from '@jwt-authorizer/authorizer-core';
+import { findSetting } from '@jwt-authorizer/authorizer-core/internal';
 import { describe, expect, it, vi } from 'vitest';
 import type { AwsClientOptions } from '../src/aws-clients.js';
 import { computeCodeSha256 } from '../src/lambda-zip.js';

@@ -1,4 +1,4 @@
-import type { TokenExplanation } from '@jwt-authorizer/authorizer-core';
+import type { TokenExplanation } from '@jwt-authorizer/authorizer-core/internal';
 import type { FlagTable } from './cli.mjs';
 
 export interface ExplainIo {

@@ -62,7 +62,6 @@ const SOURCES = {
   static: 'the static JWKS (jwks or jwksFile setting)',
   'jwks-uri': 'JWKS URI',
   discovery: 'OpenID discovery',
-  'discovery-fallback': 'discovery fallback (no discovery document)',
 };
 
 /** Splits the positional TOKEN from the flags; a value flag's value is never taken for it. */

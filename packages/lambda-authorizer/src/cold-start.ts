@@ -1,4 +1,5 @@
-import { type Authorizer, assertKnownOptions, createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import { type Authorizer, createAuthorizer } from '@jwt-authorizer/authorizer-core';
+import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import { type DecisionLogOptions, writeStdout } from './decision-log.js';
 import type { Environment } from './environment.js';
 import { type AuthorizerHandler, createAuthorizerHandler } from './handler.js';

@@ -1,11 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  ConfigurationError,
-  DOTENV_SEARCH_ORDER,
-  mergeDotenv,
-  parseDotenv,
-} from '@jwt-authorizer/authorizer-core';
+import { ConfigurationError } from '@jwt-authorizer/authorizer-core';
+import { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from '@jwt-authorizer/authorizer-core/internal';
 import type { Environment } from '@jwt-authorizer/middy-jwt';
 
 export type { Environment };

@@ -1,10 +1,10 @@
 import {
   type Authorizer,
-  assertKnownOptions,
   ConfigurationError,
   type IamAuthorizerResult,
   type SimpleAuthorizerResult,
 } from '@jwt-authorizer/authorizer-core';
+import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import { type JwtAuthorizerContext, jwtAuthorizer } from '@jwt-authorizer/middy-jwt';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import { createDecisionLog, type DecisionLogOptions } from './decision-log.js';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthorizer, explainRoute, explainToken } from '../../authorizer-core/src/index.js';
+import { createAuthorizer } from '../../authorizer-core/src/index.js';
+import { explainRoute, explainToken } from '../../authorizer-core/src/internal.js';
 import {
   createMinter,
   generateTestKey,

@@ -1,4 +1,5 @@
-import { ConfigurationError, isScopeToken } from '@jwt-authorizer/authorizer-core';
+import { ConfigurationError } from '@jwt-authorizer/authorizer-core';
+import { isScopeToken } from '@jwt-authorizer/authorizer-core/internal';
 
 // RFC 6750 §3: scope tokens are %x21 / %x23-5B / %x5D-7E, realm a quoted-string; both are written
 // into WWW-Authenticate unescaped, so anything that would need escaping is refused at start-up.

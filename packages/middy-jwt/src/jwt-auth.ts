@@ -1,18 +1,20 @@
 import {
-  AUTHORIZER_OPTION_NAMES,
   type Authorizer,
   type AuthorizerOptions,
-  assertKnownOptions,
   ClaimError,
   ConfigurationError,
   createAuthorizer,
-  findMissingScopes,
   type JwtClaims,
   KeysUnavailableError,
   ScopeError,
   TokenError,
   type VerifiedToken,
 } from '@jwt-authorizer/authorizer-core';
+import {
+  AUTHORIZER_OPTION_NAMES,
+  assertKnownOptions,
+  findMissingScopes,
+} from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import { assertRealm, assertScopeNames } from './challenge-values.js';
 import { challengeHeaders, JwtHttpError } from './http-error.js';

@@ -1,10 +1,10 @@
 import {
   type Authorizer,
-  assertKnownOptions,
   ConfigurationError,
   KeysUnavailableError,
   TokenError,
 } from '@jwt-authorizer/authorizer-core';
+import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import {
   type AuthorizerEvent,

@@ -1,14 +1,16 @@
 import {
-  assertKnownOptions,
   ClaimError,
-  type CompiledRule,
   ConfigurationError,
-  compileRule,
-  evaluateRule,
   type RuleDocument,
   ScopeError,
   TokenError,
 } from '@jwt-authorizer/authorizer-core';
+import {
+  assertKnownOptions,
+  type CompiledRule,
+  compileRule,
+  evaluateRule,
+} from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import { assertRealm, assertScopeNames } from './challenge-values.js';
 import { challengeHeaders, JwtHttpError } from './http-error.js';

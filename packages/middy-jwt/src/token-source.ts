@@ -1,4 +1,5 @@
-import { assertKnownOptions, ConfigurationError } from '@jwt-authorizer/authorizer-core';
+import { ConfigurationError } from '@jwt-authorizer/authorizer-core';
+import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import { CONFLICT, readHeader } from './read-header.js';
 
 /**

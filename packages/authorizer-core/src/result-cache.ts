@@ -1,0 +1,113 @@
+import type { JwksKey } from './jwks-cache.js';
+import type { VerifiedToken } from './verifier.js';
+
+/** Where the result cache asks whether a token's key is still published; the JWKS cache is one. */
+export interface PublishedKeys {
+  getCachedKey(jwksUri: string, kid: string): JwksKey | undefined;
+}
+
+interface CachedResult {
+  readonly verified: VerifiedToken;
+  readonly expiresAtMs: number;
+  readonly jwksUri: string;
+}
+
+/** A small integer taken from the token's last 16 characters (its signature's): FNV-1a, 30 bits. */
+export function fingerprintOf(token: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = Math.max(0, token.length - 16); i < token.length; i++) {
+    hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+  }
+  return hash & 0x3fffffff;
+}
+
+/**
+ * Admits a token on its second sight. A stream of one-off tokens then leaves no retained strings and
+ * results behind (which the GC would promote and sweep again), while a token that comes back is
+ * cached from its second call on. It remembers fingerprints, not tokens; a collision only admits a
+ * token one call early. At `capacity` fingerprints it forgets them all.
+ */
+export class SecondSightFilter {
+  private readonly seenOnce = new Set<number>();
+  private readonly capacity: number;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  /** True when the token was seen before (and forgets it); otherwise remembers it and says false. */
+  admit(token: string): boolean {
+    const fingerprint = fingerprintOf(token);
+    if (this.seenOnce.delete(fingerprint)) return true;
+    if (this.seenOnce.size >= this.capacity) this.seenOnce.clear();
+    this.seenOnce.add(fingerprint);
+    return false;
+  }
+}
+
+/**
+ * The bounded cache of verified results, least recently used first out. An entry is served only
+ * while the token is within its `exp` (and its max age) and its key is still in the JWKS; a token
+ * enters on its second verification (see {@link SecondSightFilter}).
+ */
+export class ResultCache {
+  private readonly entries = new Map<string, CachedResult>();
+  private readonly admission: SecondSightFilter;
+  private readonly maxEntries: number;
+  private readonly evictionBatch: number;
+  private readonly maxTokenAgeSeconds: number | undefined;
+
+  constructor(maxEntries: number, maxTokenAgeSeconds: number | undefined) {
+    this.maxEntries = maxEntries;
+    this.maxTokenAgeSeconds = maxTokenAgeSeconds;
+    // Evicts the least recently used sixteenth at once: one iterator per batch instead of one per
+    // insert keeps a cache that always misses (a stream of distinct tokens) cheap.
+    this.evictionBatch = Math.max(1, maxEntries >> 4);
+    this.admission = new SecondSightFilter(maxEntries * 4);
+  }
+
+  /** The cached result of `token`, or undefined when it has none that may still be served. */
+  get(token: string, keys: PublishedKeys): VerifiedToken | undefined {
+    const hit = this.entries.get(token);
+    if (hit === undefined) return undefined;
+    // The key must still be in the JWKS; asking for it also starts the refresh of a JWKS past its
+    // max age, which is how a removed key reaches tokens that are only ever cache hits.
+    if (hit.expiresAtMs > Date.now() && keys.getCachedKey(hit.jwksUri, hit.verified.header.kid)) {
+      // Least recently used goes first: move the hit to the end.
+      this.entries.delete(token);
+      this.entries.set(token, hit);
+      return hit.verified;
+    }
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  /** Keeps `verified` for `token` if the admission filter lets it in, evicting if full. */
+  offer(token: string, verified: VerifiedToken, jwksUri: string): void {
+    if (!this.admission.admit(token)) return;
+    const { exp, iat } = verified.claims;
+    const maxAge = this.maxTokenAgeSeconds;
+    // Never past `exp`, nor past the moment the token becomes older than the max token age.
+    const until = maxAge !== undefined && iat !== undefined ? Math.min(exp, iat + maxAge) : exp;
+    if (this.entries.size >= this.maxEntries) this.evictOldest();
+    this.entries.set(token, { verified, expiresAtMs: until * 1000, jwksUri });
+  }
+
+  /** Drops every entry, e.g. when the keys they were verified with changed. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** How many results are held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private evictOldest(): void {
+    let left = this.evictionBatch;
+    for (const token of this.entries.keys()) {
+      this.entries.delete(token);
+      if (--left === 0) break;
+    }
+  }
+}
