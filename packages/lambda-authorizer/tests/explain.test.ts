@@ -424,6 +424,25 @@ describe('explain: input and usage', () => {
     expect(run.code).toBe(1);
   });
 
+  it('explains the route of --method-arn in its own stage, and refuses an ARN that is none, exit 2', async () => {
+    const run = await explain(['--method-arn', `${STAGE_ARN}/GET/pets/7`], mint());
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Route GET /pets/7\n  rules: GET /pets/{id}\n  decision: allowed\n');
+    expect(run.stdout).toContain(`      Allow ${STAGE_ARN}/GET/pets/*`);
+    expect(run.stdout).toContain(
+      'Decision: allowed [OK]; API Gateway answers 200 (the request goes through)',
+    );
+    const bad = await explain(['--method-arn', 'arn:aws:s3:::bucket'], mint());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: .*\n$/);
+  });
+
+  it('takes a whole Authorization value on stdin, Bearer and all', async () => {
+    const run = await explain([], `Bearer ${mint()}\n`);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Decision: allowed [OK]');
+  });
+
   it('answers an HTTP API event with the simple response the handler gives', async () => {
     writeFileSync(
       join(project, 'event.json'),
