@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Authorizer, type AuthorizerOptions, createAuthorizer, type Jwk } from '../src/index.js';
 import { explainRoute, explainRoutes, explainToken, type TokenExplanation } from '../src/internal.js';
@@ -393,5 +394,94 @@ describe('explainRoutes', () => {
     const explanation = await explainToken(authorizer.options, mint()(rsa, { claims: { exp: now - 5 } }));
     const rows = explainRoutes(authorizer, explanation, PREFIX);
     expect(new Set(rows.map((row) => `${row.status} ${row.code}`))).toEqual(new Set(['401 TOKEN_EXPIRED']));
+  });
+});
+
+describe('explain and the authorizer agree on any mix of faults (property)', () => {
+  it('gives the authorizer decision, and marks every failure after the first', async () => {
+    const authorizer = createAuthorizer({
+      issuers: [{ issuer: 'https://tenant.example.com/', audience: AUDIENCE, jwks: jwksOf(rsa, ec) }],
+      algorithms: ['RS256', 'ES256'],
+      maxTokenAgeSeconds: 3600,
+      routes: { 'GET /pets': ['read:pets'], 'GET /vets': { claims: { groups: { containsAny: ['vets'] } } } },
+      requiredClaims: { claims: { tenant: { oneOf: ['acme'] } } },
+    });
+    const t = nowSeconds();
+    // Each field is mostly right, so that runs with one or two faults, late checks included, are common.
+    const pick = <T>(good: T, ...bad: T[]) =>
+      fc.oneof(
+        { arbitrary: fc.constant(good), weight: 3 * bad.length },
+        ...bad.map((value) => ({ arbitrary: fc.constant(value), weight: 1 })),
+      );
+    const faults = fc.record({
+      key: pick('rsa', 'ec', 'ec-as-rsa'),
+      kid: pick('own', 'unknown', 'missing'),
+      alg: pick('own', 'RS384', 'none'),
+      typ: pick<string | undefined>('JWT', undefined, 'at+jwt', 'id_token+jwt', 'logout+jwt'),
+      iss: pick<string | undefined>(
+        'https://tenant.example.com/',
+        'https://tenant.example.com',
+        'https://tenant.example.com//',
+        'https://other.example.com/',
+        undefined,
+      ),
+      aud: pick<string | string[] | undefined>(
+        AUDIENCE,
+        'https://api.example.org',
+        [AUDIENCE, 'x'],
+        undefined,
+      ),
+      exp: pick<number | string | undefined>(t + 600, t - 600, undefined, 'soon'),
+      nbf: pick<number | undefined>(undefined, t - 60, t + 600),
+      iat: pick<number | undefined>(t - 60, undefined, t - 7200, t + 600),
+      tenant: pick<string | undefined>('acme', 'other', undefined),
+      tokenUse: pick<string | undefined>(undefined, 'access', 'id'),
+      groups: pick<string[] | undefined>(['vets'], undefined, ['owners']),
+      scope: pick('read:pets', '', 'admin'),
+      route: fc.constantFrom('GET/pets', 'GET/vets', 'GET/unknown'),
+      tamper: pick(false, true),
+    });
+    await fc.assert(
+      fc.asyncProperty(faults, async (f) => {
+        const key = f.key === 'rsa' ? rsa : ec;
+        const header: Record<string, unknown> = {
+          kid:
+            f.kid === 'own'
+              ? f.key === 'ec-as-rsa'
+                ? 'rsa-1'
+                : key.kid
+              : f.kid === 'unknown'
+                ? 'gone'
+                : undefined,
+          typ: f.typ,
+        };
+        if (f.alg !== 'own') header.alg = f.alg;
+        let token = createMinter('unused', AUDIENCE)(key, {
+          header,
+          claims: {
+            iss: f.iss,
+            aud: f.aud,
+            exp: f.exp,
+            nbf: f.nbf,
+            iat: f.iat,
+            tenant: f.tenant,
+            token_use: f.tokenUse,
+            groups: f.groups,
+            scope: f.scope,
+          },
+        });
+        if (f.tamper) {
+          const [h, p, s] = token.split('.') as [string, string, string];
+          token = `${h}.${p}.${s.startsWith('A') ? `B${s.slice(1)}` : `A${s.slice(1)}`}`;
+        }
+        const methodArn = `${PREFIX}${f.route}`;
+        const explanation = await explainToken(authorizer.options, token);
+        const real = await authorizerCode(authorizer, token, methodArn);
+        expect(explainRoute(authorizer, explanation, methodArn).code).toBe(real);
+        const fails = explanation.checks.filter((check) => check.status === 'fail');
+        expect(fails.map((check) => check.afterFailure)).toEqual(fails.map((_, i) => i > 0));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
