@@ -333,11 +333,11 @@ export async function runExplain(io) {
 
   let routeArn = values['method-arn'] ?? eventArn;
   if (values.route) {
-    const stage = eventArn ? core.stageArnPrefix(core.parseMethodArn(eventArn)) : PLACEHOLDER_STAGE;
     try {
+      const stage = eventArn ? core.stageArnPrefix(core.parseMethodArn(eventArn)) : PLACEHOLDER_STAGE;
       routeArn = routeToArn(values.route, stage);
     } catch (err) {
-      if (err instanceof UsageError) return fail(err.message);
+      if (err instanceof UsageError || err?.code === 'EVENT_INVALID') return fail(err.message);
       throw err;
     }
   }

@@ -437,6 +437,14 @@ describe('explain: input and usage', () => {
     expect(bad.stderr).toMatch(/^error: .*\n$/);
   });
 
+  it('refuses --route with an event whose methodArn is malformed, in one line, exit 2', async () => {
+    writeFileSync(join(project, 'event.json'), JSON.stringify(tokenEvent(`Bearer ${mint()}`, 'not-an-arn')));
+    const run = await explain(['--event', 'event.json', '--route', 'GET /pets']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')).toHaveLength(2);
+    expect(run.stderr).toMatch(/^error: /);
+  });
+
   it('takes a whole Authorization value on stdin, Bearer and all', async () => {
     const run = await explain([], `Bearer ${mint()}\n`);
     expect(run.code).toBe(0);
