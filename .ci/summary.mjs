@@ -11,6 +11,7 @@ const REPORT = '.test-results.json';
 const packageDirs = [
   ...readdirSync('packages').map((name) => join('packages', name)),
   ...(existsSync('bench/tests') ? ['bench'] : []),
+  ...(existsSync('examples') ? readdirSync('examples').map((name) => join('examples', name)) : []),
 ].filter((dir) => existsSync(join(dir, 'tests')));
 const savedName = (dir) => `${dir.replaceAll('/', '__')}.json`;
 

@@ -2,11 +2,17 @@ import { extractBearerToken } from './bearer.js';
 import { type AuthorizerContext, buildContext } from './context.js';
 import { ScopeError } from './errors.js';
 import { parseMethodArn } from './method-arn.js';
-import { type AuthorizerOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  type AuthorizerOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  WEBSOCKET_CONNECT,
+} from './options.js';
 import {
   buildPolicyDocument,
   evaluateRoute,
   type IamAuthorizerResult,
+  MAX_WEBSOCKET_RESULT_BYTES,
   type RouteDecision,
   type SimpleAuthorizerResult,
 } from './policy.js';
@@ -16,6 +22,11 @@ import { createVerifier, type JwtClaims, type VerifiedToken } from './verifier.j
 /** An authorization decision with the result to hand back to API Gateway. */
 export interface Authorization<Result> extends RouteDecision {
   readonly result: Result;
+  /**
+   * Why the answer denies although the route decision allowed: `RESULT_TOO_LARGE` for a WebSocket
+   * `$connect` answer past {@link MAX_WEBSOCKET_RESULT_BYTES}. Absent otherwise.
+   */
+  readonly refusal?: 'RESULT_TOO_LARGE';
 }
 
 /** Verifies tokens and builds authorizer results; create it once per process (it holds the JWKS cache). */
@@ -47,7 +58,10 @@ export interface Authorizer {
   /** Decides one route (`GET`, `pets/42`) from the required scopes and route rules. */
   evaluateRoute(verified: VerifiedToken, method: string, resourcePath: string): RouteDecision;
   /**
-   * The IAM result for a REST `methodArn` (or HTTP API `routeArn`), per the policy mode.
+   * The IAM result for a REST `methodArn` (or HTTP API `routeArn`), per the policy mode. For a
+   * WebSocket `$connect` ARN it allows or denies that route alone, and denies, without context,
+   * when the answer would exceed the WebSocket limit ({@link MAX_WEBSOCKET_RESULT_BYTES}: huge
+   * context claims), which API Gateway would otherwise fail as a 500.
    * @throws {EventError} `EVENT_INVALID` when the ARN is not an execute-api ARN.
    */
   authorize(verified: VerifiedToken, methodArn: string): Authorization<IamAuthorizerResult>;
@@ -58,6 +72,11 @@ export interface Authorizer {
   authorizeSimple(verified: VerifiedToken, routeArn: string): Authorization<SimpleAuthorizerResult>;
   /** The authorizer context: `sub`, `scope` and the configured context claims (a new object). */
   buildContext(verified: VerifiedToken): AuthorizerContext;
+}
+
+function exceedsWebSocketLimit(result: IamAuthorizerResult): boolean {
+  const json = JSON.stringify(result);
+  return json.length > MAX_WEBSOCKET_RESULT_BYTES || Buffer.byteLength(json) > MAX_WEBSOCKET_RESULT_BYTES;
 }
 
 /** The string value of the usage identifier claim, for `usageIdentifierKey`; undefined otherwise. */
@@ -145,6 +164,20 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       };
       const usageIdentifierKey = usageIdentifierOf(resolved, verified);
       if (usageIdentifierKey !== undefined) result.usageIdentifierKey = usageIdentifierKey;
+      if (arn.method === WEBSOCKET_CONNECT && exceedsWebSocketLimit(result)) {
+        const deny = buildPolicyDocument(
+          { ...resolved, routes: [], unmatchedRoutes: 'deny' },
+          [],
+          arn,
+          methodArn,
+        );
+        return {
+          allowed: false,
+          missingScopes: decision.missingScopes,
+          result: { principalId: result.principalId, policyDocument: deny, context: {} },
+          refusal: 'RESULT_TOO_LARGE',
+        };
+      }
       return withDecision(decision, result);
     },
     authorizeSimple(verified, routeArn) {

@@ -52,5 +52,6 @@ export {
   type SettingFile,
   type Settings,
 } from './settings.js';
+export type { TokenLocation } from './token-source.js';
 export type { TokenTypePolicy } from './token-types.js';
 export type { JwtClaims, VerifiedToken } from './verifier.js';

@@ -52,16 +52,25 @@ export {
   normalizeIssuer,
   resolveOptions,
   SUPPORTED_ALGORITHMS,
+  WEBSOCKET_CONNECT,
 } from './options.js';
 export {
   buildPolicyDocument,
   type Claims,
   evaluateRoute,
   MAX_RESOURCE_LENGTH,
+  MAX_WEBSOCKET_RESULT_BYTES,
   type PolicyRules,
 } from './policy.js';
 export { type CompiledRule, compileRule, evaluateRule, type RuleOutcome } from './rules.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
 export { findSetting, SETTING_VARIABLES } from './settings.js';
+export {
+  checkTokenSource,
+  DEFAULT_TOKEN_SOURCE,
+  formatTokenSource,
+  parseTokenSource,
+  TOKEN_SUBPROTOCOL,
+} from './token-source.js';
 export { NEVER_ACCESS_TOKEN_TYPES, normalizeTokenType } from './token-types.js';
 export { createVerifier, type TokenVerifier } from './verifier.js';

@@ -53,7 +53,10 @@ export interface JwksOptions {
 
 /** A route and what it requires, e.g. `{ route: 'GET /orders/{id}', scopes: ['read:orders'] }`. */
 export interface RouteRule {
-  /** `VERB /path`: VERB is an HTTP method, `ANY` or `*`; path segments may be `*` or `{param}`. */
+  /**
+   * `VERB /path`: VERB is an HTTP method, `ANY` or `*`; path segments may be `*` or `{param}`.
+   * Or `$connect`, the WebSocket connect route.
+   */
   route: string;
   /** A list (every one required), or `{ allOf, anyOf }`. */
   scopes?: readonly string[] | ScopeSets;
@@ -273,6 +276,12 @@ function assertObject(value: unknown, setting: string): asserts value is object 
   }
 }
 
+/**
+ * The WebSocket route an authorizer answers (`.../{stage}/$connect`). A route rule keyed `$connect`
+ * names it; HTTP rules never match it.
+ */
+export const WEBSOCKET_CONNECT = '$connect';
+
 /** The HTTP methods a route rule may name; `ANY` and `*` stand for all of them. */
 export const HTTP_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -366,6 +375,11 @@ export function compileRoute(
   requirement: RouteRequirement,
   setting = `routes[${JSON.stringify(route)}]`,
 ): CompiledRoute {
+  if (typeof route === 'string' && route.trim() === WEBSOCKET_CONNECT) {
+    // The WebSocket `$connect` route: no verb, no path. HTTP rules (`ANY /*` included) never match it.
+    const rule = withSetting('routes', () => compileRule(requirement, setting));
+    return { route, method: WEBSOCKET_CONNECT, arnPath: '', pattern: /^$/s, scopes: rule.allOf, rule };
+  }
   const match = /^\s*(\S+)\s+(\/\S*)\s*$/.exec(route);
   if (!match) throw new ConfigurationError(`Route "${route}" must look like "GET /path"`, ROUTES);
   const verb = (match[1] as string).toUpperCase();

@@ -1,10 +1,13 @@
 import type { AuthorizerContext } from './context.js';
 import { type MethodArn, stageArnPrefix } from './method-arn.js';
-import { type CompiledRoute, HTTP_METHODS, type PolicyMode } from './options.js';
+import { type CompiledRoute, HTTP_METHODS, type PolicyMode, WEBSOCKET_CONNECT } from './options.js';
 import { satisfiesRule, satisfiesScopes } from './rules.js';
 
 /** Longest `Resource` ARN API Gateway accepts in a policy statement. */
 export const MAX_RESOURCE_LENGTH = 512;
+
+/** Largest result (policy, principal and context, as JSON) a WebSocket API accepts from its authorizer. */
+export const MAX_WEBSOCKET_RESULT_BYTES = 8192;
 
 export interface PolicyStatement {
   Action: 'execute-api:Invoke';
@@ -85,7 +88,8 @@ function addMissing(
 }
 
 function routeMatches(route: CompiledRoute, method: string, resourcePath: string): boolean {
-  return (route.method === '*' || route.method === method) && route.pattern.test(resourcePath);
+  const methodMatches = route.method === '*' ? method !== WEBSOCKET_CONNECT : route.method === method;
+  return methodMatches && route.pattern.test(resourcePath);
 }
 
 /**
@@ -94,7 +98,8 @@ function routeMatches(route: CompiledRoute, method: string, resourcePath: string
  * claim condition always fails); a route no rule matches follows `unmatchedRoutes`. When route rules are set, a
  * method outside {@link HTTP_METHODS} (`TRACE`, `PROPFIND`, a lower-case `get`) is refused whatever
  * the scopes. This is the same decision IAM reaches on the `api`-mode policy, where Deny statements
- * win over Allow ones.
+ * win over Allow ones. The WebSocket `$connect` route is matched only by a `$connect` rule (HTTP
+ * rules, `ANY /*` included, never match it); without one it follows `unmatchedRoutes`.
  *
  * @example
  * evaluateRoute(rules, ['read:pets'], 'GET', 'pets/42') // { allowed: true, missingScopes: [] }
@@ -109,7 +114,7 @@ export function evaluateRoute(
   let missing = addMissing(undefined, scopes, rules.requiredScopes, rules.requiredAnyScopes ?? NO_SCOPES);
   // The policy can only name the seven methods (see buildPolicyDocument), so the decision refuses
   // every other one too: that keeps the two in agreement for any verb the ARN carries.
-  if (rules.routes !== undefined && !HTTP_METHODS.includes(method)) {
+  if (rules.routes !== undefined && method !== WEBSOCKET_CONNECT && !HTTP_METHODS.includes(method)) {
     return missing === undefined ? NOT_ALLOWED : { allowed: false, missingScopes: missing };
   }
   let matched = rules.routes === undefined;
@@ -164,7 +169,11 @@ interface RouteResources {
   readonly allow: readonly string[];
 }
 
+const NO_RESOURCES: RouteResources = Object.freeze({ deny: NO_SCOPES, allow: NO_SCOPES });
+
 function computeRouteResources(route: CompiledRoute, prefix: string): RouteResources {
+  // A `$connect` rule has no place in the policy of HTTP routes (a `$connect` ARN is answered alone).
+  if (route.method === WEBSOCKET_CONNECT) return NO_RESOURCES;
   if (route.method === '*' && route.arnPath.startsWith('*')) {
     // The one place `*` in the method place is exact: `{stage}/*/*rest` matches `VERB/path`
     // exactly when `*rest` matches the path, as whatever the method `*` spans past the first `/`
@@ -235,6 +244,10 @@ function routeResourcesFor(routes: readonly CompiledRoute[], prefix: string): St
  * more, never less.
  * `method` mode allows or denies exactly `methodArn`; it denies when the ARN's path holds a literal
  * `*` or `?` (a wildcard in an Allow) or the ARN is longer than 512 characters.
+ * A WebSocket `$connect` ARN gets the `method`-mode answer in either mode: API Gateway asks the
+ * authorizer only on `$connect` and evaluates the policy only there (later messages of the
+ * connection carry its context, not a new decision), and one statement keeps the answer far below
+ * the WebSocket authorizer's 8 KB result limit whatever the number of rules.
  *
  * @example
  * buildPolicyDocument(rules, ['read:pets'], parseMethodArn(methodArn), methodArn).Statement
@@ -246,7 +259,7 @@ export function buildPolicyDocument(
   methodArn: string,
   claims?: Claims,
 ): PolicyDocument {
-  if (rules.policyMode === 'method') {
+  if (rules.policyMode === 'method' || arn.method === WEBSOCKET_CONNECT) {
     const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath, claims);
     // The path is the caller's: a literal `*` or `?` in it would be a wildcard in the cached Allow.
     const literal = !/[*?]/.test(arn.method) && !/[*?]/.test(arn.resourcePath);

@@ -8,6 +8,13 @@ import {
   resolveOptions,
   SUPPORTED_ALGORITHMS,
 } from './options.js';
+import {
+  checkTokenSourceList,
+  DEFAULT_TOKEN_SOURCE,
+  readTokenSourceList,
+  type TokenLocation,
+  TokenSourceProblem,
+} from './token-source.js';
 
 /** The environment as `process.env` shapes it. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -90,6 +97,14 @@ function routes(text: string): unknown {
     throw new InvalidValue('must be a JSON object or array of route rules');
   }
   return parsed;
+}
+
+function tokenSource(value: string): TokenLocation[] {
+  try {
+    return readTokenSourceList(value);
+  } catch (err) {
+    throw err instanceof TokenSourceProblem ? new InvalidValue(err.message) : err;
+  }
 }
 
 const text = (value: string): string => value;
@@ -262,6 +277,14 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: choice('simple', 'iam'),
   },
   {
+    variable: 'JWT_TOKEN_SOURCE',
+    setting: 'tokenSource',
+    defaultValue: 'header:authorization',
+    description:
+      'Where the handler reads REQUEST and HTTP API tokens, in order: header:NAME, query:NAME, cookie:NAME, protocol (WebSocket)',
+    parse: tokenSource,
+  },
+  {
     variable: 'JWT_JWKS_TIMEOUT_MS',
     setting: 'jwks.timeoutMs',
     defaultValue: '3000',
@@ -401,6 +424,8 @@ export interface Settings {
   readonly authorizerOptions: AuthorizerOptions;
   /** The Lambda handler's answer to HTTP API payload 2.0 events (default `simple`). */
   readonly httpApiResponse: HttpApiResponse;
+  /** Where the Lambda handler reads the token of `REQUEST` and payload 2.0 events (default: the Authorization header). */
+  readonly tokenSource: readonly TokenLocation[];
   /** Every file the settings named (routes, config, static JWKS), for the bundle to carry. */
   readonly files: readonly SettingFile[];
 }
@@ -468,6 +493,26 @@ function parseJsonFile(
       setting,
       variable,
       cause: err,
+    });
+  }
+}
+
+/**
+ * The token source from the environment (parsed by the table) or a config file (the same text, or
+ * a list of `{ kind, name }`), validated; the Authorization header when unset.
+ */
+function readTokenSourceSetting(value: unknown, source: SettingSource): readonly TokenLocation[] {
+  if (value === undefined) return DEFAULT_TOKEN_SOURCE;
+  try {
+    if (typeof value === 'string') return readTokenSourceList(value);
+    if (Array.isArray(value)) return checkTokenSourceList(value as TokenLocation[]);
+    throw new TokenSourceProblem('must be a list such as "header:authorization,query:token"');
+  } catch (err) {
+    if (!(err instanceof TokenSourceProblem)) throw err;
+    const label = source.variable ? describeSource(source) : `${source.file ?? 'settings'}: tokenSource`;
+    throw new ConfigurationError(`${label} ${err.message}`, {
+      setting: 'tokenSource',
+      variable: source.variable,
     });
   }
 }
@@ -666,6 +711,9 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
   }
   delete merged.httpApiResponse;
 
+  const tokenSourceSetting = readTokenSourceSetting(merged.tokenSource, sourceOf('tokenSource'));
+  delete merged.tokenSource;
+
   const authorizerOptions = merged as AuthorizerOptions;
   if (authorizerOptions.issuer === undefined && authorizerOptions.issuers === undefined) {
     throw new ConfigurationError(
@@ -695,5 +743,5 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
       cause: err,
     });
   }
-  return { authorizerOptions, httpApiResponse, files: reader.files };
+  return { authorizerOptions, httpApiResponse, tokenSource: tokenSourceSetting, files: reader.files };
 }

@@ -58,6 +58,7 @@ const PUBLIC_TYPES = [
   'SignatureAlgorithm',
   'SimpleAuthorizerResult',
   'TokenErrorCode',
+  'TokenLocation',
   'TokenTypePolicy',
   'VerifiedToken',
 ];

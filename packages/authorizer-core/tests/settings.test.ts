@@ -65,6 +65,11 @@ const VALID: Record<string, [string, string, unknown]> = {
   JWT_TOKEN_TYPES: ['at+jwt, application/at+jwt', 'tokenTypes', ['at+jwt', 'application/at+jwt']],
   JWT_USAGE_IDENTIFIER_CLAIM: ['azp', 'usageIdentifierClaim', 'azp'],
   JWT_HTTP_API_RESPONSE: ['iam', 'httpApiResponse', 'iam'],
+  JWT_TOKEN_SOURCE: [
+    'Query:token, protocol',
+    'tokenSource',
+    [{ kind: 'query', name: 'token' }, { kind: 'protocol' }],
+  ],
   JWT_JWKS_TIMEOUT_MS: ['1500', 'jwks', { timeoutMs: 1500 }],
   JWT_JWKS_MAX_AGE_SECONDS: ['300', 'jwks', { maxAgeSeconds: 300 }],
   JWT_JWKS_COOLDOWN_MS: ['0', 'jwks', { cooldownMs: 0 }],
@@ -91,6 +96,7 @@ const INVALID: Record<string, [string, string]> = {
   JWT_TOKEN_TYPES: ['logout+jwt', 'tokenTypes'],
   JWT_USAGE_IDENTIFIER_CLAIM: ['/client~2id', 'usageIdentifierClaim'],
   JWT_HTTP_API_RESPONSE: ['xml', 'httpApiResponse'],
+  JWT_TOKEN_SOURCE: ['query:token,body:token', 'tokenSource'],
   JWT_JWKS_TIMEOUT_MS: ['0', 'jwks.timeoutMs'],
   JWT_JWKS_MAX_AGE_SECONDS: ['-1', 'jwks.maxAgeSeconds'],
   JWT_JWKS_COOLDOWN_MS: ['2s', 'jwks.cooldownMs'],
@@ -118,8 +124,8 @@ describe('the settings table', () => {
         : { ...BASE, [variable]: value };
     const settings = readSettings(env, FOLDER);
     const actual =
-      path === 'httpApiResponse'
-        ? settings.httpApiResponse
+      path === 'httpApiResponse' || path === 'tokenSource'
+        ? settings[path]
         : (settings.authorizerOptions as Record<string, unknown>)[path];
     expect(actual).toEqual(expected);
     expect(() => createAuthorizer(settings.authorizerOptions)).not.toThrow();
@@ -238,6 +244,74 @@ describe('closestName over the table', () => {
         if (suggestion !== undefined) expect(SETTING_VARIABLES).toContain(suggestion);
       }),
     );
+  });
+});
+
+describe('JWT_TOKEN_SOURCE', () => {
+  const config = (tokenSource: unknown) =>
+    files({
+      'config.json': JSON.stringify({
+        issuers: [{ issuer: BASE.TOKEN_ISSUER, audience: 'api' }],
+        tokenSource,
+      }),
+    });
+
+  it('defaults to the Authorization header, and never reaches the authorizer options', () => {
+    const settings = readSettings(BASE, FOLDER);
+    expect(settings.tokenSource).toEqual([{ kind: 'header', name: 'authorization' }]);
+    const listed = readSettings({ ...BASE, JWT_TOKEN_SOURCE: 'header:X-Token,cookie:at' }, FOLDER);
+    expect(listed.tokenSource).toEqual([
+      { kind: 'header', name: 'x-token' },
+      { kind: 'cookie', name: 'at' },
+    ]);
+    expect('tokenSource' in listed.authorizerOptions).toBe(false);
+    expect(() => createAuthorizer(listed.authorizerOptions)).not.toThrow();
+  });
+
+  it.each([
+    ['an unknown kind', 'body:token', 'must be a comma-separated list'],
+    ['a name with a line break', 'query:to\nken', 'needs a name'],
+    ['the same place twice', 'query:token, query:token', 'lists query:token twice'],
+    ['protocol with a name', 'protocol:jwt', 'protocol takes no name'],
+  ])('refuses %s, naming the variable and the .env file', (_name, value, fragment) => {
+    const error = configError(
+      { ...BASE, JWT_TOKEN_SOURCE: value },
+      { ...FOLDER, origin: (variable) => (variable === 'JWT_TOKEN_SOURCE' ? '/work/.env' : undefined) },
+    );
+    expect(error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      variable: 'JWT_TOKEN_SOURCE',
+      setting: 'tokenSource',
+    });
+    expect(error.message).toContain('JWT_TOKEN_SOURCE (in /work/.env)');
+    expect(error.message).toContain(fragment);
+  });
+
+  it('reads a config file tokenSource as text or as a list of places; the environment wins', () => {
+    expect(readSettings({ JWT_CONFIG_FILE: 'config.json' }, config('query:token')).tokenSource).toEqual([
+      { kind: 'query', name: 'token' },
+    ]);
+    const list = [{ kind: 'protocol' }, { kind: 'header', name: 'Authorization' }];
+    expect(readSettings({ JWT_CONFIG_FILE: 'config.json' }, config(list)).tokenSource).toEqual([
+      { kind: 'protocol' },
+      { kind: 'header', name: 'authorization' },
+    ]);
+    const both = readSettings(
+      { JWT_CONFIG_FILE: 'config.json', JWT_TOKEN_SOURCE: 'cookie:at' },
+      config('query:token'),
+    );
+    expect(both.tokenSource).toEqual([{ kind: 'cookie', name: 'at' }]);
+  });
+
+  it.each([
+    ['a number', 42],
+    ['an object', { query: 'token' }],
+    ['a malformed list', 'query:token;protocol'],
+    ['a list with an unknown kind', [{ kind: 'body', name: 'x' }]],
+  ])('refuses a config file tokenSource that is %s, naming the file', (_name, value) => {
+    const error = configError({ JWT_CONFIG_FILE: 'config.json' }, config(value));
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', setting: 'tokenSource' });
+    expect(error.message).toContain(`${join(DIR, 'config.json')}: tokenSource`);
   });
 });
 

@@ -62,6 +62,7 @@ export async function startHandler(options: StartHandlerOptions): Promise<Starte
   const handler = createAuthorizerHandler({
     authorizer,
     httpApiResponse: settings.httpApiResponse,
+    tokenSource: settings.tokenSource,
     log: options.log,
   });
   return { handler, authorizer, settings, hydrated };

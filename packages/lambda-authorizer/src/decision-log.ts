@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RouteDecision, VerifiedToken } from '@jwt-authorizer/authorizer-core';
+import type { Authorization, RouteDecision, VerifiedToken } from '@jwt-authorizer/authorizer-core';
 import {
   detectAuthorizerEventKind,
   isUnauthorizedError,
@@ -20,7 +20,8 @@ export interface DecisionLogLine {
   readonly decision: Decision;
   /**
    * `OK`, a core error code (`TOKEN_EXPIRED`, `CLAIM_INVALID`, `INSUFFICIENT_SCOPE`,
-   * `CLAIM_MISMATCH`, `JWKS_UNAVAILABLE`…) or `ROUTE_NOT_ALLOWED`.
+   * `CLAIM_MISMATCH`, `JWKS_UNAVAILABLE`…), `ROUTE_NOT_ALLOWED`, or `RESULT_TOO_LARGE` (a WebSocket
+   * `$connect` answer past 8 KB).
    */
   readonly reason: string;
   readonly eventKind?: string;
@@ -67,10 +68,13 @@ export interface ObservedRequest {
   readonly error?: unknown;
 }
 
+/** The route decision a result was built from, and why it denies when the decision allowed. */
+type LoggedDecision = RouteDecision & Pick<Authorization<unknown>, 'refusal'>;
+
 /** Watches invocations and writes one {@link DecisionLogLine} for each. */
 export interface DecisionLog {
   /** Records, on the invocation's context, the route decision the handler built its result from. */
-  recordDecision(context: object, verified: VerifiedToken, decision: RouteDecision): void;
+  recordDecision(context: object, verified: VerifiedToken, decision: LoggedDecision): void;
   /**
    * Middy plugin hooks: they see every outcome, early responses and errors included. The reason a
    * token was refused comes from `context.authorizerRejection`, which middy-jwt's `jwtAuthorizer`
@@ -102,13 +106,14 @@ interface TimedRequest extends ObservedRequest {
  */
 interface ObservedContext extends Partial<JwtAuthorizerSlots & Pick<LambdaContext, 'awsRequestId'>> {
   [verifiedSlot]?: VerifiedToken | undefined;
-  [decisionSlot]?: RouteDecision | undefined;
+  [decisionSlot]?: LoggedDecision | undefined;
 }
 
 const HEAD = '{"level":"info","msg":"authorizer decision","decision":';
 const ALLOW_HEAD = `${HEAD}"allow","reason":"OK"`;
 const INSUFFICIENT_SCOPE_HEAD = `${HEAD}"deny","reason":"INSUFFICIENT_SCOPE"`;
 const ROUTE_NOT_ALLOWED_HEAD = `${HEAD}"deny","reason":"ROUTE_NOT_ALLOWED"`;
+const RESULT_TOO_LARGE_HEAD = `${HEAD}"deny","reason":"RESULT_TOO_LARGE"`;
 const CLAIM_MISMATCH_HEAD = `${HEAD}"deny","reason":"CLAIM_MISMATCH"`;
 const UNAUTHORIZED_HEAD = `${HEAD}"unauthorized","reason":`;
 const ERROR_HEAD = '{"level":"error","msg":"authorizer decision","decision":"error","reason":';
@@ -232,7 +237,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
   }
 
   /** `{"level":…,"reason":…` for the outcome, and the message of an error. */
-  function headOf(request: ObservedRequest, context: ObservedContext, decision: RouteDecision | undefined) {
+  function headOf(request: ObservedRequest, context: ObservedContext, decision: LoggedDecision | undefined) {
     const error = request.error;
     if (error !== undefined && error !== null) {
       if (isUnauthorizedError(error)) {
@@ -247,6 +252,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
       return `${UNAUTHORIZED_HEAD}${JSON.stringify(codeOf(context.authorizerRejection) ?? 'TOKEN_INVALID')}`;
     }
     if (decision.allowed) return ALLOW_HEAD;
+    if (decision.refusal === 'RESULT_TOO_LARGE') return RESULT_TOO_LARGE_HEAD;
     if (decision.failedClaims !== undefined && decision.failedClaims.length > 0) return CLAIM_MISMATCH_HEAD;
     return decision.missingScopes.length > 0 ? INSUFFICIENT_SCOPE_HEAD : ROUTE_NOT_ALLOWED_HEAD;
   }

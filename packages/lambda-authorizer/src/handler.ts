@@ -5,7 +5,7 @@ import {
   type SimpleAuthorizerResult,
 } from '@jwt-authorizer/authorizer-core';
 import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
-import { type JwtAuthorizerContext, jwtAuthorizer } from '@jwt-authorizer/middy-jwt';
+import { type JwtAuthorizerContext, jwtAuthorizer, type TokenSource } from '@jwt-authorizer/middy-jwt';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import { createDecisionLog, type DecisionLogOptions } from './decision-log.js';
 import type { HttpApiResponse } from './settings.js';
@@ -25,6 +25,11 @@ export interface CreateAuthorizerHandlerOptions {
   hydrate?: boolean;
   /** Where the per-invocation decision line goes, and its metrics. */
   log?: DecisionLogOptions;
+  /**
+   * Where `REQUEST` and payload 2.0 events carry the token, e.g. `'query:token,protocol'` for a
+   * WebSocket `$connect` (default: the `Authorization` header). See middy-jwt's `TokenSource`.
+   */
+  tokenSource?: TokenSource;
 }
 
 const OPTION_KEYS: Readonly<Record<keyof CreateAuthorizerHandlerOptions, true>> = {
@@ -32,6 +37,7 @@ const OPTION_KEYS: Readonly<Record<keyof CreateAuthorizerHandlerOptions, true>> 
   httpApiResponse: true,
   hydrate: true,
   log: true,
+  tokenSource: true,
 };
 const LOG_OPTION_KEYS: Readonly<Record<keyof DecisionLogOptions, true>> = {
   write: true,
@@ -87,6 +93,11 @@ export function createAuthorizerHandler(options: CreateAuthorizerHandlerOptions)
 
   // No early-timeout timer per request: Lambda's own timeout gives the same 500, never an Allow.
   return middy(buildResult, { ...log.hooks, timeoutEarlyInMillis: 0 }).use(
-    jwtAuthorizer({ authorizer, httpApiResponse, hydrate: options.hydrate ?? false }),
+    jwtAuthorizer({
+      authorizer,
+      httpApiResponse,
+      hydrate: options.hydrate ?? false,
+      ...(options.tokenSource === undefined ? {} : { tokenSource: options.tokenSource }),
+    }),
   ) as unknown as AuthorizerHandler;
 }

@@ -4,6 +4,7 @@ import {
   type HttpApiResponse,
   readSettings,
   type SettingFile,
+  type TokenLocation,
 } from '@jwt-authorizer/authorizer-core';
 import type { Environment } from './environment.js';
 
@@ -13,6 +14,8 @@ export type { HttpApiResponse };
 export interface HandlerSettings {
   readonly authorizerOptions: AuthorizerOptions;
   readonly httpApiResponse: HttpApiResponse;
+  /** `JWT_TOKEN_SOURCE`: where `REQUEST` and payload 2.0 events carry the token. */
+  readonly tokenSource: readonly TokenLocation[];
   /** The files the settings named (routes, config, static JWKS). */
   readonly files: readonly SettingFile[];
 }
@@ -29,7 +32,7 @@ export interface ReadHandlerSettingsOptions {
 
 /**
  * Reads and validates the handler's settings through the core's settings table: the same reader
- * `fromEnv` and the deploy use, plus `JWT_HTTP_API_RESPONSE` (`simple` | `iam`). Empty values count
+ * `fromEnv` and the deploy use, plus `JWT_HTTP_API_RESPONSE` (`simple` | `iam`) and `JWT_TOKEN_SOURCE`. Empty values count
  * as unset; an unknown `JWT_*` variable is an error naming the closest known one.
  *
  * @throws {ConfigurationError} `CONFIG_INVALID` with `variable` and `setting` naming what to fix.

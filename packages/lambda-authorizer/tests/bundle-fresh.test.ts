@@ -50,7 +50,17 @@ beforeAll(() => {
     mkdirSync(dirname(join(checkout, file)), { recursive: true });
     cpSync(join(REPO_ROOT, file), join(checkout, file));
   }
-  const install = pnpm(['install', '--offline', '--frozen-lockfile']);
+  // Only what the bundle needs (the root tools and the handler's workspace packages): the
+  // serverless example's framework alone is several hundred packages.
+  const install = pnpm([
+    'install',
+    '--offline',
+    '--frozen-lockfile',
+    '--filter',
+    'jwt-authorizer',
+    '--filter',
+    '@jwt-authorizer/lambda-authorizer...',
+  ]);
   if (install.status !== 0) throw new Error(`pnpm install failed:\n${install.stdout}${install.stderr}`);
 }, 120_000);
 

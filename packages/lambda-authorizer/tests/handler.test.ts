@@ -9,6 +9,7 @@ import {
 } from '../../authorizer-core/tests/helpers/index.js';
 import { createAuthorizerHandler } from '../src/handler.js';
 import {
+  CONNECT_ARN,
   evaluatePolicy,
   httpApiEvent,
   lambdaContext,
@@ -17,6 +18,7 @@ import {
   requestEvent,
   STAGE_ARN,
   tokenEvent,
+  webSocketConnectEvent,
 } from './helpers/index.js';
 
 const AUDIENCE = 'https://pets.example.com/api';
@@ -30,13 +32,18 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function setup(options: Partial<AuthorizerOptions> = {}, httpApiResponse?: 'simple' | 'iam') {
+function setup(
+  options: Partial<AuthorizerOptions> = {},
+  httpApiResponse?: 'simple' | 'iam',
+  tokenSource?: string,
+) {
   const lines: string[] = [];
   const authorizer = createAuthorizer({ issuer: server.issuer, audience: AUDIENCE, ...options });
   const handler = createAuthorizerHandler({
     authorizer,
     httpApiResponse,
     log: { write: (line) => lines.push(line) },
+    ...(tokenSource === undefined ? {} : { tokenSource }),
   });
   const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { handler, logs };
@@ -320,6 +327,75 @@ describe('HTTP API payload 2.0 events', () => {
   });
 });
 
+describe('WebSocket $connect events', () => {
+  const connectPolicy = (effect: 'Allow' | 'Deny') => ({
+    Version: '2012-10-17',
+    Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: [CONNECT_ARN] }],
+  });
+
+  it('allows $connect for a token in the query string, with the context the connection keeps', async () => {
+    const { handler, logs } = setup({}, undefined, 'query:token,protocol');
+    const result = await handler(webSocketConnectEvent({ query: { token: mint(key) } }), lambdaContext());
+    expect(result).toEqual({
+      principalId: 'user-123',
+      policyDocument: connectPolicy('Allow'),
+      context: { sub: 'user-123', scope: 'read:pets' },
+    });
+    expect(logs()).toEqual([
+      expect.objectContaining({ decision: 'allow', reason: 'OK', eventKind: 'request' }),
+    ]);
+  });
+
+  it('allows $connect for a token offered as the subprotocol after "jwt"', async () => {
+    const { handler } = setup({}, undefined, 'query:token,protocol');
+    const event = webSocketConnectEvent({ headers: { 'Sec-WebSocket-Protocol': `jwt, ${mint(key)}` } });
+    expect(await handler(event, lambdaContext())).toMatchObject({ policyDocument: connectPolicy('Allow') });
+  });
+
+  it('applies a $connect rule: 403 without its scope, reason INSUFFICIENT_SCOPE', async () => {
+    const { handler, logs } = setup(
+      { routes: { 'GET /pets': ['read:pets'], $connect: ['chat'] } },
+      undefined,
+      'protocol',
+    );
+    const event = webSocketConnectEvent({ headers: { 'Sec-WebSocket-Protocol': `jwt, ${mint(key)}` } });
+    expect(await handler(event, lambdaContext())).toMatchObject({ policyDocument: connectPolicy('Deny') });
+    expect(logs()).toEqual([expect.objectContaining({ decision: 'deny', reason: 'INSUFFICIENT_SCOPE' })]);
+  });
+
+  it('denies $connect past the 8 KB result limit, reason RESULT_TOO_LARGE', async () => {
+    const { handler, logs } = setup(
+      { contextClaims: ['profile'], maxTokenBytes: 32_768 },
+      undefined,
+      'query:token',
+    );
+    const token = mint(key, { claims: { profile: 'p'.repeat(9000) } });
+    const result = await handler(webSocketConnectEvent({ query: { token } }), lambdaContext());
+    expect(result).toEqual({ principalId: 'user-123', policyDocument: connectPolicy('Deny'), context: {} });
+    expect(logs()).toEqual([expect.objectContaining({ decision: 'deny', reason: 'RESULT_TOO_LARGE' })]);
+  });
+
+  it('rejects $connect without a token with Unauthorized (401), reason TOKEN_MISSING', async () => {
+    const { handler, logs } = setup({}, undefined, 'query:token,protocol');
+    const err = await rejection(handler(webSocketConnectEvent({}), lambdaContext()));
+    expect(err.message).toBe('Unauthorized');
+    expect(logs()).toEqual([expect.objectContaining({ decision: 'unauthorized', reason: 'TOKEN_MISSING' })]);
+  });
+
+  it('rejects $connect with two different tokens with Unauthorized (401), reason TOKEN_MALFORMED', async () => {
+    const { handler, logs } = setup({}, undefined, 'query:token,protocol');
+    const event = webSocketConnectEvent({
+      query: { token: mint(key) },
+      headers: { 'Sec-WebSocket-Protocol': `jwt, ${mint(key, { claims: { sub: 'other' } })}` },
+    });
+    const err = await rejection(handler(event, lambdaContext()));
+    expect(err.message).toBe('Unauthorized');
+    expect(logs()).toEqual([
+      expect.objectContaining({ decision: 'unauthorized', reason: 'TOKEN_MALFORMED' }),
+    ]);
+  });
+});
+
 describe('failures that are not the caller’s', () => {
   it('answers unavailable keys with an error that is not Unauthorized (500), never a policy', async () => {
     const down = await startJwksServer({ kind: 'status', status: 503 });
@@ -531,6 +607,11 @@ describe('handler options', () => {
       'log.metricNamespace',
       { log: { metricNamespace: 'X' } },
       'unknown option `log.metricNamespace`; did you mean `log.metricsNamespace`?',
+    ],
+    [
+      'tokenSources',
+      { tokenSources: 'protocol' },
+      'unknown option `tokenSources`; did you mean `tokenSource`?',
     ],
     [
       'an httpApiResponse outside simple and iam',

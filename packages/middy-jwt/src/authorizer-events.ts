@@ -94,21 +94,42 @@ export function detectAuthorizerEventKind(event: unknown): AuthorizerEventKind |
  * const { kind, authorization, arn } = detectAuthorizerEvent(event); // kind: 'token' | 'request' | 'http-v2'
  */
 export function detectAuthorizerEvent(event: unknown): DetectedAuthorizerEvent {
+  const { kind, arn, authorizationToken } = describeAuthorizerEvent(event);
+  const e = event as Record<string, unknown>;
+  if (kind === 'token') return { kind, authorization: authorizationToken, arn };
+  return {
+    kind,
+    authorization: headerValue(e.headers, kind === 'request' ? e.multiValueHeaders : undefined),
+    arn,
+  };
+}
+
+/**
+ * The kind and ARN of an authorizer event, and a `TOKEN` event's `authorizationToken`; no header
+ * is read, so a configured token source can read the request's own.
+ *
+ * @throws {EventError} `EVENT_INVALID` when the event is none of the three kinds or lacks its ARN.
+ */
+export function describeAuthorizerEvent(event: unknown): {
+  readonly kind: AuthorizerEventKind;
+  readonly arn: string;
+  readonly authorizationToken?: string;
+} {
   if (typeof event !== 'object' || event === null) throw new EventError('The event is not an object');
   const e = event as Record<string, unknown>;
   const kind = detectAuthorizerEventKind(e);
   if (kind === 'http-v2') {
     if (typeof e.routeArn !== 'string') throw new EventError('The payload 2.0 event has no routeArn');
-    return { kind, authorization: headerValue(e.headers, undefined), arn: e.routeArn };
+    return { kind, arn: e.routeArn };
   }
   if (kind === 'token') {
     if (typeof e.methodArn !== 'string') throw new EventError('The TOKEN event has no methodArn');
     const token = e.authorizationToken;
-    return { kind, authorization: typeof token === 'string' ? token : undefined, arn: e.methodArn };
+    return { kind, arn: e.methodArn, ...(typeof token === 'string' ? { authorizationToken: token } : {}) };
   }
   if (kind === 'request') {
     if (typeof e.methodArn !== 'string') throw new EventError('The REQUEST event has no methodArn');
-    return { kind, authorization: headerValue(e.headers, e.multiValueHeaders), arn: e.methodArn };
+    return { kind, arn: e.methodArn };
   }
   throw new EventError('The event is not an API Gateway TOKEN, REQUEST or payload 2.0 authorizer event');
 }

@@ -1,6 +1,7 @@
 import { jwtAuth } from './jwt-auth.js';
 
-export type { JwtClaims, VerifiedToken } from '@jwt-authorizer/authorizer-core';
+export type { JwtClaims, TokenLocation, VerifiedToken } from '@jwt-authorizer/authorizer-core';
+export { TOKEN_SUBPROTOCOL } from '@jwt-authorizer/authorizer-core/internal';
 export {
   type AuthorizerEvent,
   type DetectedAuthorizerEvent,

@@ -36,8 +36,8 @@ export interface JwtAuthOptions extends AuthorizerOptions {
    * verification option may be given, except `requiredScopes`, which adds to the authorizer's.
    */
   authorizer?: Authorizer;
-  /** Where the token is read (default: the `Authorization` header, `Bearer` scheme). */
-  tokenSource?: TokenSource;
+  /** Where the token is read (default, also when undefined: the `Authorization` header, `Bearer` scheme). */
+  tokenSource?: TokenSource | undefined;
   /** Refuse requests without a token (default true). When false they pass with `context.jwt` undefined. */
   credentialsRequired?: boolean;
   /** The `realm` of the `WWW-Authenticate` challenge (default `api`). */

@@ -3,16 +3,18 @@ import {
   ConfigurationError,
   KeysUnavailableError,
   TokenError,
+  type VerifiedToken,
 } from '@jwt-authorizer/authorizer-core';
 import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import type { MiddlewareObj } from '@middy/core';
 import {
   type AuthorizerEvent,
-  detectAuthorizerEvent,
+  describeAuthorizerEvent,
   detectAuthorizerEventKind,
 } from './authorizer-events.js';
 import { AUTHORIZER_SLOTS, createInvocationContext } from './invocation-context.js';
 import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
+import { type Credential, createCredentialReader, type TokenSource } from './token-source.js';
 import { isUnauthorizedError, UNAUTHORIZED } from './unauthorized.js';
 import { withoutCause } from './without-cause.js';
 
@@ -27,12 +29,19 @@ export interface JwtAuthorizerOptions {
   httpApiResponse?: 'simple' | 'iam';
   /** Start fetching the JWKS when the middleware is created (default true); a failure is retried on use. */
   hydrate?: boolean;
+  /**
+   * Where `REQUEST` and payload 2.0 events carry the token (default: the `Authorization` header),
+   * read as `jwtAuth` reads it: e.g. `'query:token,protocol'` for a WebSocket `$connect`. A REST
+   * `TOKEN` event always brings its `authorizationToken` (`Bearer <jwt>`), whatever this says.
+   */
+  tokenSource?: TokenSource | undefined;
 }
 
 const OPTION_KEYS: Readonly<Record<keyof JwtAuthorizerOptions, true>> = {
   authorizer: true,
   httpApiResponse: true,
   hydrate: true,
+  tokenSource: true,
 };
 
 /** The early answer to a payload 2.0 event without a valid token when simple responses are on. */
@@ -42,7 +51,7 @@ export interface UnauthorizedSimpleResult {
 
 /**
  * Middy middleware for API Gateway Lambda authorizers (REST `TOKEN`, REST `REQUEST` / HTTP API 1.0,
- * HTTP API 2.0). Before the handler it reads the Authorization value, verifies it and sets
+ * HTTP API 2.0). Before the handler it reads the token (the Authorization value, or the places `tokenSource` lists), verifies it and sets
  * `context.jwt` (the verified token) and `context.authorizerEvent` (`{ kind, arn }`), both
  * overwritten on every invocation. The handler then only turns them into the result with
  * `authorizer.authorize(context.jwt, arn).result`, or `authorizer.authorizeSimple(...)` for simple
@@ -83,6 +92,7 @@ export function jwtAuthorizer(
     throw new ConfigurationError('hydrate must be true or false');
   }
   const simple = httpApiResponse === 'simple';
+  const readCredential = createCredentialReader(options.tokenSource);
   if (options.hydrate !== false) {
     // Warm the JWKS cache during the cold start; on failure the first request fetches it again.
     authorizer.hydrate().catch(() => undefined);
@@ -95,10 +105,10 @@ export function jwtAuthorizer(
       request.context = context;
       let kind: AuthorizerEventKind | undefined;
       try {
-        const detected = detectAuthorizerEvent(request.event);
+        const detected = describeAuthorizerEvent(request.event);
         kind = detected.kind;
         context.authorizerEvent = { kind, arn: detected.arn };
-        context.jwt = await authorizer.verifyAuthorization(detected.authorization);
+        context.jwt = await verifyEvent(authorizer, readCredential, detected, request.event);
       } catch (err) {
         if (err instanceof TokenError) {
           const reason = withoutCause(err);
@@ -116,6 +126,21 @@ export function jwtAuthorizer(
       return undefined;
     },
   };
+}
+
+async function verifyEvent(
+  authorizer: Authorizer,
+  readCredential: (event: unknown) => Credential,
+  detected: ReturnType<typeof describeAuthorizerEvent>,
+  event: unknown,
+): Promise<VerifiedToken> {
+  if (detected.kind === 'token') return authorizer.verifyAuthorization(detected.authorizationToken);
+  const credential = readCredential(event);
+  if (credential.kind === 'conflict') {
+    throw new TokenError('TOKEN_MALFORMED', 'The request carries several different tokens');
+  }
+  if (credential.kind === 'token') return authorizer.verify(credential.value);
+  return authorizer.verifyAuthorization(credential.kind === 'none' ? undefined : credential.value);
 }
 
 function toFailure(err: unknown): Error {

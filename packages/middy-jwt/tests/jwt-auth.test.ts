@@ -821,6 +821,23 @@ describe('jwtAuth token sources', () => {
     expect((await invoke(restEvent({ headers: bearer(mint(key)) }))).statusCode).toBe(401);
   });
 
+  it('reads an ordered list of places: any one of them, the same token twice, never two different ones', async () => {
+    const { invoke } = buildFunction({ tokenSource: 'header:authorization,cookie:access_token' });
+    const token = mint(key);
+    expect((await invoke(restEvent({ headers: bearer(token) }))).statusCode).toBe(200);
+    expect((await invoke(httpApiEvent({ cookies: [`access_token=${token}`] }))).statusCode).toBe(200);
+    const same = await invoke(restEvent({ headers: { ...bearer(token), Cookie: `access_token=${token}` } }));
+    expect(same.statusCode).toBe(200);
+    const different = await invoke(
+      restEvent({
+        headers: { ...bearer(token), Cookie: `access_token=${mint(key, { claims: { sub: 'other' } })}` },
+      }),
+    );
+    expect(different.statusCode).toBe(400);
+    expect(different.headers?.['WWW-Authenticate']).toBe('Bearer realm="api", error="invalid_request"');
+    expect((await invoke(restEvent())).statusCode).toBe(401);
+  });
+
   it('reads the token a function returns', async () => {
     const token = mint(key);
     const { invoke } = buildFunction({
@@ -902,7 +919,8 @@ describe('jwtAuth configuration', () => {
     ['credentialsRequired as a string', { ...base, credentialsRequired: 'no' }],
     ['two token sources', { ...base, tokenSource: { cookie: 'a', query: 'b' } }],
     ['a token source name with a space', { ...base, tokenSource: { cookie: 'a b' } }],
-    ['a token source that is a string', { ...base, tokenSource: 'authorization' }],
+    ['a token source string that names no kind', { ...base, tokenSource: 'authorization' }],
+    ['a token source list with an unknown kind', { ...base, tokenSource: 'header:authorization,body:t' }],
     ['a required scope with a quote', { ...base, requiredScopes: ['read"pets'] }],
     ['a route scope with a backslash', { ...base, routes: { 'GET /pets': ['read\\pets'] } }],
     ['an authorizer with verification options', { authorizer: shared, issuer: 'https://other.example.com/' }],

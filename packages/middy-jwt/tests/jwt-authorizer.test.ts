@@ -20,12 +20,14 @@ import {
 } from '../../authorizer-core/tests/helpers/index.js';
 import { type JwtAuthorizerContext, type JwtAuthorizerOptions, jwtAuthorizer } from '../src/index.js';
 import {
+  CONNECT_ARN,
   createLambdaContext,
   httpV2AuthorizerEvent,
   METHOD_ARN,
   ROUTE_ARN,
   requestEvent,
   tokenEvent,
+  webSocketConnectEvent,
 } from './helpers/events.js';
 
 const AUDIENCE = 'https://api.example.com';
@@ -229,6 +231,90 @@ describe('jwtAuthorizer on REST REQUEST and HTTP API 1.0 events', () => {
   });
 });
 
+describe('jwtAuthorizer with a token source (WebSocket $connect, custom locations)', () => {
+  const allowsConnect = (result: IamAuthorizerResult) =>
+    result.policyDocument.Statement.length === 1 &&
+    result.policyDocument.Statement[0]?.Effect === 'Allow' &&
+    result.policyDocument.Statement[0]?.Resource.join() === CONNECT_ARN;
+
+  it('allows a $connect whose token is in the query string, with a policy for $connect and the context', async () => {
+    const { handler } = buildHandler(buildAuthorizer(), { tokenSource: 'query:token' });
+    const event = webSocketConnectEvent({ query: { token: mint(key, { claims: { scope: 'chat' } }) } });
+    const result = (await handler(event, createLambdaContext())) as IamAuthorizerResult;
+    expect(allowsConnect(result)).toBe(true);
+    expect(result.context).toMatchObject({ sub: 'user-123', scope: 'chat' });
+  });
+
+  it('allows a $connect whose token is offered as the subprotocol after "jwt"', async () => {
+    const { handler } = buildHandler(buildAuthorizer(), { tokenSource: 'query:token,protocol' });
+    const event = webSocketConnectEvent({ headers: { 'Sec-WebSocket-Protocol': `jwt, ${mint(key)}` } });
+    expect(allowsConnect((await handler(event, createLambdaContext())) as IamAuthorizerResult)).toBe(true);
+  });
+
+  it('denies a $connect the route rules refuse: no $connect rule and unmatched routes denied (403)', async () => {
+    const authorizer = buildAuthorizer({ routes: { 'ANY /*': [] } });
+    const { handler } = buildHandler(authorizer, { tokenSource: 'protocol' });
+    const event = webSocketConnectEvent({ headers: { 'Sec-WebSocket-Protocol': `jwt, ${mint(key)}` } });
+    const result = (await handler(event, createLambdaContext())) as IamAuthorizerResult;
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [CONNECT_ARN] },
+    ]);
+  });
+
+  it.each([
+    ['no token', {}, 'TOKEN_MISSING'],
+    ['the token only in a place not listed', { headers: { Authorization: 'Bearer x' } }, 'TOKEN_MISSING'],
+    ['a bad token', { query: { token: 'not.a.jwt' } }, 'TOKEN_MALFORMED'],
+  ])('throws Unauthorized (401) for a $connect with %s', async (_name, options, code) => {
+    const { handler } = buildHandler(buildAuthorizer(), { tokenSource: 'query:token,protocol' });
+    const err = await rejection(handler(webSocketConnectEvent(options), createLambdaContext()));
+    expect(err.message).toBe('Unauthorized');
+    expect(causeCode(err)).toBe(code);
+  });
+
+  it('throws Unauthorized (401) when two places carry different tokens, and accepts the same one twice', async () => {
+    const { handler, lastContext } = buildHandler(buildAuthorizer(), { tokenSource: 'query:token,protocol' });
+    const token = mint(key);
+    const other = mint(key, { claims: { sub: 'someone-else' } });
+    const err = await rejection(
+      handler(
+        webSocketConnectEvent({ query: { token }, headers: { 'Sec-WebSocket-Protocol': `jwt, ${other}` } }),
+        createLambdaContext(),
+      ),
+    );
+    expect(err.message).toBe('Unauthorized');
+    expect(causeCode(err)).toBe('TOKEN_MALFORMED');
+    expect(lastContext().authorizerRejection?.code).toBe('TOKEN_MALFORMED');
+    const same = webSocketConnectEvent({
+      query: { token },
+      headers: { 'Sec-WebSocket-Protocol': `jwt, ${token}` },
+    });
+    expect(allowsConnect((await handler(same, createLambdaContext())) as IamAuthorizerResult)).toBe(true);
+  });
+
+  it('reads a cookie of a payload 2.0 event, answering { isAuthorized: false } without one', async () => {
+    const { handler } = buildHandler(buildAuthorizer(), { tokenSource: 'cookie:at' });
+    const event = { ...httpV2AuthorizerEvent({}), cookies: [`at=${mint(key)}`] };
+    expect(await handler(event, createLambdaContext())).toMatchObject({ isAuthorized: true });
+    expect(await handler(httpV2AuthorizerEvent({}), createLambdaContext())).toEqual({ isAuthorized: false });
+  });
+
+  it('still reads a TOKEN event from its authorizationToken', async () => {
+    const { handler } = buildHandler(buildAuthorizer(), { tokenSource: 'query:token' });
+    const result = (await handler(
+      tokenEvent(`Bearer ${mint(key)}`),
+      createLambdaContext(),
+    )) as IamAuthorizerResult;
+    expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
+  });
+
+  it('refuses a malformed token source at creation with CONFIG_INVALID', () => {
+    expect(() => jwtAuthorizer({ authorizer: buildAuthorizer(), tokenSource: 'body:token' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+  });
+});
+
 describe('jwtAuthorizer on HTTP API payload 2.0 events', () => {
   it('answers { isAuthorized: true } with the context for a valid token (simple responses)', async () => {
     const { handler } = buildHandler(buildAuthorizer());
@@ -357,7 +443,7 @@ describe('jwtAuthorizer failures that are not the token', () => {
     [
       'a core option',
       { requiredScopes: ['admin'] },
-      'unknown option `requiredScopes`; known options: authorizer, httpApiResponse, hydrate',
+      'unknown option `requiredScopes`; known options: authorizer, httpApiResponse, hydrate, tokenSource',
     ],
     ['a hydrate that is not a boolean', { hydrate: 'no' }, 'hydrate must be true or false'],
   ])('refuses %s, naming the closest known option', (_name, options, message) => {

@@ -1,5 +1,7 @@
+import { parseTokenSource } from '@jwt-authorizer/authorizer-core/internal';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readHeader } from '../src/read-header.js';
+import { readHeader, readHeaderValues } from '../src/read-header.js';
 import { readRoute } from '../src/read-route.js';
 import { createCredentialReader } from '../src/token-source.js';
 
@@ -17,6 +19,19 @@ describe('readHeader', () => {
     expect(
       readHeader({ 'authorization-x': 'Bearer b', authorizatio: 'c' }, null, 'authorization'),
     ).toBeUndefined();
+  });
+});
+
+describe('readHeaderValues', () => {
+  it('lists every string value of a header in any case, headers first', () => {
+    expect(
+      readHeaderValues(
+        { 'Sec-WebSocket-Protocol': 'jwt, a', other: 'x', 'sec-websocket-protocol': 7 as never },
+        { 'SEC-WEBSOCKET-PROTOCOL': ['jwt', null as never, 'b'], other: ['y'] },
+        'sec-websocket-protocol',
+      ),
+    ).toEqual(['jwt, a', 'jwt', 'b']);
+    expect(readHeaderValues(null, undefined, 'cookie')).toEqual([]);
   });
 });
 
@@ -85,7 +100,98 @@ describe('createCredentialReader', () => {
     expect(createCredentialReader(() => 'tok')({})).toEqual({ kind: 'token', value: 'tok' });
   });
 
+  it('reads the token a WebSocket client offers as the subprotocol after "jwt"', () => {
+    const read = createCredentialReader('protocol');
+    const offer = (value: string) => read({ type: 'REQUEST', headers: { 'Sec-WebSocket-Protocol': value } });
+    expect(offer('jwt, tok')).toEqual({ kind: 'token', value: 'tok' });
+    expect(offer('graphql-ws,jwt,tok,chat')).toEqual({ kind: 'token', value: 'tok' });
+    expect(offer(' jwt ,  tok ')).toEqual({ kind: 'token', value: 'tok' });
+    // Subprotocol names are case-sensitive (RFC 6455): `JWT` is another protocol.
+    expect(offer('JWT, tok')).toEqual({ kind: 'none' });
+    expect(offer('tok')).toEqual({ kind: 'none' });
+    expect(offer('jwt')).toEqual({ kind: 'none' });
+    expect(offer('jwt, ')).toEqual({ kind: 'none' });
+    expect(offer('jwt, a, jwt, a')).toEqual({ kind: 'token', value: 'a' });
+    expect(offer('jwt, a, jwt, b')).toEqual({ kind: 'conflict' });
+    expect(
+      read({
+        headers: { 'sec-websocket-protocol': 'jwt, a' },
+        multiValueHeaders: { 'Sec-WebSocket-Protocol': ['jwt, a'] },
+      }),
+    ).toEqual({
+      kind: 'token',
+      value: 'a',
+    });
+    expect(
+      read({
+        headers: { 'sec-websocket-protocol': 'jwt, a' },
+        multiValueHeaders: { 'Sec-WebSocket-Protocol': ['jwt, b'] },
+      }),
+    ).toEqual({
+      kind: 'conflict',
+    });
+    // A pair never spans two header values.
+    expect(read({ multiValueHeaders: { 'sec-websocket-protocol': ['jwt', 'a'] } })).toEqual({ kind: 'none' });
+  });
+
+  it('reads an ordered list: the first place found, the same token elsewhere, a conflict for another', () => {
+    const read = createCredentialReader('header:authorization,query:token,cookie:at,protocol');
+    expect(read({ queryStringParameters: { token: 'q' } })).toEqual({ kind: 'token', value: 'q' });
+    expect(read({ headers: { cookie: 'at=c' } })).toEqual({ kind: 'token', value: 'c' });
+    expect(read({ headers: { Authorization: 'Bearer a' }, queryStringParameters: { token: 'a' } })).toEqual({
+      kind: 'authorization',
+      value: 'Bearer a',
+    });
+    expect(
+      read({ headers: { authorization: 'bearer  a', cookie: 'at=a', 'sec-websocket-protocol': 'jwt, a' } }),
+    ).toEqual({
+      kind: 'authorization',
+      value: 'bearer  a',
+    });
+    expect(read({ headers: { authorization: 'Bearer a' }, queryStringParameters: { token: 'b' } })).toEqual({
+      kind: 'conflict',
+    });
+    expect(
+      read({ queryStringParameters: { token: 'a' }, headers: { 'sec-websocket-protocol': 'jwt, b' } }),
+    ).toEqual({
+      kind: 'conflict',
+    });
+    // A value that is no bearer credential beside a token is a second, different credential.
+    expect(read({ headers: { authorization: 'Basic a' }, queryStringParameters: { token: 'a' } })).toEqual({
+      kind: 'conflict',
+    });
+    // A conflict within one place is a conflict of the list.
+    expect(
+      read({
+        multiValueQueryStringParameters: { token: ['a', 'b'] },
+        headers: { authorization: 'Bearer a' },
+      }),
+    ).toEqual({
+      kind: 'conflict',
+    });
+    expect(read({ headers: { authorization: ' ' }, queryStringParameters: { token: '' } })).toEqual({
+      kind: 'none',
+    });
+    expect(read(null)).toEqual({ kind: 'none' });
+  });
+
+  it('takes the list as core parses it, in its order', () => {
+    const read = createCredentialReader(parseTokenSource('query:token,header:x-token'));
+    expect(read({ headers: { 'X-Token': 'Bearer a' }, queryStringParameters: { token: 'a' } })).toEqual({
+      kind: 'token',
+      value: 'a',
+    });
+    expect(read({ headers: { 'x-token': 'Bearer a' } })).toEqual({
+      kind: 'authorization',
+      value: 'Bearer a',
+    });
+  });
+
   it.each([
+    ['an empty string', ''],
+    ['a malformed list', 'header:authorization;query:token'],
+    ['a list with a duplicate', 'query:t,query:t'],
+    ['an empty array', []],
     ['null', null],
     ['a number', 5],
     ['a header name that is not a string', { header: 42 }],
@@ -144,5 +250,93 @@ describe('readRoute', () => {
     ['an event without path', { requestContext: { http: { method: 'GET' } } }],
   ])('reads no route from %s', (_name, event) => {
     expect(readRoute(event)).toBeUndefined();
+  });
+});
+
+describe('createCredentialReader with hostile requests (property)', () => {
+  const TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
+  const token = fc.string({ unit: fc.constantFrom(...TOKEN_CHARS), minLength: 1, maxLength: 24 });
+  const hostile = fc.string({
+    unit: fc.constantFrom(
+      '\n',
+      '\r',
+      '\u2028',
+      '\u2029',
+      '\t',
+      ' ',
+      '%0A',
+      '%',
+      '*',
+      '?',
+      'é',
+      '€',
+      'j',
+      'w',
+      't',
+      ';',
+      '=',
+      'a',
+    ),
+    maxLength: 12,
+  });
+  const places = ['header', 'query', 'cookie', 'protocol'] as const;
+  type Place = (typeof places)[number];
+  const read = createCredentialReader('header:authorization,query:token,cookie:at,protocol');
+
+  /** An event carrying `value` in `place`, among offers and cookies of other names and junk. */
+  function carry(event: Record<string, Record<string, string>>, place: Place, value: string, junk: string[]) {
+    const others = junk.map((j) => j.replaceAll(',', '')).filter((j) => j.trim() !== 'jwt');
+    if (place === 'header') event.headers = { ...event.headers, Authorization: `Bearer ${value}` };
+    if (place === 'query') event.queryStringParameters = { token: value, other: junk.join('') };
+    if (place === 'cookie') {
+      const cookies = others.map((j, i) => `c${i}=${j.replaceAll(';', '')}`);
+      event.headers = { ...event.headers, Cookie: [...cookies, `at=${value}`].join('; ') };
+    }
+    if (place === 'protocol') {
+      const at = junk.length % (others.length + 1);
+      const offers = [...others.slice(0, at), 'jwt', value, ...others.slice(at)];
+      event.headers = { ...event.headers, 'Sec-WebSocket-Protocol': offers.join(', ') };
+    }
+  }
+
+  it('finds a token in any one place among hostile neighbours, and refuses two different ones', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...places),
+        fc.constantFrom(...places),
+        token,
+        token,
+        fc.array(hostile, { maxLength: 4 }),
+        (first, second, a, b, junk) => {
+          const one: Record<string, Record<string, string>> = {};
+          carry(one, first, a, junk);
+          const found = read(one);
+          expect(found.kind).toBe(first === 'header' ? 'authorization' : 'token');
+          expect((found as { value: string }).value).toBe(first === 'header' ? `Bearer ${a}` : a);
+          if (first === second) return;
+          const same = structuredClone(one);
+          carry(same, second, a, junk);
+          expect(read(same).kind).not.toBe('conflict');
+          const two = structuredClone(one);
+          carry(two, second, b, junk);
+          expect(read(two)).toEqual(a === b ? read(same) : { kind: 'conflict' });
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads no token, and throws nothing, from hostile maps that name none of the places', () => {
+    const map = fc.dictionary(hostile, fc.oneof(hostile, fc.array(hostile, { maxLength: 3 })), {
+      maxKeys: 4,
+    });
+    fc.assert(
+      fc.property(map, map, map, (headers, multiValueHeaders, query) => {
+        const event = { headers, multiValueHeaders, queryStringParameters: query };
+        // The keys are built from characters that can spell none of the configured names.
+        expect(read(event)).toEqual({ kind: 'none' });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

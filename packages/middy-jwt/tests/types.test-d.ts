@@ -33,7 +33,7 @@ import defaultExport, {
   type RequestAuthorizerEvent,
   requireScopes,
   type TokenAuthorizerEvent,
-  UNAUTHORIZED,
+  type UNAUTHORIZED,
 } from '../src/index.js';
 
 interface PetClaims extends JwtClaims {
@@ -90,6 +90,12 @@ describe('jwtAuth types', () => {
     jwtAuth(fromEnv());
     // @ts-expect-error tokenSource takes a header, cookie or query name
     jwtAuth({ ...options, tokenSource: { path: 'x' } });
+    jwtAuth({ ...options, tokenSource: 'header:authorization,query:token,protocol' });
+    jwtAuth({ ...options, tokenSource: [{ kind: 'query', name: 'token' }, { kind: 'protocol' }] });
+    // @ts-expect-error a listed place names its kind
+    jwtAuth({ ...options, tokenSource: [{ kind: 'body', name: 'token' }] });
+    // @ts-expect-error the subprotocol place has no name
+    jwtAuth({ ...options, tokenSource: [{ kind: 'protocol', name: 'jwt' }] });
     // @ts-expect-error realm is a string
     jwtAuth({ ...options, realm: 1 });
   });

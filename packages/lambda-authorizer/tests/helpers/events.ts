@@ -30,7 +30,12 @@ export function requestEvent(options: {
   };
 }
 
-export function httpApiEvent(options: { headers?: Record<string, string>; routeArn?: string }) {
+export function httpApiEvent(options: {
+  headers?: Record<string, string>;
+  routeArn?: string;
+  cookies?: string[];
+  query?: Record<string, string>;
+}) {
   const routeArn = options.routeArn ?? ROUTE_ARN;
   const [, , verb = 'GET', ...path] = routeArn.split(':').slice(5).join(':').split('/');
   const authorization = options.headers?.authorization;
@@ -41,9 +46,50 @@ export function httpApiEvent(options: { headers?: Record<string, string>; routeA
     routeKey: `${verb} /${path.join('/')}`,
     identitySource: authorization === undefined ? [] : [authorization],
     rawPath: `/${path.join('/')}`,
-    rawQueryString: '',
+    rawQueryString: new URLSearchParams(options.query).toString(),
+    ...(options.cookies === undefined ? {} : { cookies: options.cookies }),
     headers: options.headers ?? {},
+    ...(options.query === undefined ? {} : { queryStringParameters: options.query }),
     requestContext: { http: { method: verb, path: `/${path.join('/')}` } },
+  };
+}
+
+export const CONNECT_ARN = 'arn:aws:execute-api:us-east-1:123456789012:ws4567/prod/$connect';
+
+/** A WebSocket API `$connect` REQUEST authorizer event, as API Gateway sends it. */
+export function webSocketConnectEvent(options: {
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  methodArn?: string;
+}) {
+  const headers = {
+    Host: 'ws4567.execute-api.us-east-1.amazonaws.com',
+    'Sec-WebSocket-Extensions': 'permessage-deflate; client_max_window_bits',
+    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version': '13',
+    'X-Forwarded-Proto': 'https',
+    ...options.headers,
+  };
+  const query = options.query ?? null;
+  return {
+    type: 'REQUEST' as const,
+    methodArn: options.methodArn ?? CONNECT_ARN,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: query,
+    multiValueQueryStringParameters:
+      query && Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]])),
+    stageVariables: {},
+    requestContext: {
+      routeKey: '$connect',
+      eventType: 'CONNECT',
+      messageDirection: 'IN',
+      stage: 'prod',
+      connectionId: 'Xyz1AbCdIAMCJzQ=',
+      apiId: 'ws4567',
+      domainName: 'ws4567.execute-api.us-east-1.amazonaws.com',
+      identity: { sourceIp: '192.0.2.1' },
+    },
   };
 }
 

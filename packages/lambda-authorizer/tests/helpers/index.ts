@@ -7,6 +7,7 @@ export {
   ZIP_PATH,
 } from './bundled-handler.js';
 export {
+  CONNECT_ARN,
   httpApiEvent,
   lambdaContext,
   METHOD_ARN,
@@ -14,6 +15,7 @@ export {
   requestEvent,
   STAGE_ARN,
   tokenEvent,
+  webSocketConnectEvent,
 } from './events.js';
 export { evaluatePolicy } from './policy.js';
 export { cleanEnv, type ProcessResult, runNode } from './processes.js';
