@@ -260,9 +260,12 @@ export async function runExplain(io) {
   let authorization;
   let eventArn;
   let v2 = false;
+  let tokenEvent = false;
   if (values.event !== undefined) {
     try {
-      ({ authorization, arn: eventArn, v2 } = fromEvent(readEvent(resolve(invocationDir, values.event))));
+      const event = readEvent(resolve(invocationDir, values.event));
+      tokenEvent = event.type === 'TOKEN';
+      ({ authorization, arn: eventArn, v2 } = fromEvent(event));
     } catch (err) {
       if (err instanceof UsageError) return fail(err.message);
       throw err;
@@ -301,6 +304,14 @@ export async function runExplain(io) {
   }
   const { authorizer } = settings;
   const options = authorizer.options;
+  const source = core.formatTokenSource(settings.tokenSource);
+  if (values.event !== undefined && !tokenEvent && source !== 'header:authorization') {
+    // The handler reads a REQUEST event's token where JWT_TOKEN_SOURCE says; explain reads only the
+    // Authorization header, so it says so rather than explain a token the handler would not see.
+    return fail(
+      `JWT_TOKEN_SOURCE is ${source}: explain --event reads a REQUEST event's token from the Authorization header only; give the token on stdin instead`,
+    );
+  }
 
   let token;
   let bearerFailure;
@@ -434,6 +445,9 @@ export async function runExplain(io) {
 export async function explainRefusal({ env, event, baseDir, distDir = join(packageDir, 'dist') }) {
   const core = await import(pathToFileURL(join(distDir, 'explain.js')).href);
   const settings = core.readHandlerSettings(env, { baseDir, confineToBaseDir: false });
+  // Another token source than the Authorization header: the handler's token is not the one read here.
+  if (event?.type !== 'TOKEN' && core.formatTokenSource(settings.tokenSource) !== 'header:authorization')
+    return [];
   const authorizer = core.createAuthorizer(settings.authorizerOptions);
   let token;
   try {

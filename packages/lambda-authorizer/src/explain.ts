@@ -6,6 +6,7 @@ export {
   explainRoute,
   explainRoutes,
   explainToken,
+  formatTokenSource,
   parseMethodArn,
   stageArnPrefix,
 } from '@jwt-authorizer/authorizer-core/internal';

@@ -14,7 +14,7 @@ import {
   startJwksServer,
 } from '../../authorizer-core/tests/helpers/index.js';
 import { EXPLAIN_SCHEMA, PLACEHOLDER_STAGE, routeToArn, runExplain } from '../scripts/explain.mjs';
-import { httpApiEvent, PACKAGE_DIR, STAGE_ARN, tokenEvent } from './helpers/index.js';
+import { httpApiEvent, PACKAGE_DIR, requestEvent, STAGE_ARN, tokenEvent } from './helpers/index.js';
 
 // `explain` in-process, with a project folder holding the .env, and an empty repository root so a
 // developer's own .env files are never read.
@@ -443,6 +443,21 @@ describe('explain: input and usage', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')).toHaveLength(2);
     expect(run.stderr).toMatch(/^error: /);
+  });
+
+  it('refuses a REQUEST event when JWT_TOKEN_SOURCE reads the token elsewhere, exit 2', async () => {
+    writeDotenv('JWT_TOKEN_SOURCE=query:token\n');
+    writeFileSync(
+      join(project, 'event.json'),
+      JSON.stringify(requestEvent({ headers: { Authorization: `Bearer ${mint()}` } })),
+    );
+    const run = await explain(['--event', 'event.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "error: JWT_TOKEN_SOURCE is query:token: explain --event reads a REQUEST event's token from the Authorization header only; give the token on stdin instead\n",
+    );
+    writeDotenv();
+    expect((await explain(['--event', 'event.json'])).code).toBe(0);
   });
 
   it('takes a whole Authorization value on stdin, Bearer and all', async () => {
