@@ -23,6 +23,20 @@ export { buildContext } from './context.js';
 export { discoveryUrl } from './discovery.js';
 export { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from './dotenv.js';
 export {
+  type CheckResult,
+  type CheckStatus,
+  type ExplainTokenOptions,
+  explainRoute,
+  explainRoutes,
+  explainToken,
+  type KeyFacts,
+  type KeySource,
+  type RouteExplanation,
+  type RouteTableRow,
+  relativeTime,
+  type TokenExplanation,
+} from './explain.js';
+export {
   assertSecureUrl,
   createHttpFetcher,
   DEFAULT_JWKS_MAX_BYTES,
@@ -30,6 +44,7 @@ export {
   type HttpFetcherOptions,
   isLoopbackHost,
 } from './fetcher.js';
+export { iamResourceMatches, policyAllows } from './iam-policy.js';
 export {
   DEFAULT_JWKS_COOLDOWN_MS,
   DEFAULT_JWKS_MAX_AGE_SECONDS,

@@ -3,7 +3,8 @@
 // Settings come from the environment, then from one .env file (the environment wins; an empty
 // value counts as unset): --env-file when given, else the first of packages/lambda-authorizer/.env
 // and the repo root's .env, the same rule as the demo and the deploy. Prints which file it read,
-// then the returned policy (exit 0), the handler's error (exit 1), or a one-line usage error (exit 2).
+// then the returned policy (exit 0), the handler's error (exit 1; for Unauthorized, with the checks that
+// refused the token, from explain.mjs), or a one-line usage error (exit 2).
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -34,7 +35,8 @@ const HELP = `Usage: invoke [options]
 Runs the bundled handler (the index.mjs inside custom-authorizer.zip) on one event, with the
 settings of the environment and of one .env file (the environment wins; an empty value counts as
 unset), and prints which .env file it read, then the policy the handler returned under "Message",
-or its error (Unauthorized with the reason code) under "Error".
+or its error under "Error": Unauthorized with the reason code, then each check that refused
+the token with what the settings expect and what the token has (as pnpm explain prints them).
 
 Options:
 ${formatFlags(FLAGS)}
@@ -52,6 +54,22 @@ function describe(err) {
   const code = err?.code ?? err?.cause?.code;
   const message = err instanceof Error ? err.message : String(err);
   return code === undefined ? message : `${message} (reason: ${code})`;
+}
+
+/**
+ * For an Unauthorized answer, the checks that refused the token with what was expected and what the
+ * token has (see explain.mjs), one per line; loaded only then, so a passing run never loads it.
+ */
+async function refusalDetail(err, event, baseDir) {
+  if (!(err instanceof Error) || err.message !== 'Unauthorized') return '';
+  try {
+    const { explainRefusal } = await import('./explain.mjs');
+    const lines = await explainRefusal({ env: process.env, event, baseDir });
+    return lines.length > 0 ? `\n${lines.join('\n')}` : '';
+  } catch {
+    // The explanation is a local extra: the reason code above is the answer either way.
+    return '';
+  }
 }
 
 function createContext(timeoutMs) {
@@ -181,7 +199,7 @@ async function main() {
       printResult('Message', JSON.stringify(result, null, 4));
     } catch (err) {
       showLog();
-      printResult('Error', describe(err));
+      printResult('Error', `${describe(err)}${await refusalDetail(err, event, dirname(handlerFile))}`);
       process.exitCode = 1;
     }
   } finally {

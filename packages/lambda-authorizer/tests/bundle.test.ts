@@ -99,6 +99,16 @@ describe('the bundle (custom-authorizer.zip)', () => {
     expect(code).not.toMatch(/\brequire\(/);
   });
 
+  it('leaves out the explanation code (explain and invoke load it from the build, on demand)', () => {
+    const code = readZip(readFileSync(ZIP_PATH))
+      .find((entry) => entry.name === 'index.mjs')
+      ?.data.toString('utf8');
+    expect(code).toContain('authorizer decision');
+    for (const text of ['accepted (trailing slash)', 'not a configured issuer', 'the JWKS is not fetched']) {
+      expect(code).not.toContain(text);
+    }
+  });
+
   it('stays small: a minified bundle, a zip of a few kilobytes', () => {
     const zip = readFileSync(ZIP_PATH);
     const entries = readZip(zip);

@@ -34,7 +34,7 @@ beforeEach(() => {
   packageCopy = join(repoCopy, 'packages', 'lambda-authorizer');
   mkdirSync(join(packageCopy, 'scripts'), { recursive: true });
   symlinkSync(join(PACKAGE_DIR, 'dist'), join(packageCopy, 'dist'));
-  for (const file of ['invoke.mjs', 'cli.mjs']) {
+  for (const file of ['invoke.mjs', 'cli.mjs', 'explain.mjs']) {
     copyFileSync(join(PACKAGE_DIR, 'scripts', file), join(packageCopy, 'scripts', file));
   }
   writeFileSync(join(packageCopy, 'package.json'), '{"type":"module"}\n');
@@ -104,6 +104,20 @@ describe('pnpm --filter lambda-authorizer run invoke -- --event event.json', () 
     const run = await invoke(['--event', 'event.json']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('Error\n-----\nUnauthorized (reason: TOKEN_EXPIRED)\n');
+  });
+
+  it('adds the failed check with what was expected and what the token has, never the token', async () => {
+    writeDotenv();
+    const token = createMinter(issuer.issuer, AUDIENCE)(key, {
+      claims: { aud: 'https://other.example.com' },
+    });
+    writeEvent(tokenEvent(`Bearer ${token}`));
+    const run = await invoke(['--event', 'event.json']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `Error\n-----\nUnauthorized (reason: AUDIENCE_INVALID)\n  ✗ aud  expected ${AUDIENCE}, token has https://other.example.com  [AUDIENCE_INVALID]\n`,
+    );
+    expect(run.stdout).not.toContain(token.split('.')[2]);
   });
 
   it('runs the shipped event.json.sample: its ACCESS_TOKEN placeholder is refused', async () => {
@@ -281,8 +295,9 @@ describe('invoke: the command line', () => {
     writeEvent(tokenEvent(`Bearer ${createMinter(issuer.issuer, AUDIENCE)(key, { claims: { exp: 1000 } })}`));
     const quiet = await invoke(['--event', 'event.json']);
     expect(quiet.code).toBe(1);
-    expect(quiet.stdout).toBe(
-      `.env: read ${join(project, '.env')}\nError\n-----\nUnauthorized (reason: TOKEN_EXPIRED)\n`,
+    expect(quiet.stdout.replace(/\d+ days ago/, 'N days ago')).toBe(
+      `.env: read ${join(project, '.env')}\nError\n-----\nUnauthorized (reason: TOKEN_EXPIRED)\n` +
+        '  ✗ exp  1970-01-01T00:16:40Z, N days ago (expected in the future)  [TOKEN_EXPIRED]\n',
     );
     const verbose = await invoke(['--event', 'event.json', '--verbose']);
     expect(verbose.code).toBe(1);
@@ -290,5 +305,9 @@ describe('invoke: the command line', () => {
       /^\.env: read .*\nLog\n---\n\{"level":"info","msg":"authorizer decision","decision":"unauthorized","reason":"TOKEN_EXPIRED"/,
     );
     expect(verbose.stdout).toContain('Error\n-----\nUnauthorized (reason: TOKEN_EXPIRED)\n');
+    // The decision log keeps the reason code alone: the expected and actual values are local only.
+    const log = verbose.stdout.slice(verbose.stdout.indexOf('Log\n'), verbose.stdout.indexOf('Error\n'));
+    expect(log).not.toContain('1970-01-01');
+    expect(log).not.toContain('expected');
   });
 });
