@@ -2,17 +2,17 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthorizer } from '../../authorizer-core/src/index.js';
-import { explainRoute, explainToken } from '../../authorizer-core/src/internal.js';
 import {
   createMinter,
   generateTestKey,
   type JwksServer,
   nowSeconds,
   startJwksServer,
-} from '../../authorizer-core/tests/helpers/index.js';
+} from '@jwt-authorizer/test-fixtures';
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAuthorizer } from '../../authorizer-core/src/index.js';
+import { explainRoute, explainToken } from '../../authorizer-core/src/internal.js';
 import { EXPLAIN_SCHEMA, PLACEHOLDER_STAGE, routeToArn, runExplain } from '../scripts/explain.mjs';
 import { httpApiEvent, PACKAGE_DIR, requestEvent, STAGE_ARN, tokenEvent } from './helpers/index.js';
 
