@@ -286,8 +286,9 @@ describe('verified-result cache', () => {
 
   it('never serves an entry past the token exp', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
-    // exp 1 s ahead: valid now, expired after 1.2 s; the cached entry must not outlive it.
-    const exp = nowSeconds() + 1;
+    // exp 2 s ahead (whole seconds, so between 1 and 2 s): valid now, expired 0.2 s after it; the
+    // cached entry must not outlive it. One second was not enough margin on a loaded machine.
+    const exp = nowSeconds() + 2;
     const token = createMinter(server.issuer, 'api')(rsa, { claims: { exp } });
     expect(await codeOf(authorizer.verify(token))).toBe('VERIFIED');
     const cached = await authorizer.verify(token);
