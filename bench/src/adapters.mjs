@@ -157,9 +157,13 @@ export async function loadMiddyRow({ server, audience }) {
  * bundled with the same esbuild settings as the project's zip, on the same TOKEN events. It writes
  * no log line and keeps no result cache.
  */
-export async function loadMinimalHandlerRow({ methodArn }) {
+export async function loadMinimalHandlerRow({ methodArn, server, audience }) {
   const { bundleBaseline } = await import('./cold-start.mjs');
-  const handler = await importHandler(await bundleBaseline());
+  const handler = await importHandler(await bundleBaseline(), {
+    TOKEN_ISSUER: server.issuer,
+    AUDIENCE: audience,
+    JWKS_URI: server.jwksUri,
+  });
   const context = lambdaContext();
   return {
     sync: false,
