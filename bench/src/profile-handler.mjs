@@ -71,8 +71,7 @@ function partOf({ functionName, url, lineNumber, columnNumber }) {
     if (source.includes('@middy/core')) return 'Middy (@middy/core)';
     if (source.includes('middy-jwt')) return `middy-jwt: event parsing (${file})`;
     if (source.includes('decision-log')) return 'decision line building';
-    if (source.includes('lambda-authorizer') || !source.includes('node_modules'))
-      return `handler (${file})`;
+    if (source.includes('lambda-authorizer') || !source.includes('node_modules')) return `handler (${file})`;
     return `bundled library (${source.split('node_modules/').pop()})`;
   }
   if (url.includes('/bench/')) return 'benchmark loop';
