@@ -66,20 +66,35 @@ export function createStdoutSilencer() {
   };
 }
 
-export async function loadHandlerRow({ methodArn }) {
+/**
+ * Imports a handler bundle as a fresh module instance, with `env` added to the environment during
+ * the import (the cold start reads it then) and stdout silenced.
+ */
+async function importHandler(bundle, env = {}) {
+  const silencer = createStdoutSilencer();
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  silencer.enter();
+  try {
+    // A query string gives each cell its own module instance: its own authorizer and caches.
+    instances++;
+    return (await import(`${pathToFileURL(bundle).href}?instance=${instances}`)).handler;
+  } finally {
+    silencer.leave();
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** The project's bundled handler; `env` e.g. `{ JWT_DECISION_LOG: 'refusals' }`. */
+export async function loadHandlerRow({ methodArn }, env = {}) {
   const bundle = handlerBundlePath();
   if (!existsSync(bundle))
     return { unavailable: `not available yet (${bundle} missing: run the bundle task)` };
   const silencer = createStdoutSilencer();
-  silencer.enter();
-  let handler;
-  try {
-    // A query string gives each cell its own module instance: its own authorizer and caches.
-    instances++;
-    ({ handler } = await import(`${pathToFileURL(bundle).href}?instance=${instances}`));
-  } finally {
-    silencer.leave();
-  }
+  const handler = await importHandler(bundle, env);
   if (typeof handler !== 'function') return { unavailable: `${bundle} exports no handler function` };
   const context = lambdaContext();
   return {
@@ -134,5 +149,58 @@ export async function loadMiddyRow({ server, audience }) {
     }),
     fn: (event) => handler(event, context),
     accepts: (result, token) => result?.statusCode === 200 && result.body === subOf(token),
+  };
+}
+
+/**
+ * The comparison users make: twenty lines on aws-jwt-verify (cold/aws-jwt-verify-handler.mjs),
+ * bundled with the same esbuild settings as the project's zip, on the same TOKEN events. It writes
+ * no log line and keeps no result cache.
+ */
+export async function loadMinimalHandlerRow({ methodArn, server, audience }) {
+  const { bundleBaseline } = await import('./cold-start.mjs');
+  const handler = await importHandler(await bundleBaseline(), {
+    TOKEN_ISSUER: server.issuer,
+    AUDIENCE: audience,
+    JWKS_URI: server.jwksUri,
+  });
+  const context = lambdaContext();
+  return {
+    sync: false,
+    prepare: (token) => ({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn }),
+    fn: (event) => handler(event, context),
+    accepts: (result, token) =>
+      result?.principalId === subOf(token) &&
+      result.policyDocument?.Statement?.some((s) => s.Effect === 'Allow') === true,
+  };
+}
+
+const FLOOR_RESULT = { principalId: 'floor' };
+
+/**
+ * Middy's floor: `middy(handler)` with no middleware around a handler that returns a constant, on
+ * the same TOKEN event objects. Verifies nothing (`verifies: false`: the tampered-token check does
+ * not apply).
+ */
+export async function loadMiddyFloorRow({ methodArn }) {
+  const { default: middy } = await import('@middy/core');
+  const handler = middy(async () => FLOOR_RESULT);
+  const context = lambdaContext();
+  return {
+    sync: false,
+    verifies: false,
+    prepare: (token) => ({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn }),
+    fn: (event) => handler(event, context),
+    accepts: (result) => result === FLOOR_RESULT,
+  };
+}
+
+/** The harness's own floor for async rows: an async function that returns its argument. */
+export async function loadAsyncFloorRow() {
+  return {
+    sync: false,
+    verifies: false,
+    fn: async (item) => item,
+    accepts: (result) => result !== undefined,
   };
 }

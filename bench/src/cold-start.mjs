@@ -84,7 +84,7 @@ function runOnce(args, env) {
 
 /**
  * Measures each variant `runs` times, interleaved. A variant is `{ name, label, args, bundle?,
- * accepts? }`; variants with a bundle must report success (`accepts(report)`, by default an Allow),
+ * accepts?, env? }` (`env` replaces the shared environment for that variant); variants with a bundle must report success (`accepts(report)`, by default an Allow),
  * or they are FAILED.
  */
 export async function measureColdStart({ variants, runs, env }) {
@@ -99,7 +99,7 @@ export async function measureColdStart({ variants, runs, env }) {
   }));
   for (let r = 0; r < runs; r++) {
     for (const result of results) {
-      const res = await runOnce(result.args, env);
+      const res = await runOnce(result.args, result.env ?? env);
       if (result.bundle) {
         const accepts = result.accepts ?? ((report) => report.allowed === true);
         if (res.code !== 0 || !res.report || !accepts(res.report)) {
@@ -120,7 +120,7 @@ export async function measureColdStart({ variants, runs, env }) {
       result.wallMs.push(res.wallMs);
     }
   }
-  return results.map((r) => ({
+  return results.map(({ env: _env, ...r }) => ({
     name: r.name,
     label: r.label,
     runs,

@@ -197,6 +197,15 @@ export const RUNNERS = {
         args: invokeOnceArgs(handlerBundle),
         bundle: handlerBundle,
       });
+      // No JWKS_URI: the cold start finds the JWKS by OpenID discovery (one more request).
+      const { JWKS_URI: _jwksUri, ...discoveryEnv } = env;
+      variants.push({
+        name: 'handler-discovery',
+        label: 'lambda-authorizer bundle, JWKS by discovery',
+        args: invokeOnceArgs(handlerBundle),
+        bundle: handlerBundle,
+        env: discoveryEnv,
+      });
     }
     const cold = await measureColdStart({ variants, runs: settings.coldRuns, env });
     if (!handlerBuilt) {

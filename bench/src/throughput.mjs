@@ -9,7 +9,13 @@ import buildGetJwks from 'get-jwks';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import jwksClient from 'jwks-rsa';
-import { loadHandlerRow, loadMiddyRow } from './adapters.mjs';
+import {
+  loadAsyncFloorRow,
+  loadHandlerRow,
+  loadMiddyFloorRow,
+  loadMiddyRow,
+  loadMinimalHandlerRow,
+} from './adapters.mjs';
 import { b64url, generateKey, mint, tamper } from './lib/fixtures.mjs';
 import { createLoopbackFetcher } from './lib/http-fetcher.mjs';
 import { runAsync, runSync, summarize } from './lib/measure.mjs';
@@ -18,7 +24,15 @@ import { countSignatureChecks } from './lib/signature-counter.mjs';
 
 export const ALGS = ['RS256', 'ES256'];
 /** Rows whose signature checks go through node:crypto's one-shot verify, so they can be counted. */
-const COUNTED_ROWS = new Set(['minimal', 'core', 'core-policy', 'core-rules', 'handler', 'middy']);
+const COUNTED_ROWS = new Set([
+  'minimal',
+  'core',
+  'core-policy',
+  'core-rules',
+  'handler',
+  'handler-refusals',
+  'middy',
+]);
 const CHECK_CALLS = 2000;
 export const STREAMS = ['distinct', 'repeated'];
 
@@ -215,6 +229,30 @@ export const ROWS = [
     create: (ctx) => loadHandlerRow(ctx),
   },
   {
+    id: 'handler-refusals',
+    label: 'lambda handler bundle, JWT_DECISION_LOG=refusals',
+    group: 'project',
+    create: (ctx) => loadHandlerRow(ctx, { JWT_DECISION_LOG: 'refusals' }),
+  },
+  {
+    id: 'aws-jwt-verify-handler',
+    label: 'minimal aws-jwt-verify TOKEN handler (bundled)',
+    group: 'baseline',
+    create: (ctx) => loadMinimalHandlerRow(ctx),
+  },
+  {
+    id: 'middy-floor',
+    label: 'bare middy(handler), no middleware (floor)',
+    group: 'floor',
+    create: (ctx) => loadMiddyFloorRow(ctx),
+  },
+  {
+    id: 'async-floor',
+    label: 'async identity function (harness floor)',
+    group: 'floor',
+    create: () => loadAsyncFloorRow(),
+  },
+  {
     id: 'middy',
     label: 'middy-jwt jwtAuth, HTTP API event -> response',
     group: 'project',
@@ -374,11 +412,14 @@ export async function buildCells(ctx, rows = ROWS) {
           cell.reason = `valid token not accepted: ${err.message}`;
           continue;
         }
-        let rejected = false;
-        try {
-          rejected = !(await built.fn(prepare(tamper(tokens[0]))));
-        } catch {
-          rejected = true;
+        // A floor row verifies nothing: there is no tampered token to refuse.
+        let rejected = built.verifies === false;
+        if (!rejected) {
+          try {
+            rejected = !(await built.fn(prepare(tamper(tokens[0]))));
+          } catch {
+            rejected = true;
+          }
         }
         built.leave?.();
         if (!rejected) {

@@ -140,7 +140,8 @@ describe('row validity checks', () => {
   });
 
   it('accepts every real row: each verifies a valid token and rejects a tampered one', async () => {
-    const real = ROWS.filter((r) => !['handler', 'middy'].includes(r.id));
+    // The handler rows need the built bundle, which this package's tests do not build.
+    const real = ROWS.filter((r) => !['handler', 'handler-refusals', 'middy'].includes(r.id));
     const cells = await buildCells(ctx, real);
     expect(cells.length).toBe(real.length * 4);
     for (const cell of cells) {

@@ -50,6 +50,7 @@ export {
 export type { TokenRequest } from './request-verification.js';
 export type { RouteRequirement, RuleDocument, ScopeSets } from './rules.js';
 export {
+  type DecisionLogLevel,
   type Environment,
   type HttpApiResponse,
   type ReadSettingsOptions,

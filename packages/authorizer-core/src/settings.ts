@@ -22,6 +22,12 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /** How HTTP API payload 2.0 events are answered by the Lambda handler: `{ isAuthorized }` or an IAM policy. */
 export type HttpApiResponse = 'simple' | 'iam';
 
+/**
+ * Which decisions the Lambda handler writes a line (and EMF metrics) for: every one, only refusals
+ * (Deny, 401 and errors), or none.
+ */
+export type DecisionLogLevel = 'all' | 'refusals' | 'off';
+
 /** One setting: where it is read from, what it sets, how its text is parsed. */
 export interface SettingDefinition {
   /** The environment variable, e.g. `JWT_CLOCK_SKEW_SECONDS`. */
@@ -285,6 +291,14 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: tokenSource,
   },
   {
+    variable: 'JWT_DECISION_LOG',
+    setting: 'decisionLog',
+    defaultValue: undefined,
+    description:
+      'Which decisions the handler logs: all, refusals or off; unset: all, refusals when AWS_LAMBDA_LOG_LEVEL is WARN or above',
+    parse: choice('all', 'refusals', 'off'),
+  },
+  {
     variable: 'JWT_JWKS_TIMEOUT_MS',
     setting: 'jwks.timeoutMs',
     defaultValue: '3000',
@@ -500,6 +514,8 @@ export interface Settings {
   readonly tokenSource: readonly TokenLocation[];
   /** The DynamoDB table the Lambda handler remembers DPoP proofs in; undefined: in memory. */
   readonly dpopReplayTable: string | undefined;
+  /** `JWT_DECISION_LOG`: which decisions the Lambda handler logs; undefined: not set (the handler decides). */
+  readonly decisionLog: DecisionLogLevel | undefined;
   /** Every file the settings named (routes, config, static JWKS), for the bundle to carry. */
   readonly files: readonly SettingFile[];
 }
@@ -796,6 +812,20 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
     );
   }
   delete merged.dpopReplayTable;
+  const decisionLog = merged.decisionLog as DecisionLogLevel | undefined;
+  if (
+    decisionLog !== undefined &&
+    decisionLog !== 'all' &&
+    decisionLog !== 'refusals' &&
+    decisionLog !== 'off'
+  ) {
+    // Only a config file can get here with another value: the variable's parser refuses it.
+    throw new ConfigurationError(
+      `${describeSource(sourceOf('decisionLog'))}: decisionLog must be "all", "refusals" or "off", got ${JSON.stringify(String(decisionLog))}`,
+      { setting: 'decisionLog', variable: sourceOf('decisionLog').variable },
+    );
+  }
+  delete merged.decisionLog;
   if (merged.introspectionClientSecretId !== undefined) {
     throw new ConfigurationError(
       `${describeSource(sourceOf('introspectionClientSecretId'))}: introspectionClientSecretId is not supported yet: reading the introspection secret from Secrets Manager or SSM is not implemented`,
@@ -840,6 +870,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
     httpApiResponse,
     tokenSource: tokenSourceSetting,
     dpopReplayTable,
+    decisionLog,
     files: reader.files,
   };
 }

@@ -30,6 +30,7 @@ const PUBLIC_TYPES = [
   'ConfigurationErrorOptions',
   'ContextClaim',
   'ContextClaimsOption',
+  'DecisionLogLevel',
   'EventErrorCode',
   'Environment',
   'Fetcher',

@@ -83,6 +83,7 @@ const VALID: Record<string, [string, string, unknown]> = {
     'tokenSource',
     [{ kind: 'query', name: 'token' }, { kind: 'protocol' }],
   ],
+  JWT_DECISION_LOG: ['Refusals', 'decisionLog', 'refusals'],
   JWT_JWKS_TIMEOUT_MS: ['1500', 'jwks', { timeoutMs: 1500 }],
   JWT_JWKS_MAX_AGE_SECONDS: ['300', 'jwks', { maxAgeSeconds: 300 }],
   JWT_JWKS_COOLDOWN_MS: ['0', 'jwks', { cooldownMs: 0 }],
@@ -133,6 +134,7 @@ const INVALID: Record<string, [string, string]> = {
   JWT_USAGE_IDENTIFIER_CLAIM: ['/client~2id', 'usageIdentifierClaim'],
   JWT_HTTP_API_RESPONSE: ['xml', 'httpApiResponse'],
   JWT_TOKEN_SOURCE: ['query:token,body:token', 'tokenSource'],
+  JWT_DECISION_LOG: ['verbose', 'decisionLog'],
   JWT_JWKS_TIMEOUT_MS: ['0', 'jwks.timeoutMs'],
   JWT_JWKS_MAX_AGE_SECONDS: ['-1', 'jwks.maxAgeSeconds'],
   JWT_JWKS_COOLDOWN_MS: ['2s', 'jwks.cooldownMs'],
@@ -166,7 +168,10 @@ describe('the settings table', () => {
     const env = { ...BASE, ...companionsOf(variable), [variable]: value };
     const settings = readSettings(env, FOLDER);
     const actual =
-      path === 'httpApiResponse' || path === 'tokenSource' || path === 'dpopReplayTable'
+      path === 'httpApiResponse' ||
+      path === 'tokenSource' ||
+      path === 'dpopReplayTable' ||
+      path === 'decisionLog'
         ? settings[path]
         : (settings.authorizerOptions as Record<string, unknown>)[path];
     expect(actual).toEqual(expected);

@@ -71,7 +71,7 @@ export async function startHandler(options: StartHandlerOptions): Promise<Starte
     authorizer,
     httpApiResponse: settings.httpApiResponse,
     tokenSource: settings.tokenSource,
-    log: options.log,
+    log: { ...options.log, level: options.log?.level ?? settings.decisionLog },
   });
   return { handler, authorizer, settings, hydrated };
 }

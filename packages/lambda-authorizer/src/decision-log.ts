@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Authorization, RouteDecision, VerifiedToken } from '@jwt-authorizer/authorizer-core';
+import type {
+  Authorization,
+  DecisionLogLevel,
+  RouteDecision,
+  VerifiedToken,
+} from '@jwt-authorizer/authorizer-core';
+import { ConfigurationError } from '@jwt-authorizer/authorizer-core';
 import {
   detectAuthorizerEventKind,
   isUnauthorizedError,
@@ -15,7 +21,8 @@ export type Decision = 'allow' | 'deny' | 'unauthorized' | 'error';
  * facts: never the token, its signature, the claims set or the event.
  */
 export interface DecisionLogLine {
-  readonly level: 'info' | 'error';
+  /** `error` for a 500; `warn` for a refusal under `refusals` (so Lambda's WARN filter keeps it); else `info`. */
+  readonly level: 'info' | 'warn' | 'error';
   readonly msg: 'authorizer decision';
   readonly decision: Decision;
   /**
@@ -51,7 +58,14 @@ export interface DecisionLogLine {
   readonly _aws?: unknown;
 }
 
+export type { DecisionLogLevel };
+
 export interface DecisionLogOptions {
+  /**
+   * Which decisions get a line (and so EMF metrics): `all` (default), `refusals` (Deny, 401 and
+   * errors: an Allow writes and builds nothing) or `off` (no line, no hooks).
+   */
+  level?: DecisionLogLevel;
   /** Receives each line, without its newline (default: stdout). */
   write?: (line: string) => void;
   /** CloudWatch namespace of the embedded metrics (EMF); `false` leaves them out. Default `JwtAuthorizer`. */
@@ -109,7 +123,9 @@ interface ObservedContext extends Partial<JwtAuthorizerSlots & Pick<LambdaContex
   [decisionSlot]?: LoggedDecision | undefined;
 }
 
-const HEAD = '{"level":"info","msg":"authorizer decision","decision":';
+const INFO_LEVEL = '{"level":"info"';
+const WARN_LEVEL = '{"level":"warn"';
+const HEAD = `${INFO_LEVEL},"msg":"authorizer decision","decision":`;
 const ALLOW_HEAD = `${HEAD}"allow","reason":"OK"`;
 const INSUFFICIENT_SCOPE_HEAD = `${HEAD}"deny","reason":"INSUFFICIENT_SCOPE"`;
 const ROUTE_NOT_ALLOWED_HEAD = `${HEAD}"deny","reason":"ROUTE_NOT_ALLOWED"`;
@@ -201,6 +217,34 @@ function buildMetricsTail(namespace: string): string {
   return `,${metrics.slice(1)}`;
 }
 
+/** The log of `level: 'off'`: records nothing, hooks nothing (Middy runs no plugin code per invocation). */
+const OFF: DecisionLog = {
+  recordDecision() {},
+  hooks: {} as DecisionLog['hooks'],
+};
+
+/**
+ * The level Lambda's advanced logging controls ask for (`AWS_LAMBDA_LOG_LEVEL`), for when
+ * `JWT_DECISION_LOG` is not set: `TRACE`, `DEBUG` and `INFO` log every decision; `WARN`, `ERROR` and
+ * `FATAL` log refusals only (a refusal is what an operator reads the log for; an Allow is routine).
+ * Unset or unknown: `all`. Under `refusals` a Deny or 401 line says `"level":"warn"` and a 500 line
+ * `"level":"error"`: with the JSON log format Lambda drops lines below its level, so at `ERROR` only
+ * the 500s reach CloudWatch (and with them their EMF metrics).
+ *
+ * @example
+ * decisionLogLevelFromLambda('WARN'); // 'refusals'
+ */
+export function decisionLogLevelFromLambda(logLevel: string | undefined): DecisionLogLevel {
+  switch (logLevel?.trim().toUpperCase()) {
+    case 'WARN':
+    case 'ERROR':
+    case 'FATAL':
+      return 'refusals';
+    default:
+      return 'all';
+  }
+}
+
 /** Writes one line straight to stdout (the default writer of the decision log and the cold start). */
 export function writeStdout(line: string): void {
   // Straight to stdout: Lambda's console prefixes lines with a timestamp and request id, which would
@@ -221,6 +265,12 @@ export function writeStdout(line: string): void {
  * // in buildResult: log.recordDecision(context, context.jwt, authorizer.authorize(context.jwt, arn));
  */
 export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog {
+  const level = options.level ?? 'all';
+  if (level !== 'all' && level !== 'refusals' && level !== 'off') {
+    throw new ConfigurationError(`log.level must be "all", "refusals" or "off", got "${String(level)}"`);
+  }
+  if (level === 'off') return OFF;
+  const refusalsOnly = level === 'refusals';
   const write = options.write ?? writeStdout;
   const now = options.now ?? (() => performance.now());
   const namespace = options.metricsNamespace ?? 'JwtAuthorizer';
@@ -276,14 +326,28 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
       },
 
       requestEnd(request) {
+        const context = request.context as ObservedContext;
+        const decision = Object.hasOwn(context, decisionSlot) ? context[decisionSlot] : undefined;
+        if (
+          refusalsOnly &&
+          decision?.allowed === true &&
+          (request.error === undefined || request.error === null)
+        ) {
+          // An Allow, which `refusals` leaves out: nothing is built and nothing written.
+          return;
+        }
         const startedAt = (request as TimedRequest)[startedAtSlot];
         const latency = numberText(
           startedAt === undefined ? 0 : Math.round((now() - startedAt) * 1000) / 1000,
         );
-        const context = request.context as ObservedContext;
-        const decision = Object.hasOwn(context, decisionSlot) ? context[decisionSlot] : undefined;
         const verified = Object.hasOwn(context, verifiedSlot) ? context[verifiedSlot] : undefined;
-        let line = headOf(request, context, decision) + eventKindField(request, context);
+        let line = headOf(request, context, decision);
+        if (refusalsOnly && line.startsWith(INFO_LEVEL)) {
+          // Under `refusals` every line written is a refusal: at `warn`, so Lambda's log-level
+          // filtering (JSON log format, application level WARN) keeps it.
+          line = WARN_LEVEL + line.slice(INFO_LEVEL.length);
+        }
+        line += eventKindField(request, context);
         line += `,"latencyMs":${latency}`;
         if (typeof context.awsRequestId === 'string')
           line += `,"requestId":${JSON.stringify(context.awsRequestId)}`;

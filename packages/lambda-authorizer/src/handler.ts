@@ -40,6 +40,7 @@ const OPTION_KEYS: Readonly<Record<keyof CreateAuthorizerHandlerOptions, true>> 
   tokenSource: true,
 };
 const LOG_OPTION_KEYS: Readonly<Record<keyof DecisionLogOptions, true>> = {
+  level: true,
   write: true,
   metricsNamespace: true,
   now: true,
@@ -60,7 +61,8 @@ function assertHandlerOptions(options: CreateAuthorizerHandlerOptions): void {
 /**
  * Creates the Lambda authorizer handler: `middy(buildResult).use(jwtAuthorizer(...))`. The middleware
  * verifies the token; this handler only turns the verified token into core's result for the called
- * ARN. Each invocation writes one decision line (see {@link createDecisionLog}).
+ * ARN. Each invocation writes one decision line (see {@link createDecisionLog}), unless `log.level`
+ * leaves it out (`refusals`: no line for an Allow; `off`: none).
  *
  * Outcomes: a valid token gets core's policy (an insufficient scope gets Deny statements, so 403);
  * an invalid or missing token rejects with `Error('Unauthorized')` (401), or resolves

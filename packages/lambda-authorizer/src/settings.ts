@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import {
   type AuthorizerOptions,
+  type DecisionLogLevel,
   type HttpApiResponse,
   readSettings,
   type SettingFile,
   type TokenLocation,
 } from '@jwt-authorizer/authorizer-core';
+import { decisionLogLevelFromLambda } from './decision-log.js';
 import type { Environment } from './environment.js';
 
 export type { HttpApiResponse };
@@ -18,6 +20,11 @@ export interface HandlerSettings {
   readonly tokenSource: readonly TokenLocation[];
   /** `JWT_DPOP_REPLAY_TABLE`: the DynamoDB table of DPoP proof identifiers; undefined: in memory. */
   readonly dpopReplayTable: string | undefined;
+  /**
+   * Which decisions are logged: `JWT_DECISION_LOG`, else what `AWS_LAMBDA_LOG_LEVEL` asks for
+   * (WARN, ERROR, FATAL: `refusals`; otherwise `all`).
+   */
+  readonly decisionLog: DecisionLogLevel;
   /** The files the settings named (routes, config, static JWKS). */
   readonly files: readonly SettingFile[];
 }
@@ -34,7 +41,8 @@ export interface ReadHandlerSettingsOptions {
 
 /**
  * Reads and validates the handler's settings through the core's settings table: the same reader
- * `fromEnv` and the deploy use, plus `JWT_HTTP_API_RESPONSE` (`simple` | `iam`) and `JWT_TOKEN_SOURCE`. Empty values count
+ * `fromEnv` and the deploy use, plus `JWT_HTTP_API_RESPONSE` (`simple` | `iam`), `JWT_TOKEN_SOURCE` and
+ * `JWT_DECISION_LOG` (with `AWS_LAMBDA_LOG_LEVEL`). Empty values count
  * as unset; an unknown `JWT_*` variable is an error naming the closest known one.
  *
  * @throws {ConfigurationError} `CONFIG_INVALID` with `variable` and `setting` naming what to fix.
@@ -42,9 +50,13 @@ export interface ReadHandlerSettingsOptions {
  * const settings = readHandlerSettings(process.env, { baseDir: '/var/task' });
  */
 export function readHandlerSettings(env: Environment, options: ReadHandlerSettingsOptions): HandlerSettings {
-  return readSettings(env, {
+  const settings = readSettings(env, {
     baseDir: options.baseDir,
     readFile: (path) => readFileSync(path, 'utf8'),
     confineToBaseDir: options.confineToBaseDir ?? env.LAMBDA_TASK_ROOT !== undefined,
   });
+  return {
+    ...settings,
+    decisionLog: settings.decisionLog ?? decisionLogLevelFromLambda(env.AWS_LAMBDA_LOG_LEVEL),
+  };
 }

@@ -140,4 +140,60 @@ describe('startHandler (the cold start)', () => {
     );
     expect(evaluatePolicy(result, ROUTE_ARN)).toBe('Allow');
   });
+
+  describe('the decision log level', () => {
+    const other = generateTestKey('RS256', 'cold-key');
+    async function invokeAll(env: Record<string, string>) {
+      const started = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE, ...env });
+      const mint = createMinter(server.issuer, AUDIENCE);
+      const tokens = [
+        mint(key),
+        mint(key, { claims: { exp: Math.floor(Date.now() / 1000) - 600 } }),
+        mint(other),
+      ];
+      const outcomes: string[] = [];
+      for (const token of tokens) {
+        outcomes.push(
+          await started.handler(tokenEvent(`Bearer ${token}`), lambdaContext()).then(
+            (result) => evaluatePolicy(result, METHOD_ARN),
+            (error: Error) => error.message,
+          ),
+        );
+      }
+      expect(outcomes).toEqual(['Allow', 'Unauthorized', 'Unauthorized']);
+      return { started, tokens };
+    }
+    const reasons = () => lines.map((line) => (JSON.parse(line) as { reason: string }).reason);
+
+    it.each([
+      [{}, 'all', ['OK', 'TOKEN_EXPIRED', 'SIGNATURE_INVALID']],
+      [{ AWS_LAMBDA_LOG_LEVEL: 'DEBUG' }, 'all', ['OK', 'TOKEN_EXPIRED', 'SIGNATURE_INVALID']],
+      [{ AWS_LAMBDA_LOG_LEVEL: 'WARN' }, 'refusals', ['TOKEN_EXPIRED', 'SIGNATURE_INVALID']],
+      [{ AWS_LAMBDA_LOG_LEVEL: 'ERROR' }, 'refusals', ['TOKEN_EXPIRED', 'SIGNATURE_INVALID']],
+      [{ JWT_DECISION_LOG: 'refusals' }, 'refusals', ['TOKEN_EXPIRED', 'SIGNATURE_INVALID']],
+      [
+        { JWT_DECISION_LOG: 'all', AWS_LAMBDA_LOG_LEVEL: 'ERROR' },
+        'all',
+        ['OK', 'TOKEN_EXPIRED', 'SIGNATURE_INVALID'],
+      ],
+      [{ JWT_DECISION_LOG: 'off', AWS_LAMBDA_LOG_LEVEL: 'DEBUG' }, 'off', []],
+    ])('with %j logs %s', async (env, level, expected) => {
+      const { started, tokens } = await invokeAll(env);
+      expect(started.settings.decisionLog).toBe(level);
+      expect(reasons()).toEqual(expected);
+      for (const token of tokens) {
+        for (const part of token.split('.')) {
+          for (const line of lines) expect(line).not.toContain(part);
+        }
+      }
+    });
+
+    it('refuses a JWT_DECISION_LOG it does not know, naming the variable', async () => {
+      const error = await start({ TOKEN_ISSUER: server.issuer, AUDIENCE, JWT_DECISION_LOG: 'errors' }).catch(
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID', variable: 'JWT_DECISION_LOG' });
+    });
+  });
 });

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { createAuthorizer, TokenError } from '@jwt-authorizer/authorizer-core';
 import { createMinter, generateTestKey, jwksOf } from '@jwt-authorizer/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { createDecisionLog, type DecisionLogOptions } from '../src/decision-log.js';
+import {
+  createDecisionLog,
+  type DecisionLogOptions,
+  decisionLogLevelFromLambda,
+} from '../src/decision-log.js';
 import { httpApiEvent, requestEvent, tokenEvent } from './helpers/index.js';
 
 const ISSUER = 'https://issuer.example.com/';
@@ -321,6 +325,116 @@ describe('createDecisionLog', () => {
       ),
     ).toEqual(Array(5).fill('Custom/"Auth"'));
     expect(parsed.slice(0, 4).every((line) => !('eventKind' in line))).toBe(true);
+  });
+});
+
+describe('the decision log level', () => {
+  /** One request of each outcome: an Allow, a Deny, a 401 answered early, a 401 error, a 500. */
+  async function runOutcomes(log: ReturnType<typeof createDecisionLog>) {
+    const verified = await authorizer.verify(mint(key, { claims: { sub: 'alice' } }));
+    const cases: [Record<string, unknown>, Partial<ObservedRequestFields>, boolean | undefined][] = [
+      [{}, {}, true],
+      [{}, {}, false],
+      [
+        { authorizerRejection: new TokenError('TOKEN_EXPIRED', 'expired') },
+        { response: { isAuthorized: false } },
+        undefined,
+      ],
+      [
+        {},
+        { error: new Error('Unauthorized', { cause: new TokenError('KID_UNKNOWN', 'no key') }) },
+        undefined,
+      ],
+      [
+        {},
+        {
+          error: new Error('Authorizer unavailable', {
+            cause: { code: 'JWKS_UNAVAILABLE', message: 'down' },
+          }),
+        },
+        undefined,
+      ],
+    ];
+    for (const [context, end, allowed] of cases) {
+      const request = { event: tokenEvent('Bearer x'), context };
+      log.hooks.requestStart?.(request);
+      if (allowed !== undefined) log.recordDecision(context, verified, { allowed, missingScopes: [] });
+      log.hooks.requestEnd?.({ ...request, ...end });
+    }
+  }
+
+  it('all: writes a line for every outcome', async () => {
+    const { log, lines } = setup({ level: 'all' });
+    await runOutcomes(log);
+    expect(lines.map((line) => JSON.parse(line) as { level: string; reason: string })).toMatchObject([
+      { level: 'info', reason: 'OK' },
+      { level: 'info', reason: 'ROUTE_NOT_ALLOWED' },
+      { level: 'info', reason: 'TOKEN_EXPIRED' },
+      { level: 'info', reason: 'KID_UNKNOWN' },
+      { level: 'error', reason: 'JWKS_UNAVAILABLE' },
+    ]);
+  });
+
+  it('refusals: writes every refusal and error, with its metrics, and nothing for an Allow', async () => {
+    const { log, lines } = setup({ level: 'refusals' });
+    await runOutcomes(log);
+    const parsed = lines.map(expectValidEmfLine);
+    expect(parsed.map((line) => [line.level, line.decision, line.reason])).toEqual([
+      ['warn', 'deny', 'ROUTE_NOT_ALLOWED'],
+      ['warn', 'unauthorized', 'TOKEN_EXPIRED'],
+      ['warn', 'unauthorized', 'KID_UNKNOWN'],
+      ['error', 'error', 'JWKS_UNAVAILABLE'],
+    ]);
+  });
+
+  it('refusals: an Allow reads no clock for its line and writes nothing', async () => {
+    let reads = 0;
+    const lines: string[] = [];
+    const log = createDecisionLog({
+      level: 'refusals',
+      now: () => {
+        reads += 1;
+        return 0;
+      },
+      write: (line) => lines.push(line),
+    });
+    const verified = await authorizer.verify(mint(key));
+    const request = { event: tokenEvent('Bearer x'), context: {} };
+    log.hooks.requestStart(request);
+    log.recordDecision(request.context, verified, { allowed: true, missingScopes: [] });
+    log.hooks.requestEnd(request);
+    // The start time is taken before the outcome is known; the end time and the line never are.
+    expect(reads).toBe(1);
+    expect(lines).toEqual([]);
+  });
+
+  it('off: installs no hooks and writes nothing, whatever the outcome', async () => {
+    const { log, lines } = setup({ level: 'off' });
+    expect(Object.keys(log.hooks)).toEqual([]);
+    await runOutcomes(log);
+    expect(lines).toEqual([]);
+  });
+
+  it('refuses a level it does not know, naming the choices', () => {
+    expect(() => createDecisionLog({ level: 'verbose' as never })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('"refusals"') }),
+    );
+  });
+
+  it.each([
+    [undefined, 'all'],
+    ['', 'all'],
+    ['TRACE', 'all'],
+    ['DEBUG', 'all'],
+    ['INFO', 'all'],
+    ['info', 'all'],
+    ['WARN', 'refusals'],
+    [' warn ', 'refusals'],
+    ['ERROR', 'refusals'],
+    ['FATAL', 'refusals'],
+    ['LOUD', 'all'],
+  ])('maps AWS_LAMBDA_LOG_LEVEL=%j to %s', (value, expected) => {
+    expect(decisionLogLevelFromLambda(value)).toBe(expected);
   });
 });
 
