@@ -359,7 +359,7 @@ export function readFunctionEnvironment(
     problems.push(
       new DeployError(
         'CONFIG_INVALID',
-        `JWT_INTROSPECTION_CLIENT_SECRET${where('JWT_INTROSPECTION_CLIENT_SECRET', origin)} would put the introspection secret in the function's environment in plain text: it is for local runs only (the deployed function reading it from Secrets Manager or SSM is not implemented yet)`,
+        `JWT_INTROSPECTION_CLIENT_SECRET${where('JWT_INTROSPECTION_CLIENT_SECRET', origin)} would put the introspection secret in the function's environment in plain text: it is for local runs only: store the secret in Secrets Manager or SSM Parameter Store (SecureString) and set JWT_INTROSPECTION_CLIENT_SECRET_ID to its name or ARN (ssm:/name for SSM)`,
       ),
     );
   }

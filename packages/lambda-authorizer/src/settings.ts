@@ -18,6 +18,8 @@ export interface HandlerSettings {
   readonly tokenSource: readonly TokenLocation[];
   /** `JWT_DPOP_REPLAY_TABLE`: the DynamoDB table of DPoP proof identifiers; undefined: in memory. */
   readonly dpopReplayTable: string | undefined;
+  /** `JWT_INTROSPECTION_CLIENT_SECRET_ID`: where the cold start reads the introspection client secret. */
+  readonly introspectionClientSecretId: string | undefined;
   /** The files the settings named (routes, config, static JWKS). */
   readonly files: readonly SettingFile[];
 }
