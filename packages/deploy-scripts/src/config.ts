@@ -96,6 +96,8 @@ export interface DestroyConfig extends CommonConfig, DoorDestroyConfig {
   roleName: string;
   restApiId: string | undefined;
   authorizerName: string;
+  /** `JWT_DPOP_REPLAY_TABLE`: deleted when deploy created it (its tag says so), kept otherwise. */
+  replayTable: string | undefined;
 }
 
 /** Everything `invoke` needs. */
@@ -605,6 +607,7 @@ export function resolveDestroyConfig(values: FlagValues, settings: Settings): De
     restApiId,
     authorizerName:
       readName(values, 'authorizer-name', settings, 'AUTHORIZER_NAME') ?? DEFAULTS.authorizerName,
+    replayTable: settings.JWT_DPOP_REPLAY_TABLE?.trim() || undefined,
   };
 }
 
