@@ -74,6 +74,7 @@ export { DEFAULT_REPLAY_STORE_ENTRIES } from './replay-store.js';
 export type { RequestVerifier } from './request-verification.js';
 export { type CompiledRule, compileRule, evaluateRule, type RuleOutcome } from './rules.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
+export { parseSecretId, type SecretLocation } from './secret-id.js';
 export { findSetting, SETTING_VARIABLES } from './settings.js';
 export {
   checkTokenSource,

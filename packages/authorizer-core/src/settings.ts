@@ -8,6 +8,7 @@ import {
   resolveOptions,
   SUPPORTED_ALGORITHMS,
 } from './options.js';
+import { parseSecretId } from './secret-id.js';
 import {
   checkTokenSourceList,
   DEFAULT_TOKEN_SOURCE,
@@ -369,11 +370,14 @@ export const SETTINGS: readonly SettingDefinition[] = [
     setting: 'introspectionClientSecretId',
     defaultValue: undefined,
     description:
-      'Secrets Manager id or ARN, or ssm:/parameter/name, of the introspection client secret (not supported yet)',
-    parse: () => {
-      throw new InvalidValue(
-        'is not supported yet: reading the introspection secret from Secrets Manager or SSM is not implemented; for a local run set JWT_INTROSPECTION_CLIENT_SECRET',
-      );
+      'Secrets Manager id or ARN, or ssm:/parameter/name, of the introspection client secret (read at cold start)',
+    parse: (value) => {
+      if (parseSecretId(value) === undefined) {
+        throw new InvalidValue(
+          `must be a Secrets Manager secret name or ARN, or ssm:/parameter/name for an SSM SecureString, got ${JSON.stringify(value)}`,
+        );
+      }
+      return value;
     },
   },
   {
@@ -516,6 +520,12 @@ export interface Settings {
   readonly dpopReplayTable: string | undefined;
   /** `JWT_DECISION_LOG`: which decisions the Lambda handler logs; undefined: not set (the handler decides). */
   readonly decisionLog: DecisionLogLevel | undefined;
+  /**
+   * `JWT_INTROSPECTION_CLIENT_SECRET_ID`: where the Lambda handler reads the introspection client
+   * secret at cold start (see `parseSecretId`); `authorizerOptions.introspection.clientSecret` is
+   * then unset, for the caller to fill in.
+   */
+  readonly introspectionClientSecretId: string | undefined;
   /** Every file the settings named (routes, config, static JWKS), for the bundle to carry. */
   readonly files: readonly SettingFile[];
 }
@@ -826,11 +836,34 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
     );
   }
   delete merged.decisionLog;
-  if (merged.introspectionClientSecretId !== undefined) {
-    throw new ConfigurationError(
-      `${describeSource(sourceOf('introspectionClientSecretId'))}: introspectionClientSecretId is not supported yet: reading the introspection secret from Secrets Manager or SSM is not implemented`,
-      { setting: 'introspectionClientSecretId' },
-    );
+  const introspectionClientSecretId = merged.introspectionClientSecretId as string | undefined;
+  delete merged.introspectionClientSecretId;
+  // The secret itself is read at cold start; until then a stand-in lets every other setting be checked.
+  if (introspectionClientSecretId !== undefined) {
+    const source = sourceOf('introspectionClientSecretId');
+    const where = { setting: 'introspectionClientSecretId', variable: source.variable };
+    if (
+      typeof introspectionClientSecretId !== 'string' ||
+      parseSecretId(introspectionClientSecretId) === undefined
+    ) {
+      throw new ConfigurationError(
+        `${describeSource(source)}: introspectionClientSecretId must be a Secrets Manager secret name or ARN, or ssm:/parameter/name`,
+        where,
+      );
+    }
+    const introspection = merged.introspection as Record<string, unknown> | undefined;
+    if (introspection?.clientSecret !== undefined) {
+      throw new ConfigurationError(
+        `${describeSource(source)} and ${describeSource(sourceOf('introspection.clientSecret'))} are both set: set one of them (the secret id in a deployment, the plain secret for local runs only)`,
+        where,
+      );
+    }
+    if (introspection === undefined) {
+      throw new ConfigurationError(
+        `${describeSource(source)} is set but JWT_INTROSPECTION_URL is not: set the introspection endpoint and JWT_INTROSPECTION_CLIENT_ID, or remove the secret id`,
+        where,
+      );
+    }
   }
 
   const tokenSourceSetting = readTokenSourceSetting(merged.tokenSource, sourceOf('tokenSource'));
@@ -854,7 +887,14 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
     );
   }
   try {
-    resolveOptions(authorizerOptions);
+    resolveOptions(
+      introspectionClientSecretId === undefined || authorizerOptions.introspection === undefined
+        ? authorizerOptions
+        : {
+            ...authorizerOptions,
+            introspection: { ...authorizerOptions.introspection, clientSecret: 'read-at-cold-start' },
+          },
+    );
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
     const source = sourceOf(err.setting);
@@ -871,6 +911,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
     tokenSource: tokenSourceSetting,
     dpopReplayTable,
     decisionLog,
+    introspectionClientSecretId,
     files: reader.files,
   };
 }

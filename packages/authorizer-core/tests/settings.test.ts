@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type AuthorizerOptions,
   ConfigurationError,
   createAuthorizer,
   type ReadSettingsOptions,
   readSettings,
   SETTINGS,
 } from '../src/index.js';
-import { closestName, SETTING_VARIABLES } from '../src/internal.js';
+import { closestName, parseSecretId, SETTING_VARIABLES } from '../src/internal.js';
 import { generateTestKey, jwksOf } from './helpers/index.js';
 
 const BASE = { TOKEN_ISSUER: 'https://tenant.auth0.com/', AUDIENCE: 'https://api.example.com' };
@@ -110,8 +111,8 @@ const VALID: Record<string, [string, string, unknown]> = {
   JWT_CONFIG_FILE: ['config.json', 'policyMode', 'method'],
 };
 
-// Rows of the table that refuse every value, saying what is not implemented yet.
-const NOT_SUPPORTED_YET = ['JWT_INTROSPECTION_CLIENT_SECRET_ID'];
+// Rows the Lambda handler completes at cold start, tested on their own below.
+const READ_AT_COLD_START = ['JWT_INTROSPECTION_CLIENT_SECRET_ID'];
 
 // An invalid value for every variable, and the option path the error names.
 const INVALID: Record<string, [string, string]> = {
@@ -145,7 +146,7 @@ const INVALID: Record<string, [string, string]> = {
   JWT_INTROSPECTION_URL: ['http://idp.example.com/i', 'introspection.url'],
   JWT_INTROSPECTION_CLIENT_ID: ['caf\u00e9', 'introspection.clientId'],
   JWT_INTROSPECTION_CLIENT_SECRET: ['se\u0001cret', 'introspection.clientSecret'],
-  JWT_INTROSPECTION_CLIENT_SECRET_ID: ['ssm:/authorizer/secret', 'introspectionClientSecretId'],
+  JWT_INTROSPECTION_CLIENT_SECRET_ID: ['ssm:authorizer/secret', 'introspectionClientSecretId'],
   JWT_INTROSPECT: ['jwt', 'introspection.mode'],
   JWT_CONFIG_FILE: ['missing.json', 'configFile'],
 };
@@ -160,7 +161,7 @@ describe('the settings table', () => {
     expect(new Set(SETTING_VARIABLES).size).toBe(SETTINGS.length);
     expect(new Set(SETTINGS.map((s) => s.setting)).size).toBe(SETTINGS.length);
     for (const setting of SETTINGS) expect(setting.description).toMatch(/^[^\n]{10,140}$/);
-    expect([...Object.keys(VALID), ...NOT_SUPPORTED_YET].sort()).toEqual([...SETTING_VARIABLES].sort());
+    expect([...Object.keys(VALID), ...READ_AT_COLD_START].sort()).toEqual([...SETTING_VARIABLES].sort());
     expect(Object.keys(INVALID).sort()).toEqual([...SETTING_VARIABLES].sort());
   });
 
@@ -615,9 +616,28 @@ describe('sender-constrained and opaque-token settings', () => {
     ],
     ['an unknown introspection mode', { JWT_INTROSPECT: 'jwt' }, /^JWT_INTROSPECT must be "opaque" or "all"/],
     [
-      'a secret id, which is not supported yet',
+      'a secret id that is no Secrets Manager ARN (account of one digit)',
       { JWT_INTROSPECTION_CLIENT_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:1:secret:x' },
-      /^JWT_INTROSPECTION_CLIENT_SECRET_ID is not supported yet/,
+      /^JWT_INTROSPECTION_CLIENT_SECRET_ID must be a Secrets Manager secret name or ARN, or ssm:\/parameter\/name/,
+    ],
+    [
+      'a secret id without an introspection endpoint',
+      { JWT_INTROSPECTION_CLIENT_SECRET_ID: 'authorizer/introspection' },
+      /^JWT_INTROSPECTION_CLIENT_SECRET_ID is set but JWT_INTROSPECTION_URL is not/,
+    ],
+    [
+      'a secret id and a plain secret together',
+      {
+        ...INTROSPECTION_ENV,
+        JWT_INTROSPECTION_CLIENT_SECRET: 's3cret',
+        JWT_INTROSPECTION_CLIENT_SECRET_ID: 'x/y',
+      },
+      /^JWT_INTROSPECTION_CLIENT_SECRET_ID and JWT_INTROSPECTION_CLIENT_SECRET are both set/,
+    ],
+    [
+      'a secret id without the introspection client id',
+      { JWT_INTROSPECTION_URL: INTROSPECTION.url, JWT_INTROSPECTION_CLIENT_SECRET_ID: 'x/y' },
+      /introspection\.clientId is required/,
     ],
   ])('refuses %s, naming the variable', (_name, env, message) => {
     const err = configError({ ...BASE, ...env });
@@ -633,6 +653,84 @@ describe('sender-constrained and opaque-token settings', () => {
       JWT_INTROSPECTION_CLIENT_SECRET: 'top-secret-value',
     });
     expect(err.message).not.toContain('top-secret-value');
+  });
+});
+
+describe('JWT_INTROSPECTION_CLIENT_SECRET_ID', () => {
+  const { JWT_INTROSPECTION_CLIENT_SECRET: _plain, ...WITHOUT_SECRET } = INTROSPECTION_ENV;
+
+  it.each([
+    'ssm:/authorizer/introspection-secret',
+    'ssm:authorizer-secret',
+    'authorizer/introspection',
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:authorizer/introspection-AbCdEf',
+    'arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:x',
+  ])('reads %s, leaving the secret for the cold start to fill in', (secretId) => {
+    const settings = readSettings(
+      { ...BASE, ...WITHOUT_SECRET, JWT_INTROSPECTION_CLIENT_SECRET_ID: secretId },
+      files(),
+    );
+    expect(settings.introspectionClientSecretId).toBe(secretId);
+    expect(settings.authorizerOptions.introspection).toEqual({
+      url: INTROSPECTION.url,
+      clientId: INTROSPECTION.clientId,
+    });
+    const introspection = { ...settings.authorizerOptions.introspection, clientSecret: 'from-aws' };
+    expect(() =>
+      createAuthorizer({ ...settings.authorizerOptions, introspection } as AuthorizerOptions),
+    ).not.toThrow();
+  });
+
+  it('is unset without the variable', () => {
+    expect(
+      readSettings({ ...BASE, ...INTROSPECTION_ENV }, files()).introspectionClientSecretId,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    'ssm:',
+    'ssm:a/b',
+    'ssm:/a//b',
+    'ssm:/a b',
+    'arn:aws:ssm:eu-west-1:123456789012:parameter/x',
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:',
+    'a b',
+    'caf\u00e9',
+    'x'.repeat(513),
+  ])('refuses %j as a secret id, naming the variable and the setting', (secretId) => {
+    const err = configError({ ...BASE, ...WITHOUT_SECRET, JWT_INTROSPECTION_CLIENT_SECRET_ID: secretId });
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.variable).toBe('JWT_INTROSPECTION_CLIENT_SECRET_ID');
+    expect(err.setting).toBe('introspectionClientSecretId');
+  });
+
+  it('accepts no secret id holding a hostile character', () => {
+    const hostile = fc.constantFrom(
+      '\n',
+      '\r',
+      '\u2028',
+      '\u2029',
+      '\t',
+      '%0a',
+      '%',
+      '*',
+      '?',
+      ' ',
+      '\u00e9',
+      ':',
+      '\0',
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('ssm:/', 'ssm:', '', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:'),
+        fc.string({ maxLength: 20 }),
+        hostile,
+        fc.string({ maxLength: 20 }),
+        (prefix, a, bad, b) => {
+          expect(parseSecretId(`${prefix}${a}${bad}${b}`)).toBeUndefined();
+        },
+      ),
+    );
   });
 });
 

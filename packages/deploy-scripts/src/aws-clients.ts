@@ -1,5 +1,6 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 
@@ -10,6 +11,8 @@ export interface AwsClients {
   apiGateway: APIGatewayClient;
   /** API Gateway v2: HTTP and WebSocket APIs. */
   apiGatewayV2: ApiGatewayV2Client;
+  /** DynamoDB: the DPoP replay table. */
+  dynamodb: DynamoDBClient;
 }
 
 /** Options for {@link createAwsClients}. */
@@ -24,7 +27,7 @@ export interface AwsClientOptions {
 }
 
 /**
- * Builds the IAM, Lambda, API Gateway and API Gateway v2 clients. No `endpoint` is set here, so the SDK's own
+ * Builds the IAM, Lambda, API Gateway, API Gateway v2 and DynamoDB clients. No `endpoint` is set here, so the SDK's own
  * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` settings keep working (LocalStack); throttled calls
  * are retried by the SDK's standard retry strategy up to `maxAttempts`.
  */
@@ -40,6 +43,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     lambda: new LambdaClient(config),
     apiGateway: new APIGatewayClient(config),
     apiGatewayV2: new ApiGatewayV2Client(config),
+    dynamodb: new DynamoDBClient(config),
   };
 }
 
@@ -51,6 +55,7 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.lambda.destroy();
   clients.apiGateway.destroy();
   clients.apiGatewayV2.destroy();
+  clients.dynamodb.destroy();
 }
 
 /**

@@ -96,6 +96,8 @@ export interface DestroyConfig extends CommonConfig, DoorDestroyConfig {
   roleName: string;
   restApiId: string | undefined;
   authorizerName: string;
+  /** `JWT_DPOP_REPLAY_TABLE`: deleted when deploy created it (its tag says so), kept otherwise. */
+  replayTable: string | undefined;
 }
 
 /** Everything `invoke` needs. */
@@ -359,7 +361,7 @@ export function readFunctionEnvironment(
     problems.push(
       new DeployError(
         'CONFIG_INVALID',
-        `JWT_INTROSPECTION_CLIENT_SECRET${where('JWT_INTROSPECTION_CLIENT_SECRET', origin)} would put the introspection secret in the function's environment in plain text: it is for local runs only (the deployed function reading it from Secrets Manager or SSM is not implemented yet)`,
+        `JWT_INTROSPECTION_CLIENT_SECRET${where('JWT_INTROSPECTION_CLIENT_SECRET', origin)} would put the introspection secret in the function's environment in plain text: it is for local runs only: store the secret in Secrets Manager or SSM Parameter Store (SecureString) and set JWT_INTROSPECTION_CLIENT_SECRET_ID to its name or ARN (ssm:/name for SSM)`,
       ),
     );
   }
@@ -605,6 +607,7 @@ export function resolveDestroyConfig(values: FlagValues, settings: Settings): De
     restApiId,
     authorizerName:
       readName(values, 'authorizer-name', settings, 'AUTHORIZER_NAME') ?? DEFAULTS.authorizerName,
+    replayTable: settings.JWT_DPOP_REPLAY_TABLE?.trim() || undefined,
   };
 }
 

@@ -8,6 +8,7 @@ import type { StageChoice } from './rest-api.js';
 import type { ExecutionRoleResult } from './role.js';
 import type { Facts, Step } from './step.js';
 import { authorizerStep } from './steps/authorizer.js';
+import { boundTokenGrantsStep, replayTableStep } from './steps/bound-tokens.js';
 import { executionRoleStep } from './steps/execution-role.js';
 import { executionRoleLeftoversStep } from './steps/execution-role-leftovers.js';
 import { functionStep } from './steps/function.js';
@@ -42,6 +43,8 @@ export interface DeployState {
   v2Api?: V2Api;
   v2Stage?: V2Stage;
   v2Authorizer?: EnsureV2AuthorizerResult;
+  /** The DPoP replay table's ARN, as DescribeTable gave it. */
+  replayTableArn?: string | undefined;
 }
 
 /** One step of `deploy`. */
@@ -55,7 +58,9 @@ export type DeployStep = Step<DeployConfig, DeployState>;
 export const DEPLOY_STEPS: readonly DeployStep[] = [
   restApiStep,
   v2ApiStep,
+  replayTableStep,
   executionRoleStep,
+  boundTokenGrantsStep,
   invokerRoleStep,
   invokerRoleLookupStep,
   functionStep,

@@ -1,6 +1,7 @@
 import type { DestroyConfig } from './config.js';
 import type { Facts, Step } from './step.js';
 import { authorizerRemovalStep } from './steps/authorizer.js';
+import { replayTableRemovalStep } from './steps/bound-tokens.js';
 import { executionRoleRemovalStep } from './steps/execution-role.js';
 import { functionRemovalStep } from './steps/function.js';
 import { gatewayResponsesRemovalStep } from './steps/gateway-responses.js';
@@ -31,4 +32,5 @@ export const DESTROY_STEPS: readonly DestroyStep[] = [
   functionRemovalStep,
   invokerRoleDestroyStep,
   executionRoleRemovalStep,
+  replayTableRemovalStep,
 ];

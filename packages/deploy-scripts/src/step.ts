@@ -62,6 +62,19 @@ export const FACTS = {
     yes: 'a route uses the authorizer',
     no: 'no route uses the authorizer',
   },
+  replayTableExists: { yes: 'the DPoP replay table exists', no: 'the DPoP replay table is missing' },
+  replayTableTtlOn: {
+    yes: 'TTL is on, on expiresAt',
+    no: 'TTL is off',
+  },
+  replayTableMadeByDeploy: {
+    yes: 'deploy created the replay table (its tag says so)',
+    no: 'the replay table is missing or deploy did not create it',
+  },
+  boundTokenPolicyMatches: {
+    yes: 'the bound-token policy is the wanted one',
+    no: 'the bound-token policy is missing or different',
+  },
   corsDiffers: {
     yes: "the API's CORS configuration differs from the wanted one",
     no: "the API's CORS configuration is the wanted one",
@@ -108,7 +121,7 @@ export const allOf = (...conditions: Condition[]): Condition => ({ allOf: condit
 
 /** One AWS call a step makes: which call, on what, under which condition. */
 export interface PlannedCall {
-  service: 'iam' | 'lambda' | 'apigateway' | 'apigatewayv2';
+  service: 'iam' | 'lambda' | 'apigateway' | 'apigatewayv2' | 'dynamodb';
   /** The API operation, as the SDK command is named without `Command`. */
   operation: string;
   /** What the call acts on: `role NAME`, `function NAME`, `REST API ID`, … */

@@ -434,6 +434,8 @@ describe('the deploy steps', () => {
     expect(idle).toEqual([
       'rest-api',
       'v2-api',
+      'replay-table',
+      'bound-token-grants',
       'invoker-role-lookup',
       'invoke-permission',
       'authorizer',

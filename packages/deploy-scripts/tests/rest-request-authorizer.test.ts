@@ -10,7 +10,8 @@ describe('deploy --rest-api-id --authorizer-type request', () => {
   it('makes a REQUEST authorizer on the token source, then only reads on a re-deploy', async () => {
     const harness = createHarness();
     harness.aws.addRestApi(API);
-    const settings = { ...SETTINGS, JWT_TOKEN_SOURCE: 'query:token' };
+    // Bearer tokens only: with DPoP on, caching would be off (see the DPoP tests below).
+    const settings = { ...SETTINGS, JWT_TOKEN_SOURCE: 'query:token', JWT_SENDER_CONSTRAINED: 'off' };
     const config = deployConfig({ 'rest-api-id': API, 'authorizer-type': 'request' }, settings);
     await runDeploy(harness.context, config, fakeZip());
 

@@ -425,7 +425,10 @@ describe('runCli with an HTTP or WebSocket API', () => {
 
     const code = await runCli(['deploy', '--zip', 'authorizer.zip', '--http-api-id', 'h1', '--attach'], deps);
 
-    expect({ code, err }).toEqual({ code: 0, err: [] });
+    expect(code).toBe(0);
+    // DPoP is on by default (JWT_SENDER_CONSTRAINED=optional): the only warning says caching is off, and why.
+    expect(err).toHaveLength(1);
+    expect(err[0]).toContain('authorizer caching is off (TTL 0, not 300 s): DPoP is on');
     const [authorizer] = [...(aws.v2Apis.get('h1')?.authorizers.values() ?? [])];
     expect(out).toContain(`  authorizer id  ${authorizer?.AuthorizerId}`);
   });

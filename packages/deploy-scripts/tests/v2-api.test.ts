@@ -14,6 +14,8 @@ import { type Facts, selectCalls } from '../src/step.js';
 import { ACCOUNT_ID, createHarness, deployConfig, fakeZip, SETTINGS } from './helpers/harness.js';
 
 const HTTP = 'h1t2t3p4a5';
+// Bearer tokens only: with DPoP on (the default), an HTTP API authorizer's caching is off.
+const BEARER = { ...SETTINGS, JWT_SENDER_CONSTRAINED: 'off' };
 const WS = 'w1s2o3c4k5';
 type Harness = ReturnType<typeof createHarness>;
 const operations = (calls: string[]) => calls.map((call) => call.slice(call.indexOf(':') + 1));
@@ -52,7 +54,10 @@ describe('deploy --http-api-id', () => {
     const harness = createHarness();
     const api = harness.aws.addV2Api(HTTP, { routeKeys: ['GET /pets', 'POST /pets', 'OPTIONS /pets'] });
 
-    const facts = await deployAndCompare(harness, deployConfig({ 'http-api-id': HTTP, attach: true }));
+    const facts = await deployAndCompare(
+      harness,
+      deployConfig({ 'http-api-id': HTTP, attach: true }, BEARER),
+    );
 
     expect(facts).toMatchObject({
       stageAutoDeploys: true,
@@ -118,14 +123,14 @@ describe('deploy --http-api-id', () => {
   it('changed settings on a stage without auto-deploy: updates the authorizer and deploys the stage', async () => {
     const harness = createHarness();
     const api = harness.aws.addV2Api(HTTP, { stages: [{ StageName: 'prod', AutoDeploy: false }] });
-    await runDeploy(harness.context, deployConfig({ 'http-api-id': HTTP, attach: true }), fakeZip());
+    await runDeploy(harness.context, deployConfig({ 'http-api-id': HTTP, attach: true }, BEARER), fakeZip());
     expect(api.deployments).toHaveLength(1);
 
     const facts = await deployAndCompare(
       harness,
       deployConfig(
         { 'http-api-id': HTTP, attach: true, ttl: '60' },
-        { ...SETTINGS, JWT_HTTP_API_RESPONSE: 'iam' },
+        { ...BEARER, JWT_HTTP_API_RESPONSE: 'iam' },
       ),
     );
 
@@ -225,7 +230,7 @@ describe('deploy --http-api-id', () => {
 
     await deployAndCompare(
       harness,
-      deployConfig({ 'http-api-id': HTTP }, { ...SETTINGS, JWT_TOKEN_SOURCE: 'query:access_token' }),
+      deployConfig({ 'http-api-id': HTTP }, { ...BEARER, JWT_TOKEN_SOURCE: 'query:access_token' }),
     );
 
     expect([...api.authorizers.values()][0]).toMatchObject({

@@ -36,7 +36,8 @@ const OPTION_KEYS: Readonly<Record<keyof StartHandlerOptions, true>> = {
  * JWKS by OpenID discovery unless `JWKS_URI` is set and fetches it when reachable (an unreachable JWKS is logged, not fatal: the first request
  * retries), and creates the handler.
  *
- * @throws {ConfigurationError} `CONFIG_INVALID` naming the variable that is missing or malformed.
+ * @throws {ConfigurationError} `CONFIG_INVALID` naming the variable that is missing or malformed, or
+ * `JWT_INTROSPECTION_CLIENT_SECRET_ID` when the secret it names cannot be read.
  * @example
  * const { handler } = await startHandler({ baseDir: '/var/task' });
  */
@@ -50,6 +51,15 @@ export async function startHandler(options: StartHandlerOptions): Promise<Starte
     const replayStore = createReplayTableStore(settings.dpopReplayTable);
     await replayStore.warm();
     authorizerOptions = { ...authorizerOptions, dpop: { ...authorizerOptions.dpop, replayStore } };
+  }
+  if (settings.introspectionClientSecretId !== undefined) {
+    // Read once per container, by a chunk (and an AWS SDK client) only this setting loads; a secret
+    // that cannot be read fails the cold start, naming the setting.
+    const { withIntrospectionClientSecret } = await import('./introspection-secret.js');
+    authorizerOptions = await withIntrospectionClientSecret(
+      authorizerOptions,
+      settings.introspectionClientSecretId,
+    );
   }
   const authorizer = createAuthorizer(authorizerOptions);
   let hydrated = true;

@@ -25,6 +25,8 @@ export interface HandlerSettings {
    * (WARN, ERROR, FATAL: `refusals`; otherwise `all`).
    */
   readonly decisionLog: DecisionLogLevel;
+  /** `JWT_INTROSPECTION_CLIENT_SECRET_ID`: where the cold start reads the introspection client secret. */
+  readonly introspectionClientSecretId: string | undefined;
   /** The files the settings named (routes, config, static JWKS). */
   readonly files: readonly SettingFile[];
 }

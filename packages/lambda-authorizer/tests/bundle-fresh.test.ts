@@ -56,10 +56,12 @@ beforeAll(() => {
     cpSync(join(REPO_ROOT, file), join(checkout, file));
   }
   // Only what the bundle needs (the root tools and the handler's workspace packages): the
-  // serverless example's framework alone is several hundred packages.
+  // serverless example's framework alone is several hundred packages. --prefer-offline, not
+  // --offline: the lockfile fixes every version, and a machine whose pnpm cache lacks a package's
+  // metadata (ERR_PNPM_NO_OFFLINE_META, seen for newly added clients) may fetch it from the registry.
   const install = pnpm([
     'install',
-    '--offline',
+    '--prefer-offline',
     '--frozen-lockfile',
     '--filter',
     'jwt-authorizer',

@@ -68,6 +68,8 @@ describe('the bundle (custom-authorizer.zip)', () => {
       'INTROSPECTION_UNAVAILABLE"',
       'DPOP_REPLAYED"',
       '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-secrets-manager',
+      '@aws-sdk/client-ssm',
     ]) {
       expect(lazyCode).toContain(marker);
       expect(startupCode).not.toContain(marker);
@@ -92,8 +94,11 @@ describe('the bundle (custom-authorizer.zip)', () => {
         (specifier) =>
           !isBuiltin(specifier ?? '') &&
           !/^\.\/chunk-[A-Z0-9]+\.mjs$/.test(specifier ?? '') &&
-          // The Lambda runtime's own SDK, imported only by the replay table's lazy chunk (see above).
-          specifier !== '@aws-sdk/client-dynamodb',
+          // The Lambda runtime's own SDK, imported only by the replay table's and the introspection
+          // secret's lazy chunks (see above).
+          !['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm'].includes(
+            specifier ?? '',
+          ),
       ),
     ).toEqual([]);
     expect(code).not.toMatch(/\brequire\(/);

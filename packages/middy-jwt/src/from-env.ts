@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { type AuthorizerOptions, type Environment, readSettings } from '@jwt-authorizer/authorizer-core';
+import {
+  type AuthorizerOptions,
+  ConfigurationError,
+  type Environment,
+  readSettings,
+} from '@jwt-authorizer/authorizer-core';
 
 export type { Environment };
 
@@ -20,13 +25,22 @@ export interface FromEnvOptions {
  * closest known one. `JWT_HTTP_API_RESPONSE` concerns only the Lambda handler and is checked, not
  * returned.
  *
- * @throws {ConfigurationError} `CONFIG_INVALID`, with `variable` and `setting` naming what to fix.
+ * @throws {ConfigurationError} `CONFIG_INVALID`, with `variable` and `setting` naming what to fix;
+ * also for `JWT_INTROSPECTION_CLIENT_SECRET_ID`, which only the authorizer Lambda reads.
  * @example
  * const authorizer = createAuthorizer(fromEnv());
  */
 export function fromEnv(env: Environment = process.env, options: FromEnvOptions = {}): AuthorizerOptions {
-  return readSettings(env, {
+  const settings = readSettings(env, {
     baseDir: options.baseDir ?? process.cwd(),
     readFile: (path) => readFileSync(path, 'utf8'),
-  }).authorizerOptions;
+  });
+  if (settings.introspectionClientSecretId !== undefined) {
+    // Reading AWS is the Lambda handler's cold start; this package stays free of the AWS SDK.
+    throw new ConfigurationError(
+      'JWT_INTROSPECTION_CLIENT_SECRET_ID is read by the authorizer Lambda only: with jwtAuth, read the secret yourself and pass it as introspection.clientSecret',
+      { setting: 'introspectionClientSecretId', variable: 'JWT_INTROSPECTION_CLIENT_SECRET_ID' },
+    );
+  }
+  return settings.authorizerOptions;
 }

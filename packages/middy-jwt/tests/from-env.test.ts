@@ -54,6 +54,18 @@ describe('fromEnv', () => {
     expect(err.message).toContain('did you mean JWT_REQUIRED_SCOPES?');
   });
 
+  it('refuses JWT_INTROSPECTION_CLIENT_SECRET_ID, which only the authorizer Lambda reads', () => {
+    const err = configError({
+      ...BASE,
+      JWT_INTROSPECTION_URL: 'https://idp.example.com/introspect',
+      JWT_INTROSPECTION_CLIENT_ID: 'authorizer',
+      JWT_INTROSPECTION_CLIENT_SECRET_ID: 'ssm:/authorizer/introspection-secret',
+    });
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.variable).toBe('JWT_INTROSPECTION_CLIENT_SECRET_ID');
+    expect(err.message).toContain('pass it as introspection.clientSecret');
+  });
+
   it('reads the two required variables', () => {
     expect(fromEnv(BASE)).toEqual({
       issuer: 'https://tenant.auth0.com/',

@@ -4,6 +4,7 @@ import { deleteAuthorizer, ensureAuthorizer, findAuthorizer } from '../authorize
 import type { DeployConfig } from '../config.js';
 import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
+import { dpopUncacheable } from '../dpop-caching.js';
 import { deriveIdentitySource, spellHeaderName } from '../identity-source.js';
 import { buildInvokerRoleName } from '../invoker-role.js';
 import { allOf, fact, not } from '../step.js';
@@ -23,12 +24,13 @@ export function chooseRestAuthorizer(config: DeployConfig) {
     };
   }
   const choice = deriveIdentitySource(config.tokenSources, 'rest');
+  const uncacheable = choice.uncacheable ?? dpopUncacheable(config);
   return {
     type: 'REQUEST' as const,
     identitySource: choice.identitySource.join(', '),
     identityValidationExpression: undefined,
-    ttlSeconds: choice.uncacheable ? 0 : config.ttlSeconds,
-    uncacheable: choice.uncacheable,
+    ttlSeconds: uncacheable ? 0 : config.ttlSeconds,
+    uncacheable,
   };
 }
 

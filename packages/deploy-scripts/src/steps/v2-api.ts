@@ -18,6 +18,7 @@ import { buildAuthorizerUri, buildFunctionArn, getPartition } from '../arn.js';
 import type { DeployConfig } from '../config.js';
 import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
+import { dpopUncacheable } from '../dpop-caching.js';
 import { DeployError } from '../errors.js';
 import { deriveIdentitySource, type IdentitySourceChoice } from '../identity-source.js';
 import { buildStatementId, ensureInvokePermission } from '../invoke-permission.js';
@@ -51,7 +52,12 @@ export function chooseV2Caching(
   config: DeployConfig,
   protocol: V2Protocol,
 ): IdentitySourceChoice & { ttlSeconds: number } {
-  const choice = deriveIdentitySource(config.tokenSources, protocol === 'HTTP' ? 'http' : 'websocket');
+  const derived = deriveIdentitySource(config.tokenSources, protocol === 'HTTP' ? 'http' : 'websocket');
+  // A WebSocket $connect carries no DPoP proof; an HTTP API request may.
+  const choice = {
+    ...derived,
+    uncacheable: derived.uncacheable ?? (protocol === 'HTTP' ? dpopUncacheable(config) : undefined),
+  };
   const ttlSeconds = choice.uncacheable ? 0 : config.ttlSeconds;
   const perRoute = protocol === 'HTTP' && config.httpApiResponse === 'simple' && ttlSeconds > 0;
   return {

@@ -41,6 +41,19 @@ import {
   UpdateAuthorizerCommand as V2UpdateAuthorizerCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException as DynamoResourceNotFoundException,
+  ListTagsOfResourceCommand,
+  ResourceInUseException,
+  type TableDescription,
+  type Tag,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
   DeleteConflictException,
@@ -90,6 +103,15 @@ interface FakeRole {
   inline: Map<string, string>;
   /** The fake clock when the role was created: IAM needs a while before other services can assume it. */
   createdAtMs: number;
+}
+
+/** A DynamoDB table: its description as DescribeTable returns it, its TTL and its tags. */
+export interface FakeTable {
+  description: TableDescription;
+  ttl: { attribute: string; enabled: boolean } | undefined;
+  tags: Tag[];
+  /** DescribeTable calls left before a new table is ACTIVE. */
+  creatingFor: number;
 }
 
 /**
@@ -246,6 +268,7 @@ export class FakeAws {
   readonly functions = new Map<string, FakeFunction>();
   readonly restApis = new Map<string, FakeRestApi>();
   readonly v2Apis = new Map<string, FakeV2Api>();
+  readonly tables = new Map<string, FakeTable>();
   /** How many more CreateFunction/UpdateFunctionConfiguration calls fail as if the role had not propagated. */
   rolePropagationFailures = 0;
   /** What the function returns when invoked. */
@@ -266,12 +289,14 @@ export class FakeAws {
   readonly lambda: AwsClientStub<LambdaClient>;
   readonly apiGateway: AwsClientStub<APIGatewayClient>;
   readonly apiGatewayV2: AwsClientStub<ApiGatewayV2Client>;
+  readonly dynamodb: AwsClientStub<DynamoDBClient>;
 
   constructor(clients: {
     iam: IAMClient;
     lambda: LambdaClient;
     apiGateway: APIGatewayClient;
     apiGatewayV2: ApiGatewayV2Client;
+    dynamodb: DynamoDBClient;
   }) {
     this.iam = mockClient(clients.iam);
     this.lambda = mockClient(clients.lambda);
@@ -281,6 +306,133 @@ export class FakeAws {
     this.installLambda(this.lambda);
     this.installApiGateway(this.apiGateway);
     this.installApiGatewayV2(this.apiGatewayV2);
+    this.dynamodb = mockClient(clients.dynamodb);
+    this.installDynamoDb(this.dynamodb);
+  }
+
+  /** Adds a DynamoDB table (key `jti` string unless `keySchema` says otherwise), ACTIVE, without TTL or tags. */
+  addTable(
+    name: string,
+    options: { key?: string; sortKey?: string; ttl?: FakeTable['ttl']; tags?: Tag[] } = {},
+  ): FakeTable {
+    const key = options.key ?? 'jti';
+    const table: FakeTable = {
+      description: {
+        TableName: name,
+        TableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${name}`,
+        TableStatus: 'ACTIVE',
+        KeySchema: [
+          { AttributeName: key, KeyType: 'HASH' },
+          ...(options.sortKey ? [{ AttributeName: options.sortKey, KeyType: 'RANGE' as const }] : []),
+        ],
+        AttributeDefinitions: [
+          { AttributeName: key, AttributeType: 'S' },
+          ...(options.sortKey ? [{ AttributeName: options.sortKey, AttributeType: 'S' as const }] : []),
+        ],
+        BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
+      },
+      ttl: options.ttl,
+      tags: options.tags ?? [],
+      creatingFor: 0,
+    };
+    this.tables.set(name, table);
+    return table;
+  }
+
+  private table(name: string | undefined): FakeTable {
+    const table = this.tables.get(name ?? '');
+    if (!table) {
+      throw new DynamoResourceNotFoundException({
+        $metadata: metadata(400),
+        message: `Requested resource not found: Table: ${name} not found`,
+      });
+    }
+    return table;
+  }
+
+  private installDynamoDb(stub: AwsClientStub<DynamoDBClient>) {
+    stub.on(DescribeTableCommand).callsFake((input) =>
+      this.run('DescribeTable', () => {
+        const table = this.table(input.TableName);
+        // A new table is CREATING for a while, then ACTIVE.
+        if (table.creatingFor > 0 && --table.creatingFor === 0) table.description.TableStatus = 'ACTIVE';
+        return { $metadata: metadata(200), Table: structuredClone(table.description) };
+      }),
+    );
+    stub.on(CreateTableCommand).callsFake((input) =>
+      this.run('CreateTable', () => {
+        if (this.tables.has(input.TableName ?? '')) {
+          throw new ResourceInUseException({
+            $metadata: metadata(400),
+            message: `Table already exists: ${input.TableName}`,
+          });
+        }
+        const name = input.TableName ?? '';
+        const table: FakeTable = {
+          description: {
+            TableName: name,
+            TableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${name}`,
+            TableStatus: 'CREATING',
+            KeySchema: input.KeySchema,
+            AttributeDefinitions: input.AttributeDefinitions,
+            ...(input.BillingMode ? { BillingModeSummary: { BillingMode: input.BillingMode } } : {}),
+          },
+          ttl: undefined,
+          tags: input.Tags ?? [],
+          creatingFor: 1,
+        };
+        this.tables.set(name, table);
+        return { $metadata: metadata(200), TableDescription: structuredClone(table.description) };
+      }),
+    );
+    stub.on(DescribeTimeToLiveCommand).callsFake((input) =>
+      this.run('DescribeTimeToLive', () => {
+        const { ttl } = this.table(input.TableName);
+        return {
+          $metadata: metadata(200),
+          TimeToLiveDescription:
+            ttl === undefined
+              ? { TimeToLiveStatus: 'DISABLED' as const }
+              : {
+                  TimeToLiveStatus: ttl.enabled ? ('ENABLED' as const) : ('DISABLED' as const),
+                  AttributeName: ttl.attribute,
+                },
+        };
+      }),
+    );
+    stub.on(UpdateTimeToLiveCommand).callsFake((input) =>
+      this.run('UpdateTimeToLive', () => {
+        const table = this.table(input.TableName);
+        if (table.description.TableStatus !== 'ACTIVE') {
+          throw new ResourceInUseException({ $metadata: metadata(400), message: 'Table is being created' });
+        }
+        const spec = input.TimeToLiveSpecification;
+        table.ttl = { attribute: spec?.AttributeName ?? '', enabled: spec?.Enabled === true };
+        return { $metadata: metadata(200), TimeToLiveSpecification: spec };
+      }),
+    );
+    stub.on(ListTagsOfResourceCommand).callsFake((input) =>
+      this.run('ListTagsOfResource', () => {
+        const table = [...this.tables.values()].find((t) => t.description.TableArn === input.ResourceArn);
+        if (!table) {
+          throw new DynamoResourceNotFoundException({
+            $metadata: metadata(400),
+            message: `Requested resource not found: ResourcArn: ${input.ResourceArn} not found`,
+          });
+        }
+        return { $metadata: metadata(200), Tags: structuredClone(table.tags) };
+      }),
+    );
+    stub.on(DeleteTableCommand).callsFake((input) =>
+      this.run('DeleteTable', () => {
+        const table = this.table(input.TableName);
+        this.tables.delete(input.TableName ?? '');
+        return {
+          $metadata: metadata(200),
+          TableDescription: { ...structuredClone(table.description), TableStatus: 'DELETING' as const },
+        };
+      }),
+    );
   }
 
   /** Adds an HTTP or WebSocket API with stages and routes (route keys, all without authorization). */
@@ -325,7 +477,7 @@ export class FakeAws {
 
   /** The commands sent that change something (everything but Get*, List* and Invoke). */
   mutatingOperations(): string[] {
-    return this.sentOperations().filter((name) => !/^(Get|List)/.test(name) && name !== 'Invoke');
+    return this.sentOperations().filter((name) => !/^(Get|List|Describe)/.test(name) && name !== 'Invoke');
   }
 
   /** Forgets the calls recorded so far (the state stays). */
@@ -335,6 +487,7 @@ export class FakeAws {
     this.lambda.resetHistory();
     this.apiGateway.resetHistory();
     this.apiGatewayV2.resetHistory();
+    this.dynamodb.resetHistory();
   }
 
   /** Adds a REST API with stages and resources, in this account unless `accountId` names another. */
