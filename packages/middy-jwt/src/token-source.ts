@@ -193,7 +193,9 @@ function toCredential(
 export function resolveTokenLocations(
   source: Exclude<TokenSource, (event: unknown) => string | undefined> | undefined,
 ): readonly TokenLocation[] {
-  if (source === undefined) return DEFAULT_TOKEN_SOURCE;
+  // The default is deeply frozen and valid by construction: the handler's settings hand it back
+  // when nothing is configured, and checking it again would compile the list checker at cold start.
+  if (source === undefined || source === DEFAULT_TOKEN_SOURCE) return DEFAULT_TOKEN_SOURCE;
   if (typeof source === 'string') return parseTokenSource(source);
   if (Array.isArray(source)) return checkTokenSource(source);
   if (typeof source !== 'object' || source === null) {

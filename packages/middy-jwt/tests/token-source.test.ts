@@ -1,9 +1,9 @@
-import { parseTokenSource } from '@jwt-authorizer/authorizer-core/internal';
+import { DEFAULT_TOKEN_SOURCE, parseTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readHeader, readHeaderValues } from '../src/read-header.js';
 import { readRoute } from '../src/read-route.js';
-import { createCredentialReader } from '../src/token-source.js';
+import { createCredentialReader, resolveTokenLocations } from '../src/token-source.js';
 
 describe('readHeader', () => {
   it('skips values that are not strings and multi-value entries that are not arrays', () => {
@@ -45,6 +45,24 @@ describe('createCredentialReader', () => {
     expect(read({ headers: {} })).toEqual({ kind: 'none' });
     expect(read(undefined)).toEqual({ kind: 'none' });
     expect(read('not an event')).toEqual({ kind: 'none' });
+  });
+
+  it("takes the core's default list as it is, and still checks any other list", () => {
+    expect(resolveTokenLocations(DEFAULT_TOKEN_SOURCE)).toBe(DEFAULT_TOKEN_SOURCE);
+    const read = createCredentialReader(DEFAULT_TOKEN_SOURCE);
+    expect(read({ headers: { authorization: 'Bearer t' } })).toEqual({
+      kind: 'authorization',
+      value: 'Bearer t',
+    });
+    expect(read({ queryStringParameters: { token: 't' } })).toEqual({ kind: 'none' });
+    // A list equal to the default but not the default itself goes through the checker.
+    const copy = [{ kind: 'header', name: 'authorization' }] as const;
+    expect(resolveTokenLocations(copy)).not.toBe(copy);
+    expect(resolveTokenLocations(copy)).toEqual(DEFAULT_TOKEN_SOURCE);
+    expect(() => resolveTokenLocations([{ kind: 'header', name: 'bad\nname' }])).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+    expect(() => resolveTokenLocations([])).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 
   it('keeps a payload 2.0 value joined from equal repeats, and flags different ones', () => {
