@@ -222,10 +222,15 @@ interface StageResources {
   readonly bytesBound: number;
 }
 
+/** Printable ASCII that JSON leaves as it is (no `"`, no `\\`): one byte a character. */
+const JSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** JSON bytes of a list of resources inside an array: each quoted and escaped, with its comma. */
 function jsonBytes(list: readonly string[]): number {
   let bytes = 0;
-  for (const item of list) bytes += Buffer.byteLength(JSON.stringify(item)) + 1;
+  for (const item of list) {
+    bytes += JSON_PLAIN.test(item) ? item.length + 3 : Buffer.byteLength(JSON.stringify(item)) + 1;
+  }
   return bytes;
 }
 
