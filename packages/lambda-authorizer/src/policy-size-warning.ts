@@ -30,8 +30,6 @@ export function oversizedPolicyWarning(options: ResolvedOptions): string | undef
     largestPolicyBytes: largest,
     limitBytes: limit,
     routes,
-    detail:
-      'such answers allow or deny the called method ARN only: set the authorizer cache TTL to 0, ' +
-      'or merge rules into wider paths (ANY /orders/{proxy+})',
+    detail: 'such answers cover the called method ARN only: set the cache TTL to 0 or merge rules',
   });
 }
