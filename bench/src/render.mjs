@@ -2,6 +2,7 @@
 // tables, printed as text on the console and as Markdown in results.md. Nothing here measures or
 // judges.
 import { formatBytes, formatMs, formatOps, formatRatio, renderMarkdown, renderTable } from './lib/format.mjs';
+import { ROUTE_HEADER, routeRows } from './route-scale.mjs';
 
 const ALGS = ['RS256', 'ES256'];
 const STREAMS = ['distinct', 'repeated'];
@@ -21,6 +22,7 @@ export const SECTION_TITLES = {
   jwks: '3. JWKS behaviour (requests counted at the server)',
   soak: '4. Soak: authorizations (core verify + IAM policy)',
   log: '5. Decision log: hand-built line + EMF against Powertools Logger + Metrics',
+  routes: '6. Route rules: how cost grows with the API (10, 100, 1,000 rules)',
 };
 
 function profileBlocks(rows) {
@@ -225,6 +227,15 @@ function logBlocks(log, context) {
   ];
 }
 
+function routeBlocks(data) {
+  return [
+    {
+      note: `Rules over distinct paths, one in six ANY; a token satisfying them all; one matched and one unmatched ARN. Compile: createAuthorizer (median). Ratios to one RS256 crypto.verify (${data.rawUs.toFixed(1)} us) in the same run.`,
+    },
+    { title: 'Route rules: compile, evaluate, answer size', header: ROUTE_HEADER, rows: routeRows(data) },
+  ];
+}
+
 const RENDERERS = {
   profile: profileBlocks,
   throughput: throughputBlocks,
@@ -232,6 +243,7 @@ const RENDERERS = {
   jwks: jwksBlocks,
   soak: soakBlocks,
   log: logBlocks,
+  routes: routeBlocks,
 };
 
 /** The blocks of one section's data. */

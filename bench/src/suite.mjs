@@ -12,13 +12,14 @@ import { measureJwksBehaviour } from './jwks-behaviour.mjs';
 import { generateKey, jwksOf, mintTokens } from './lib/fixtures.mjs';
 import { measureLogCost } from './log-cost.mjs';
 import { profileCore } from './profile.mjs';
+import { runRouteScale } from './route-scale.mjs';
 import { soak } from './soak.mjs';
 import { ALGS, buildCells, measureCells, ROWS } from './throughput.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Sections in run order, and the key of each one's data in results.json. */
-export const SECTIONS = ['profile', 'throughput', 'cold', 'jwks', 'soak', 'log'];
+export const SECTIONS = ['profile', 'throughput', 'cold', 'jwks', 'soak', 'log', 'routes'];
 export const RESULT_KEYS = {
   profile: 'profile',
   throughput: 'throughput',
@@ -26,6 +27,7 @@ export const RESULT_KEYS = {
   jwks: 'jwks',
   soak: 'soak',
   log: 'log',
+  routes: 'routes',
 };
 
 export const SETTINGS = {
@@ -249,6 +251,9 @@ export const RUNNERS = {
       methodArn: fx.methodArn,
     });
   },
+
+  routes: (_fx, { settings }) =>
+    runRouteScale({ reps: Math.min(settings.reps, 5), durationMs: Math.min(settings.durationMs, 200) }),
 
   log: (fx, { settings }) =>
     measureLogCost({

@@ -9,6 +9,7 @@ import {
   WEBSOCKET_CONNECT,
 } from './options.js';
 import {
+  buildPolicy,
   buildPolicyDocument,
   evaluateRoute,
   type IamAuthorizerResult,
@@ -28,6 +29,13 @@ export interface Authorization<Result> extends RouteDecision {
    * `$connect` answer past {@link MAX_WEBSOCKET_RESULT_BYTES}. Absent otherwise.
    */
   readonly refusal?: 'RESULT_TOO_LARGE';
+  /**
+   * `true` when the api-mode policy for the token would have passed the result size limit
+   * (`MAX_RESULT_BYTES`), so `result` allows or denies only the called method ARN (method mode):
+   * never more than the route decision, but under authorizer caching other routes then get 403
+   * until the cached answer expires. Absent otherwise.
+   */
+  readonly policyNarrowed?: true;
 }
 
 /** Verifies tokens and builds authorizer results; create it once per process (it holds the JWKS cache). */
@@ -177,9 +185,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         arn.resourcePath,
         verified.claims,
       );
+      const policy = buildPolicy(resolved, verified.scopes, arn, methodArn, verified.claims);
       const result: IamAuthorizerResult = {
         principalId: principalOf(verified),
-        policyDocument: buildPolicyDocument(resolved, verified.scopes, arn, methodArn, verified.claims),
+        policyDocument: policy.document,
         context: contextOf(verified),
       };
       const usageIdentifierKey = usageIdentifierOf(resolved, verified);
@@ -198,6 +207,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
           refusal: 'RESULT_TOO_LARGE',
         };
       }
+      if (policy.narrowed) return { ...withDecision(decision, result), policyNarrowed: true };
       return withDecision(decision, result);
     },
     authorizeSimple(verified, routeArn) {

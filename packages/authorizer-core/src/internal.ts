@@ -63,11 +63,16 @@ export {
   WEBSOCKET_CONNECT,
 } from './options.js';
 export {
+  type BuiltPolicy,
+  buildPolicy,
   buildPolicyDocument,
   type Claims,
   evaluateRoute,
+  largestApiPolicyBytes,
   MAX_RESOURCE_LENGTH,
+  MAX_RESULT_BYTES,
   MAX_WEBSOCKET_RESULT_BYTES,
+  POLICY_CHECK_BYTES,
   type PolicyRules,
 } from './policy.js';
 export { DEFAULT_REPLAY_STORE_ENTRIES } from './replay-store.js';

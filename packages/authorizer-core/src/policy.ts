@@ -9,6 +9,26 @@ export const MAX_RESOURCE_LENGTH = 512;
 /** Largest result (policy, principal and context, as JSON) a WebSocket API accepts from its authorizer. */
 export const MAX_WEBSOCKET_RESULT_BYTES = 8192;
 
+/**
+ * Largest result a REST or HTTP API authorizer answer may be, as JSON: Lambda's 6 MB limit on a
+ * synchronous invocation's response (API Gateway documents no smaller limit for these APIs), taken
+ * as 6,000,000 bytes so that it holds whichever megabyte is meant.
+ */
+export const MAX_RESULT_BYTES = 6_000_000;
+
+/**
+ * An api-mode policy whose size bound stays at or under this is never measured: what the result
+ * holds besides the policy (principal, context, usage key) comes from the token, which API Gateway
+ * caps far below the remaining margin (10,240 bytes of request line and headers on HTTP APIs).
+ */
+export const POLICY_CHECK_BYTES = 1_048_576;
+
+/**
+ * The longest stage prefix a method ARN can have, for the cold-start bound: the longest partition,
+ * a long region, a 12-digit account, a 10-character API id and a 128-character stage name.
+ */
+const LONGEST_STAGE_PREFIX = `arn:aws-us-gov:execute-api:${'r'.repeat(20)}:${'1'.repeat(12)}:${'a'.repeat(10)}/${'s'.repeat(128)}/`;
+
 export interface PolicyStatement {
   Action: 'execute-api:Invoke';
   Effect: 'Allow' | 'Deny';
@@ -198,6 +218,32 @@ interface StageResources {
   readonly routes: readonly RouteResources[];
   /** No resource appears in two routes' Allow lists, nor in two routes' Deny lists: no de-duplication needed. */
   readonly distinct: boolean;
+  /** An upper bound on the JSON size (UTF-8 bytes) of any api-mode policy document of this stage. */
+  readonly bytesBound: number;
+}
+
+/** Printable ASCII that JSON leaves as it is (no `"`, no `\\`): one byte a character. */
+const JSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** JSON bytes of a list of resources inside an array: each quoted and escaped, with its comma. */
+function jsonBytes(list: readonly string[]): number {
+  let bytes = 0;
+  for (const item of list) {
+    bytes += JSON_PLAIN.test(item) ? item.length + 3 : Buffer.byteLength(JSON.stringify(item)) + 1;
+  }
+  return bytes;
+}
+
+/**
+ * The bound: every route adds either its Allow or its Deny resources (the larger counted), plus the
+ * seven per-method Allow resources of unmatched routes, the stage-wide resource and the fixed text
+ * of the document and its two statements.
+ */
+function policyBytesBound(perRoute: readonly RouteResources[], prefix: string): number {
+  let bytes = 256 + 2 * Buffer.byteLength(JSON.stringify(`${prefix}*`));
+  for (const method of HTTP_METHODS) bytes += Buffer.byteLength(JSON.stringify(`${prefix}${method}/*`)) + 1;
+  for (const route of perRoute) bytes += Math.max(jsonBytes(route.allow), jsonBytes(route.deny));
+  return bytes;
 }
 
 function allDistinct(lists: readonly (readonly string[])[]): boolean {
@@ -226,6 +272,7 @@ function routeResourcesFor(routes: readonly CompiledRoute[], prefix: string): St
     resources = {
       routes: perRoute,
       distinct: allDistinct(perRoute.map((r) => r.allow)) && allDistinct(perRoute.map((r) => r.deny)),
+      bytesBound: policyBytesBound(perRoute, prefix),
     };
     if (byPrefix.size >= MAX_CACHED_PREFIXES) byPrefix.clear();
     byPrefix.set(prefix, resources);
@@ -259,22 +306,95 @@ export function buildPolicyDocument(
   methodArn: string,
   claims?: Claims,
 ): PolicyDocument {
+  return buildPolicy(rules, scopes, arn, methodArn, claims).document;
+}
+
+/** A policy document, and whether it was narrowed from api mode to method mode for its size. */
+export interface BuiltPolicy {
+  readonly document: PolicyDocument;
+  /**
+   * The api-mode policy would have passed {@link MAX_RESULT_BYTES}, so the document allows or denies
+   * only `methodArn` (method mode): never more than the route decision, but correct under authorizer
+   * caching only when caching is off (a cached answer covers the first route called only).
+   */
+  readonly narrowed: boolean;
+}
+
+function methodPolicy(
+  rules: PolicyRules,
+  scopes: readonly string[],
+  arn: MethodArn,
+  methodArn: string,
+  claims: Claims | undefined,
+): PolicyDocument {
+  const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath, claims);
+  // The path is the caller's: a literal `*` or `?` in it would be a wildcard in the cached Allow.
+  const literal = !/[*?]/.test(arn.method) && !/[*?]/.test(arn.resourcePath);
+  if (allowed && literal && methodArn.length <= MAX_RESOURCE_LENGTH) {
+    return { Version: '2012-10-17', Statement: [statement('Allow', [methodArn])] };
+  }
+  return { Version: '2012-10-17', Statement: [statement('Deny', [denyResource(methodArn)])] };
+}
+
+/** Whether the JSON of `value` is longer than `limit` UTF-8 bytes. */
+function exceeds(value: unknown, limit: number): boolean {
+  const json = JSON.stringify(value);
+  return json.length > limit || Buffer.byteLength(json) > limit;
+}
+
+/**
+ * {@link buildPolicyDocument}, saying whether the answer was narrowed: an api-mode policy whose
+ * size bound passes {@link POLICY_CHECK_BYTES} is measured, and one larger than
+ * {@link MAX_RESULT_BYTES} less the margin for the rest of the result is replaced by the
+ * method-mode answer for `methodArn`.
+ */
+export function buildPolicy(
+  rules: PolicyRules,
+  scopes: readonly string[],
+  arn: MethodArn,
+  methodArn: string,
+  claims?: Claims,
+): BuiltPolicy {
   if (rules.policyMode === 'method' || arn.method === WEBSOCKET_CONNECT) {
-    const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath, claims);
-    // The path is the caller's: a literal `*` or `?` in it would be a wildcard in the cached Allow.
-    const literal = !/[*?]/.test(arn.method) && !/[*?]/.test(arn.resourcePath);
-    if (allowed && literal && methodArn.length <= MAX_RESOURCE_LENGTH) {
-      return { Version: '2012-10-17', Statement: [statement('Allow', [methodArn])] };
-    }
-    return { Version: '2012-10-17', Statement: [statement('Deny', [denyResource(methodArn)])] };
+    return { document: methodPolicy(rules, scopes, arn, methodArn, claims), narrowed: false };
   }
   const prefix = stageArnPrefix(arn);
+  const stage = rules.routes === undefined ? undefined : routeResourcesFor(rules.routes, prefix);
+  const document = apiPolicy(rules, scopes, prefix, claims, stage);
+  if (stage !== undefined && stage.bytesBound > POLICY_CHECK_BYTES) {
+    if (exceeds(document, MAX_RESULT_BYTES - POLICY_CHECK_BYTES)) {
+      return { document: methodPolicy(rules, scopes, arn, methodArn, claims), narrowed: true };
+    }
+  }
+  return { document, narrowed: false };
+}
+
+/**
+ * The largest api-mode policy document `rules` can produce, as JSON bytes, for the longest stage
+ * prefix an ARN can have: above {@link MAX_RESULT_BYTES} less {@link POLICY_CHECK_BYTES}, some
+ * tokens get the narrowed method-mode answer. 0 when the mode is `method` or there are no rules.
+ */
+export function largestApiPolicyBytes(rules: PolicyRules): number {
+  if (rules.policyMode === 'method' || rules.routes === undefined) return 0;
+  return policyBytesBound(
+    rules.routes.map((route) => computeRouteResources(route, LONGEST_STAGE_PREFIX)),
+    LONGEST_STAGE_PREFIX,
+  );
+}
+
+function apiPolicy(
+  rules: PolicyRules,
+  scopes: readonly string[],
+  prefix: string,
+  claims: Claims | undefined,
+  stage: StageResources | undefined,
+): PolicyDocument {
   const everything = `${prefix}*`;
   const required = { allOf: rules.requiredScopes, anyOf: rules.requiredAnyScopes ?? NO_SCOPES, claims: [] };
   if (!satisfiesScopes(required, scopes)) {
     return { Version: '2012-10-17', Statement: [statement('Deny', [everything])] };
   }
-  if (rules.routes === undefined) {
+  if (rules.routes === undefined || stage === undefined) {
     return { Version: '2012-10-17', Statement: [statement('Allow', [everything])] };
   }
   // Every resource names its method. `*` in the method place of an ARN also matches across `/`
@@ -288,7 +408,6 @@ export function buildPolicyDocument(
   if (unmatchedAllowed) {
     for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/*`);
   }
-  const stage = routeResourcesFor(rules.routes, prefix);
   const add = stage.distinct ? pushEach : pushEachUnique;
   for (let i = 0; i < rules.routes.length; i++) {
     // Rules depend on the token only, never on the route called: the same answer as evaluateRoute.

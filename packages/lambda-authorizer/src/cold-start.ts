@@ -3,6 +3,7 @@ import { assertKnownOptions } from '@jwt-authorizer/authorizer-core/internal';
 import { type DecisionLogOptions, writeStdout } from './decision-log.js';
 import type { Environment } from './environment.js';
 import { type AuthorizerHandler, createAuthorizerHandler } from './handler.js';
+import { oversizedPolicyWarning } from './policy-size-warning.js';
 import { createReplayTableStore } from './replay-table.js';
 import { type HandlerSettings, readHandlerSettings } from './settings.js';
 
@@ -62,6 +63,8 @@ export async function startHandler(options: StartHandlerOptions): Promise<Starte
     );
   }
   const authorizer = createAuthorizer(authorizerOptions);
+  const policyWarning = oversizedPolicyWarning(authorizer.options);
+  if (policyWarning !== undefined) (options.log?.write ?? writeStdout)(policyWarning);
   let hydrated = true;
   try {
     await authorizer.hydrate();

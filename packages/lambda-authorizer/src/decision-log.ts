@@ -27,8 +27,9 @@ export interface DecisionLogLine {
   readonly decision: Decision;
   /**
    * `OK`, a core error code (`TOKEN_EXPIRED`, `CLAIM_INVALID`, `INSUFFICIENT_SCOPE`,
-   * `CLAIM_MISMATCH`, `JWKS_UNAVAILABLE`…), `ROUTE_NOT_ALLOWED`, or `RESULT_TOO_LARGE` (a WebSocket
-   * `$connect` answer past 8 KB).
+   * `CLAIM_MISMATCH`, `JWKS_UNAVAILABLE`…), `ROUTE_NOT_ALLOWED`, `RESULT_TOO_LARGE` (a WebSocket
+   * `$connect` answer past 8 KB), or `POLICY_NARROWED` (an Allow whose api-mode policy would have
+   * passed Lambda's 6 MB response limit, answered for the called method ARN only; at `warn`).
    */
   readonly reason: string;
   readonly eventKind?: string;
@@ -83,7 +84,7 @@ export interface ObservedRequest {
 }
 
 /** The route decision a result was built from, and why it denies when the decision allowed. */
-type LoggedDecision = RouteDecision & Pick<Authorization<unknown>, 'refusal'>;
+type LoggedDecision = RouteDecision & Pick<Authorization<unknown>, 'refusal' | 'policyNarrowed'>;
 
 /** Watches invocations and writes one {@link DecisionLogLine} for each. */
 export interface DecisionLog {
@@ -130,6 +131,7 @@ const ALLOW_HEAD = `${HEAD}"allow","reason":"OK"`;
 const INSUFFICIENT_SCOPE_HEAD = `${HEAD}"deny","reason":"INSUFFICIENT_SCOPE"`;
 const ROUTE_NOT_ALLOWED_HEAD = `${HEAD}"deny","reason":"ROUTE_NOT_ALLOWED"`;
 const RESULT_TOO_LARGE_HEAD = `${HEAD}"deny","reason":"RESULT_TOO_LARGE"`;
+const POLICY_NARROWED_HEAD = `${WARN_LEVEL},"msg":"authorizer decision","decision":"allow","reason":"POLICY_NARROWED"`;
 const CLAIM_MISMATCH_HEAD = `${HEAD}"deny","reason":"CLAIM_MISMATCH"`;
 const UNAUTHORIZED_HEAD = `${HEAD}"unauthorized","reason":`;
 const ERROR_HEAD = '{"level":"error","msg":"authorizer decision","decision":"error","reason":';
@@ -301,7 +303,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
       // recorded why on the context.
       return `${UNAUTHORIZED_HEAD}${JSON.stringify(codeOf(context.authorizerRejection) ?? 'TOKEN_INVALID')}`;
     }
-    if (decision.allowed) return ALLOW_HEAD;
+    if (decision.allowed) return decision.policyNarrowed === true ? POLICY_NARROWED_HEAD : ALLOW_HEAD;
     if (decision.refusal === 'RESULT_TOO_LARGE') return RESULT_TOO_LARGE_HEAD;
     if (decision.failedClaims !== undefined && decision.failedClaims.length > 0) return CLAIM_MISMATCH_HEAD;
     return decision.missingScopes.length > 0 ? INSUFFICIENT_SCOPE_HEAD : ROUTE_NOT_ALLOWED_HEAD;
@@ -331,9 +333,11 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
         if (
           refusalsOnly &&
           decision?.allowed === true &&
+          decision.policyNarrowed !== true &&
           (request.error === undefined || request.error === null)
         ) {
-          // An Allow, which `refusals` leaves out: nothing is built and nothing written.
+          // An Allow, which `refusals` leaves out (a narrowed one is a warning and is written):
+          // nothing is built and nothing written.
           return;
         }
         const startedAt = (request as TimedRequest)[startedAtSlot];
@@ -358,6 +362,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
         if (decision?.failedClaims !== undefined && decision.failedClaims.length > 0) {
           line += `,"failedClaims":${JSON.stringify(decision.failedClaims)}`;
         }
+        if (decision?.policyNarrowed === true) line += ',"policyNarrowed":true';
         if (decision === undefined) line += claimField(request, context);
         const error = request.error;
         if (error !== undefined && error !== null && !isUnauthorizedError(error)) {
