@@ -121,13 +121,14 @@ describe('the bundle (custom-authorizer.zip)', () => {
     const startupBytes = entries
       .filter((entry) => startup.has(entry.name))
       .reduce((sum, entry) => sum + entry.data.length, 0);
-    // About 86 KB read at cold start: the core with its settings table, discovery, scope-tokens,
-    // option-name checks, claim-rule language and token readers, and the request verifier with the
-    // bound-token options; the DPoP, certificate, introspection and replay-table chunks (about 10 KB)
-    // are not.
-    expect(startupBytes).toBeLessThan(90 * 1024);
-    // Every chunk together, about 39 KB zipped (each file compressed on its own).
-    expect(zip.length).toBeLessThan(41 * 1024);
+    // About 90.6 KB read at cold start: the core with its settings table, discovery, scope-tokens,
+    // option-name checks, claim-rule language, policy-size guard and token readers, and the request
+    // verifier with the bound-token options; the DPoP, certificate, introspection, secret and
+    // replay-table chunks (about 12.7 KB) are not. A guard against accidental growth, not a target:
+    // the cold-start benchmark (import and first-call time) is what the size costs.
+    expect(startupBytes).toBeLessThan(96 * 1024);
+    // Every chunk together, about 42 KB zipped (each file compressed on its own).
+    expect(zip.length).toBeLessThan(44 * 1024);
     for (const entry of entries) expect(entry.data.toString('utf8')).not.toMatch(/^\s{2}|\/\*\*|^\/\/ /m);
   });
 
