@@ -12,6 +12,7 @@ import {
   buildPolicy,
   buildPolicyDocument,
   evaluateRoute,
+  exceeds,
   type IamAuthorizerResult,
   MAX_WEBSOCKET_RESULT_BYTES,
   type RouteDecision,
@@ -93,11 +94,6 @@ export interface Authorizer {
   authorizeSimple(verified: VerifiedToken, routeArn: string): Authorization<SimpleAuthorizerResult>;
   /** The authorizer context: `sub`, `scope` and the configured context claims (a new object). */
   buildContext(verified: VerifiedToken): AuthorizerContext;
-}
-
-function exceedsWebSocketLimit(result: IamAuthorizerResult): boolean {
-  const json = JSON.stringify(result);
-  return json.length > MAX_WEBSOCKET_RESULT_BYTES || Buffer.byteLength(json) > MAX_WEBSOCKET_RESULT_BYTES;
 }
 
 /** The string value of the usage identifier claim, for `usageIdentifierKey`; undefined otherwise. */
@@ -193,7 +189,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       };
       const usageIdentifierKey = usageIdentifierOf(resolved, verified);
       if (usageIdentifierKey !== undefined) result.usageIdentifierKey = usageIdentifierKey;
-      if (arn.method === WEBSOCKET_CONNECT && exceedsWebSocketLimit(result)) {
+      if (arn.method === WEBSOCKET_CONNECT && exceeds(result, MAX_WEBSOCKET_RESULT_BYTES)) {
         const deny = buildPolicyDocument(
           { ...resolved, routes: [], unmatchedRoutes: 'deny' },
           [],

@@ -115,16 +115,6 @@ function assertObject(value: unknown, setting: string): asserts value is Record<
   }
 }
 
-/** {@link assertSecureUrl}, its error carrying the setting's path. */
-function secureUrl(value: string, setting: string): URL {
-  try {
-    return assertSecureUrl(value, setting);
-  } catch (err) {
-    if (!(err instanceof ConfigurationError)) throw err;
-    throw new ConfigurationError(err.message, { setting });
-  }
-}
-
 function assertKeys(value: Record<string, unknown>, known: object, where: string): void {
   for (const key of Object.keys(value)) {
     if (!(key in known)) {
@@ -188,7 +178,7 @@ function resolveDpop(value: DpopOptions | undefined): ResolvedDpop {
   }
   let publicBaseUrl: string | undefined;
   if (dpop.publicBaseUrl !== undefined) {
-    const url = secureUrl(dpop.publicBaseUrl, 'dpop.publicBaseUrl');
+    const url = assertSecureUrl(dpop.publicBaseUrl, 'dpop.publicBaseUrl');
     if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
       throw new ConfigurationError(
         `dpop.publicBaseUrl must be an origin with an optional base path, e.g. https://api.example.com/v1, got "${dpop.publicBaseUrl}"`,
@@ -227,7 +217,7 @@ function resolveIntrospection(value: IntrospectionOptions | undefined): Resolved
     'introspection.url',
     'the RFC 7662 endpoint, e.g. https://idp.example.com/oauth/introspect',
   );
-  secureUrl(url, 'introspection.url');
+  assertSecureUrl(url, 'introspection.url');
   const mode = value.mode ?? BOUND_TOKEN_DEFAULTS.introspectionMode;
   if (mode !== 'opaque' && mode !== 'all') {
     throw new ConfigurationError(`introspection.mode must be "opaque" or "all", got "${String(mode)}"`, {

@@ -166,7 +166,7 @@ export function compileClaimCondition(condition: unknown, setting: string): (val
     if ((CONDITION_KINDS as readonly string[]).includes(key)) continue;
     const suggestion = closestName(key, CONDITION_KINDS);
     throw new ConfigurationError(
-      `${setting}: unknown condition "${key}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`} (known: ${CONDITION_KINDS.join(', ')}; regular expressions are not supported)`,
+      `${setting}: unknown condition ${JSON.stringify(key)}${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`} (known: ${CONDITION_KINDS.join(', ')}; regular expressions are not supported)`,
     );
   }
   if (keys.length !== 1) {

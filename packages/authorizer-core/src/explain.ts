@@ -12,7 +12,7 @@ import type { JwksKey } from './jwks-cache.js';
 import { type DecodedJws, decodeJws } from './jws.js';
 import { parseMethodArn } from './method-arn.js';
 import type { ResolvedIssuer, ResolvedOptions } from './options.js';
-import type { PolicyDocument } from './policy.js';
+import { type PolicyDocument, routeMatches } from './policy.js';
 import { assertRequiredClaims } from './rules.js';
 import { readScopeClaims } from './scopes.js';
 import { assertKeyFitsAlg, assertSignatureValid } from './signature.js';
@@ -557,8 +557,8 @@ export function explainRoute(
   format: 'iam' | 'simple' = 'iam',
 ): RouteExplanation {
   const arn = parseMethodArn(methodArn);
-  const matching = (authorizer.options.routes ?? []).filter(
-    (route) => (route.method === '*' || route.method === arn.method) && route.pattern.test(arn.resourcePath),
+  const matching = (authorizer.options.routes ?? []).filter((route) =>
+    routeMatches(route, arn.method, arn.resourcePath),
   );
   const base = {
     methodArn,

@@ -107,7 +107,7 @@ function addMissing(
   return missing;
 }
 
-function routeMatches(route: CompiledRoute, method: string, resourcePath: string): boolean {
+export function routeMatches(route: CompiledRoute, method: string, resourcePath: string): boolean {
   const methodMatches = route.method === '*' ? method !== WEBSOCKET_CONNECT : route.method === method;
   return methodMatches && route.pattern.test(resourcePath);
 }
@@ -337,7 +337,8 @@ function methodPolicy(
 }
 
 /** Whether the JSON of `value` is longer than `limit` UTF-8 bytes. */
-function exceeds(value: unknown, limit: number): boolean {
+/** Whether `value` as JSON is over `limit` bytes (the length test first: most answers are ASCII). */
+export function exceeds(value: unknown, limit: number): boolean {
   const json = JSON.stringify(value);
   return json.length > limit || Buffer.byteLength(json) > limit;
 }

@@ -648,7 +648,10 @@ function readConfigFile(
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     if (!CONFIG_KEYS.includes(key)) {
       const suggestion = closestName(key, CONFIG_KEYS);
-      throw fail(`"${key}" is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`, key);
+      throw fail(
+        `${JSON.stringify(key)} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+        key,
+      );
     }
     values[key] = value;
   }
@@ -661,7 +664,7 @@ function readConfigFile(
       if (!JWKS_KEYS.includes(key)) {
         const suggestion = closestName(key, JWKS_KEYS);
         throw fail(
-          `jwks.${key} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+          `jwks.${JSON.stringify(key).slice(1, -1)} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
           'jwks',
         );
       }
@@ -684,7 +687,7 @@ function readConfigFile(
         if (!ISSUER_KEYS.has(key)) {
           const suggestion = closestName(key, [...ISSUER_KEYS]);
           throw fail(
-            `${at}.${key} is not an issuer setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+            `${at}.${JSON.stringify(key).slice(1, -1)} is not an issuer setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
             'issuers',
           );
         }

@@ -76,8 +76,8 @@ export interface RestApiArnOptions {
 }
 
 /**
- * Builds the execute-api source ARN that covers every authorizer of one REST API, for a Lambda
- * resource-policy statement.
+ * Builds the execute-api source ARN that covers every authorizer of one API (or the one named by
+ * `authorizerId`), for a Lambda resource-policy statement.
  *
  * @example
  * ```ts
@@ -85,9 +85,9 @@ export interface RestApiArnOptions {
  * // 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3/authorizers/*'
  * ```
  */
-export function buildAuthorizersSourceArn(options: RestApiArnOptions): string {
-  const { region, accountId, restApiId } = options;
-  return `arn:${getPartition(region)}:execute-api:${region}:${accountId}:${restApiId}/authorizers/*`;
+export function buildAuthorizersSourceArn(options: RestApiArnOptions & { authorizerId?: string }): string {
+  const { region, accountId, restApiId, authorizerId = '*' } = options;
+  return `arn:${getPartition(region)}:execute-api:${region}:${accountId}:${restApiId}/authorizers/${authorizerId}`;
 }
 
 /**

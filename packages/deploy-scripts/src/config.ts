@@ -39,7 +39,6 @@ export const DEFAULTS = {
   timeoutSeconds: 30,
   memoryMb: 256,
   authorizerName: 'jwt-rsa-custom-authorizer',
-  identitySource: 'method.request.header.Authorization',
   identityValidationExpression: '^Bearer [-0-9a-zA-Z\\._]*$',
   ttlSeconds: 300,
   invokePermission: 'role',

@@ -7,7 +7,7 @@ export {
   signDpopProof,
   thumbprintOf,
 } from './dpop.js';
-export { albEvent, httpApiEvent, restEvent } from './http-events.js';
+export { albEvent, CONNECT_ARN, httpApiEvent, restEvent, webSocketConnectEvent } from './http-events.js';
 export { evaluatePolicy, iamAllows, iamResourceMatches, type PolicyDocument } from './iam.js';
 export { type JwksBehaviour, type JwksServer, startJwksServer } from './jwks-server.js';
 export { generateTestKey, type Json, type Jwk, type Jwks, jwksOf, type TestKey } from './keys.js';

@@ -7,14 +7,15 @@ import {
   type TableDescription,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { parseSecretId } from '@jwt-authorizer/authorizer-core/internal';
 import { getPartition } from '../arn.js';
 import type { DeployConfig } from '../config.js';
 import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
 import { DeployError, handleAwsError } from '../errors.js';
-import { isSamePolicy, type PolicyDocument, parsePolicyDocument } from '../policies.js';
+import { isSamePolicy, type PolicyDocument } from '../policies.js';
+import { getInlinePolicy } from '../role.js';
 import { allOf, fact, not, type PlannedCall } from '../step.js';
 import type { StepContext } from '../step-context.js';
 import { indentDocument } from './documents.js';
@@ -276,15 +277,7 @@ export const boundTokenGrantsStep: DeployStep = {
     if (wanted === undefined) return;
     let current: unknown;
     if (state.facts.executionRoleExists) {
-      const output = await context.clients.iam
-        .send(
-          new GetRolePolicyCommand({
-            RoleName: config.roleName,
-            PolicyName: BOUND_TOKEN_POLICY_NAME,
-          }),
-        )
-        .catch(handleAwsError('iam:GetRolePolicy', { NoSuchEntityException: () => undefined }));
-      current = output?.PolicyDocument === undefined ? undefined : parsePolicyDocument(output.PolicyDocument);
+      current = await getInlinePolicy(context, config.roleName, BOUND_TOKEN_POLICY_NAME);
       state.facts.boundTokenPolicyMatches = isSamePolicy(current, wanted);
     }
     if (state.facts.executionRoleExists && state.facts.boundTokenPolicyMatches) {

@@ -14,7 +14,7 @@ import {
   updateV2Cors,
   type V2Protocol,
 } from '../api-v2.js';
-import { buildAuthorizerUri, buildFunctionArn, getPartition } from '../arn.js';
+import { buildAuthorizersSourceArn, buildAuthorizerUri, buildFunctionArn, getPartition } from '../arn.js';
 import type { DeployConfig } from '../config.js';
 import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
@@ -65,10 +65,6 @@ export function chooseV2Caching(
     identitySource: perRoute ? [...choice.identitySource, '$context.routeKey'] : choice.identitySource,
     ttlSeconds,
   };
-}
-
-function buildSourceArn(region: string, accountId: string, apiId: string, authorizerId: string) {
-  return `arn:${getPartition(region)}:execute-api:${region}:${accountId}:${apiId}/authorizers/${authorizerId}`;
 }
 
 /** Checks the HTTP or WebSocket API and picks its stage before anything is made. */
@@ -205,7 +201,7 @@ export const v2PermissionStep: DeployStep = {
         operation: 'AddPermission',
         resource,
         when: anyOf(not('permissionPresent'), not('permissionMatches')),
-        detail: `${sid}, apigateway.amazonaws.com, SourceArn=${buildSourceArn(target.region, target.accountId, api.apiId, '<authorizer id>')}`,
+        detail: `${sid}, apigateway.amazonaws.com, SourceArn=${buildAuthorizersSourceArn({ region: target.region, accountId: target.accountId, restApiId: api.apiId, authorizerId: '<authorizer id>' })}`,
       },
     ];
   },
@@ -217,7 +213,12 @@ export const v2PermissionStep: DeployStep = {
     const status = await ensureInvokePermission(context, {
       functionName: config.functionName,
       restApiId: api.apiId,
-      sourceArn: buildSourceArn(context.region, accountId, api.apiId, authorizerId),
+      sourceArn: buildAuthorizersSourceArn({
+        region: context.region,
+        accountId,
+        restApiId: api.apiId,
+        authorizerId,
+      }),
     });
     state.facts.permissionPresent = status !== 'created';
     if (status !== 'created') state.facts.permissionMatches = status === 'unchanged';

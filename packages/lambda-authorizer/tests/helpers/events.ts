@@ -55,44 +55,7 @@ export function httpApiEvent(options: {
   };
 }
 
-export const CONNECT_ARN = 'arn:aws:execute-api:us-east-1:123456789012:ws4567/prod/$connect';
-
-/** A WebSocket API `$connect` REQUEST authorizer event, as API Gateway sends it. */
-export function webSocketConnectEvent(options: {
-  headers?: Record<string, string>;
-  query?: Record<string, string>;
-  methodArn?: string;
-}) {
-  const headers = {
-    Host: 'ws4567.execute-api.us-east-1.amazonaws.com',
-    'Sec-WebSocket-Extensions': 'permessage-deflate; client_max_window_bits',
-    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-    'Sec-WebSocket-Version': '13',
-    'X-Forwarded-Proto': 'https',
-    ...options.headers,
-  };
-  const query = options.query ?? null;
-  return {
-    type: 'REQUEST' as const,
-    methodArn: options.methodArn ?? CONNECT_ARN,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: query,
-    multiValueQueryStringParameters:
-      query && Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]])),
-    stageVariables: {},
-    requestContext: {
-      routeKey: '$connect',
-      eventType: 'CONNECT',
-      messageDirection: 'IN',
-      stage: 'prod',
-      connectionId: 'Xyz1AbCdIAMCJzQ=',
-      apiId: 'ws4567',
-      domainName: 'ws4567.execute-api.us-east-1.amazonaws.com',
-      identity: { sourceIp: '192.0.2.1' },
-    },
-  };
-}
+export { CONNECT_ARN, webSocketConnectEvent } from '@jwt-authorizer/test-fixtures';
 
 let requests = 0;
 
