@@ -61,6 +61,22 @@ describe('readRequestBinding', () => {
     expect(binding.url).toBe(`https://${HOST}/prod/pets`);
   });
 
+  it('reads plain http from x-forwarded-proto only for an ALB event, never behind API Gateway', () => {
+    const alb = {
+      httpMethod: 'GET',
+      path: '/pets',
+      headers: { dpop: 'p', host: 'alb.example.com', 'x-forwarded-proto': 'http' },
+      requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/t/1' } },
+    };
+    expect(readRequestBinding(alb, undefined).url).toBe('http://alb.example.com/pets');
+    // API Gateway names its host (domainName) and always serves https: the header cannot downgrade it.
+    const viaGateway = readRequestBinding(
+      restEvent('/pets', { DPoP: 'p', 'X-Forwarded-Proto': 'http' }),
+      undefined,
+    );
+    expect(viaGateway.url).toBe(`https://${HOST}/prod/pets`);
+  });
+
   it('refuses two DPoP values, also comma-joined by payload 2.0', () => {
     expect(() => readRequestBinding(restEvent('/pets', { DPoP: 'a,b' }), undefined)).toThrow(
       expect.objectContaining({ code: 'DPOP_PROOF_INVALID' }),
