@@ -35,6 +35,14 @@ export function bundleBaseline() {
   return bundleEntry(join('cold', 'aws-jwt-verify-handler.mjs'), 'aws-jwt-verify-handler.mjs');
 }
 
+/** The same authorizer taking node:http through process.getBuiltinModule (information only). */
+export function bundleBaselineBuiltin() {
+  return bundleEntry(
+    join('cold', 'aws-jwt-verify-handler-builtin.mjs'),
+    'aws-jwt-verify-handler-builtin.mjs',
+  );
+}
+
 /**
  * The bytes a cold start reads: the bundle and every chunk it reaches by static imports (a split
  * bundle loads the rest only on import()), and their gzip size together.

@@ -7,7 +7,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startJwksServer } from '@jwt-authorizer/test-fixtures';
 import { handlerBundlePath, prepareHandlerEnv } from './adapters.mjs';
-import { bundleBaseline, invokeOnceArgs, isFile, measureColdStart } from './cold-start.mjs';
+import {
+  bundleBaseline,
+  bundleBaselineBuiltin,
+  invokeOnceArgs,
+  isFile,
+  measureColdStart,
+} from './cold-start.mjs';
 import { measureJwksBehaviour } from './jwks-behaviour.mjs';
 import { generateKey, jwksOf, mintTokens } from './lib/fixtures.mjs';
 import { measureLogCost } from './log-cost.mjs';
@@ -164,6 +170,7 @@ export const RUNNERS = {
 
   async cold(fx, { settings }) {
     const baseline = await bundleBaseline();
+    const baselineBuiltin = await bundleBaselineBuiltin();
     const handlerBundle = handlerBundlePath();
     const event = {
       type: 'TOKEN',
@@ -189,6 +196,12 @@ export const RUNNERS = {
         label: 'minimal aws-jwt-verify handler (bundled)',
         args: invokeOnceArgs(baseline),
         bundle: baseline,
+      },
+      {
+        name: 'aws-jwt-verify-builtin',
+        label: 'the same, node:http by process.getBuiltinModule',
+        args: invokeOnceArgs(baselineBuiltin),
+        bundle: baselineBuiltin,
       },
     ];
     const handlerBuilt = isFile(handlerBundle);

@@ -1,5 +1,4 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { request as HttpRequest } from 'node:http';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { ConfigurationError, KeysUnavailableError } from './errors.js';
 
@@ -144,8 +143,20 @@ function unwrap(err: unknown): unknown {
   return err instanceof ConnectionError ? err.error : err;
 }
 
+/**
+ * node:http or node:https, loaded on the first request of that protocol and not imported: on
+ * Node 24 an ESM `import … from 'node:http'` builds the module's namespace, which reads its lazy
+ * `WebSocket`/`CloseEvent`/`MessageEvent` getters and loads the whole WebSocket client (about 20 ms
+ * of every cold start); `process.getBuiltinModule` returns the module itself. A deployment whose
+ * keys are all behind https never loads node:http's client for nothing, and the other way round.
+ */
+function requestFor(protocol: string): typeof HttpRequest {
+  const id = protocol === 'https:' ? 'node:https' : 'node:http';
+  return (process.getBuiltinModule(id) as { request: typeof HttpRequest }).request;
+}
+
 function requestOnce(url: URL, deadline: number, maxBytes: number, spec: RequestSpec): Promise<Buffer> {
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const request = requestFor(url.protocol);
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false;
     let answered = false;

@@ -234,7 +234,7 @@ describe('the packed tarballs', () => {
       type: 'module',
       repository: { type: 'git', directory: `packages/${name}` },
       publishConfig: { access: 'public' },
-      engines: { node: '>=22' },
+      engines: { node: '>=22.3' },
     });
     expect(manifest.homepage).toMatch(/^https:\/\//);
     expect(manifest.bugs.url).toMatch(/^https:\/\//);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   type AuthorizerOptions,
   type DecisionLogLevel,
@@ -54,7 +53,9 @@ export interface ReadHandlerSettingsOptions {
 export function readHandlerSettings(env: Environment, options: ReadHandlerSettingsOptions): HandlerSettings {
   const settings = readSettings(env, {
     baseDir: options.baseDir,
-    readFile: (path) => readFileSync(path, 'utf8'),
+    // node:fs through process.getBuiltinModule: an ESM import of it also loads node:fs/promises
+    // for the namespace (about 2.5 ms of every cold start on Node 24), named files or not.
+    readFile: (path) => process.getBuiltinModule('node:fs').readFileSync(path, 'utf8'),
     confineToBaseDir: options.confineToBaseDir ?? env.LAMBDA_TASK_ROOT !== undefined,
   });
   return {

@@ -87,6 +87,23 @@ describe('the unzipped bundle, run with node alone', () => {
     expect(issuer.requests).toBe(1);
   });
 
+  it("loads neither Node's WebSocket client nor node:fs/promises on a cold start", async () => {
+    // An ESM import of node:http reads its lazy WebSocket getters (the whole undici client, about
+    // 20 ms on Node 24) and one of node:fs loads fs/promises: the handler takes both modules through
+    // process.getBuiltinModule, and only the protocol its keys are fetched with.
+    const run = await runBundled(unzipped.dir, [tokenEvent(`Bearer ${mint(key)}`)], {
+      TOKEN_ISSUER: issuer.issuer,
+      AUDIENCE,
+      JWT_ROUTES: ROUTES,
+    });
+    const [allow] = run.outcomes;
+    expect(allow?.ok && evaluatePolicy(allow.result, METHOD_ARN)).toBe('Allow');
+    expect(run.loaded).toContain('NativeModule http');
+    expect(
+      run.loaded.filter((name) => /undici|websocket|fs\/promises|NativeModule (?:https|tls)$/i.test(name)),
+    ).toEqual([]);
+  });
+
   it('answers 500 (an error other than Unauthorized), never an Allow, when the keys are unavailable', async () => {
     const down = await startJwksServer({ kind: 'status', status: 500 });
     try {

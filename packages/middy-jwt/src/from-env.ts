@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   type AuthorizerOptions,
   ConfigurationError,
@@ -33,7 +32,9 @@ export interface FromEnvOptions {
 export function fromEnv(env: Environment = process.env, options: FromEnvOptions = {}): AuthorizerOptions {
   const settings = readSettings(env, {
     baseDir: options.baseDir ?? process.cwd(),
-    readFile: (path) => readFileSync(path, 'utf8'),
+    // node:fs through process.getBuiltinModule: an ESM import of it also loads node:fs/promises
+    // for the namespace (about 2.5 ms of every cold start on Node 24), named files or not.
+    readFile: (path) => process.getBuiltinModule('node:fs').readFileSync(path, 'utf8'),
   });
   if (settings.introspectionClientSecretId !== undefined) {
     // Reading AWS is the Lambda handler's cold start; this package stays free of the AWS SDK.

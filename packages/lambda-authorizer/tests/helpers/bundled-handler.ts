@@ -16,6 +16,8 @@ export interface BundledRun extends ProcessResult {
   readonly outcomes: Outcome[];
   /** The JSON lines the handler logged. */
   readonly logs: Array<Record<string, unknown>>;
+  /** `process.moduleLoadList` at the end of the run: the Node.js internals the process loaded. */
+  readonly loaded: string[];
 }
 
 /** Unzips a bundle (default: dist's) into a new empty folder, with the test runner next to index.mjs. */
@@ -39,11 +41,13 @@ export async function runBundled(
     const run = await runNode(['run.mjs', eventsFile], { cwd: dir, env: cleanEnv(settings) });
     const outcomes: Outcome[] = [];
     const logs: Array<Record<string, unknown>> = [];
+    let loaded: string[] = [];
     for (const line of run.stdout.split('\n')) {
       if (line.startsWith('@@result ')) outcomes.push(JSON.parse(line.slice('@@result '.length)) as Outcome);
+      else if (line.startsWith('@@loaded ')) loaded = JSON.parse(line.slice('@@loaded '.length)) as string[];
       else if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
     }
-    return { ...run, outcomes, logs };
+    return { ...run, outcomes, logs, loaded };
   } finally {
     rmSync(eventsFile, { force: true });
   }

@@ -1,6 +1,8 @@
 // Copied next to the unzipped index.mjs: imports the handler (the cold start), runs each event of the
-// JSON file named by argv[2] and prints one `@@result` line per event. It never prints an event.
-import { readFileSync } from 'node:fs';
+// JSON file named by argv[2] and prints one `@@result` line per event, then one `@@loaded` line with
+// the Node.js internals the process loaded. It never prints an event. node:fs comes through
+// process.getBuiltinModule so that the runner itself loads nothing the handler might not.
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 const events = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const { handler } = await import('./index.mjs');
@@ -21,3 +23,4 @@ for (const event of events) {
     );
   }
 }
+console.log(`@@loaded ${JSON.stringify(process.moduleLoadList)}`);
