@@ -1,5 +1,6 @@
 import { ConfigurationError } from './errors.js';
 import { assertSecureUrl } from './fetcher.js';
+import { quote } from './quote.js';
 import type { ReplayStore } from './replay-store.js';
 
 /**
@@ -166,7 +167,7 @@ function resolveDpop(value: DpopOptions | undefined): ResolvedDpop {
   for (const alg of algorithms) {
     if (!BOUND_TOKEN_DEFAULTS.dpopAlgorithms.includes(alg)) {
       throw new ConfigurationError(
-        `dpop.algorithms: "${String(alg)}" is not supported; use ${BOUND_TOKEN_DEFAULTS.dpopAlgorithms.join(', ')} (proofs are signed with asymmetric keys only)`,
+        `dpop.algorithms: ${quote(alg)} is not supported; use ${BOUND_TOKEN_DEFAULTS.dpopAlgorithms.join(', ')} (proofs are signed with asymmetric keys only)`,
       );
     }
   }
@@ -181,7 +182,7 @@ function resolveDpop(value: DpopOptions | undefined): ResolvedDpop {
     const url = assertSecureUrl(dpop.publicBaseUrl, 'dpop.publicBaseUrl');
     if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
       throw new ConfigurationError(
-        `dpop.publicBaseUrl must be an origin with an optional base path, e.g. https://api.example.com/v1, got "${dpop.publicBaseUrl}"`,
+        `dpop.publicBaseUrl must be an origin with an optional base path, e.g. https://api.example.com/v1, got ${quote(dpop.publicBaseUrl)}`,
         { setting: 'dpop.publicBaseUrl' },
       );
     }
@@ -220,7 +221,7 @@ function resolveIntrospection(value: IntrospectionOptions | undefined): Resolved
   assertSecureUrl(url, 'introspection.url');
   const mode = value.mode ?? BOUND_TOKEN_DEFAULTS.introspectionMode;
   if (mode !== 'opaque' && mode !== 'all') {
-    throw new ConfigurationError(`introspection.mode must be "opaque" or "all", got "${String(mode)}"`, {
+    throw new ConfigurationError(`introspection.mode must be "opaque" or "all", got ${quote(mode)}`, {
       setting: 'introspection.mode',
     });
   }
@@ -279,7 +280,7 @@ export function resolveBoundTokenOptions(options: BoundTokenOptions): ResolvedBo
   const senderConstrained = options.senderConstrained ?? BOUND_TOKEN_DEFAULTS.senderConstrained;
   if (senderConstrained !== 'required' && senderConstrained !== 'optional' && senderConstrained !== 'off') {
     throw new ConfigurationError(
-      `senderConstrained must be "required", "optional" or "off", got "${String(senderConstrained)}"`,
+      `senderConstrained must be "required", "optional" or "off", got ${quote(senderConstrained)}`,
       { setting: 'senderConstrained' },
     );
   }

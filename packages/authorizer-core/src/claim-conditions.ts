@@ -1,5 +1,6 @@
 import { closestName } from './closest-name.js';
 import { ConfigurationError } from './errors.js';
+import { quote } from './quote.js';
 
 /** A value a condition compares with: compared by type and value (`"true"` is not `true`). */
 export type ClaimLiteral = string | number | boolean | null;
@@ -63,7 +64,7 @@ export function compileClaimReader(name: string, setting: string): ClaimReader {
     .map((step) => {
       if (/~(?![01])/.test(step)) {
         throw new ConfigurationError(
-          `${setting}: the JSON Pointer ${JSON.stringify(name)} has a "~" not followed by 0 or 1 (write ~0 for "~" and ~1 for "/")`,
+          `${setting}: the JSON Pointer ${quote(name)} has a "~" not followed by 0 or 1 (write ~0 for "~" and ~1 for "/")`,
         );
       }
       return step.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -96,7 +97,7 @@ function assertLiteral(value: unknown, setting: string): asserts value is ClaimL
   if (typeof value === 'string') {
     if (REGEX_LOOKING.test(value)) {
       throw new ConfigurationError(
-        `${setting}: ${JSON.stringify(value)} looks like a regular expression; conditions compare exact values (no regular expressions): list the accepted values with oneOf or containsAny`,
+        `${setting}: ${quote(value)} looks like a regular expression; conditions compare exact values (no regular expressions): list the accepted values with oneOf or containsAny`,
       );
     }
     return;
@@ -166,7 +167,7 @@ export function compileClaimCondition(condition: unknown, setting: string): (val
     if ((CONDITION_KINDS as readonly string[]).includes(key)) continue;
     const suggestion = closestName(key, CONDITION_KINDS);
     throw new ConfigurationError(
-      `${setting}: unknown condition ${JSON.stringify(key)}${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`} (known: ${CONDITION_KINDS.join(', ')}; regular expressions are not supported)`,
+      `${setting}: unknown condition ${quote(key)}${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`} (known: ${CONDITION_KINDS.join(', ')}; regular expressions are not supported)`,
     );
   }
   if (keys.length !== 1) {

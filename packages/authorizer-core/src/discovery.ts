@@ -2,6 +2,7 @@ import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse';
 import { ConfigurationError, KeysUnavailableError } from './errors.js';
 import { assertSecureUrl, type Fetcher } from './fetcher.js';
 import { normalizeIssuer, type ResolvedIssuer } from './options.js';
+import { quote } from './quote.js';
 
 /** Where an issuer's keys are, and how that was learnt. */
 export interface JwksLocation {
@@ -21,12 +22,6 @@ export interface JwksLocation {
  */
 export function discoveryUrl(issuer: string): string {
   return `${normalizeIssuer(issuer)}/.well-known/openid-configuration`;
-}
-
-// A value from the network, shown in an error: JSON-quoted (no raw line breaks) and cut short.
-function quote(value: unknown): string {
-  const text = JSON.stringify(typeof value === 'string' ? value : String(value));
-  return text.length > 202 ? `${text.slice(0, 200)}…"` : text;
 }
 
 function invalid(message: string, cause?: unknown): KeysUnavailableError {

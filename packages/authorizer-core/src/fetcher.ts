@@ -1,6 +1,7 @@
 import type { request as HttpRequest } from 'node:http';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { ConfigurationError, KeysUnavailableError } from './errors.js';
+import { quote } from './quote.js';
 
 export type { Fetcher };
 
@@ -36,7 +37,7 @@ export function assertSecureUrl(value: string, setting: string): URL {
   // and the string compared (an issuer with `iss`) would differ: refuse them instead.
   if (typeof value !== 'string' || /[\s\p{Cc}]/u.test(value)) {
     throw new ConfigurationError(
-      `${setting} must be a URL without blanks or control characters, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+      `${setting} must be a URL without blanks or control characters, got ${typeof value === 'string' ? quote(value) : typeof value}`,
       { setting },
     );
   }
@@ -44,12 +45,12 @@ export function assertSecureUrl(value: string, setting: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigurationError(`${setting} must be an absolute URL, got "${value}"`, { setting });
+    throw new ConfigurationError(`${setting} must be an absolute URL, got ${quote(value)}`, { setting });
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw new ConfigurationError(
-    `${setting} must use https (plain http is allowed only for localhost and 127.0.0.1), got "${value}"`,
+    `${setting} must use https (plain http is allowed only for localhost and 127.0.0.1), got ${quote(value)}`,
     { setting },
   );
 }

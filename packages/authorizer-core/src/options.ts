@@ -10,6 +10,7 @@ import { ConfigurationError } from './errors.js';
 import type { Fetcher } from './fetcher.js';
 import { assertSecureUrl } from './fetcher.js';
 import type { Jwks } from './jwks-cache.js';
+import { quote } from './quote.js';
 import {
   type CompiledRule,
   compileRule,
@@ -335,7 +336,7 @@ function assertScopes(scopes: readonly string[], label: string, setting: string)
     // A token's scopes are scope-tokens only (see readScopeClaims): any other name could never be granted.
     if (!isScopeToken(scope)) {
       throw new ConfigurationError(
-        `${label} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${JSON.stringify(shown(scope))}`,
+        `${label} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${quote(scope)}`,
         { setting },
       );
     }
@@ -547,7 +548,7 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
   for (const alg of algorithms) {
     if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
       throw new ConfigurationError(
-        `algorithms: "${shown(alg)}" is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
+        `algorithms: ${quote(alg)} is not supported; use ${SUPPORTED_ALGORITHMS.join(', ')} (none and HS* are never accepted)`,
         { setting: 'algorithms' },
       );
     }

@@ -6,6 +6,7 @@ import {
 } from './claim-conditions.js';
 import { closestName } from './closest-name.js';
 import { ConfigurationError, TokenError } from './errors.js';
+import { quote } from './quote.js';
 import { isScopeToken } from './scopes.js';
 
 /** Scope sets of a rule: every one of `allOf`, and at least one of `anyOf`. */
@@ -60,7 +61,7 @@ function refuseUnknownKeys(value: object, known: readonly string[], setting: str
     if (known.includes(key)) continue;
     const suggestion = closestName(key, known);
     throw new ConfigurationError(
-      `${setting}: unknown key ${JSON.stringify(key)}${suggestion === undefined ? `; known keys: ${known.join(', ')}` : `; did you mean "${suggestion}"?`}`,
+      `${setting}: unknown key ${quote(key)}${suggestion === undefined ? `; known keys: ${known.join(', ')}` : `; did you mean "${suggestion}"?`}`,
     );
   }
 }
@@ -74,7 +75,7 @@ function scopeList(value: unknown, setting: string, allowEmpty: boolean): string
     // A token's scopes are scope-tokens only (see readScopeClaims): any other name could never be granted.
     if (!isScopeToken(scope)) {
       throw new ConfigurationError(
-        `${setting} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${JSON.stringify(String(scope))}`,
+        `${setting} must hold scope names of printable ASCII without spaces, quotes or backslashes (RFC 6749 scope-tokens), got ${quote(scope)}`,
       );
     }
   }

@@ -8,6 +8,7 @@ import {
   resolveOptions,
   SUPPORTED_ALGORITHMS,
 } from './options.js';
+import { printable, quote } from './quote.js';
 import { parseSecretId } from './secret-id.js';
 import {
   checkTokenSourceList,
@@ -65,7 +66,7 @@ function listAlways(text: string, separator: RegExp = /,/): string[] {
 }
 
 function wholeNumber(text: string): number {
-  if (!/^\d+$/.test(text)) throw new InvalidValue(`must be a whole, non-negative number, got "${text}"`);
+  if (!/^\d+$/.test(text)) throw new InvalidValue(`must be a whole, non-negative number, got ${quote(text)}`);
   return Number(text);
 }
 
@@ -73,7 +74,7 @@ function choice<T extends string>(...choices: T[]): (text: string) => T {
   return (text) => {
     const lower = text.toLowerCase();
     if (!(choices as string[]).includes(lower)) {
-      throw new InvalidValue(`must be ${choices.map((c) => `"${c}"`).join(' or ')}, got "${text}"`);
+      throw new InvalidValue(`must be ${choices.map((c) => `"${c}"`).join(' or ')}, got ${quote(text)}`);
     }
     return lower as T;
   };
@@ -84,7 +85,7 @@ function algorithms(text: string): string[] {
   for (const alg of algs) {
     if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
       throw new InvalidValue(
-        `"${alg}" is not supported; use a comma list of ${SUPPORTED_ALGORITHMS.join(', ')}`,
+        `${quote(alg)} is not supported; use a comma list of ${SUPPORTED_ALGORITHMS.join(', ')}`,
       );
     }
   }
@@ -374,7 +375,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     parse: (value) => {
       if (parseSecretId(value) === undefined) {
         throw new InvalidValue(
-          `must be a Secrets Manager secret name or ARN, or ssm:/parameter/name for an SSM SecureString, got ${JSON.stringify(value)}`,
+          `must be a Secrets Manager secret name or ARN, or ssm:/parameter/name for an SSM SecureString, got ${quote(value)}`,
         );
       }
       return value;
@@ -466,7 +467,7 @@ function parseEnvironment(
     const suggestion = closestName(name, SETTING_VARIABLES);
     const where = origin?.(name);
     throw new ConfigurationError(
-      `${name}${where ? ` (in ${where})` : ''} is not a setting${suggestion ? `: did you mean ${suggestion}?` : ''} (JWT_* variables are reserved for the authorizer's settings)`,
+      `${printable(name)}${where ? ` (in ${printable(where)})` : ''} is not a setting${suggestion ? `: did you mean ${suggestion}?` : ''} (JWT_* variables are reserved for the authorizer's settings)`,
       { variable: name },
     );
   }
@@ -561,7 +562,7 @@ function createFileReader(options: ReadSettingsOptions): FileReader {
         const inside = relative(options.baseDir, file);
         if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
           throw new ConfigurationError(
-            `${name}: ${file} is outside the function's folder ${options.baseDir}; the file must be in the bundle (deploy and the bundle script put the files settings name into the zip)`,
+            `${name}: ${printable(file)} is outside the function's folder ${printable(options.baseDir)}; the file must be in the bundle (deploy and the bundle script put the files settings name into the zip)`,
             { setting, variable },
           );
         }
@@ -571,7 +572,7 @@ function createFileReader(options: ReadSettingsOptions): FileReader {
         fileText = options.readFile(file);
       } catch (err) {
         throw new ConfigurationError(
-          `${name} must name a readable file (relative to ${relativeTo}); ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          `${name} must name a readable file (relative to ${printable(relativeTo)}); ${printable(file)} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
           { setting, variable, cause: err },
         );
       }
@@ -805,12 +806,9 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
 
   const httpApiResponse = (merged.httpApiResponse ?? 'simple') as HttpApiResponse;
   if (httpApiResponse !== 'simple' && httpApiResponse !== 'iam') {
-    throw new ConfigurationError(
-      `httpApiResponse must be "simple" or "iam", got "${String(httpApiResponse)}"`,
-      {
-        setting: 'httpApiResponse',
-      },
-    );
+    throw new ConfigurationError(`httpApiResponse must be "simple" or "iam", got ${quote(httpApiResponse)}`, {
+      setting: 'httpApiResponse',
+    });
   }
   delete merged.httpApiResponse;
   const dpopReplayTable = merged.dpopReplayTable as string | undefined;
@@ -820,7 +818,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
   ) {
     const source = sourceOf('dpopReplayTable');
     throw new ConfigurationError(
-      `${describeSource(source)}: the DPoP replay table must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), got ${JSON.stringify(String(dpopReplayTable))}`,
+      `${describeSource(source)}: the DPoP replay table must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), got ${quote(dpopReplayTable)}`,
       { setting: 'dpopReplayTable', variable: source.variable },
     );
   }
@@ -834,7 +832,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
   ) {
     // Only a config file can get here with another value: the variable's parser refuses it.
     throw new ConfigurationError(
-      `${describeSource(sourceOf('decisionLog'))}: decisionLog must be "all", "refusals" or "off", got ${JSON.stringify(String(decisionLog))}`,
+      `${describeSource(sourceOf('decisionLog'))}: decisionLog must be "all", "refusals" or "off", got ${quote(decisionLog)}`,
       { setting: 'decisionLog', variable: sourceOf('decisionLog').variable },
     );
   }

@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors.js';
+import { quote } from './quote.js';
 
 /**
  * One place a request may carry its token:
@@ -47,18 +48,6 @@ const FORMAT = 'a comma-separated list of header:NAME, query:NAME, cookie:NAME o
  */
 export class TokenSourceProblem extends Error {
   override readonly name = 'TokenSourceProblem';
-}
-
-/**
- * Quotes an entry for a message. `JSON.stringify` escapes control characters but leaves U+2028,
- * U+2029 and format characters (a right-to-left override) raw, which would split or disguise the
- * line a start-up error is logged on.
- */
-function quote(entry: string): string {
-  return JSON.stringify(entry).replace(
-    /[\p{Cf}\p{Zl}\p{Zp}]/gu,
-    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-  );
 }
 
 function keyOf(location: TokenLocation): string {

@@ -821,3 +821,57 @@ describe('the rule settings', () => {
     expect(error.message).toMatch(/bad\.json.*looks like a regular expression/);
   });
 });
+
+describe('settings errors on hostile values', () => {
+  // A value pasted with a Windows line ending, a separator or an invisible character: the error names
+  // it with escapes, on one line, whatever the setting.
+  const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+  const hostile = fc.constantFrom(
+    '\r',
+    '\n',
+    '\u2028',
+    '\u2029',
+    '\u202e',
+    '\u200b',
+    '\u007f',
+    '\u0085',
+    '\t',
+    '%0A',
+    '*',
+    '?',
+    'ü',
+  );
+
+  it('every setting refuses or accepts them with a one-line message', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(INVALID)),
+        fc.constantFrom(
+          '',
+          'refusals',
+          'simple',
+          'required',
+          'opaque',
+          'https://idp.example.com/x',
+          '10',
+          'read:pets',
+        ),
+        hostile,
+        (variable, value, tail) => {
+          const env = { ...BASE, ...companionsOf(variable), [variable]: `${value}${tail}x` };
+          try {
+            readSettings(env, FOLDER);
+          } catch (err) {
+            expect(err).toBeInstanceOf(ConfigurationError);
+            expect((err as Error).message).not.toMatch(UNSAFE);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('shows a carriage return inside a value as \\r', () => {
+    expect(configError({ ...BASE, JWT_DECISION_LOG: 'refu\rsals' }).message).toContain('got "refu\\rsals"');
+  });
+});
