@@ -153,7 +153,7 @@ export async function loadMiddyRow({ server, audience }) {
 }
 
 /**
- * The comparison users make: twenty lines on aws-jwt-verify (cold/aws-jwt-verify-handler.mjs),
+ * The comparison users make: twenty lines on aws-jwt-verify (cold/minimal-handler.mjs),
  * bundled with the same esbuild settings as the project's zip, on the same TOKEN events. It writes
  * no log line and keeps no result cache.
  */
