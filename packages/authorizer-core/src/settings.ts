@@ -437,6 +437,12 @@ function describeSource(source: SettingSource): string {
   return source.variable ?? source.file ?? 'settings';
 }
 
+/** A setting as a message names it: its variable, else the config file's key and the file. */
+function describeSetting(setting: string, source: SettingSource): string {
+  if (source.variable) return describeSource(source);
+  return source.file ? `${setting} (in ${source.file})` : setting;
+}
+
 /** What the settings hold, before validation: option values plus the handler's own settings. */
 interface SettingValues {
   /** Option path → parsed value, from the environment. */
@@ -528,6 +534,13 @@ export interface Settings {
   readonly introspectionClientSecretId: string | undefined;
   /** Every file the settings named (routes, config, static JWKS), for the bundle to carry. */
   readonly files: readonly SettingFile[];
+  /**
+   * Where each setting that was given came from, as messages name it: its variable
+   * (`JWT_TOKEN_SOURCE`, or `JWT_TOKEN_SOURCE (in /app/.env)` through `origin`) or the config file's
+   * key (`tokenSource (in /app/settings/config.json)`). Keyed by option path (`tokenSource`,
+   * `dpop.maxAgeSeconds`, `dpop`); a setting left at its default is absent.
+   */
+  readonly origins: Readonly<Record<string, string>>;
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -820,7 +833,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
   ) {
     const source = sourceOf('dpopReplayTable');
     throw new ConfigurationError(
-      `${describeSource(source)}: the DPoP replay table must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), got ${JSON.stringify(String(dpopReplayTable))}`,
+      `${describeSetting('dpopReplayTable', source)}: the DPoP replay table must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), got ${JSON.stringify(String(dpopReplayTable))}`,
       { setting: 'dpopReplayTable', variable: source.variable },
     );
   }
@@ -916,5 +929,8 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
     decisionLog,
     introspectionClientSecretId,
     files: reader.files,
+    origins: Object.fromEntries(
+      [...sources].map(([setting, source]) => [setting, describeSetting(setting, source)]),
+    ),
   };
 }
