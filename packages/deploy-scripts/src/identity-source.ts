@@ -46,7 +46,7 @@ const PREFIX: Record<IdentitySourceDialect, { header: string; query: string }> =
 
 /**
  * Derives an authorizer's identity source (API Gateway's cache key) from the token source that
- * core's `parseTokenSource` read. API Gateway answers 401 without calling the function unless every
+ * core's settings reader read (`origin` names where it was set, for the message). API Gateway answers 401 without calling the function unless every
  * identity source is present, so only a single header or query parameter can be one: with several
  * places, or a cookie (a part of the Cookie header), there is no identity source and the result must
  * not be cached. The WebSocket subprotocol is the `Sec-WebSocket-Protocol` header.
@@ -60,13 +60,14 @@ const PREFIX: Record<IdentitySourceDialect, { header: string; query: string }> =
 export function deriveIdentitySource(
   sources: readonly TokenLocation[],
   dialect: IdentitySourceDialect,
+  origin = 'JWT_TOKEN_SOURCE',
 ): IdentitySourceChoice {
   const [only, ...others] = sources;
-  if (only === undefined) return { identitySource: [], uncacheable: 'JWT_TOKEN_SOURCE lists no place' };
+  if (only === undefined) return { identitySource: [], uncacheable: `${origin} lists no place` };
   if (others.length > 0) {
     return {
       identitySource: [],
-      uncacheable: `JWT_TOKEN_SOURCE lists ${sources.length} places and API Gateway requires every identity source to be present`,
+      uncacheable: `${origin} lists ${sources.length} places and API Gateway requires every identity source to be present`,
     };
   }
   if (only.kind === 'cookie') {

@@ -23,7 +23,7 @@ export function chooseRestAuthorizer(config: DeployConfig) {
       uncacheable: undefined as string | undefined,
     };
   }
-  const choice = deriveIdentitySource(config.tokenSources, 'rest');
+  const choice = deriveIdentitySource(config.tokenSources, 'rest', config.tokenSourceOrigin);
   const uncacheable = choice.uncacheable ?? dpopUncacheable(config);
   return {
     type: 'REQUEST' as const,

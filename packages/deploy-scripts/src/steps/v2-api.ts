@@ -52,7 +52,11 @@ export function chooseV2Caching(
   config: DeployConfig,
   protocol: V2Protocol,
 ): IdentitySourceChoice & { ttlSeconds: number } {
-  const derived = deriveIdentitySource(config.tokenSources, protocol === 'HTTP' ? 'http' : 'websocket');
+  const derived = deriveIdentitySource(
+    config.tokenSources,
+    protocol === 'HTTP' ? 'http' : 'websocket',
+    config.tokenSourceOrigin,
+  );
   // A WebSocket $connect carries no DPoP proof; an HTTP API request may.
   const choice = {
     ...derived,
@@ -104,7 +108,7 @@ export const v2AuthorizerStep: DeployStep = {
     const target = getV2Target(config);
     if (!target) return [];
     const caching = chooseV2Caching(config, target.protocol);
-    const source = `identity source ${caching.identitySource.join(', ') || '(none)'} from JWT_TOKEN_SOURCE=${formatTokenSource(config.tokenSources)}${config.tokenSourceSet ? '' : ' (the default)'}`;
+    const source = `identity source ${caching.identitySource.join(', ') || '(none)'} from ${config.tokenSourceOrigin ?? 'JWT_TOKEN_SOURCE'}=${formatTokenSource(config.tokenSources)}${config.tokenSourceOrigin ? '' : ' (the default)'}`;
     const lines =
       target.protocol === 'HTTP'
         ? [
