@@ -360,7 +360,10 @@ function readWithCore(
 }
 
 function toDoorSettings(result: ReturnType<typeof readCoreSettings>): FunctionDoorSettings {
-  const { origins } = result;
+  // Shown on one line in the plan and in messages, whatever the config file's path holds.
+  const origins = Object.fromEntries(
+    Object.entries(result.origins).map(([setting, origin]) => [setting, quoteInput(origin, 300)]),
+  );
   const senderConstrained = result.authorizerOptions.senderConstrained;
   return {
     tokenSource:

@@ -224,7 +224,7 @@ export function resolveTokenSource(
       doorProblems.push(
         new DeployError(
           'CONFIG_INVALID',
-          `${quoteInput(effective.origin, 300)}=${formatTokenSource(tokenSources)} needs a REQUEST authorizer (a TOKEN authorizer reads one header): pass --authorizer-type request`,
+          `${effective.origin}=${formatTokenSource(tokenSources)} needs a REQUEST authorizer (a TOKEN authorizer reads one header): pass --authorizer-type request`,
         ),
       );
     }

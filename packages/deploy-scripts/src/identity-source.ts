@@ -1,4 +1,5 @@
 import type { TokenLocation } from '@jwt-authorizer/authorizer-core';
+import { formatTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 
 /**
  * The token source of a WebSocket deploy when `JWT_TOKEN_SOURCE` is not set: browsers cannot set
@@ -25,6 +26,25 @@ export function spellHeaderName(name: string): string {
     .split('-')
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('-');
+}
+
+/**
+ * The token source for the plan: where it was set and its value, or the door's default.
+ *
+ * @example
+ * ```ts
+ * describeTokenSource({ tokenSources: [{ kind: 'query', name: 'token' }], tokenSourceOrigin: 'JWT_TOKEN_SOURCE' });
+ * // 'JWT_TOKEN_SOURCE=query:token'
+ * ```
+ */
+export function describeTokenSource(config: {
+  tokenSources: readonly TokenLocation[];
+  tokenSourceOrigin: string | undefined;
+}): string {
+  const value = formatTokenSource(config.tokenSources);
+  return config.tokenSourceOrigin === undefined
+    ? `JWT_TOKEN_SOURCE=${value} (the default)`
+    : `${config.tokenSourceOrigin}=${value}`;
 }
 
 /** The kinds of API Gateway authorizer an identity source is written for. */

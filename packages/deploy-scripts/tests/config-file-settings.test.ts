@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readSettings as readCoreSettings, type TokenLocation } from '@jwt-authorizer/authorizer-core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DeployConfig, resolveDestroyConfig } from '../src/config.js';
+import { type DeployConfig, resolveDeployConfig, resolveDestroyConfig } from '../src/config.js';
 import { runDeploy } from '../src/deploy.js';
 import { runDestroy } from '../src/destroy.js';
 import { buildDeployCalls, formatDeploySummary } from '../src/plan.js';
@@ -65,14 +68,15 @@ describe('tokenSource in the config file', () => {
   });
 
   it('makes the REST REQUEST identity source the file names', async () => {
-    const { settings } = withConfigFile({ tokenSource: 'query:token', senderConstrained: 'off' });
+    const { settings, file } = withConfigFile({ tokenSource: 'query:token', senderConstrained: 'off' });
     const harness = createHarness();
     harness.aws.addRestApi(REST);
+    const config = deployConfig({ 'rest-api-id': REST, 'authorizer-type': 'request' }, settings);
 
-    await deployAndCompare(
-      harness,
-      deployConfig({ 'rest-api-id': REST, 'authorizer-type': 'request' }, settings),
+    expect(formatDeploySummary(config, REGION, undefined).join('\n')).toContain(
+      `REQUEST, method.request.querystring.token from tokenSource (in ${file})=query:token, TTL 300 s`,
     );
+    await deployAndCompare(harness, config);
 
     expect(restAuthorizer(harness)).toMatchObject({
       type: 'REQUEST',
@@ -221,6 +225,25 @@ describe('the environment over the config file', () => {
   });
 });
 
+describe('where a variable came from', () => {
+  it('names the .env file a variable was read from', () => {
+    const { settings, file } = withConfigFile(
+      { tokenSource: 'header:authorization' },
+      { JWT_TOKEN_SOURCE: 'query:token' },
+    );
+    const config = resolveDeployConfig({ 'rest-api-id': REST, 'no-build': true }, settings, {
+      repoRoot: '/repo',
+      cwd: '/repo',
+      origin: (variable) => (variable === 'JWT_TOKEN_SOURCE' ? '/repo/.env' : undefined),
+    });
+    expect(config.problems).toHaveLength(1);
+    expect(config.problems[0]?.message).toContain(
+      'JWT_TOKEN_SOURCE (in /repo/.env)=query:token needs a REQUEST authorizer',
+    );
+    expect(config.problems[0]?.message).not.toContain(file);
+  });
+});
+
 describe('a malformed value in the config file', () => {
   it.each([
     ['tokenSource', 'body:token'],
@@ -230,6 +253,7 @@ describe('a malformed value in the config file', () => {
     ['senderConstrained', true],
     ['dpopReplayTable', 'arn:aws:dynamodb:x/table'],
     ['dpopReplayTable', 7],
+    ['dpopReplayTable', 'replay\u2028table'],
   ])('%s = %j is one CONFIG_INVALID naming the file key', (key, value) => {
     const { settings, file } = withConfigFile({ [key]: value });
     const config = deployConfig({ 'http-api-id': HTTP }, settings);
@@ -238,6 +262,63 @@ describe('a malformed value in the config file', () => {
     expect(config.problems[0]?.message).toContain(file);
     expect(config.problems[0]?.message).toContain(key);
     expect(config.problems[0]?.message).not.toMatch(/[\n\r\u2028\u2029]/);
+  });
+});
+
+describe('the token source deploy wires, against the reader the function runs', () => {
+  const HOSTILE = ['\n', '\r', '\u2028', '\u2029', '\t', '%0a', '*', '?', 'é', ';', 'body:'];
+  const place = fc.oneof(
+    fc.constant('protocol'),
+    fc
+      .tuple(
+        fc.constantFrom('header', 'query', 'cookie', 'Header'),
+        fc.stringMatching(/^[A-Za-z0-9_.-]{1,8}$/),
+      )
+      .map(([kind, name]) => `${kind}:${name}`),
+  );
+  const list = fc.array(place, { minLength: 1, maxLength: 3 }).map((places) => places.join(', '));
+  // A list as written, or one with a hostile piece put somewhere into it.
+  const value = fc.oneof(
+    list,
+    fc
+      .tuple(list, fc.constantFrom(...HOSTILE), fc.nat())
+      .map(
+        ([text, bad, at]) => text.slice(0, at % (text.length + 1)) + bad + text.slice(at % (text.length + 1)),
+      ),
+  );
+
+  it('is the value the function reads, from the place it reads it, or one problem naming that place', () => {
+    fc.assert(
+      fc.property(value, fc.option(value, { nil: undefined }), (fromFile, fromEnv) => {
+        const variables: Record<string, string> = fromEnv === undefined ? {} : { JWT_TOKEN_SOURCE: fromEnv };
+        const { settings, file } = withConfigFile({ tokenSource: fromFile }, variables);
+        const envWins = fromEnv !== undefined && fromEnv.trim() !== '';
+        let read: readonly TokenLocation[] | Error;
+        try {
+          read = readCoreSettings(settings, {
+            baseDir: '/repo',
+            readFile: (path) => readFileSync(path, 'utf8'),
+          }).tokenSource;
+        } catch (error) {
+          read = error as Error;
+        }
+
+        const config = deployConfig({ 'http-api-id': HTTP }, settings);
+
+        if (read instanceof Error) {
+          expect(config.problems).toHaveLength(1);
+          expect(config.problems[0]).toMatchObject({ code: 'CONFIG_INVALID' });
+          const message = config.problems[0]?.message ?? '';
+          expect(message).toContain(envWins ? 'JWT_TOKEN_SOURCE' : `${file}: tokenSource`);
+          expect(message).not.toMatch(/[\n\r\u2028\u2029]/);
+        } else {
+          expect(config.problems).toEqual([]);
+          expect(config.tokenSources).toEqual(read);
+          expect(config.tokenSourceOrigin).toBe(envWins ? 'JWT_TOKEN_SOURCE' : `tokenSource (in ${file})`);
+        }
+      }),
+      { numRuns: 80 },
+    );
   });
 });
 
