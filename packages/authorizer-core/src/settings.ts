@@ -438,6 +438,12 @@ function describeSource(source: SettingSource): string {
   return source.variable ?? source.file ?? 'settings';
 }
 
+/** A setting as a message names it: its variable, else the config file's key and the file. */
+function describeSetting(setting: string, source: SettingSource): string {
+  if (source.variable) return describeSource(source);
+  return source.file ? `${setting} (in ${source.file})` : setting;
+}
+
 /** What the settings hold, before validation: option values plus the handler's own settings. */
 interface SettingValues {
   /** Option path → parsed value, from the environment. */
@@ -529,6 +535,13 @@ export interface Settings {
   readonly introspectionClientSecretId: string | undefined;
   /** Every file the settings named (routes, config, static JWKS), for the bundle to carry. */
   readonly files: readonly SettingFile[];
+  /**
+   * Where each setting that was given came from, as messages name it: its variable
+   * (`JWT_TOKEN_SOURCE`, or `JWT_TOKEN_SOURCE (in /app/.env)` through `origin`) or the config file's
+   * key (`tokenSource (in /app/settings/config.json)`). Keyed by option path (`tokenSource`,
+   * `dpop.maxAgeSeconds`, `dpop`); a setting left at its default is absent.
+   */
+  readonly origins: Readonly<Record<string, string>>;
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -650,7 +663,7 @@ function readConfigFile(
     if (!CONFIG_KEYS.includes(key)) {
       const suggestion = closestName(key, CONFIG_KEYS);
       throw fail(
-        `${JSON.stringify(key)} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+        `${quote(key)} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
         key,
       );
     }
@@ -665,7 +678,7 @@ function readConfigFile(
       if (!JWKS_KEYS.includes(key)) {
         const suggestion = closestName(key, JWKS_KEYS);
         throw fail(
-          `jwks.${JSON.stringify(key).slice(1, -1)} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+          `jwks.${quote(key).slice(1, -1)} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
           'jwks',
         );
       }
@@ -688,7 +701,7 @@ function readConfigFile(
         if (!ISSUER_KEYS.has(key)) {
           const suggestion = closestName(key, [...ISSUER_KEYS]);
           throw fail(
-            `${at}.${JSON.stringify(key).slice(1, -1)} is not an issuer setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
+            `${at}.${quote(key).slice(1, -1)} is not an issuer setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
             'issuers',
           );
         }
@@ -818,7 +831,7 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
   ) {
     const source = sourceOf('dpopReplayTable');
     throw new ConfigurationError(
-      `${describeSource(source)}: the DPoP replay table must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), got ${quote(dpopReplayTable)}`,
+      `${describeSetting('dpopReplayTable', source)}: the DPoP replay table must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), got ${quote(dpopReplayTable)}`,
       { setting: 'dpopReplayTable', variable: source.variable },
     );
   }
@@ -914,5 +927,8 @@ export function readSettings(env: Environment, options: ReadSettingsOptions): Se
     decisionLog,
     introspectionClientSecretId,
     files: reader.files,
+    origins: Object.fromEntries(
+      [...sources].map(([setting, source]) => [setting, describeSetting(setting, source)]),
+    ),
   };
 }

@@ -363,6 +363,49 @@ describe('JWT_TOKEN_SOURCE', () => {
   });
 });
 
+describe('origins', () => {
+  const config = (content: Record<string, unknown>) =>
+    files({
+      'config.json': JSON.stringify({
+        issuers: [{ issuer: BASE.TOKEN_ISSUER, audience: 'api' }],
+        ...content,
+      }),
+    });
+  const file = join(DIR, 'config.json');
+
+  it('names the variable or the config file key each setting came from, as the reader decided', () => {
+    const settings = readSettings(
+      { JWT_CONFIG_FILE: 'config.json', JWT_SENDER_CONSTRAINED: 'off', JWT_DPOP_MAX_AGE_SECONDS: '30' },
+      {
+        ...config({ tokenSource: 'query:token', senderConstrained: 'required', dpopReplayTable: 'replay' }),
+        origin: (variable) => (variable === 'JWT_SENDER_CONSTRAINED' ? '/work/.env' : undefined),
+      },
+    );
+    expect(settings.origins).toMatchObject({
+      tokenSource: `tokenSource (in ${file})`,
+      dpopReplayTable: `dpopReplayTable (in ${file})`,
+      senderConstrained: 'JWT_SENDER_CONSTRAINED (in /work/.env)',
+      'dpop.maxAgeSeconds': 'JWT_DPOP_MAX_AGE_SECONDS',
+    });
+    expect(settings.authorizerOptions.senderConstrained).toBe('off');
+    expect(settings.origins.clockSkewSeconds).toBeUndefined();
+  });
+
+  it('names the config file key of a replay table that is not a table name', () => {
+    for (const value of ['arn:aws:dynamodb:x/table', 7]) {
+      const error = configError({ JWT_CONFIG_FILE: 'config.json' }, config({ dpopReplayTable: value }));
+      expect(error).toMatchObject({
+        code: 'CONFIG_INVALID',
+        setting: 'dpopReplayTable',
+        variable: undefined,
+      });
+      expect(error.message).toMatch(
+        new RegExp(`^dpopReplayTable \\(in ${file}\\): the DPoP replay table must be a DynamoDB table name`),
+      );
+    }
+  });
+});
+
 describe('JWT_CONFIG_FILE', () => {
   const key = generateTestKey('RS256', 'static-1');
   const twoIssuers = {

@@ -4,7 +4,9 @@ import {
   ConfigurationError,
   readSettings as readCoreSettings,
   SETTINGS,
+  type SenderConstrainedMode,
   type SettingFile,
+  type TokenLocation,
 } from '@jwt-authorizer/authorizer-core';
 import {
   DOTENV_SEARCH_ORDER,
@@ -16,8 +18,10 @@ import {
 import {
   type DoorConfig,
   type DoorDestroyConfig,
+  type EffectiveSetting,
   resolveDoorConfig,
   resolveDoorDestroyConfig,
+  resolveTokenSource,
 } from './door-config.js';
 import { DeployError } from './errors.js';
 import { type FlagValues, getBooleanFlag, getStringFlag } from './flag-values.js';
@@ -86,6 +90,13 @@ export interface DeployConfig extends CommonConfig, DoorConfig {
   invokePermission: InvokePermissionMode;
   attach: boolean;
   redeploy: boolean;
+  /**
+   * `JWT_SENDER_CONSTRAINED` or the config file's `senderConstrained`, as the function reads it;
+   * undefined when neither is set (DPoP is on: `optional`) or the settings could not be read.
+   */
+  senderConstrained: EffectiveSetting<SenderConstrainedMode> | undefined;
+  /** `JWT_DPOP_REPLAY_TABLE` or the config file's `dpopReplayTable`, as the function reads it. */
+  replayTable: EffectiveSetting<string> | undefined;
 }
 
 /** Everything `destroy` needs. */
@@ -95,7 +106,10 @@ export interface DestroyConfig extends CommonConfig, DoorDestroyConfig {
   roleName: string;
   restApiId: string | undefined;
   authorizerName: string;
-  /** `JWT_DPOP_REPLAY_TABLE`: deleted when deploy created it (its tag says so), kept otherwise. */
+  /**
+   * `JWT_DPOP_REPLAY_TABLE` or the config file's `dpopReplayTable`, as deploy read it: deleted when
+   * deploy created it (its tag says so), kept otherwise.
+   */
   replayTable: string | undefined;
 }
 
@@ -312,13 +326,70 @@ function toZipNames(
 }
 
 /**
+ * The settings that decide how API Gateway is wired, as the deployed function will read them: the
+ * core's reader decides between each variable and the config file's key, exactly as at cold start.
+ */
+export interface FunctionDoorSettings {
+  /** Undefined when neither `JWT_TOKEN_SOURCE` nor `tokenSource` is set: the door's default applies. */
+  tokenSource: EffectiveSetting<readonly TokenLocation[]> | undefined;
+  /** Undefined when neither `JWT_SENDER_CONSTRAINED` nor `senderConstrained` is set (`optional`). */
+  senderConstrained: EffectiveSetting<SenderConstrainedMode> | undefined;
+  /** Undefined when neither `JWT_DPOP_REPLAY_TABLE` nor `dpopReplayTable` is set (proofs in memory). */
+  replayTable: EffectiveSetting<string> | undefined;
+}
+
+/** The settings with file settings made absolute: against the folder of the .env that set them, else `cwd`. */
+function readWithCore(
+  environment: Readonly<Record<string, string>>,
+  cwd: string,
+  origin: ConfigPaths['origin'],
+): { checked: Record<string, string>; result: ReturnType<typeof readCoreSettings> } {
+  const checked: Record<string, string> = { ...environment };
+  for (const definition of SETTINGS) {
+    const value = checked[definition.variable]?.trim();
+    if (!definition.file || !value || isAbsolute(value)) continue;
+    const file = origin?.(definition.variable);
+    checked[definition.variable] = resolve(file ? dirname(file) : cwd, value);
+  }
+  const result = readCoreSettings(checked, {
+    baseDir: cwd,
+    readFile: (path) => readFileSync(path, 'utf8'),
+    origin,
+  });
+  return { checked, result };
+}
+
+function toDoorSettings(result: ReturnType<typeof readCoreSettings>): FunctionDoorSettings {
+  // Shown on one line in the plan and in messages, whatever the config file's path holds.
+  const origins = Object.fromEntries(
+    Object.entries(result.origins).map(([setting, origin]) => [setting, quoteInput(origin, 300)]),
+  );
+  const senderConstrained = result.authorizerOptions.senderConstrained;
+  return {
+    tokenSource:
+      origins.tokenSource === undefined
+        ? undefined
+        : { value: result.tokenSource, origin: origins.tokenSource },
+    senderConstrained:
+      origins.senderConstrained === undefined || senderConstrained === undefined
+        ? undefined
+        : { value: senderConstrained, origin: origins.senderConstrained },
+    replayTable:
+      result.dpopReplayTable === undefined
+        ? undefined
+        : { value: result.dpopReplayTable, origin: origins.dpopReplayTable ?? 'JWT_DPOP_REPLAY_TABLE' },
+  };
+}
+
+/**
  * Builds the function's environment from the settings and validates it with the same code the
  * function's cold start runs (the core's settings table): a bad or unknown `JWT_*` variable, a
  * placeholder value, an `http://` or loopback issuer or JWKS URI is a problem naming the variable
  * and the file it came from. Files the settings name (routes, config, static JWKS) are listed for
  * the zip, and their variables point into it. Makes no network request.
  *
- * @returns the environment, the files to bundle and every problem found
+ * @returns the environment, the files to bundle, every problem found and the settings API Gateway
+ *   is wired for (undefined when the settings could not be read)
  * @example
  * ```ts
  * const { environment, files, problems } = readFunctionEnvironment(settings, { cwd: process.cwd() });
@@ -333,6 +404,7 @@ export function readFunctionEnvironment(
   problems: DeployError[];
   /** `JWT_HTTP_API_RESPONSE` as the settings table parsed it (`simple` until it could be read). */
   httpApiResponse: 'simple' | 'iam';
+  door: FunctionDoorSettings | undefined;
 } {
   const { origin } = context;
   const cwd = context.cwd ?? process.cwd();
@@ -377,28 +449,18 @@ export function readFunctionEnvironment(
   }
   // Without the required settings the cold start's check would only repeat them; the others go on.
   if (problems.some((problem) => problem.code === 'CONFIG_MISSING'))
-    return { environment, files: [], problems, httpApiResponse: 'simple' };
+    return { environment, files: [], problems, httpApiResponse: 'simple', door: undefined };
 
-  // File settings are resolved against the folder of the .env that set them (else the caller's).
-  const checked: Record<string, string> = { ...environment };
-  for (const definition of SETTINGS) {
-    const value = checked[definition.variable];
-    if (!definition.file || value === undefined || isAbsolute(value)) continue;
-    const file = origin?.(definition.variable);
-    checked[definition.variable] = resolve(file ? dirname(file) : cwd, value);
-  }
+  let checked: Record<string, string>;
   let result: ReturnType<typeof readCoreSettings>;
   try {
-    result = readCoreSettings(checked, {
-      baseDir: cwd,
-      readFile: (path) => readFileSync(path, 'utf8'),
-      origin,
-    });
+    ({ checked, result } = readWithCore(environment, cwd, origin));
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    // The core's message names the variable and, through `origin`, the .env file it came from.
-    problems.push(new DeployError('CONFIG_INVALID', error.message, { cause: error }));
-    return { environment, files: [], problems, httpApiResponse: 'simple' };
+    // The core's message names the variable and, through `origin`, the .env file it came from, or
+    // the config file's key; a value from a file may hold a line break, shown escaped.
+    problems.push(new DeployError('CONFIG_INVALID', quoteInput(error.message, 1000), { cause: error }));
+    return { environment, files: [], problems, httpApiResponse: 'simple', door: undefined };
   }
 
   const options = result.authorizerOptions;
@@ -441,7 +503,13 @@ export function readFunctionEnvironment(
   for (const file of zipped.files) {
     if (file.setting.startsWith('JWT_')) environment[file.setting] = file.zipName;
   }
-  return { environment, files: zipped.files, problems, httpApiResponse: result.httpApiResponse };
+  return {
+    environment,
+    files: zipped.files,
+    problems,
+    httpApiResponse: result.httpApiResponse,
+    door: toDoorSettings(result),
+  };
 }
 
 function readInteger(values: FlagValues, flag: string, range: { min: number; max: number; unit: string }) {
@@ -534,18 +602,13 @@ export function resolveDeployConfig(
       "--invoke-permission role is for REST APIs: HTTP and WebSocket authorizers use the function's resource policy, scoped to the authorizer",
     );
   }
-  // The door's additions (the WebSocket default token source) are checked like the user's settings.
-  const functionEnvironment = readFunctionEnvironment(
-    { ...settings, ...door.environmentAdditions },
-    {
-      cwd: paths.cwd,
-      origin: paths.origin,
-    },
-  );
-  const { files } = functionEnvironment;
-  const { environment } = functionEnvironment;
-  const { httpApiResponse } = functionEnvironment;
-  const problems = [...functionEnvironment.problems, ...door.doorProblems];
+  // API Gateway is wired for the settings the function will read: the core's reader decides between
+  // a variable and the config file's key, as at cold start.
+  const functionEnvironment = readFunctionEnvironment(settings, { cwd: paths.cwd, origin: paths.origin });
+  const { files, httpApiResponse } = functionEnvironment;
+  const tokenSource = resolveTokenSource(door, restApiId, functionEnvironment.door?.tokenSource);
+  const environment = { ...functionEnvironment.environment, ...tokenSource.environmentAdditions };
+  const problems = [...functionEnvironment.problems, ...tokenSource.doorProblems];
   const attach = getBooleanFlag(values, 'attach');
   if (attach && !restApiId && !v2) {
     throw new DeployError(
@@ -556,7 +619,10 @@ export function resolveDeployConfig(
   return {
     ...resolveCommonConfig(values, settings),
     ...door,
+    ...tokenSource,
     httpApiResponse,
+    senderConstrained: functionEnvironment.door?.senderConstrained,
+    replayTable: functionEnvironment.door?.replayTable,
     dryRun: getBooleanFlag(values, 'dry-run'),
     roleName: readName(values, 'role-name', settings, 'ROLE_NAME') ?? DEFAULTS.roleName,
     runtime: readRuntime(values),
@@ -595,7 +661,11 @@ export function resolveDeployConfig(
  * resolveDestroyConfig(values, settings);
  * ```
  */
-export function resolveDestroyConfig(values: FlagValues, settings: Settings): DestroyConfig {
+export function resolveDestroyConfig(
+  values: FlagValues,
+  settings: Settings,
+  paths: Omit<ConfigPaths, 'repoRoot'> = { cwd: process.cwd() },
+): DestroyConfig {
   const restApiId = readName(values, 'rest-api-id', settings, 'REST_API_ID');
   return {
     ...resolveCommonConfig(values, settings),
@@ -606,8 +676,21 @@ export function resolveDestroyConfig(values: FlagValues, settings: Settings): De
     restApiId,
     authorizerName:
       readName(values, 'authorizer-name', settings, 'AUTHORIZER_NAME') ?? DEFAULTS.authorizerName,
-    replayTable: settings.JWT_DPOP_REPLAY_TABLE?.trim() || undefined,
+    replayTable: readReplayTableName(settings, paths),
   };
+}
+
+/**
+ * The replay table the deployed function was given, read as deploy read it (the variable or the
+ * config file's key); when the settings cannot be read (destroy needs no issuer), the variable alone.
+ */
+function readReplayTableName(settings: Settings, paths: Omit<ConfigPaths, 'repoRoot'>): string | undefined {
+  try {
+    return readWithCore(settings, paths.cwd, paths.origin).result.dpopReplayTable;
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    return settings.JWT_DPOP_REPLAY_TABLE?.trim() || undefined;
+  }
 }
 
 /**

@@ -1,13 +1,19 @@
-import { ConfigurationError, type TokenLocation } from '@jwt-authorizer/authorizer-core';
-import {
-  DEFAULT_TOKEN_SOURCE,
-  formatTokenSource,
-  parseTokenSource,
-} from '@jwt-authorizer/authorizer-core/internal';
+import type { TokenLocation } from '@jwt-authorizer/authorizer-core';
+import { DEFAULT_TOKEN_SOURCE, formatTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 import { DeployError } from './errors.js';
 import { type FlagValues, getBooleanFlag, getStringFlag } from './flag-values.js';
 import { DEFAULT_WEBSOCKET_TOKEN_SOURCE } from './identity-source.js';
 import { quoteInput } from './suggest.js';
+
+/**
+ * A setting the deployed function reads, with where its value came from: as the core's messages
+ * name it, `JWT_TOKEN_SOURCE`, `JWT_TOKEN_SOURCE (in /repo/.env)` or
+ * `tokenSource (in /repo/settings/config.json)`.
+ */
+export interface EffectiveSetting<T> {
+  readonly value: T;
+  readonly origin: string;
+}
 
 /** Which kind of API Gateway API a run protects. */
 export type ApiKind = 'rest' | 'http' | 'websocket';
@@ -25,10 +31,10 @@ export interface DoorConfig {
   routeKeys: string[] | undefined;
   /** From `--authorizer-type` (REST only); `token` unless asked. */
   authorizerType: RestAuthorizerType;
-  /** From `JWT_TOKEN_SOURCE`, else the door's default. */
+  /** The token source the function reads (`JWT_TOKEN_SOURCE` or the config file's `tokenSource`), else the door's default. */
   tokenSources: readonly TokenLocation[];
-  /** Whether `JWT_TOKEN_SOURCE` was set (else the sources are the door's default). */
-  tokenSourceSet: boolean;
+  /** Where the token source was set; undefined: the door's default. */
+  tokenSourceOrigin: string | undefined;
   /** From `JWT_HTTP_API_RESPONSE` through the core's settings table: `simple` (`{isAuthorized}`) unless `iam`. */
   httpApiResponse: 'simple' | 'iam';
   /** From `--cors-origin` (repeatable, comma list, or `*`). */
@@ -113,10 +119,17 @@ export function parseCorsOrigins(value: string): string[] {
   return [...new Set(origins)];
 }
 
+/** The door's flags; the token source and the function's other settings come from the core's reader. */
+export type DoorFlags = Omit<
+  DoorConfig,
+  'httpApiResponse' | 'tokenSources' | 'tokenSourceOrigin' | 'environmentAdditions' | 'doorProblems'
+>;
+
 /**
- * Resolves the door settings of `deploy`: the API flags, `--routes`, `--authorizer-type`,
- * `--cors-origin` and `JWT_TOKEN_SOURCE` (`JWT_HTTP_API_RESPONSE` comes from the core's settings
- * table, with the function's other settings).
+ * Resolves the door flags of `deploy`: the API flags, `--routes`, `--authorizer-type` and
+ * `--cors-origin`. The token source (`JWT_TOKEN_SOURCE` or the config file's `tokenSource`) and
+ * `JWT_HTTP_API_RESPONSE` come from the core's settings reader, with the function's other settings:
+ * see {@link resolveTokenSource}.
  *
  * @throws DeployError `USAGE` for flags that are malformed or do not fit the API given
  */
@@ -124,7 +137,7 @@ export function resolveDoorConfig(
   values: FlagValues,
   settings: Readonly<Record<string, string>>,
   restApiId: string | undefined,
-): Omit<DoorConfig, 'httpApiResponse'> {
+): DoorFlags {
   const httpApiId = readId(values, 'http-api-id', settings, 'HTTP_API_ID');
   const websocketApiId = readId(values, 'websocket-api-id', settings, 'WEBSOCKET_API_ID');
   const given = [
@@ -176,45 +189,53 @@ export function resolveDoorConfig(
     );
   }
 
-  const doorProblems: DeployError[] = [];
-  // Trimmed as the core's settings table trims every value before parsing it.
-  const raw = settings.JWT_TOKEN_SOURCE?.trim();
-  let tokenSources = websocketApiId ? DEFAULT_WEBSOCKET_TOKEN_SOURCE : DEFAULT_TOKEN_SOURCE;
-  if (raw) {
-    try {
-      // The core's parser: deploy refuses exactly what the function would refuse at cold start.
-      tokenSources = parseTokenSource(raw, 'JWT_TOKEN_SOURCE');
-    } catch (error) {
-      if (!(error instanceof ConfigurationError)) throw error;
-      doorProblems.push(
-        new DeployError('CONFIG_INVALID', `${quoteInput(error.message, 300)}: fix JWT_TOKEN_SOURCE`, {
-          cause: error,
-        }),
-      );
-    }
-  }
-  if (restApiId && type === 'token') {
-    const [only, ...others] = tokenSources;
-    if (only?.kind !== 'header' || others.length > 0) {
-      doorProblems.push(
-        new DeployError(
-          'CONFIG_INVALID',
-          `JWT_TOKEN_SOURCE=${formatTokenSource(tokenSources)} needs a REQUEST authorizer (a TOKEN authorizer reads one header): pass --authorizer-type request`,
-        ),
-      );
-    }
-  }
   return {
     httpApiId,
     websocketApiId,
     routeKeys: routes === undefined ? undefined : parseRouteKeys(routes),
     authorizerType: type,
-    tokenSources,
-    tokenSourceSet: Boolean(raw),
     corsOrigins,
-    // The function reads the token where the authorizer's identity source says it is.
+  };
+}
+
+/**
+ * The token source the door is wired for: the one the function reads (the core's reader decided
+ * between `JWT_TOKEN_SOURCE` and the config file's `tokenSource`), else the door's default. A
+ * WebSocket function gets `JWT_TOKEN_SOURCE=query:token` when neither is set, so it reads the token
+ * where the identity source says it is. A REST TOKEN authorizer reads one header: any other source
+ * is a problem naming where it was set. A value the core refused is reported by the core alone.
+ *
+ * @example
+ * ```ts
+ * resolveTokenSource(door, undefined, undefined).tokenSources; // the Authorization header
+ * ```
+ */
+export function resolveTokenSource(
+  door: Pick<DoorFlags, 'websocketApiId' | 'authorizerType'>,
+  restApiId: string | undefined,
+  effective: EffectiveSetting<readonly TokenLocation[]> | undefined,
+): Pick<DoorConfig, 'tokenSources' | 'tokenSourceOrigin' | 'environmentAdditions' | 'doorProblems'> {
+  const doorProblems: DeployError[] = [];
+  const tokenSources =
+    effective?.value ?? (door.websocketApiId ? DEFAULT_WEBSOCKET_TOKEN_SOURCE : DEFAULT_TOKEN_SOURCE);
+  if (restApiId && door.authorizerType === 'token' && effective !== undefined) {
+    const [only, ...others] = tokenSources;
+    if (only?.kind !== 'header' || others.length > 0) {
+      doorProblems.push(
+        new DeployError(
+          'CONFIG_INVALID',
+          `${effective.origin}=${formatTokenSource(tokenSources)} needs a REQUEST authorizer (a TOKEN authorizer reads one header): pass --authorizer-type request`,
+        ),
+      );
+    }
+  }
+  return {
+    tokenSources,
+    tokenSourceOrigin: effective?.origin,
     environmentAdditions:
-      websocketApiId && !raw ? { JWT_TOKEN_SOURCE: formatTokenSource(DEFAULT_WEBSOCKET_TOKEN_SOURCE) } : {},
+      door.websocketApiId && effective === undefined
+        ? { JWT_TOKEN_SOURCE: formatTokenSource(DEFAULT_WEBSOCKET_TOKEN_SOURCE) }
+        : {},
     doorProblems,
   };
 }

@@ -1,4 +1,5 @@
 import type { TokenLocation } from '@jwt-authorizer/authorizer-core';
+import { formatTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 
 /**
  * The token source of a WebSocket deploy when `JWT_TOKEN_SOURCE` is not set: browsers cannot set
@@ -27,6 +28,25 @@ export function spellHeaderName(name: string): string {
     .join('-');
 }
 
+/**
+ * The token source for the plan: where it was set and its value, or the door's default.
+ *
+ * @example
+ * ```ts
+ * describeTokenSource({ tokenSources: [{ kind: 'query', name: 'token' }], tokenSourceOrigin: 'JWT_TOKEN_SOURCE' });
+ * // 'JWT_TOKEN_SOURCE=query:token'
+ * ```
+ */
+export function describeTokenSource(config: {
+  tokenSources: readonly TokenLocation[];
+  tokenSourceOrigin: string | undefined;
+}): string {
+  const value = formatTokenSource(config.tokenSources);
+  return config.tokenSourceOrigin === undefined
+    ? `JWT_TOKEN_SOURCE=${value} (the default)`
+    : `${config.tokenSourceOrigin}=${value}`;
+}
+
 /** The kinds of API Gateway authorizer an identity source is written for. */
 export type IdentitySourceDialect = 'rest' | 'http' | 'websocket';
 
@@ -46,7 +66,7 @@ const PREFIX: Record<IdentitySourceDialect, { header: string; query: string }> =
 
 /**
  * Derives an authorizer's identity source (API Gateway's cache key) from the token source that
- * core's `parseTokenSource` read. API Gateway answers 401 without calling the function unless every
+ * core's settings reader read (`origin` names where it was set, for the message). API Gateway answers 401 without calling the function unless every
  * identity source is present, so only a single header or query parameter can be one: with several
  * places, or a cookie (a part of the Cookie header), there is no identity source and the result must
  * not be cached. The WebSocket subprotocol is the `Sec-WebSocket-Protocol` header.
@@ -60,13 +80,14 @@ const PREFIX: Record<IdentitySourceDialect, { header: string; query: string }> =
 export function deriveIdentitySource(
   sources: readonly TokenLocation[],
   dialect: IdentitySourceDialect,
+  origin = 'JWT_TOKEN_SOURCE',
 ): IdentitySourceChoice {
   const [only, ...others] = sources;
-  if (only === undefined) return { identitySource: [], uncacheable: 'JWT_TOKEN_SOURCE lists no place' };
+  if (only === undefined) return { identitySource: [], uncacheable: `${origin} lists no place` };
   if (others.length > 0) {
     return {
       identitySource: [],
-      uncacheable: `JWT_TOKEN_SOURCE lists ${sources.length} places and API Gateway requires every identity source to be present`,
+      uncacheable: `${origin} lists ${sources.length} places and API Gateway requires every identity source to be present`,
     };
   }
   if (only.kind === 'cookie') {

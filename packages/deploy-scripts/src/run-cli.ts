@@ -189,7 +189,7 @@ async function commandDestroy(
   values: FlagValues,
   loaded: LoadedSettings,
 ) {
-  const config = resolveDestroyConfig(values, loaded.settings);
+  const config = resolveDestroyConfig(values, loaded.settings, { cwd: deps.cwd, origin: loaded.origin });
   reporter.line(loaded.description);
   if (config.dryRun) {
     reporter.line('Dry run: lists the calls destroy would make; makes none and needs no credentials.');

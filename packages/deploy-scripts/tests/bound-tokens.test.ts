@@ -101,7 +101,7 @@ describe('deploy with JWT_DPOP_REPLAY_TABLE and JWT_INTROSPECTION_CLIENT_SECRET_
     const config = deployConfig({ 'http-api-id': HTTP }, settings);
     const summary = formatDeploySummary(config, REGION, undefined).join('\n');
     expect(summary).toContain(
-      'table        dpop-replay: DPoP replay table (key jti, on-demand, TTL on expiresAt)',
+      'table        dpop-replay (JWT_DPOP_REPLAY_TABLE): DPoP replay table (key jti, on-demand, TTL on expiresAt)',
     );
     expect(summary).toContain('dynamodb:PutItem, secretsmanager:GetSecretValue, on exactly the resource');
     expect(summary).toContain(

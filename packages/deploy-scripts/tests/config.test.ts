@@ -336,13 +336,16 @@ describe('the door flags', () => {
     );
   });
 
-  it('reports a malformed JWT_TOKEN_SOURCE or JWT_HTTP_API_RESPONSE as a problem', () => {
-    const config = resolveDeployConfig(
-      { 'http-api-id': 'b2' },
-      { ...settings, JWT_TOKEN_SOURCE: 'body:token', JWT_HTTP_API_RESPONSE: 'policy' },
-      paths,
-    );
-    expect(config.problems.map((problem) => problem.code)).toEqual(['CONFIG_INVALID', 'CONFIG_INVALID']);
+  it('reports a malformed JWT_TOKEN_SOURCE or JWT_HTTP_API_RESPONSE as one problem naming it', () => {
+    for (const [variable, value] of [
+      ['JWT_TOKEN_SOURCE', 'body:token'],
+      ['JWT_HTTP_API_RESPONSE', 'policy'],
+    ] as const) {
+      const config = resolveDeployConfig({ 'http-api-id': 'b2' }, { ...settings, [variable]: value }, paths);
+      expect(config.problems).toHaveLength(1);
+      expect(config.problems[0]).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect(config.problems[0]?.message).toContain(variable);
+    }
   });
 
   it('joins a repeated --cors-origin', async () => {

@@ -1,9 +1,11 @@
 import { formatTokenSource, parseTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCorsOrigins, parseRouteKeys, resolveDoorConfig } from '../src/door-config.js';
+import { resolveDeployConfig } from '../src/config.js';
+import { parseCorsOrigins, parseRouteKeys } from '../src/door-config.js';
 import { deriveIdentitySource, spellHeaderName } from '../src/identity-source.js';
 
+const PATHS = { repoRoot: '/repo', cwd: '/repo' };
 const HOSTILE = ['\n', '\r', '\u2028', '\u2029', '\t', '%0a', '*', '?', 'é', ' ', ',', "'", '"', '$', '{'];
 const hostileName = fc
   .tuple(
@@ -79,11 +81,12 @@ describe("core's parseTokenSource, as deploy uses it", () => {
   });
 });
 
-describe('resolveDoorConfig and JWT_TOKEN_SOURCE', () => {
+describe('the door and JWT_TOKEN_SOURCE', () => {
+  const SETTINGS = { TOKEN_ISSUER: 'https://tenant.auth0.com/', AUDIENCE: 'https://api.example.com/' };
   const resolve = (value: string) =>
-    resolveDoorConfig({ 'http-api-id': 'h1' }, { JWT_TOKEN_SOURCE: value }, undefined);
+    resolveDeployConfig({ 'http-api-id': 'h1' }, { ...SETTINGS, JWT_TOKEN_SOURCE: value }, PATHS);
 
-  it('reports a value the core refuses as a CONFIG_INVALID problem naming the setting', () => {
+  it('reports a value the core refuses as one CONFIG_INVALID problem naming the setting', () => {
     for (const value of [
       'body:token',
       'query:a%0Ab',
@@ -92,20 +95,24 @@ describe('resolveDoorConfig and JWT_TOKEN_SOURCE', () => {
       'query:to\u2028ken',
       'cookie:a$b',
     ]) {
-      const { doorProblems } = resolve(value);
-      expect(doorProblems).toHaveLength(1);
-      expect(doorProblems[0]).toMatchObject({ code: 'CONFIG_INVALID' });
-      expect(doorProblems[0]?.message).toContain('JWT_TOKEN_SOURCE');
+      const { problems } = resolve(value);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect(problems[0]?.message).toContain('JWT_TOKEN_SOURCE');
       // Shown on one line: a line break or separator in the value is escaped, not printed.
-      expect(doorProblems[0]?.message).not.toMatch(/[\n\r\u2028\u2029]/);
+      expect(problems[0]?.message).not.toMatch(/[\n\r\u2028\u2029]/);
     }
   });
 
   it('uses the parsed list, and the WebSocket default when nothing is set', () => {
-    expect(resolve('query:access_token').tokenSources).toEqual([{ kind: 'query', name: 'access_token' }]);
-    const ws = resolveDoorConfig({ 'websocket-api-id': 'w1' }, {}, undefined);
+    expect(resolve('query:access_token')).toMatchObject({
+      tokenSources: [{ kind: 'query', name: 'access_token' }],
+      tokenSourceOrigin: 'JWT_TOKEN_SOURCE',
+    });
+    const ws = resolveDeployConfig({ 'websocket-api-id': 'w1' }, SETTINGS, PATHS);
     expect(ws.tokenSources).toEqual([{ kind: 'query', name: 'token' }]);
-    expect(ws.environmentAdditions).toEqual({ JWT_TOKEN_SOURCE: 'query:token' });
+    expect(ws.tokenSourceOrigin).toBeUndefined();
+    expect(ws.environment.JWT_TOKEN_SOURCE).toBe('query:token');
   });
 });
 

@@ -5,7 +5,7 @@ import type { DeployConfig } from '../config.js';
 import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
 import { dpopUncacheable } from '../dpop-caching.js';
-import { deriveIdentitySource, spellHeaderName } from '../identity-source.js';
+import { deriveIdentitySource, describeTokenSource, spellHeaderName } from '../identity-source.js';
 import { buildInvokerRoleName } from '../invoker-role.js';
 import { allOf, fact, not } from '../step.js';
 
@@ -23,7 +23,7 @@ export function chooseRestAuthorizer(config: DeployConfig) {
       uncacheable: undefined as string | undefined,
     };
   }
-  const choice = deriveIdentitySource(config.tokenSources, 'rest');
+  const choice = deriveIdentitySource(config.tokenSources, 'rest', config.tokenSourceOrigin);
   const uncacheable = choice.uncacheable ?? dpopUncacheable(config);
   return {
     type: 'REQUEST' as const,
@@ -45,7 +45,7 @@ export const authorizerStep: DeployStep = {
       ];
     const chosen = chooseRestAuthorizer(config);
     const lines = [
-      `  authorizer   ${config.authorizerName} on REST API ${config.restApiId}: ${chosen.type}, ${chosen.identitySource || '(no identity source)'}${chosen.identityValidationExpression ? `, /${chosen.identityValidationExpression}/` : ''}, TTL ${chosen.ttlSeconds} s`,
+      `  authorizer   ${config.authorizerName} on REST API ${config.restApiId}: ${chosen.type}, ${chosen.identitySource || '(no identity source)'} from ${describeTokenSource(config)}${chosen.identityValidationExpression ? `, /${chosen.identityValidationExpression}/` : ''}, TTL ${chosen.ttlSeconds} s`,
     ];
     if (chosen.uncacheable && config.ttlSeconds > 0) {
       lines.push(`  caching      off (TTL 0 instead of ${config.ttlSeconds} s): ${chosen.uncacheable}`);

@@ -28,7 +28,9 @@ export const CREATED_BY_TAG = { Key: 'created-by', Value: 'jwt-authorizer deploy
 /** The execution role's inline policy for the replay table and the introspection secret. */
 export const BOUND_TOKEN_POLICY_NAME = 'bound-token-resources';
 
-const replayTableOf = (config: DeployConfig) => config.environment.JWT_DPOP_REPLAY_TABLE;
+// The table the function reads: JWT_DPOP_REPLAY_TABLE or the config file's dpopReplayTable.
+const replayTableOf = (config: DeployConfig) => config.replayTable?.value;
+const replayOriginOf = (config: DeployConfig) => config.replayTable?.origin ?? 'JWT_DPOP_REPLAY_TABLE';
 const secretIdOf = (config: DeployConfig) => config.environment.JWT_INTROSPECTION_CLIENT_SECRET_ID;
 
 /**
@@ -89,7 +91,7 @@ async function describeTable(context: StepContext, name: string): Promise<TableD
   return output?.Table;
 }
 
-function checkKeySchema(table: TableDescription, name: string): void {
+function checkKeySchema(table: TableDescription, name: string, origin: string): void {
   const keys = table.KeySchema ?? [];
   const type = table.AttributeDefinitions?.find(
     (definition) => definition.AttributeName === REPLAY_TABLE_KEY,
@@ -103,13 +105,13 @@ function checkKeySchema(table: TableDescription, name: string): void {
     const found = keys.map((key) => `${key.AttributeName} (${key.KeyType})`).join(', ');
     throw new DeployError(
       'CONFIG_INVALID',
-      `JWT_DPOP_REPLAY_TABLE: table ${name} has the key ${found || 'none'}; the replay table needs the partition key ${REPLAY_TABLE_KEY} (string) and no sort key: name another table, and deploy creates it`,
+      `${origin}: table ${name} has the key ${found || 'none'}; the replay table needs the partition key ${REPLAY_TABLE_KEY} (string) and no sort key: name another table, and deploy creates it`,
     );
   }
 }
 
 /**
- * `JWT_DPOP_REPLAY_TABLE`: the DynamoDB table every container remembers DPoP proofs in, created when
+ * `JWT_DPOP_REPLAY_TABLE` (or the config file's `dpopReplayTable`): the DynamoDB table every container remembers DPoP proofs in, created when
  * missing (partition key `jti`, on-demand, tagged as deploy's) or checked when present, with TTL on
  * `expiresAt` so used proofs expire.
  */
@@ -119,7 +121,7 @@ export const replayTableStep: DeployStep = {
     const table = replayTableOf(config);
     if (table === undefined) return [];
     return [
-      `  table        ${table}: DPoP replay table (key ${REPLAY_TABLE_KEY}, on-demand, TTL on ${REPLAY_TABLE_TTL_ATTRIBUTE}), created if missing`,
+      `  table        ${table} (${replayOriginOf(config)}): DPoP replay table (key ${REPLAY_TABLE_KEY}, on-demand, TTL on ${REPLAY_TABLE_TTL_ATTRIBUTE}), created if missing`,
     ];
   },
   plan(config): PlannedCall[] {
@@ -184,7 +186,7 @@ export const replayTableStep: DeployStep = {
       }
       context.reporter.step('created', `table ${name}`, 'DPoP replay table, on-demand');
     } else {
-      checkKeySchema(table, name);
+      checkKeySchema(table, name, replayOriginOf(config));
     }
     state.replayTableArn = table?.TableArn;
     const ttl = await context.clients.dynamodb
@@ -202,7 +204,7 @@ export const replayTableStep: DeployStep = {
       ) {
         throw new DeployError(
           'CONFIG_INVALID',
-          `JWT_DPOP_REPLAY_TABLE: table ${name} has TTL on ${description.AttributeName}, but the replay store writes ${REPLAY_TABLE_TTL_ATTRIBUTE} (a table has one TTL attribute): name another table`,
+          `${replayOriginOf(config)}: table ${name} has TTL on ${description.AttributeName}, but the replay store writes ${REPLAY_TABLE_TTL_ATTRIBUTE} (a table has one TTL attribute): name another table`,
         );
       }
       await context.clients.dynamodb

@@ -1,4 +1,3 @@
-import { formatTokenSource } from '@jwt-authorizer/authorizer-core/internal';
 import {
   attachV2Authorizer,
   buildCorsConfiguration,
@@ -20,7 +19,7 @@ import { type DeployStep, need } from '../deploy-steps.js';
 import type { DestroyStep } from '../destroy-steps.js';
 import { dpopUncacheable } from '../dpop-caching.js';
 import { DeployError } from '../errors.js';
-import { deriveIdentitySource, type IdentitySourceChoice } from '../identity-source.js';
+import { deriveIdentitySource, describeTokenSource, type IdentitySourceChoice } from '../identity-source.js';
 import { buildStatementId, ensureInvokePermission } from '../invoke-permission.js';
 import { allOf, anyOf, type Condition, conditionHolds, fact, not, some } from '../step.js';
 
@@ -52,7 +51,11 @@ export function chooseV2Caching(
   config: DeployConfig,
   protocol: V2Protocol,
 ): IdentitySourceChoice & { ttlSeconds: number } {
-  const derived = deriveIdentitySource(config.tokenSources, protocol === 'HTTP' ? 'http' : 'websocket');
+  const derived = deriveIdentitySource(
+    config.tokenSources,
+    protocol === 'HTTP' ? 'http' : 'websocket',
+    config.tokenSourceOrigin,
+  );
   // A WebSocket $connect carries no DPoP proof; an HTTP API request may.
   const choice = {
     ...derived,
@@ -104,7 +107,7 @@ export const v2AuthorizerStep: DeployStep = {
     const target = getV2Target(config);
     if (!target) return [];
     const caching = chooseV2Caching(config, target.protocol);
-    const source = `identity source ${caching.identitySource.join(', ') || '(none)'} from JWT_TOKEN_SOURCE=${formatTokenSource(config.tokenSources)}${config.tokenSourceSet ? '' : ' (the default)'}`;
+    const source = `identity source ${caching.identitySource.join(', ') || '(none)'} from ${describeTokenSource(config)}`;
     const lines =
       target.protocol === 'HTTP'
         ? [
