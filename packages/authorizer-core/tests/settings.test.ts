@@ -914,6 +914,21 @@ describe('settings errors on hostile values', () => {
     );
   });
 
+  it('names a hostile config-file key on one line', () => {
+    for (const config of [
+      { 'policy\u2028Mode': 'method' },
+      { jwks: { 'timeout\u202eMs': 1 } },
+      { issuers: [{ issuer: 'https://a.example.com/', 'aud\u0085ience': 'x' }] },
+    ]) {
+      const message = configError(
+        { ...BASE, JWT_CONFIG_FILE: 'hostile.json' },
+        files({ 'hostile.json': JSON.stringify(config) }),
+      ).message;
+      expect(message).toMatch(/is not (?:a|an issuer) setting/);
+      expect(message).not.toMatch(UNSAFE);
+    }
+  });
+
   it('shows a carriage return inside a value as \\r', () => {
     expect(configError({ ...BASE, JWT_DECISION_LOG: 'refu\rsals' }).message).toContain('got "refu\\rsals"');
   });
