@@ -42,14 +42,14 @@ function throughputBlocks(cells, { settings }) {
       note: `${settings.reps} repetitions x ${settings.durationMs} ms of CPU time per cell, rows interleaved; each run is paired with a ${settings.durationMs / 4} ms run of raw crypto.verify (same algorithm and stream) just before it, and x raw is the median of these pair ratios.`,
     },
     {
-      note: 'distinct = 10,000 distinct tokens cycled, so caches keep missing (sig/call: signature checks per call, counted untimed afterwards); repeated = one token.',
+      note: 'distinct = 10,000 distinct tokens cycled, so caches keep missing (sig/call: signature checks per call, counted untimed afterwards); repeated = one token. req/call: introspection requests per call, counted at the loopback endpoint over the warm-up and timed calls.',
     },
   ];
   for (const alg of ALGS) {
     for (const stream of STREAMS) {
       blocks.push({
         title: `${alg}, ${stream} tokens`,
-        header: ['row', 'verif/s', 'min-max', 'us/op', 'x raw', 'pairs min-max', 'sig/call'],
+        header: ['row', 'verif/s', 'min-max', 'us/op', 'x raw', 'pairs min-max', 'sig/call', 'req/call'],
         markdown: false,
         rows: cells
           .filter((c) => c.alg === alg && c.stream === stream)
@@ -63,8 +63,9 @@ function throughputBlocks(cells, { settings }) {
                   formatRatio(c.ratioToRaw),
                   c.ratioSpread ? `${formatRatio(c.ratioSpread.min)}-${formatRatio(c.ratioSpread.max)}` : '',
                   c.signatureChecksPerCall === undefined ? '' : c.signatureChecksPerCall.toFixed(2),
+                  c.requestsPerCall === undefined ? '' : c.requestsPerCall.toFixed(2),
                 ]
-              : [c.label, c.status, c.reason ?? '', '', '', '', ''],
+              : [c.label, c.status, c.reason ?? '', '', '', '', '', ''],
           ),
       });
     }
