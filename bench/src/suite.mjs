@@ -14,7 +14,7 @@ import { startIntrospectionServer } from './lib/introspection-server.mjs';
 import { measureLogCost } from './log-cost.mjs';
 import { profileCore } from './profile.mjs';
 import { runRouteScale } from './route-scale.mjs';
-import { soak } from './soak.mjs';
+import { bindTokens, soak } from './soak.mjs';
 import { ALGS, buildCells, measureCells, ROWS } from './throughput.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -248,8 +248,13 @@ export const RUNNERS = {
       });
       distinct = [...distinct, ...more];
     }
+    // The DPoP + rules stream: the same tokens bound to a client's EC key (cnf.jkt), re-signed.
+    const proofKey = generateKey('ES256', 'soak-dpop-client');
+    const boundTokens = bindTokens(distinct, fx.keys.RS256, proofKey);
     return soak({
       distinctTokens: distinct,
+      boundTokens,
+      proofKey,
       total: settings.soakTotal,
       issuer: fx.server.issuer,
       audience: fx.audience,

@@ -419,7 +419,7 @@ async function createIntrospectionRow({ alg, stream, keys, server, audience, int
  * (scope `openid profile read:pets write:pets`, `azp`, two audiences) satisfy some and fail others,
  * so the api-mode policy holds Allow and Deny statements. `GET /pets` is the called route.
  */
-function ruleRoutes(audience) {
+export function ruleRoutes(audience) {
   const routes = {
     'GET /pets': { scopes: ['read:pets'], claims: { azp: 'bench-client-id', aud: { contains: audience } } },
   };
