@@ -414,6 +414,10 @@ export function compileRoute(
   return { route, method, arnPath, pattern: new RegExp(`^${source}$`, 's'), scopes: rule.allOf, rule };
 }
 
+function freezeList<T>(list: T[] | undefined): readonly T[] | undefined {
+  return list === undefined ? undefined : Object.freeze(list);
+}
+
 function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | undefined {
   if (routes === undefined) return undefined;
   if (typeof routes !== 'object' || routes === null) {
@@ -614,7 +618,8 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
     requiredAnyScopes: required?.anyOf ?? [],
     requiredClaims: required?.claims ?? [],
     tokenTypes: withSetting('tokenTypes', () => resolveTokenTypes(options.tokenTypes)),
-    routes: resolveRoutes(options.routes),
+    // Frozen: the route index and the policy's resource cache are built once per table.
+    routes: freezeList(resolveRoutes(options.routes)),
     unmatchedRoutes,
     policyMode,
     contextClaims: withSetting('contextClaims', () => resolveContextClaims(options.contextClaims)),
