@@ -206,7 +206,7 @@ function soakBlocks(res) {
         mb(r.heapEnd),
         mb(r.growthSince10k),
         String(r.failed + r.denied),
-        r.wallSeconds === undefined ? '' : `${r.wallSeconds.toFixed(1)} s`,
+        r.wallSeconds === undefined ? '' : `${r.wallSeconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s)`,
       ];
     }),
   });
