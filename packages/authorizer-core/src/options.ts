@@ -414,10 +414,6 @@ export function compileRoute(
   return { route, method, arnPath, pattern: new RegExp(`^${source}$`, 's'), scopes: rule.allOf, rule };
 }
 
-function freezeList<T>(list: T[] | undefined): readonly T[] | undefined {
-  return list === undefined ? undefined : Object.freeze(list);
-}
-
 function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | undefined {
   if (routes === undefined) return undefined;
   if (typeof routes !== 'object' || routes === null) {
@@ -618,8 +614,7 @@ export function resolveOptions(options: AuthorizerOptions): ResolvedOptions {
     requiredAnyScopes: required?.anyOf ?? [],
     requiredClaims: required?.claims ?? [],
     tokenTypes: withSetting('tokenTypes', () => resolveTokenTypes(options.tokenTypes)),
-    // Frozen: the route index and the policy's resource cache are built once per table.
-    routes: freezeList(resolveRoutes(options.routes)),
+    routes: resolveRoutes(options.routes),
     unmatchedRoutes,
     policyMode,
     contextClaims: withSetting('contextClaims', () => resolveContextClaims(options.contextClaims)),

@@ -85,7 +85,7 @@ export interface PolicyRules {
 }
 
 const NO_SCOPES: readonly string[] = Object.freeze([]);
-const NO_CANDIDATES: readonly number[] = Object.freeze([]);
+const NO_ROUTES: readonly CompiledRoute[] = Object.freeze([]);
 const ALLOWED: RouteDecision = Object.freeze({ allowed: true, missingScopes: NO_SCOPES });
 const NOT_ALLOWED: RouteDecision = Object.freeze({ allowed: false, missingScopes: NO_SCOPES });
 
@@ -142,11 +142,14 @@ export function evaluateRoute(
   const routes = rules.routes;
   let matched = routes === undefined;
   let failedClaims: string[] | undefined;
-  // The index leaves out only rules that cannot match; every candidate is still tested, in table order.
+  // The index leaves out only rules that cannot match; every candidate is still tested, in table
+  // order. A small table has no index: every rule is tested.
+  const all = routes ?? NO_ROUTES;
   const candidates =
-    routes === undefined ? NO_CANDIDATES : routeIndexFor(routes).candidates(method, resourcePath);
-  for (const i of candidates) {
-    const route = (routes as readonly CompiledRoute[])[i] as CompiledRoute;
+    routes === undefined ? undefined : routeIndexFor(routes)?.candidates(method, resourcePath);
+  const count = candidates === undefined ? all.length : candidates.length;
+  for (let k = 0; k < count; k++) {
+    const route = all[candidates === undefined ? k : (candidates[k] as number)] as CompiledRoute;
     if (!routeMatches(route, method, resourcePath)) continue;
     matched = true;
     const { rule } = route;

@@ -5,8 +5,10 @@ import {
   compileRoute,
   createRouteIndex,
   evaluateRoute,
+  MIN_INDEXED_RULES,
   type PolicyRules,
   type RouteIndex,
+  routeIndexFor,
   routeMatches,
   WEBSOCKET_CONNECT,
 } from '../src/internal.js';
@@ -43,6 +45,7 @@ const REQUEST_PIECES = [
   ' ',
   '',
 ];
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY', '*', 'any', 'get'];
 const REQUEST_METHODS = [
   'GET',
@@ -68,9 +71,12 @@ const routeKey = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant(WEBSOCKET_CONNECT) },
 );
-const table = fc
-  .array(routeKey, { maxLength: 40 })
-  .map((keys) => keys.map((key) => compileRoute(key, key.length % 2 === 0 ? ['a'] : [])));
+const SCOPE_SETS = [[], ['a'], ['b'], ['a', 'b']];
+const tableOf = (minLength: number, maxLength: number) =>
+  fc
+    .array(routeKey, { minLength, maxLength })
+    .map((keys) => keys.map((key, i) => compileRoute(key, SCOPE_SETS[(key.length + i) % 4] as string[])));
+const table = tableOf(0, 40);
 
 /**
  * A request: the method and ARN path of one of the rules with each `*` filled with hostile
@@ -142,11 +148,48 @@ describe('property: the route index finds exactly the rules a full scan finds', 
     expect(result.failed).toBe(true);
   });
 
-  it('is a property that can fail: an index that reads a wildcard first segment as literal text disagrees', () => {
+  it('is a property that can fail: an index that reads a wildcard segment as literal text disagrees', () => {
     const broken = (routes: readonly CompiledRoute[]) =>
       createRouteIndex(routes.map((route) => ({ ...route, arnPath: route.arnPath.replaceAll('*', '') })));
     const result = fc.check(agreesWithFullScan(broken), { numRuns: 2000 });
     expect(result.failed).toBe(true);
+  });
+});
+
+describe('property: evaluateRoute on a table large enough to be indexed', () => {
+  it('decides from exactly the rules a full scan matches', () => {
+    fc.assert(
+      fc.property(
+        tableOf(MIN_INDEXED_RULES, 80).chain((routes) =>
+          fc.tuple(
+            fc.constant(routes),
+            fc.array(requestFor(routes), { minLength: 1, maxLength: 6 }),
+            fc.subarray(['a', 'b']),
+            fc.constantFrom('allow' as const, 'deny' as const),
+          ),
+        ),
+        ([routes, requests, scopes, unmatchedRoutes]) => {
+          const rules: PolicyRules = { requiredScopes: [], routes, unmatchedRoutes, policyMode: 'api' };
+          for (const { method, path } of requests) {
+            if (method !== WEBSOCKET_CONNECT && !HTTP_METHODS.includes(method)) continue;
+            // The decision rebuilt from a full scan: the scopes of every matching rule, in table order.
+            const matched = linearMatches(routes, method, path);
+            const missing: string[] = [];
+            for (const i of matched) {
+              for (const scope of (routes[i] as CompiledRoute).rule.allOf) {
+                if (!scopes.includes(scope) && !missing.includes(scope)) missing.push(scope);
+              }
+            }
+            const allowed = missing.length === 0 && (matched.length > 0 || unmatchedRoutes === 'allow');
+            expect(evaluateRoute(rules, scopes, method, path), JSON.stringify({ method, path })).toEqual({
+              allowed,
+              missingScopes: missing,
+            });
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -162,11 +205,26 @@ describe('route index', () => {
   ].map((key) => compileRoute(key, []));
   const index = createRouteIndex(routes);
 
-  it('lists the rules of the literal first segment and the wildcard ones, in table order', () => {
+  it('lists the rules filed on the literal segments of the path and the wildcard ones, in table order', () => {
     expect(index.candidates('GET', 'pets/42')).toEqual([0, 1, 2, 4]);
     expect(index.candidates('POST', 'pets')).toEqual([1, 3]);
     expect(index.candidates('GET', 'orders')).toEqual([2, 4]);
     expect(index.candidates('DELETE', '')).toEqual([6]);
+  });
+
+  it('follows the literal segments past the first: a common prefix such as /v1 still narrows', () => {
+    const versioned = [
+      'GET /v1/pets/{id}',
+      'GET /v1/orders',
+      'ANY /v1/{proxy+}',
+      'GET /v1/pets',
+      'GET /v2/pets',
+    ].map((key) => compileRoute(key, []));
+    const tree = createRouteIndex(versioned);
+    expect(tree.candidates('GET', 'v1/pets/7')).toEqual([0, 2, 3]);
+    expect(tree.candidates('GET', 'v1/orders')).toEqual([1, 2]);
+    expect(tree.candidates('POST', 'v1/pets')).toEqual([2]);
+    expect(tree.candidates('GET', `v1/${'x/'.repeat(10_000)}`)).toEqual([2]);
   });
 
   it('keeps HTTP rules, ANY included, away from $connect, and gives an unknown method every rule', () => {
@@ -174,16 +232,21 @@ describe('route index', () => {
     expect(index.candidates('TRACE', 'pets')).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
-  it('splits the path at its first slash only: a line break or %2F in the first segment stays in it', () => {
+  it('splits the path at slashes only: a line break or %2F stays inside its segment', () => {
     expect(index.candidates('GET', 'pets\n/x')).toEqual([2, 4]);
     expect(index.candidates('GET', 'pets%2Fx')).toEqual([2, 4]);
     expect(linearMatches(routes, 'GET', 'pets\n/x')).toEqual([2]);
   });
 
-  it('serves evaluateRoute: every matching rule applies, whichever bucket it came from', () => {
+  it('serves evaluateRoute: every matching rule applies, whichever tree it came from', () => {
     const rules: PolicyRules = {
       requiredScopes: [],
-      routes: [compileRoute('GET /pets/{id}', ['read']), compileRoute('ANY /{proxy+}', ['any'])],
+      // Padded past MIN_INDEXED_RULES with rules for other paths, so the decision uses the trees.
+      routes: [
+        compileRoute('GET /pets/{id}', ['read']),
+        ...Array.from({ length: MIN_INDEXED_RULES }, (_, i) => compileRoute(`GET /other${i}`, ['x'])),
+        compileRoute('ANY /{proxy+}', ['any']),
+      ],
       unmatchedRoutes: 'deny',
       policyMode: 'api',
     };
@@ -195,8 +258,10 @@ describe('route index', () => {
     expect(evaluateRoute(rules, ['any'], 'GET', 'orders/1').allowed).toBe(true);
   });
 
-  it('indexes a table again when its length changed', () => {
-    const grown = [compileRoute('GET /pets', ['a'])];
+  it('indexes a table again when its length changed, and has no index for a small table', () => {
+    const grown = Array.from({ length: MIN_INDEXED_RULES }, (_, i) => compileRoute(`GET /pets${i}`, ['a']));
+    expect(routeIndexFor(grown.slice(1))).toBeUndefined();
+    expect(routeIndexFor(grown)?.size).toBe(MIN_INDEXED_RULES);
     const rules: PolicyRules = {
       requiredScopes: [],
       routes: grown,
@@ -206,5 +271,6 @@ describe('route index', () => {
     expect(evaluateRoute(rules, ['a'], 'GET', 'orders').allowed).toBe(true);
     grown.push(compileRoute('GET /orders', ['b']));
     expect(evaluateRoute(rules, ['a'], 'GET', 'orders')).toEqual({ allowed: false, missingScopes: ['b'] });
+    expect(routeIndexFor(grown)?.size).toBe(MIN_INDEXED_RULES + 1);
   });
 });
