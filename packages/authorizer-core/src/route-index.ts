@@ -57,7 +57,7 @@ function insert(root: SegmentNode, segments: readonly string[], rule: number): v
   node.rules.push(rule);
 }
 
-/** The rules on the nodes a path passes through, in table order (a rule is on one node per method). */
+/** The rules on the nodes a path passes through, in table order (a rule is on one node of one tree). */
 function collect(root: SegmentNode, resourcePath: string): readonly number[] {
   let found: readonly number[] = root.rules;
   let merged: number[] | undefined;
