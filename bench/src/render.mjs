@@ -20,7 +20,7 @@ export const SECTION_TITLES = {
   throughput: '1. Warm verification throughput (one core, one request at a time)',
   cold: '2. Cold start: fresh process, import the handler, authorize one token (JWKS over loopback)',
   jwks: '3. JWKS behaviour (requests counted at the server)',
-  soak: '4. Soak: authorizations (core verify + IAM policy)',
+  soak: '4. Soak: authorizations (core verify + IAM policy; DPoP proof + 20 route rules)',
   log: '5. Decision log: hand-built line + EMF against Powertools Logger + Metrics',
   routes: '6. Route rules: how cost grows with the API (10, 100, 1,000 rules)',
 };
@@ -42,14 +42,14 @@ function throughputBlocks(cells, { settings }) {
       note: `${settings.reps} repetitions x ${settings.durationMs} ms of CPU time per cell, rows interleaved; each run is paired with a ${settings.durationMs / 4} ms run of raw crypto.verify (same algorithm and stream) just before it, and x raw is the median of these pair ratios.`,
     },
     {
-      note: 'distinct = 10,000 distinct tokens cycled, so caches keep missing (sig/call: signature checks per call, counted untimed afterwards); repeated = one token.',
+      note: 'distinct = 10,000 distinct tokens cycled, so caches keep missing (sig/call: signature checks per call, counted untimed afterwards); repeated = one token. req/call: introspection requests per call, counted at the loopback endpoint over the warm-up and timed calls.',
     },
   ];
   for (const alg of ALGS) {
     for (const stream of STREAMS) {
       blocks.push({
         title: `${alg}, ${stream} tokens`,
-        header: ['row', 'verif/s', 'min-max', 'us/op', 'x raw', 'pairs min-max', 'sig/call'],
+        header: ['row', 'verif/s', 'min-max', 'us/op', 'x raw', 'pairs min-max', 'sig/call', 'req/call'],
         markdown: false,
         rows: cells
           .filter((c) => c.alg === alg && c.stream === stream)
@@ -63,8 +63,9 @@ function throughputBlocks(cells, { settings }) {
                   formatRatio(c.ratioToRaw),
                   c.ratioSpread ? `${formatRatio(c.ratioSpread.min)}-${formatRatio(c.ratioSpread.max)}` : '',
                   c.signatureChecksPerCall === undefined ? '' : c.signatureChecksPerCall.toFixed(2),
+                  c.requestsPerCall === undefined ? '' : c.requestsPerCall.toFixed(2),
                 ]
-              : [c.label, c.status, c.reason ?? '', '', '', '', ''],
+              : [c.label, c.status, c.reason ?? '', '', '', '', '', ''],
           ),
       });
     }
@@ -169,29 +170,47 @@ function jwksBlocks(clients, { settings }) {
 
 function soakBlocks(res) {
   const total = res.distinct.authorizations;
+  const streams = ['distinct', 'repeated', 'dpop-rules'].filter((k) => res[k] !== undefined);
+  const dpop = res['dpop-rules'];
   const blocks = [
     {
       note: `${total.toLocaleString('en')} authorizations per stream; ${res.distinct.distinctTokens.toLocaleString('en')} distinct RS256 tokens cycled (the 1,000-entry result cache always misses) vs one repeated token; heapUsed after a full GC.`,
     },
-    {
-      title: `Soak, ${total.toLocaleString('en')} authorizations (heapUsed after full GC)`,
-      header: ['stream', 'auth/s', 'heap before', 'at 10k', 'max during', 'end', 'end - at 10k', 'failed'],
-      rows: ['distinct', 'repeated'].map((k) => {
-        const r = res[k];
-        return [
-          k,
-          formatOps(r.opsPerSecond),
-          mb(r.heap[0].bytes),
-          mb(r.heapAt10k),
-          mb(r.heapMax),
-          mb(r.heapEnd),
-          mb(r.growthSince10k),
-          String(r.failed + r.denied),
-        ];
-      }),
-    },
   ];
-  for (const k of ['distinct', 'repeated']) {
+  if (dpop !== undefined) {
+    blocks.push({
+      note: `dpop-rules: the same tokens bound to a client EC key (cnf.jkt), each request with a fresh ES256 proof (replay store on, default 10,000 identifiers), then authorize with ${dpop.routes} route rules with claim conditions; auth/s leaves out the client's proof signing (${dpop.proofSigningSeconds.toFixed(1)} s of the ${dpop.wallSeconds.toFixed(1)} s); the last proof sent again was ${dpop.replayRefusedWith === undefined ? 'ACCEPTED (replay store not working)' : `refused (${dpop.replayRefusedWith})`}.`,
+    });
+  }
+  blocks.push({
+    title: `Soak, ${total.toLocaleString('en')} authorizations (heapUsed after full GC)`,
+    header: [
+      'stream',
+      'auth/s',
+      'heap before',
+      'at 10k',
+      'max during',
+      'end',
+      'end - at 10k',
+      'failed',
+      'time',
+    ],
+    rows: streams.map((k) => {
+      const r = res[k];
+      return [
+        k,
+        formatOps(r.opsPerSecond),
+        mb(r.heap[0].bytes),
+        mb(r.heapAt10k),
+        mb(r.heapMax),
+        mb(r.heapEnd),
+        mb(r.growthSince10k),
+        String(r.failed + r.denied),
+        r.wallSeconds === undefined ? '' : `${r.wallSeconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s)`,
+      ];
+    }),
+  });
+  for (const k of streams) {
     if (res[k].hydrateError) {
       blocks.push({
         note: `note: ${k} soak: hydrate() failed with ${res[k].hydrateError}; the first verify fetched the JWKS`,

@@ -16,10 +16,11 @@ import {
 } from './cold-start.mjs';
 import { measureJwksBehaviour } from './jwks-behaviour.mjs';
 import { generateKey, jwksOf, mintTokens } from './lib/fixtures.mjs';
+import { startIntrospectionServer } from './lib/introspection-server.mjs';
 import { measureLogCost } from './log-cost.mjs';
 import { profileCore } from './profile.mjs';
 import { runRouteScale } from './route-scale.mjs';
-import { soak } from './soak.mjs';
+import { bindTokens, soak } from './soak.mjs';
 import { ALGS, buildCells, measureCells, ROWS } from './throughput.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -111,8 +112,8 @@ export function describeCommit() {
 }
 
 /**
- * One RSA-2048 and one P-256 key, their JWKS on loopback, DISTINCT tokens per algorithm, and the
- * handler's environment. Call `close()` when done.
+ * One RSA-2048 and one P-256 key, their JWKS on loopback, an RFC 7662 introspection endpoint on
+ * loopback, DISTINCT tokens per algorithm, and the handler's environment. Call `close()` when done.
  */
 export async function createFixtures() {
   const keys = { RS256: generateKey('RS256', 'rsa-2048'), ES256: generateKey('ES256', 'ec-p256') };
@@ -131,14 +132,19 @@ export async function createFixtures() {
     tokens[alg] = { distinct, repeated: [distinct[0]] };
   }
   prepareHandlerEnv({ issuer: server.issuer, audience: AUDIENCE, jwksUri: server.jwksUri });
+  const introspection = await startIntrospectionServer();
   return {
     keys,
     jwks,
     server,
+    introspection,
     audience: AUDIENCE,
     tokens,
     methodArn: METHOD_ARN,
-    close: () => server.close(),
+    close: async () => {
+      await introspection.close();
+      await server.close();
+    },
   };
 }
 
@@ -255,8 +261,13 @@ export const RUNNERS = {
       });
       distinct = [...distinct, ...more];
     }
+    // The DPoP + rules stream: the same tokens bound to a client's EC key (cnf.jkt), re-signed.
+    const proofKey = generateKey('ES256', 'soak-dpop-client');
+    const boundTokens = bindTokens(distinct, fx.keys.RS256, proofKey);
     return soak({
       distinctTokens: distinct,
+      boundTokens,
+      proofKey,
       total: settings.soakTotal,
       issuer: fx.server.issuer,
       audience: fx.audience,

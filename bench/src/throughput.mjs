@@ -18,6 +18,7 @@ import {
 } from './adapters.mjs';
 import { b64url, generateKey, mint, tamper } from './lib/fixtures.mjs';
 import { createLoopbackFetcher } from './lib/http-fetcher.mjs';
+import { opaqueTokenFor } from './lib/introspection-server.mjs';
 import { runAsync, runSync, summarize } from './lib/measure.mjs';
 import { createMinimalVerifier } from './lib/minimal-verifier.mjs';
 import { countSignatureChecks } from './lib/signature-counter.mjs';
@@ -198,6 +199,18 @@ export const ROWS = [
     create: (ctx) => createDpopRow(ctx),
   },
   {
+    id: 'core-introspection',
+    label: 'authorizer-core introspection, opaque token, cache hit',
+    group: 'project',
+    create: (ctx) => createIntrospectionRow(ctx, 'repeated'),
+  },
+  {
+    id: 'core-introspection-http',
+    label: 'authorizer-core introspection, opaque tokens, loopback POST each',
+    group: 'project',
+    create: (ctx) => createIntrospectionRow(ctx, 'distinct'),
+  },
+  {
     id: 'core-rules',
     label: 'authorizer-core verify + authorize, 20 routes with claim conditions',
     group: 'project',
@@ -320,11 +333,93 @@ async function createDpopRow({ alg, stream, keys, server, audience }) {
 }
 
 /**
+ * authorizer-core's RFC 7662 path, as the Lambda handler configures it (`introspection: { url,
+ * clientId, clientSecret }`, defaults otherwise: mode `opaque`, 1,000 answers cached up to 300 s),
+ * called as a TOKEN event is (`verifyAuthorization('Bearer …')`). The suite's endpoint on 127.0.0.1
+ * plays the authorization server: before timing, each JWT of the stream whose signature holds is
+ * registered there as an opaque token with the JWT's claims (`iss`, `aud`, `exp`, `scope`, `sub`,
+ * `client_id`); any other token (the validity check's tampered one) is unknown to it, so it answers
+ * `active: false`. `repeated`: one opaque token, answered from the introspection cache after the
+ * first call. `distinct`: 10,000 opaque tokens cycled through the 1,000-entry cache, so every call
+ * is one HTTP POST over loopback (a fresh connection, as the fetcher keeps no pool), the server's
+ * own CPU time included since it runs in this process. Requests per call are counted. RS256 only:
+ * no signature is checked, the ratio is to RS256 raw `crypto.verify` for scale.
+ */
+async function createIntrospectionRow({ alg, stream, keys, server, audience, introspection }, only) {
+  if (alg !== 'RS256') return { unavailable: 'no signature is checked: measured against RS256 raw only' };
+  if (stream !== only) {
+    return {
+      unavailable:
+        only === 'repeated'
+          ? 'the cache-hit row runs one repeated token'
+          : 'a loopback request per distinct token',
+    };
+  }
+  if (introspection === undefined) throw new Error('no introspection endpoint in the fixtures');
+  const authorizer = createAuthorizer({
+    issuer: server.issuer,
+    audience,
+    jwksUri: server.jwksUri,
+    algorithms: ['RS256', 'ES256'],
+    introspection: {
+      url: introspection.url,
+      clientId: introspection.clientId,
+      clientSecret: introspection.clientSecret,
+    },
+  });
+  await authorizer.hydrate();
+  let calls = 0;
+  let requests = 0;
+  return {
+    sync: false,
+    prepare(token) {
+      const dot = token.lastIndexOf('.');
+      const signed = cryptoVerify(
+        'sha256',
+        Buffer.from(token.slice(0, dot)),
+        keys[alg].publicKey,
+        Buffer.from(token.slice(dot + 1), 'base64url'),
+      );
+      if (!signed) return `Bearer ${opaqueTokenFor(token)}`;
+      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+      const opaque = introspection.issue(token, {
+        iss: claims.iss,
+        aud: audience,
+        sub: claims.sub,
+        scope: claims.scope,
+        client_id: claims.azp,
+        token_type: 'Bearer',
+        iat: claims.iat,
+        exp: claims.exp,
+      });
+      return `Bearer ${opaque}`;
+    },
+    async fn(authorization) {
+      // Calls are awaited one at a time, so the server's count moves only for this call.
+      const before = introspection.stats.requests;
+      calls++;
+      try {
+        return await authorizer.verifyAuthorization(authorization);
+      } finally {
+        requests += introspection.stats.requests - before;
+      }
+    },
+    // An introspected result has no JWS header: the answer came from the server, not a JWT check.
+    accepts: (r, token) => r?.header?.alg === 'introspection' && r.claims.sub === subOf(token),
+    afterValidation() {
+      calls = 0;
+      requests = 0;
+    },
+    figures: () => ({ requestsPerCall: calls === 0 ? undefined : requests / calls }),
+  };
+}
+
+/**
  * Twenty route rules using every condition kind, literal names and JSON Pointers; the bench tokens
  * (scope `openid profile read:pets write:pets`, `azp`, two audiences) satisfy some and fail others,
  * so the api-mode policy holds Allow and Deny statements. `GET /pets` is the called route.
  */
-function ruleRoutes(audience) {
+export function ruleRoutes(audience) {
   const routes = {
     'GET /pets': { scopes: ['read:pets'], claims: { azp: 'bench-client-id', aud: { contains: audience } } },
   };
@@ -428,6 +523,8 @@ export async function buildCells(ctx, rows = ROWS) {
           continue;
         }
         cell.items = tokens.map(prepare);
+        built.afterValidation?.();
+        cell.figures = built.figures;
         cell.enter = built.enter;
         cell.leave = built.leave;
         cell.fn = built.fn;
@@ -513,6 +610,8 @@ export async function measureCells(cells, { reps, durationMs, warmupMs, onProgre
     }
   }
   for (const cell of cells) {
+    if (cell.status === 'ok' && cell.figures) Object.assign(cell, cell.figures());
+    delete cell.figures;
     cell.opsPerSecond = cell.status === 'ok' ? summarize(cell.samples) : undefined;
     cell.wallOpsPerSecond = cell.status === 'ok' ? summarize(cell.wallSamples) : undefined;
     delete cell.samples;

@@ -149,6 +149,22 @@ describe('the project targets', () => {
     expect(verdicts['jwks-rotation'].status).toBe('miss');
     expect(verdicts['soak-heap-distinct'].status).toBe('not run');
   });
+
+  it('judge the DPoP + rules soak only when its replay store refused the replayed proof', () => {
+    const dpop = { failed: 0, denied: 0, growthSince10k: 2_000_000, replayRefusedWith: 'DPOP_REPLAYED' };
+    const results = { sections: ['soak'], soak: { 'dpop-rules': dpop } };
+    const verdict = () => byId(evaluateTargets(TARGETS, results))['soak-heap-dpop-rules'];
+    expect(verdict()).toMatchObject({ status: 'pass', value: 2_000_000 });
+    dpop.growthSince10k = 11_000_000;
+    expect(verdict()).toMatchObject({ status: 'miss', value: 11_000_000 });
+    dpop.growthSince10k = 0;
+    dpop.replayRefusedWith = undefined;
+    expect(verdict()).toMatchObject({ status: 'missing' });
+    expect(verdict().reason).toMatch(/replayed proof was accepted/);
+    dpop.replayRefusedWith = 'DPOP_REPLAYED';
+    dpop.denied = 3;
+    expect(verdict()).toMatchObject({ status: 'missing', reason: '0 failed, 3 denied' });
+  });
 });
 
 describe('the handler targets', () => {
@@ -245,6 +261,7 @@ describe('run.mjs options', () => {
       soak: {
         distinct: { failed: 0, denied: 0, growthSince10k: 12_000_000 },
         repeated: { failed: 0, denied: 0, growthSince10k: -40_000 },
+        'dpop-rules': { failed: 0, denied: 0, growthSince10k: 300_000, replayRefusedWith: 'DPOP_REPLAYED' },
       },
     };
     writeFileSync(path, JSON.stringify(saved));

@@ -3,6 +3,7 @@
 import { startJwksServer } from '@jwt-authorizer/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64url, claimsFor, generateKey, jwksOf, mint, mintTokens, tamper } from '../src/lib/fixtures.mjs';
+import { opaqueTokenFor, startIntrospectionServer } from '../src/lib/introspection-server.mjs';
 import { runAsync, runSync, summarize } from '../src/lib/measure.mjs';
 import { createMinimalVerifier } from '../src/lib/minimal-verifier.mjs';
 import { countSignatureChecks } from '../src/lib/signature-counter.mjs';
@@ -88,9 +89,11 @@ describe('timing loops', () => {
 
 describe('row validity checks', () => {
   let server;
+  let introspection;
   let ctx;
   beforeAll(async () => {
     server = await startJwksServer({ kind: 'jwks', body: jwksOf(rsa, ec) }, { connectionClose: true });
+    introspection = await startIntrospectionServer();
     const tokens = {};
     for (const [alg, key] of [
       ['RS256', rsa],
@@ -104,12 +107,16 @@ describe('row validity checks', () => {
       keys: { RS256: rsa, ES256: ec },
       jwks: jwksOf(rsa, ec),
       server,
+      introspection,
       audience: AUDIENCE,
       tokens,
       methodArn,
     };
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await introspection.close();
+    await server.close();
+  });
 
   it('marks FAILED a row that accepts a tampered token, and one that rejects a valid token', async () => {
     const acceptsAll = {
@@ -145,13 +152,96 @@ describe('row validity checks', () => {
     const cells = await buildCells(ctx, real);
     expect(cells.length).toBe(real.length * 4);
     for (const cell of cells) {
-      // The DPoP row runs on distinct ES256 tokens only (see createDpopRow): its other cells are n/a.
-      const expected =
-        cell.row === 'core-dpop' && (cell.alg !== 'ES256' || cell.stream !== 'distinct') ? 'n/a' : 'ok';
+      // The DPoP row runs on distinct ES256 tokens only (see createDpopRow), the introspection rows
+      // on RS256 only, one stream each: their other cells are n/a.
+      const only = {
+        'core-dpop': ['ES256', 'distinct'],
+        'core-introspection': ['RS256', 'repeated'],
+        'core-introspection-http': ['RS256', 'distinct'],
+      }[cell.row];
+      const expected = only && (cell.alg !== only[0] || cell.stream !== only[1]) ? 'n/a' : 'ok';
       expect({ row: cell.row, alg: cell.alg, stream: cell.stream, status: cell.status }).toMatchObject({
         status: expected,
       });
     }
+  });
+
+  describe('introspection rows', () => {
+    const rowOf = (id) => ROWS.find((r) => r.id === id);
+
+    it('counts no request on a cache hit and one per distinct opaque token', async () => {
+      const cells = await buildCells(ctx, [rowOf('core-introspection'), rowOf('core-introspection-http')]);
+      const hit = cells.find((c) => c.row === 'core-introspection' && c.status === 'ok');
+      const http = cells.find((c) => c.row === 'core-introspection-http' && c.status === 'ok');
+      // The validity check introspected the first token, which the cache holds since: the others
+      // are new to it (in a run, 10,000 tokens cycle through a cache of 1,000).
+      for (const item of [...hit.items, ...hit.items]) expect(await hit.fn(item)).toBeTruthy();
+      for (const item of http.items.slice(1)) expect(await http.fn(item)).toBeTruthy();
+      expect(hit.figures()).toEqual({ requestsPerCall: 0 });
+      expect(http.figures()).toEqual({ requestsPerCall: 1 });
+    });
+
+    it('is FAILED when the endpoint calls every token inactive', async () => {
+      // An endpoint that issued nothing: the row's own registrations go to a server it does not ask.
+      const silent = await startIntrospectionServer();
+      try {
+        const elsewhere = { ...introspection, url: silent.url };
+        const cells = await buildCells({ ...ctx, introspection: elsewhere }, [rowOf('core-introspection')]);
+        const cell = cells.find((c) => c.alg === 'RS256' && c.stream === 'repeated');
+        expect(cell.status).toBe('FAILED');
+        expect(cell.reason).toMatch(/^valid token not accepted: .*not active/);
+      } finally {
+        await silent.close();
+      }
+    });
+
+    it('is FAILED when the endpoint refuses the client credentials', async () => {
+      const cells = await buildCells({ ...ctx, introspection: { ...introspection, clientSecret: 'wrong' } }, [
+        rowOf('core-introspection'),
+      ]);
+      const cell = cells.find((c) => c.alg === 'RS256' && c.stream === 'repeated');
+      expect(cell.status).toBe('FAILED');
+      expect(cell.reason).toMatch(/^valid token not accepted/);
+    });
+  });
+});
+
+describe('introspection endpoint', () => {
+  let endpoint;
+  beforeAll(async () => {
+    endpoint = await startIntrospectionServer();
+  });
+  afterAll(() => endpoint.close());
+
+  async function ask(token, authorization) {
+    const res = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${encodeURIComponent(token)}`,
+    });
+    return { status: res.status, body: await res.json() };
+  }
+  const basic = (id, secret) =>
+    `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret).replace(/%20/g, '+')}`).toString('base64')}`;
+
+  it('answers active with the claims of a token it issued, inactive for any other', async () => {
+    const token = endpoint.issue('seed-1', { iss: 'https://idp.example/', sub: 'u1', exp: 2_000_000_000 });
+    expect(token).toBe(opaqueTokenFor('seed-1'));
+    expect(token).not.toContain('.');
+    const auth = basic(endpoint.clientId, endpoint.clientSecret);
+    expect(await ask(token, auth)).toEqual({
+      status: 200,
+      body: { active: true, iss: 'https://idp.example/', sub: 'u1', exp: 2_000_000_000 },
+    });
+    expect(await ask(opaqueTokenFor('seed-2'), auth)).toEqual({ status: 200, body: { active: false } });
+  });
+
+  it('refuses a client with wrong credentials (401 invalid_client)', async () => {
+    const token = endpoint.issue('seed-3', { sub: 'u3' });
+    expect(await ask(token, basic(endpoint.clientId, 'nope'))).toEqual({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
   });
 });
 

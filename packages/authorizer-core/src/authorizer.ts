@@ -19,6 +19,7 @@ import {
   type SimpleAuthorizerResult,
 } from './policy.js';
 import { createRequestVerifier, type TokenRequest } from './request-verification.js';
+import { routeIndexFor } from './route-index.js';
 import { findMissingScopes } from './scopes.js';
 import { createVerifier, type JwtClaims, type VerifiedToken } from './verifier.js';
 
@@ -132,6 +133,8 @@ function principalOf(verified: VerifiedToken): string {
  */
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const resolved = resolveOptions(options);
+  // Built now, at cold start, rather than on the first request.
+  if (resolved.routes !== undefined) routeIndexFor(resolved.routes);
   const verifier = createVerifier(resolved);
   const extractOptions = { maxTokenBytes: resolved.maxTokenBytes };
   const requestVerifier = createRequestVerifier(resolved, verifier);

@@ -74,9 +74,11 @@ export {
   MAX_WEBSOCKET_RESULT_BYTES,
   POLICY_CHECK_BYTES,
   type PolicyRules,
+  routeMatches,
 } from './policy.js';
 export { DEFAULT_REPLAY_STORE_ENTRIES } from './replay-store.js';
 export type { RequestVerifier } from './request-verification.js';
+export { createRouteIndex, MIN_INDEXED_RULES, type RouteIndex, routeIndexFor } from './route-index.js';
 export { type CompiledRule, compileRule, evaluateRule, type RuleOutcome } from './rules.js';
 export { findMissingScopes, isScopeToken, readScopeClaims, readScopes, type ScopeClaims } from './scopes.js';
 export { parseSecretId, type SecretLocation } from './secret-id.js';

@@ -1,6 +1,7 @@
 import type { AuthorizerContext } from './context.js';
 import { type MethodArn, stageArnPrefix } from './method-arn.js';
 import { type CompiledRoute, HTTP_METHODS, type PolicyMode, WEBSOCKET_CONNECT } from './options.js';
+import { routeIndexFor } from './route-index.js';
 import { satisfiesRule, satisfiesScopes } from './rules.js';
 
 /** Longest `Resource` ARN API Gateway accepts in a policy statement. */
@@ -84,6 +85,7 @@ export interface PolicyRules {
 }
 
 const NO_SCOPES: readonly string[] = Object.freeze([]);
+const NO_ROUTES: readonly CompiledRoute[] = Object.freeze([]);
 const ALLOWED: RouteDecision = Object.freeze({ allowed: true, missingScopes: NO_SCOPES });
 const NOT_ALLOWED: RouteDecision = Object.freeze({ allowed: false, missingScopes: NO_SCOPES });
 
@@ -137,9 +139,17 @@ export function evaluateRoute(
   if (rules.routes !== undefined && method !== WEBSOCKET_CONNECT && !HTTP_METHODS.includes(method)) {
     return missing === undefined ? NOT_ALLOWED : { allowed: false, missingScopes: missing };
   }
-  let matched = rules.routes === undefined;
+  const routes = rules.routes;
+  let matched = routes === undefined;
   let failedClaims: string[] | undefined;
-  for (const route of rules.routes ?? []) {
+  // The index leaves out only rules that cannot match; every candidate is still tested, in table
+  // order. A small table has no index: every rule is tested.
+  const all = routes ?? NO_ROUTES;
+  const candidates =
+    routes === undefined ? undefined : routeIndexFor(routes)?.candidates(method, resourcePath);
+  const count = candidates === undefined ? all.length : candidates.length;
+  for (let k = 0; k < count; k++) {
+    const route = all[candidates === undefined ? k : (candidates[k] as number)] as CompiledRoute;
     if (!routeMatches(route, method, resourcePath)) continue;
     matched = true;
     const { rule } = route;
