@@ -662,10 +662,7 @@ function readConfigFile(
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     if (!CONFIG_KEYS.includes(key)) {
       const suggestion = closestName(key, CONFIG_KEYS);
-      throw fail(
-        `${quote(key)} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`,
-        key,
-      );
+      throw fail(`${quote(key)} is not a setting${suggestion ? `: did you mean "${suggestion}"?` : ''}`, key);
     }
     values[key] = value;
   }
