@@ -189,14 +189,19 @@ function numberText(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
-/** `,"kid":…,"iss":…,"alg":…,"subHash":…,"droppedScopes":…` for one verified token, each field only when present. */
-function buildTokenFacts(verified: VerifiedToken): string {
-  const { kid, alg } = verified.header;
-  const sub = verified.claims.sub;
+/** `,"kid":…,"iss":…,"alg":…`, each field only when present. */
+function buildKeyFacts(kid: string | undefined, iss: string | undefined, alg: string | undefined): string {
   let facts = '';
   if (kid !== undefined) facts += `,"kid":${JSON.stringify(kid)}`;
-  if (verified.issuer !== undefined) facts += `,"iss":${JSON.stringify(verified.issuer)}`;
+  if (iss !== undefined) facts += `,"iss":${JSON.stringify(iss)}`;
   if (alg !== undefined) facts += `,"alg":${JSON.stringify(alg)}`;
+  return facts;
+}
+
+/** `,"subHash":…,"droppedScopes":…` for one verified token, each field only when present. */
+function buildSubjectFacts(verified: VerifiedToken): string {
+  const sub = verified.claims.sub;
+  let facts = '';
   if (typeof sub === 'string') {
     // The one-shot `hash` (no Hash object per token): a third of `createHash().update().digest()`.
     facts += `,"subHash":"${hash('sha256', sub, 'hex').slice(0, 16)}"`;
@@ -206,7 +211,10 @@ function buildTokenFacts(verified: VerifiedToken): string {
   return facts;
 }
 
-/** The EMF tail after `"Timestamp":<ms>`, built once per log: only the timestamp and values vary. */
+/**
+ * The EMF tail after `"Timestamp":<ms>`, with the brace that closes the line, built once per log:
+ * only the timestamp and values vary.
+ */
 function buildMetricsTail(namespace: string): string {
   const metrics = JSON.stringify({
     CloudWatchMetrics: [
@@ -220,7 +228,7 @@ function buildMetricsTail(namespace: string): string {
       },
     ],
   });
-  return `,${metrics.slice(1)}`;
+  return `,${metrics.slice(1)}}`;
 }
 
 /** The log of `level: 'off'`: records nothing, hooks nothing (Middy runs no plugin code per invocation). */
@@ -284,10 +292,26 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
   const tokenFacts = new WeakMap<VerifiedToken, string>();
   const subsSeenOnce = new Set<string>();
 
+  // kid, iss and alg repeat from token to token (one issuer, a few keys): their part of the facts is
+  // built again only when one of them differs from the previous token's.
+  let lastKid: string | undefined;
+  let lastIss: string | undefined;
+  let lastAlg: string | undefined;
+  let lastKeyFacts: string | undefined;
+
+  /** `,"kid":…,"iss":…,"alg":…,"subHash":…,"droppedScopes":…` for one verified token. */
   function factsOf(verified: VerifiedToken): string {
     let facts = tokenFacts.get(verified);
     if (facts === undefined) {
-      facts = buildTokenFacts(verified);
+      const { kid, alg } = verified.header;
+      const iss = verified.issuer;
+      if (lastKeyFacts === undefined || kid !== lastKid || iss !== lastIss || alg !== lastAlg) {
+        lastKeyFacts = buildKeyFacts(kid, iss, alg);
+        lastKid = kid;
+        lastIss = iss;
+        lastAlg = alg;
+      }
+      facts = lastKeyFacts + buildSubjectFacts(verified);
       if (keepsFacts(verified)) tokenFacts.set(verified, facts);
     }
     return facts;
@@ -390,10 +414,11 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
           // Core error messages never hold a token; other errors are reported by name only.
           line += `,"error":${JSON.stringify(codedErrorOf(error)?.message ?? errorName(error))}`;
         }
-        if (metricsTail !== undefined) {
-          line += `,"Decisions":1,"Latency":${latency},"_aws":{"Timestamp":${Date.now()}${metricsTail}`;
+        if (metricsTail === undefined) {
+          write(`${line}}`);
+        } else {
+          write(`${line},"Decisions":1,"Latency":${latency},"_aws":{"Timestamp":${Date.now()}${metricsTail}`);
         }
-        write(`${line}}`);
       },
     },
   };

@@ -200,6 +200,38 @@ describe('createDecisionLog', () => {
     ]);
   });
 
+  it('writes each token its own kid, iss and alg when keys, issuers and algorithms alternate', async () => {
+    const OTHER_ISSUER = 'https://other.example.com/';
+    const ecKey = generateTestKey('ES256', 'ec-key');
+    const second = generateTestKey('RS256', 'second-key');
+    const multi = createAuthorizer({
+      issuers: [
+        { issuer: ISSUER, jwks: jwksOf(key, second, ecKey) },
+        { issuer: OTHER_ISSUER, jwks: jwksOf(key) },
+      ],
+      audience: AUDIENCE,
+      algorithms: ['RS256', 'ES256'],
+    });
+    const other = createMinter(OTHER_ISSUER, AUDIENCE);
+    const tokens = [
+      [await multi.verify(mint(key)), 'log-key', ISSUER, 'RS256'],
+      [await multi.verify(mint(second)), 'second-key', ISSUER, 'RS256'],
+      [await multi.verify(mint(ecKey)), 'ec-key', ISSUER, 'ES256'],
+      [await multi.verify(other(key)), 'log-key', OTHER_ISSUER, 'RS256'],
+      [await multi.verify(mint(key)), 'log-key', ISSUER, 'RS256'],
+    ] as const;
+    const { log, lines } = setup();
+    for (const [verified] of [...tokens, ...tokens]) {
+      const request = { event: tokenEvent('Bearer x'), context: {} };
+      log.hooks.requestStart(request);
+      log.recordDecision(request.context, verified, { allowed: true, missingScopes: [] });
+      log.hooks.requestEnd(request);
+    }
+    expect(lines.map((line) => JSON.parse(line) as { kid: string; iss: string; alg: string })).toMatchObject(
+      [...tokens, ...tokens].map(([, kid, iss, alg]) => ({ kid, iss, alg })),
+    );
+  });
+
   it('counts the scope values the verifier dropped, never writing them', async () => {
     const { log, lines } = setup();
     const verified = await authorizer.verify(
