@@ -136,8 +136,17 @@ const CLAIM_MISMATCH_HEAD = `${HEAD}"deny","reason":"CLAIM_MISMATCH"`;
 const UNAUTHORIZED_HEAD = `${HEAD}"unauthorized","reason":`;
 const ERROR_HEAD = '{"level":"error","msg":"authorizer decision","decision":"error","reason":';
 
-/** Subs remembered (for {@link createDecisionLog}'s facts cache) before the set starts over. */
-const MAX_SUBS_SEEN_ONCE = 4096;
+/** Slots of the table of subs seen once (for {@link createDecisionLog}'s facts cache): a power of two. */
+const SUB_SLOTS = 4096;
+
+/** FNV-1a (32 bits) of the last 32 characters of a sub. */
+function subFingerprint(sub: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = Math.max(0, sub.length - 32); i < sub.length; i++) {
+    hash = Math.imul(hash ^ sub.charCodeAt(i), 0x01000193);
+  }
+  return hash;
+}
 
 const EVENT_KINDS: Readonly<Record<string, string>> = {
   token: ',"eventKind":"token"',
@@ -290,7 +299,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
   const namespace = options.metricsNamespace ?? 'JwtAuthorizer';
   const metricsTail = namespace === false ? undefined : buildMetricsTail(namespace);
   const tokenFacts = new WeakMap<VerifiedToken, string>();
-  const subsSeenOnce = new Set<string>();
+  const subsSeenOnce = new Int32Array(SUB_SLOTS);
 
   // kid, iss and alg repeat from token to token (one issuer, a few keys): their part of the facts is
   // built again only when one of them differs from the previous token's.
@@ -322,14 +331,21 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
    * for a token it verified before (its result cache takes a token on its second verification), so
    * the object of a first sight never returns: a WeakMap entry for each one-off token would cost more
    * than it saves (ephemeron bookkeeping on every GC). Seen twice, judged by `sub`, the facts are
-   * kept. A wrong guess only costs the facts being built again.
+   * kept. The subs seen once are remembered by fingerprint in a fixed table (no allocation, unlike a
+   * Set of strings): a collision or an overwritten slot only keeps or drops one token's facts, which
+   * are the token object's own either way.
    */
   function keepsFacts(verified: VerifiedToken): boolean {
     const sub = verified.claims.sub;
     if (typeof sub !== 'string') return false;
-    if (subsSeenOnce.delete(sub)) return true;
-    if (subsSeenOnce.size >= MAX_SUBS_SEEN_ONCE) subsSeenOnce.clear();
-    subsSeenOnce.add(sub);
+    // Never 0, the empty slot.
+    const fingerprint = subFingerprint(sub) | 1;
+    const slot = fingerprint & (SUB_SLOTS - 1);
+    if (subsSeenOnce[slot] === fingerprint) {
+      subsSeenOnce[slot] = 0;
+      return true;
+    }
+    subsSeenOnce[slot] = fingerprint;
     return false;
   }
 
