@@ -11,29 +11,42 @@ import type { JwtAuthorizerSlots } from './lambda-context.js';
  * other. Own data properties also shadow whatever the shared object carries under these names, a
  * getter or a read-only value included, so nothing set there is ever read as this invocation's.
  *
- * The slots are written as object-literal properties with `__proto__`: a literal defines its
- * properties (as `Object.create(shared, descriptors)` would: writable, enumerable, configurable)
- * and never assigns them, so no setter or read-only value on the shared object is involved, at a
- * fifth of the cost of `Object.create` with descriptors (that was measurable per invocation).
+ * How: the slots are class fields, which are defined (never assigned: no setter or read-only value
+ * of the prototype is involved), constructed with a `new.target` whose `prototype` is the shared
+ * context. That is a tenth of the cost of `Object.create(shared, descriptors)` and measurable per
+ * invocation; a null prototype (which `new.target` cannot carry) takes an object literal instead.
  */
-function assertPrototype(shared: unknown): void {
-  // `__proto__` in a literal ignores a primitive where `Object.create` throws: keep the throw.
-  if (typeof shared !== 'object' && typeof shared !== 'function') Object.create(shared as never);
+function withPrototype<T extends object>(shared: T, Slots: new () => object): T {
+  if (typeof shared !== 'object' && typeof shared !== 'function') {
+    // What Object.create throws for a primitive prototype.
+    return Object.create(shared as never) as never;
+  }
+  if (shared === null) return Object.setPrototypeOf(new Slots(), null) as T;
+  if (SharedPrototype.prototype !== shared) SharedPrototype.prototype = shared;
+  return Reflect.construct(Slots, [], SharedPrototype) as T;
+}
+
+/** The `new.target` of {@link withPrototype}: only its `prototype` matters, set per shared context. */
+const SharedPrototype = function SharedPrototype() {} as unknown as new () => object;
+
+/** The slot `jwtAuth` fills. */
+class JwtSlot {
+  jwt = undefined;
+}
+
+/** The slots `jwtAuthorizer` fills: every key of {@link JwtAuthorizerSlots}, checked by the compiler. */
+class AuthorizerSlots implements Record<keyof JwtAuthorizerSlots, undefined> {
+  jwt = undefined;
+  authorizerEvent = undefined;
+  authorizerRejection = undefined;
 }
 
 /** The context of one `jwtAuth` invocation: its own `jwt` slot. */
 export function createJwtContext<T extends object>(shared: T): T {
-  assertPrototype(shared);
-  return { __proto__: shared, jwt: undefined } as unknown as T;
+  return withPrototype(shared, JwtSlot);
 }
 
 /** The context of one `jwtAuthorizer` invocation: every key of {@link JwtAuthorizerSlots} its own. */
 export function createAuthorizerContext<T extends object>(shared: T): T {
-  assertPrototype(shared);
-  return {
-    __proto__: shared,
-    jwt: undefined,
-    authorizerEvent: undefined,
-    authorizerRejection: undefined,
-  } satisfies { __proto__: T } & Record<keyof JwtAuthorizerSlots, undefined> as unknown as T;
+  return withPrototype(shared, AuthorizerSlots);
 }
