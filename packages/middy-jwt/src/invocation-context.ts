@@ -13,8 +13,10 @@ import type { JwtAuthorizerSlots } from './lambda-context.js';
  *
  * How: the slots are class fields, which are defined (never assigned: no setter or read-only value
  * of the prototype is involved), constructed with a `new.target` whose `prototype` is the shared
- * context. That is a tenth of the cost of `Object.create(shared, descriptors)` and measurable per
- * invocation; a null prototype (which `new.target` cannot carry) takes an object literal instead.
+ * context; a null prototype (which `new.target` cannot carry) is set afterwards. When the same
+ * context object comes back (tests, local runners) this costs a tenth of
+ * `Object.create(shared, descriptors)`. A new context object per invocation, as Lambda's runtime
+ * passes, costs about the same either way: V8 turns each one into a prototype (microseconds).
  */
 function withPrototype<T extends object>(shared: T, Slots: new () => object): T {
   if (typeof shared !== 'object' && typeof shared !== 'function') {
