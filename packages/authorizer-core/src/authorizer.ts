@@ -1,7 +1,7 @@
 import { extractBearerToken } from './bearer.js';
 import { type AuthorizerContext, buildContext } from './context.js';
 import { ScopeError } from './errors.js';
-import { parseMethodArn } from './method-arn.js';
+import { type MethodArn, parseMethodArn } from './method-arn.js';
 import {
   type AuthorizerOptions,
   type ResolvedOptions,
@@ -144,6 +144,18 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const contextOf = (verified: VerifiedToken): AuthorizerContext =>
     verified.context !== undefined ? { ...verified.context } : buildContext(verified, resolved.contextClaims);
 
+  // The last ARN parsed, frozen: one route called again and again is parsed once. Any other ARN is
+  // parsed (and checked) as before; a malformed one is never remembered.
+  let lastArn: string | undefined;
+  let lastParsed: MethodArn | undefined;
+  const parseArn = (methodArn: string): MethodArn => {
+    if (lastParsed === undefined || methodArn !== lastArn) {
+      lastParsed = Object.freeze(parseMethodArn(methodArn));
+      lastArn = methodArn;
+    }
+    return lastParsed;
+  };
+
   const authorizer: Authorizer = {
     options: resolved,
     extractToken: (authorization) => extractBearerToken(authorization, extractOptions),
@@ -176,7 +188,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         verified.claims,
       ),
     authorize(verified, methodArn) {
-      const arn = parseMethodArn(methodArn);
+      const arn = parseArn(methodArn);
       const decision = evaluateRoute(
         resolved,
         verified.scopes,
@@ -210,7 +222,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       return withDecision(decision, result);
     },
     authorizeSimple(verified, routeArn) {
-      const arn = parseMethodArn(routeArn);
+      const arn = parseArn(routeArn);
       const decision = evaluateRoute(
         resolved,
         verified.scopes,

@@ -212,6 +212,36 @@ describe('authorize (REST IAM result)', () => {
     const verified = await authorizer.verify(mint(key));
     expect(() => authorizer.authorize(verified, 'not-an-arn')).toThrow(EventError);
   });
+
+  it('answers each call for its own ARN when calls alternate between routes, stages and malformed ARNs', async () => {
+    const authorizer = createAuthorizer({
+      issuer: server.issuer,
+      audience: AUD,
+      routes: { 'GET /pets/{id}': ['read:pets'], 'DELETE /pets/{id}': ['admin'] },
+      policyMode: 'method',
+    });
+    const verified = await authorizer.verify(mint(key, { claims: { scope: 'read:pets' } }));
+    const get = METHOD_ARN;
+    const del = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod/DELETE/pets/42';
+    const dev = 'arn:aws:execute-api:us-east-1:123456789012:api123/dev/GET/pets/42';
+    for (const [arn, effect] of [
+      [get, 'Allow'],
+      [get, 'Allow'],
+      [del, 'Deny'],
+      ['not-an-arn', 'throws'],
+      [del, 'Deny'],
+      [dev, 'Allow'],
+      ['arn:aws:execute-api:us-east-1:123456789012:api*/prod/GET/pets/42', 'throws'],
+      [get, 'Allow'],
+    ] as const) {
+      if (effect === 'throws') {
+        expect(() => authorizer.authorize(verified, arn)).toThrow(EventError);
+        continue;
+      }
+      const [statement] = authorizer.authorize(verified, arn).result.policyDocument.Statement;
+      expect(statement).toMatchObject({ Effect: effect, Resource: [arn] });
+    }
+  });
 });
 
 describe('authorizeSimple (HTTP API simple response)', () => {

@@ -93,6 +93,43 @@ describe('ResultCache', () => {
     expect(keys.lookups).toEqual([`${JWKS_URI}#k1`, `${JWKS_URI}#k1`]);
   });
 
+  it('never serves one token the result of another with the same fingerprint', () => {
+    const cache = new ResultCache(16, undefined);
+    const keys = publishedKeys('k1');
+    const [first, second] = [
+      'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9',
+      'eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJtYWxsb3J5In0',
+    ].map((prefix) => `${prefix}.sameSixteenChars`) as [string, string];
+    expect(fingerprintOf(first)).toBe(fingerprintOf(second));
+    const alice = valid();
+    admit(cache, first, alice);
+    expect(cache.get(second, keys)).toBeUndefined();
+    expect(cache.get(first, keys)).toBe(alice);
+    const mallory = valid();
+    admit(cache, second, mallory);
+    expect(cache.get(second, keys)).toBe(mallory);
+    expect(cache.get(first, keys)).not.toBe(mallory);
+  });
+
+  it('serves a cached result only to the very token it was verified from, whatever the characters', () => {
+    const hostile = fc.constantFrom('\n', '\r', '\u2028', '\u2029', '\t', '%0a', '*', '?', 'é', '.', '');
+    const tokenText = fc
+      .array(fc.oneof(fc.string(), hostile), { maxLength: 6 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(tokenText, tokenText, fc.string({ minLength: 16, maxLength: 16 }), (a, b, tail) => {
+        fc.pre(a !== b);
+        const cache = new ResultCache(16, undefined);
+        const keys = publishedKeys('k1');
+        const verified = valid();
+        // Same last 16 characters, so the same fingerprint: only the full token tells them apart.
+        admit(cache, `${a}${tail}`, verified);
+        expect(cache.get(`${b}${tail}`, keys)).toBeUndefined();
+        expect(cache.get(`${a}${tail}`, keys)).toBe(verified);
+      }),
+    );
+  });
+
   it('drops an entry whose key is no longer published, for good', () => {
     const cache = new ResultCache(16, undefined);
     const keys = publishedKeys('k1');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type {
   Authorization,
   DecisionLogLevel,
@@ -136,6 +136,18 @@ const CLAIM_MISMATCH_HEAD = `${HEAD}"deny","reason":"CLAIM_MISMATCH"`;
 const UNAUTHORIZED_HEAD = `${HEAD}"unauthorized","reason":`;
 const ERROR_HEAD = '{"level":"error","msg":"authorizer decision","decision":"error","reason":';
 
+/** Slots of the table of subs seen once (for {@link createDecisionLog}'s facts cache): a power of two. */
+const SUB_SLOTS = 4096;
+
+/** FNV-1a (32 bits) of the last 32 characters of a sub. */
+function subFingerprint(sub: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = Math.max(0, sub.length - 32); i < sub.length; i++) {
+    hash = Math.imul(hash ^ sub.charCodeAt(i), 0x01000193);
+  }
+  return hash;
+}
+
 const EVENT_KINDS: Readonly<Record<string, string>> = {
   token: ',"eventKind":"token"',
   request: ',"eventKind":"request"',
@@ -186,23 +198,32 @@ function numberText(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
-/** `,"kid":…,"iss":…,"alg":…,"subHash":…,"droppedScopes":…` for one verified token, each field only when present. */
-function buildTokenFacts(verified: VerifiedToken): string {
-  const { kid, alg } = verified.header;
-  const sub = verified.claims.sub;
+/** `,"kid":…,"iss":…,"alg":…`, each field only when present. */
+function buildKeyFacts(kid: string | undefined, iss: string | undefined, alg: string | undefined): string {
   let facts = '';
   if (kid !== undefined) facts += `,"kid":${JSON.stringify(kid)}`;
-  if (verified.issuer !== undefined) facts += `,"iss":${JSON.stringify(verified.issuer)}`;
+  if (iss !== undefined) facts += `,"iss":${JSON.stringify(iss)}`;
   if (alg !== undefined) facts += `,"alg":${JSON.stringify(alg)}`;
+  return facts;
+}
+
+/** `,"subHash":…,"droppedScopes":…` for one verified token, each field only when present. */
+function buildSubjectFacts(verified: VerifiedToken): string {
+  const sub = verified.claims.sub;
+  let facts = '';
   if (typeof sub === 'string') {
-    facts += `,"subHash":"${createHash('sha256').update(sub).digest('hex').slice(0, 16)}"`;
+    // The one-shot `hash` (no Hash object per token): a third of `createHash().update().digest()`.
+    facts += `,"subHash":"${hash('sha256', sub, 'hex').slice(0, 16)}"`;
   }
   const dropped = verified.droppedScopes;
   if (typeof dropped === 'number' && dropped > 0) facts += `,"droppedScopes":${dropped}`;
   return facts;
 }
 
-/** The EMF tail after `"Timestamp":<ms>`, built once per log: only the timestamp and values vary. */
+/**
+ * The EMF tail after `"Timestamp":<ms>`, with the brace that closes the line, built once per log:
+ * only the timestamp and values vary.
+ */
 function buildMetricsTail(namespace: string): string {
   const metrics = JSON.stringify({
     CloudWatchMetrics: [
@@ -216,7 +237,7 @@ function buildMetricsTail(namespace: string): string {
       },
     ],
   });
-  return `,${metrics.slice(1)}`;
+  return `,${metrics.slice(1)}}`;
 }
 
 /** The log of `level: 'off'`: records nothing, hooks nothing (Middy runs no plugin code per invocation). */
@@ -258,8 +279,8 @@ export function writeStdout(line: string): void {
  * Creates the decision log: one JSON line per invocation with the decision, the reason code, the
  * latency and non-secret token facts (kid, iss, alg, a hash of sub), plus CloudWatch EMF metrics.
  * The line is written as text in {@link DecisionLogLine}'s field order, without an intermediate
- * object; the facts of a verified token are built once per token object (the core hands the same
- * object back for a repeated token).
+ * object; the facts of a verified token are kept with its object once its `sub` was seen before (the
+ * core hands the same object back for a repeated token).
  *
  * @example
  * const log = createDecisionLog();
@@ -278,14 +299,54 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
   const namespace = options.metricsNamespace ?? 'JwtAuthorizer';
   const metricsTail = namespace === false ? undefined : buildMetricsTail(namespace);
   const tokenFacts = new WeakMap<VerifiedToken, string>();
+  const subsSeenOnce = new Int32Array(SUB_SLOTS);
 
+  // kid, iss and alg repeat from token to token (one issuer, a few keys): their part of the facts is
+  // built again only when one of them differs from the previous token's.
+  let lastKid: string | undefined;
+  let lastIss: string | undefined;
+  let lastAlg: string | undefined;
+  let lastKeyFacts: string | undefined;
+
+  /** `,"kid":…,"iss":…,"alg":…,"subHash":…,"droppedScopes":…` for one verified token. */
   function factsOf(verified: VerifiedToken): string {
     let facts = tokenFacts.get(verified);
     if (facts === undefined) {
-      facts = buildTokenFacts(verified);
-      tokenFacts.set(verified, facts);
+      const { kid, alg } = verified.header;
+      const iss = verified.issuer;
+      if (lastKeyFacts === undefined || kid !== lastKid || iss !== lastIss || alg !== lastAlg) {
+        lastKeyFacts = buildKeyFacts(kid, iss, alg);
+        lastKid = kid;
+        lastIss = iss;
+        lastAlg = alg;
+      }
+      facts = lastKeyFacts + buildSubjectFacts(verified);
+      if (keepsFacts(verified)) tokenFacts.set(verified, facts);
     }
     return facts;
+  }
+
+  /**
+   * Whether the facts of a token object are worth keeping. The core hands the same object back only
+   * for a token it verified before (its result cache takes a token on its second verification), so
+   * the object of a first sight never returns: a WeakMap entry for each one-off token would cost more
+   * than it saves (ephemeron bookkeeping on every GC). Seen twice, judged by `sub`, the facts are
+   * kept. The subs seen once are remembered by fingerprint in a fixed table (no allocation, unlike a
+   * Set of strings): a collision or an overwritten slot only keeps or drops one token's facts, which
+   * are the token object's own either way.
+   */
+  function keepsFacts(verified: VerifiedToken): boolean {
+    const sub = verified.claims.sub;
+    if (typeof sub !== 'string') return false;
+    // Never 0, the empty slot.
+    const fingerprint = subFingerprint(sub) | 1;
+    const slot = fingerprint & (SUB_SLOTS - 1);
+    if (subsSeenOnce[slot] === fingerprint) {
+      subsSeenOnce[slot] = 0;
+      return true;
+    }
+    subsSeenOnce[slot] = fingerprint;
+    return false;
   }
 
   /** `{"level":…,"reason":…` for the outcome, and the message of an error. */
@@ -369,10 +430,11 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
           // Core error messages never hold a token; other errors are reported by name only.
           line += `,"error":${JSON.stringify(codedErrorOf(error)?.message ?? errorName(error))}`;
         }
-        if (metricsTail !== undefined) {
-          line += `,"Decisions":1,"Latency":${latency},"_aws":{"Timestamp":${Date.now()}${metricsTail}`;
+        if (metricsTail === undefined) {
+          write(`${line}}`);
+        } else {
+          write(`${line},"Decisions":1,"Latency":${latency},"_aws":{"Timestamp":${Date.now()}${metricsTail}`);
         }
-        write(`${line}}`);
       },
     },
   };

@@ -83,7 +83,10 @@ export function createAuthorizerHandler(options: CreateAuthorizerHandlerOptions)
   const authorizer = options.authorizer;
   const httpApiResponse = options.httpApiResponse ?? 'simple';
 
-  const buildResult = async (_event: unknown, context: JwtAuthorizerContext) => {
+  // Synchronous: the middleware already awaited the verification, and Middy takes a plain return
+  // value as the response without a promise and a microtask per invocation. A throw here reaches
+  // Middy's error path as a rejection would.
+  const buildResult = (_event: unknown, context: JwtAuthorizerContext): AuthorizerHandlerResult => {
     const { jwt, authorizerEvent } = context;
     const authorization =
       authorizerEvent.kind === 'http-v2' && httpApiResponse === 'simple'

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createAuthorizer, TokenError } from '@jwt-authorizer/authorizer-core';
 import { createMinter, generateTestKey, jwksOf } from '@jwt-authorizer/test-fixtures';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createDecisionLog,
@@ -198,6 +199,87 @@ describe('createDecisionLog', () => {
       hash('alice'),
       hash('bob'),
     ]);
+  });
+
+  it('writes each token its own kid, iss and alg when keys, issuers and algorithms alternate', async () => {
+    const OTHER_ISSUER = 'https://other.example.com/';
+    const ecKey = generateTestKey('ES256', 'ec-key');
+    const second = generateTestKey('RS256', 'second-key');
+    const multi = createAuthorizer({
+      issuers: [
+        { issuer: ISSUER, jwks: jwksOf(key, second, ecKey) },
+        { issuer: OTHER_ISSUER, jwks: jwksOf(key) },
+      ],
+      audience: AUDIENCE,
+      algorithms: ['RS256', 'ES256'],
+    });
+    const other = createMinter(OTHER_ISSUER, AUDIENCE);
+    const tokens = [
+      [await multi.verify(mint(key)), 'log-key', ISSUER, 'RS256'],
+      [await multi.verify(mint(second)), 'second-key', ISSUER, 'RS256'],
+      [await multi.verify(mint(ecKey)), 'ec-key', ISSUER, 'ES256'],
+      [await multi.verify(other(key)), 'log-key', OTHER_ISSUER, 'RS256'],
+      [await multi.verify(mint(key)), 'log-key', ISSUER, 'RS256'],
+    ] as const;
+    const { log, lines } = setup();
+    for (const [verified] of [...tokens, ...tokens]) {
+      const request = { event: tokenEvent('Bearer x'), context: {} };
+      log.hooks.requestStart(request);
+      log.recordDecision(request.context, verified, { allowed: true, missingScopes: [] });
+      log.hooks.requestEnd(request);
+    }
+    expect(lines.map((line) => JSON.parse(line) as { kid: string; iss: string; alg: string })).toMatchObject(
+      [...tokens, ...tokens].map(([, kid, iss, alg]) => ({ kid, iss, alg })),
+    );
+  });
+
+  it('writes each token object its own subHash, whatever the subs and however often they come back', () => {
+    const hostile = fc.constantFrom(
+      '\n',
+      '\r',
+      '\u2028',
+      '\u2029',
+      '\t',
+      '%0a',
+      '*',
+      '?',
+      'é',
+      '"',
+      '\\',
+      '',
+    );
+    const sub = fc.array(fc.oneof(fc.string(), hostile), { maxLength: 5 }).map((parts) => parts.join(''));
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+    fc.assert(
+      fc.property(
+        fc.array(sub, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+        (subs, picks) => {
+          // Token objects as the core hands them out: one per sub, each coming back in any order.
+          const tokens = subs.map((value) =>
+            Object.freeze({
+              claims: Object.freeze({ iss: ISSUER, sub: value, exp: 2e9 }),
+              header: Object.freeze({ alg: 'RS256', kid: 'log-key' }),
+              issuer: ISSUER,
+              scopes: Object.freeze([]),
+              droppedScopes: 0,
+              context: Object.freeze({}),
+            }),
+          );
+          const { log, lines } = setup();
+          const sent = picks.map((pick) => tokens[pick % tokens.length] as (typeof tokens)[number]);
+          for (const verified of sent) {
+            const request = { event: tokenEvent('Bearer x'), context: {} };
+            log.hooks.requestStart(request);
+            log.recordDecision(request.context, verified, { allowed: true, missingScopes: [] });
+            log.hooks.requestEnd(request);
+          }
+          expect(lines.map((line) => (JSON.parse(line) as { subHash: string }).subHash)).toEqual(
+            sent.map((verified) => sha(verified.claims.sub)),
+          );
+        },
+      ),
+    );
   });
 
   it('counts the scope values the verifier dropped, never writing them', async () => {

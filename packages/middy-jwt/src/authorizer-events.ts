@@ -125,7 +125,9 @@ export function describeAuthorizerEvent(event: unknown): {
   if (kind === 'token') {
     if (typeof e.methodArn !== 'string') throw new EventError('The TOKEN event has no methodArn');
     const token = e.authorizationToken;
-    return { kind, arn: e.methodArn, ...(typeof token === 'string' ? { authorizationToken: token } : {}) };
+    return typeof token === 'string'
+      ? { kind, arn: e.methodArn, authorizationToken: token }
+      : { kind, arn: e.methodArn };
   }
   if (kind === 'request') {
     if (typeof e.methodArn !== 'string') throw new EventError('The REQUEST event has no methodArn');

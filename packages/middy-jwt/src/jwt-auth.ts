@@ -18,7 +18,7 @@ import {
 import type { MiddlewareObj } from '@middy/core';
 import { assertRealm, assertScopeNames } from './challenge-values.js';
 import { challengeHeaders, JwtHttpError } from './http-error.js';
-import { createInvocationContext, JWT_SLOT } from './invocation-context.js';
+import { createJwtContext } from './invocation-context.js';
 import type { JwtContext, OptionalJwtContext } from './lambda-context.js';
 import { markVerified } from './provenance.js';
 import { type EventRoute, readRoute } from './read-route.js';
@@ -232,7 +232,7 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
   return {
     name: 'jwtAuth',
     before: async (request) => {
-      const context = createInvocationContext(request.context, JWT_SLOT);
+      const context = createJwtContext(request.context);
       request.context = context;
       const credential = readCredential(request.event);
       if (credential.kind === 'none') {

@@ -12,7 +12,7 @@ import {
   describeAuthorizerEvent,
   detectAuthorizerEventKind,
 } from './authorizer-events.js';
-import { AUTHORIZER_SLOTS, createInvocationContext } from './invocation-context.js';
+import { createAuthorizerContext } from './invocation-context.js';
 import type { AuthorizerEventKind, JwtAuthorizerContext } from './lambda-context.js';
 import { readRequestBinding } from './request-binding.js';
 import { type Credential, createCredentialReader, type TokenSource } from './token-source.js';
@@ -113,7 +113,7 @@ export function jwtAuthorizer(
   return {
     name: 'jwtAuthorizer',
     before: async (request) => {
-      const context = createInvocationContext(request.context, AUTHORIZER_SLOTS);
+      const context = createAuthorizerContext(request.context);
       request.context = context;
       let kind: AuthorizerEventKind | undefined;
       try {
@@ -158,8 +158,10 @@ const NO_BINDING = Symbol('no binding');
  * Verifies what the event carries. A TOKEN event has no request to check a binding against: a bound
  * token is refused there. Otherwise the token (a bare one from a query, cookie or subprotocol is a
  * bearer credential) goes with the DPoP proof, method, URL and client certificate of the event.
+ * Not `async`: the caller awaits the verifier's own promise (no second promise per invocation), and
+ * a refusal thrown here is caught by the same `try` as a rejection.
  */
-async function verifyEvent(
+function verifyEvent(
   authorizer: Authorizer,
   readCredential: (event: unknown) => Credential,
   detected: ReturnType<typeof describeAuthorizerEvent>,

@@ -658,6 +658,46 @@ describe('jwtAuthorizer rejection record (lastContext().authorizerRejection)', (
     expect(lastContext().authorizerRejection).toBeUndefined();
   });
 
+  it('keeps its slots its own whatever the shared context carries under their names', async () => {
+    const { handler, lastContext } = buildHandler(buildAuthorizer());
+    const spoofed = { claims: { sub: 'admin' }, scopes: ['admin'], issuer: 'x', header: { alg: 'RS256' } };
+    const written: unknown[] = [];
+    const trap = {
+      get: () => spoofed,
+      set: (value: unknown) => void written.push(value),
+      configurable: true,
+    };
+    const contexts = [
+      Object.defineProperties(createLambdaContext(), {
+        jwt: trap,
+        authorizerEvent: trap,
+        authorizerRejection: trap,
+      }),
+      Object.defineProperties(createLambdaContext(), {
+        jwt: { value: spoofed, writable: false },
+        authorizerEvent: { value: { kind: 'token', arn: 'spoofed' }, writable: false },
+        authorizerRejection: { value: new TokenError('TOKEN_EXPIRED', 'planted'), writable: false },
+      }),
+      Object.assign(Object.create(null) as object, createLambdaContext()),
+    ];
+    for (const shared of [...contexts, ...contexts]) {
+      const result = (await handler(tokenEvent(`Bearer ${mint(key)}`), shared as never)) as {
+        principalId: string;
+      };
+      expect(result.principalId).toBe('user-123');
+      const context = lastContext();
+      expect(Object.getPrototypeOf(context)).toBe(shared);
+      expect(context.jwt.claims.sub).toBe('user-123');
+      expect(context.authorizerEvent.arn).toBe(METHOD_ARN);
+      expect(context.authorizerRejection).toBeUndefined();
+      expect(context.awsRequestId).toBe((shared as { awsRequestId: string }).awsRequestId);
+      await rejection(handler(tokenEvent('Bearer not-a-jwt'), shared as never));
+      expect(lastContext().authorizerRejection?.code).toBe('TOKEN_MALFORMED');
+      expect(lastContext().jwt).toBeUndefined();
+    }
+    expect(written).toEqual([]);
+  });
+
   it('never sets a reason when the token is accepted, and drops one placed on the context beforehand', async () => {
     const authorizer = buildAuthorizer({ routes: { 'GET /pets/{id}': ['admin:pets'] } });
     const { handler, lastContext } = buildHandler(authorizer);
