@@ -20,6 +20,11 @@ export function prepareHandlerEnv({ issuer, audience, jwksUri }) {
   process.env.JWT_ALGORITHMS = 'RS256,ES256';
 }
 
+/**
+ * A Lambda context as the runtime builds it: a new object for every invocation (the Lambda rows take
+ * one per call; a context object reused across calls would hide what a handler costs when each
+ * invocation brings a new one).
+ */
 export function lambdaContext() {
   return {
     awsRequestId: 'bench',
@@ -96,11 +101,10 @@ export async function loadHandlerRow({ methodArn }, env = {}) {
   const silencer = createStdoutSilencer();
   const handler = await importHandler(bundle, env);
   if (typeof handler !== 'function') return { unavailable: `${bundle} exports no handler function` };
-  const context = lambdaContext();
   return {
     sync: false,
     prepare: (token) => ({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn }),
-    fn: (event) => handler(event, context),
+    fn: (event) => handler(event, lambdaContext()),
     accepts: (result, token) =>
       result?.principalId === subOf(token) &&
       result.policyDocument?.Statement?.some((s) => s.Effect === 'Allow') === true,
@@ -125,7 +129,6 @@ export async function loadMiddyRow({ server, audience }) {
       jwtAuth({ issuer: server.issuer, audience, jwksUri: server.jwksUri, algorithms: ['RS256', 'ES256'] }),
     )
     .handler(async (_event, context) => ({ statusCode: 200, body: context.jwt.claims.sub }));
-  const context = lambdaContext();
   return {
     sync: false,
     prepare: (token) => ({
@@ -147,7 +150,7 @@ export async function loadMiddyRow({ server, audience }) {
       },
       isBase64Encoded: false,
     }),
-    fn: (event) => handler(event, context),
+    fn: (event) => handler(event, lambdaContext()),
     accepts: (result, token) => result?.statusCode === 200 && result.body === subOf(token),
   };
 }
@@ -164,11 +167,10 @@ export async function loadMinimalHandlerRow({ methodArn, server, audience }) {
     AUDIENCE: audience,
     JWKS_URI: server.jwksUri,
   });
-  const context = lambdaContext();
   return {
     sync: false,
     prepare: (token) => ({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn }),
-    fn: (event) => handler(event, context),
+    fn: (event) => handler(event, lambdaContext()),
     accepts: (result, token) =>
       result?.principalId === subOf(token) &&
       result.policyDocument?.Statement?.some((s) => s.Effect === 'Allow') === true,
@@ -185,22 +187,25 @@ const FLOOR_RESULT = { principalId: 'floor' };
 export async function loadMiddyFloorRow({ methodArn }) {
   const { default: middy } = await import('@middy/core');
   const handler = middy(async () => FLOOR_RESULT);
-  const context = lambdaContext();
   return {
     sync: false,
     verifies: false,
     prepare: (token) => ({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn }),
-    fn: (event) => handler(event, context),
+    fn: (event) => handler(event, lambdaContext()),
     accepts: (result) => result === FLOOR_RESULT,
   };
 }
 
-/** The harness's own floor for async rows: an async function that returns its argument. */
+/**
+ * The harness's own floor for async rows: an async function that returns its argument, given a new
+ * Lambda context per call as the Lambda rows are (so the floor subtracted from them holds that too).
+ */
 export async function loadAsyncFloorRow() {
+  const identity = async (item, _context) => item;
   return {
     sync: false,
     verifies: false,
-    fn: async (item) => item,
+    fn: (item) => identity(item, lambdaContext()),
     accepts: (result) => result !== undefined,
   };
 }

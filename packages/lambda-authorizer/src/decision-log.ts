@@ -103,16 +103,25 @@ export interface DecisionLog {
 
 // Per-invocation state lives on objects the invocation already has, under private symbols: the
 // start time on Middy's request (the hooks' argument), the route decision on the context the handler
-// received, which middy-jwt makes per invocation (inheriting from the runtime's, possibly shared,
-// object). The slots are read as own properties of that context only, so a value on the shared
-// object is never taken for this invocation's. No per-invocation map entry or record object.
+// received, which middy-jwt makes this invocation's own: the runtime's object itself when it is new
+// to middy-jwt's slots (Lambda's runtime passes a new one per invocation), else a context derived
+// from it. A context object that already carried the slots when the invocation started (a local
+// runner or an emulator passing one object again, possibly to overlapping invocations) is noted on
+// the request, and nothing recorded on it is read as this invocation's; nothing on it is cleared
+// either, since it may be another invocation's own. No per-invocation map entry or record object.
 const startedAtSlot = Symbol('decisionLog.startedAt');
+const sharedContextSlot = Symbol('decisionLog.sharedContext');
 const verifiedSlot = Symbol('decisionLog.verified');
 const decisionSlot = Symbol('decisionLog.decision');
 
 interface TimedRequest extends ObservedRequest {
   [startedAtSlot]?: number;
+  /** The context object the invocation started with, when it already carried middy-jwt's slots. */
+  [sharedContextSlot]?: object | undefined;
 }
+
+/** What the hooks read instead of a context that is not the invocation's own: nothing recorded. */
+const NO_SLOTS: ObservedContext = Object.freeze(Object.create(null) as ObservedContext);
 
 /**
  * The context as the hooks see it: middy-jwt's slots, each unset when the invocation ended before
@@ -379,18 +388,24 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
 
     hooks: {
       requestStart(request) {
-        (request as TimedRequest)[startedAtSlot] = now();
-        // The runtime may hand the same context object to several invocations: nothing recorded
-        // on it for an earlier one may stand for this one (when no middleware made a context of
-        // its own for this invocation, the slots are written on this object).
-        const context = request.context as ObservedContext;
-        context[verifiedSlot] = undefined;
-        context[decisionSlot] = undefined;
+        const timed = request as TimedRequest;
+        timed[startedAtSlot] = now();
+        const context: unknown = request.context;
+        // Already used: it carries middy-jwt's slots, or this log's record of an invocation that ran
+        // without the middleware.
+        timed[sharedContextSlot] =
+          typeof context === 'object' &&
+          context !== null &&
+          ('authorizerEvent' in context || decisionSlot in context || verifiedSlot in context)
+            ? context
+            : undefined;
       },
 
       requestEnd(request) {
         const context = request.context as ObservedContext;
-        const decision = Object.hasOwn(context, decisionSlot) ? context[decisionSlot] : undefined;
+        // The slots of this invocation's own context only (see sharedContextSlot).
+        const slots = context === (request as TimedRequest)[sharedContextSlot] ? NO_SLOTS : context;
+        const decision = Object.hasOwn(slots, decisionSlot) ? slots[decisionSlot] : undefined;
         if (
           refusalsOnly &&
           decision?.allowed === true &&
@@ -405,14 +420,14 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
         const latency = numberText(
           startedAt === undefined ? 0 : Math.round((now() - startedAt) * 1000) / 1000,
         );
-        const verified = Object.hasOwn(context, verifiedSlot) ? context[verifiedSlot] : undefined;
-        let line = headOf(request, context, decision);
+        const verified = Object.hasOwn(slots, verifiedSlot) ? slots[verifiedSlot] : undefined;
+        let line = headOf(request, slots, decision);
         if (refusalsOnly && line.startsWith(INFO_LEVEL)) {
           // Under `refusals` every line written is a refusal: at `warn`, so Lambda's log-level
           // filtering (JSON log format, application level WARN) keeps it.
           line = WARN_LEVEL + line.slice(INFO_LEVEL.length);
         }
-        line += eventKindField(request, context);
+        line += eventKindField(request, slots);
         line += `,"latencyMs":${latency}`;
         if (typeof context.awsRequestId === 'string')
           line += `,"requestId":${JSON.stringify(context.awsRequestId)}`;
@@ -424,7 +439,7 @@ export function createDecisionLog(options: DecisionLogOptions = {}): DecisionLog
           line += `,"failedClaims":${JSON.stringify(decision.failedClaims)}`;
         }
         if (decision?.policyNarrowed === true) line += ',"policyNarrowed":true';
-        if (decision === undefined) line += claimField(request, context);
+        if (decision === undefined) line += claimField(request, slots);
         const error = request.error;
         if (error !== undefined && error !== null && !isUnauthorizedError(error)) {
           // Core error messages never hold a token; other errors are reported by name only.

@@ -323,6 +323,37 @@ describe('createDecisionLog', () => {
     expect(parsed[1]).not.toHaveProperty('subHash');
   });
 
+  it("never clears an invocation's record on a context object another invocation starts with", async () => {
+    const { log, lines } = setup();
+    const verified = await authorizer.verify(mint(key));
+    // The first invocation took the runtime's object itself (new to middy-jwt's slots) and recorded
+    // its decision on it; a second one starts with the same object before the first ends, and gets a
+    // context derived from it, as jwtAuthorizer makes one.
+    const shared: Record<string, unknown> = { awsRequestId: 'shared' };
+    const first = { event: tokenEvent('Bearer x'), context: shared };
+    log.hooks.requestStart(first);
+    Object.assign(shared, {
+      jwt: verified,
+      authorizerEvent: { kind: 'token' },
+      authorizerRejection: undefined,
+    });
+    log.recordDecision(shared, verified, { allowed: true, missingScopes: [] });
+    const second = { event: httpApiEvent({}), context: shared };
+    log.hooks.requestStart(second);
+    second.context = Object.assign(Object.create(shared) as Record<string, unknown>, {
+      jwt: undefined,
+      authorizerEvent: { kind: 'http-v2' },
+      authorizerRejection: new TokenError('TOKEN_MISSING', 'no token'),
+    });
+    log.hooks.requestEnd({ ...first, response: { policyDocument: {} } });
+    log.hooks.requestEnd({ ...second, response: { isAuthorized: false } });
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed.map((line) => [line.decision, line.reason, line.eventKind, line.kid])).toEqual([
+      ['allow', 'OK', 'token', 'log-key'],
+      ['unauthorized', 'TOKEN_MISSING', 'http-v2', undefined],
+    ]);
+  });
+
   it('keeps the decisions of interleaved invocations apart', async () => {
     const { log, lines, advance } = setup();
     const verified = await authorizer.verify(mint(key));

@@ -658,6 +658,31 @@ describe('jwtAuthorizer rejection record (lastContext().authorizerRejection)', (
     expect(lastContext().authorizerRejection).toBeUndefined();
   });
 
+  it('takes the slots on a context object new to them, and derives a context from one that comes back', async () => {
+    const { handler, lastContext } = buildHandler(buildAuthorizer());
+    // Lambda's runtime passes a new context object per invocation: no object is made for it.
+    const fresh = createLambdaContext();
+    await handler(tokenEvent(`Bearer ${mint(key)}`), fresh as never);
+    expect(lastContext()).toBe(fresh);
+    expect(Object.keys(fresh)).toEqual(
+      expect.arrayContaining(['jwt', 'authorizerEvent', 'authorizerRejection']),
+    );
+    const first = lastContext().jwt;
+    // The same object again: a context of its own, whose slots shadow the ones set on it before.
+    await rejection(handler(tokenEvent('Bearer not-a-jwt'), fresh as never));
+    const again = lastContext();
+    expect(again).not.toBe(fresh);
+    expect(Object.getPrototypeOf(again)).toBe(fresh);
+    expect(again.jwt).toBeUndefined();
+    expect(again.authorizerRejection?.code).toBe('TOKEN_MALFORMED');
+    expect(fresh.jwt).toBe(first);
+    expect((fresh as { authorizerRejection?: unknown }).authorizerRejection).toBeUndefined();
+    // A frozen or non-extensible object is never written on.
+    const frozen = Object.freeze(createLambdaContext());
+    await handler(tokenEvent(`Bearer ${mint(key)}`), frozen as never);
+    expect(Object.getPrototypeOf(lastContext())).toBe(frozen);
+  });
+
   it('keeps its slots its own whatever the shared context carries under their names', async () => {
     const { handler, lastContext } = buildHandler(buildAuthorizer());
     const spoofed = { claims: { sub: 'admin' }, scopes: ['admin'], issuer: 'x', header: { alg: 'RS256' } };
@@ -686,7 +711,10 @@ describe('jwtAuthorizer rejection record (lastContext().authorizerRejection)', (
       };
       expect(result.principalId).toBe('user-123');
       const context = lastContext();
-      expect(Object.getPrototypeOf(context)).toBe(shared);
+      // Derived from the shared object, except for an object new to the slots (the plain one, the
+      // first time), which takes them itself.
+      if (context !== shared) expect(Object.getPrototypeOf(context)).toBe(shared);
+      else expect(shared).toBe(contexts[2]);
       expect(context.jwt.claims.sub).toBe('user-123');
       expect(context.authorizerEvent.arn).toBe(METHOD_ARN);
       expect(context.authorizerRejection).toBeUndefined();
