@@ -109,9 +109,9 @@ export function buildContext(
   verified: { readonly claims: Readonly<Record<string, unknown>>; readonly scopes: readonly string[] },
   contextClaims: readonly (string | ContextClaim)[] = [],
 ): AuthorizerContext {
-  const context: AuthorizerContext = { scope: verified.scopes.join(' ') };
+  const scope = verified.scopes.join(' ');
   const sub = verified.claims.sub;
-  if (typeof sub === 'string') context.sub = sub;
+  const context: AuthorizerContext = typeof sub === 'string' ? { scope, sub } : { scope };
   for (const entry of contextClaims) {
     let value: string | number | boolean | undefined;
     if (typeof entry === 'string') {

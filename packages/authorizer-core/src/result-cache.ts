@@ -68,6 +68,8 @@ export class ResultCache {
 
   /** The cached result of `token`, or undefined when it has none that may still be served. */
   get(token: string, keys: PublishedKeys): VerifiedToken | undefined {
+    // An empty cache (every token so far seen once) need not hash the whole token to say so.
+    if (this.entries.size === 0) return undefined;
     const hit = this.entries.get(token);
     if (hit === undefined) return undefined;
     // The key must still be in the JWKS; asking for it also starts the refresh of a JWKS past its

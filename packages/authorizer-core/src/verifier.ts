@@ -2,7 +2,7 @@ import { assertClaimsAccepted, findTrustedIssuer } from './claims.js';
 import { type AuthorizerContext, buildContext } from './context.js';
 import { deepFreeze } from './deep-freeze.js';
 import { TokenError } from './errors.js';
-import { acceptHeader } from './header-policy.js';
+import { type AcceptedHeader, acceptHeader } from './header-policy.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { decodeJws } from './jws.js';
 import type { ResolvedOptions } from './options.js';
@@ -75,6 +75,17 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
   // A key removed from the JWKS must stop validating tokens that were cached with it.
   const keys = new IssuerKeys(options, () => results?.clear());
   const decodedHeaders = new Map<string, Record<string, unknown>>();
+  // The header cache hands back one frozen object per header segment, and acceptHeader is a pure
+  // function of it: the answer for the last one seen is kept.
+  let lastHeader: Readonly<Record<string, unknown>> | undefined;
+  let lastAccepted: AcceptedHeader | undefined;
+  const accept = (decodedHeader: Readonly<Record<string, unknown>>): AcceptedHeader => {
+    if (decodedHeader === lastHeader && lastAccepted !== undefined) return lastAccepted;
+    const accepted = acceptHeader(decodedHeader, algorithms);
+    lastHeader = Object.isFrozen(decodedHeader) ? decodedHeader : undefined;
+    lastAccepted = accepted;
+    return accepted;
+  };
 
   return {
     async verify(token: string): Promise<VerifiedToken> {
@@ -88,7 +99,7 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
         if (cached !== undefined) return cached;
       }
       const decoded = decodeJws(token, decodedHeaders);
-      const header = acceptHeader(decoded.header, algorithms);
+      const header = accept(decoded.header);
       const issuer = findTrustedIssuer(decoded.payload, issuers);
       // A known JWKS location and a cached key need no await: the usual path stays synchronous.
       const { key, jwksUri } =
