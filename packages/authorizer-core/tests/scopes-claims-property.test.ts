@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertClaimsAccepted } from '../src/claims.js';
+import { buildContext } from '../src/context.js';
 import { TokenError } from '../src/errors.js';
 import { type ResolvedIssuer, resolveOptions } from '../src/options.js';
 import { readScopeClaims } from '../src/scopes.js';
@@ -59,6 +60,30 @@ describe('property: readScopeClaims reads what the per-value regular expression 
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('property: the context scope is the scopes joined with single spaces', () => {
+  it('equals scopes.join(" ") whether or not the scope claim already reads so', () => {
+    const scopes = fc.oneof(
+      // The scopes a claim yields, as the verifier builds them, or a list unrelated to the claim.
+      scopeString.map((claim) => ({ claim, scopes: readScopeClaims({ scope: claim }).scopes })),
+      fc.record({ claim: scopeString, scopes: fc.array(scopeString, { maxLength: 4 }) }),
+      fc.record({
+        claim: fc.oneof(fc.integer(), fc.constant(undefined)),
+        scopes: fc.array(scopeString, { maxLength: 3 }),
+      }),
+    );
+    fc.assert(
+      fc.property(scopes, ({ claim, scopes }) => {
+        expect(buildContext({ claims: { scope: claim }, scopes }).scope).toBe(scopes.join(' '));
+      }),
+      { numRuns: 3000 },
+    );
+    // The cases next to the shortcut: a claim with one more or one less space, or a longer tail.
+    for (const claim of ['a b', 'a  b', ' a b', 'a b ', 'a bc', 'ab', 'a\tb', 'a\u2028b']) {
+      expect(buildContext({ claims: { scope: claim }, scopes: ['a', 'b'] }).scope).toBe('a b');
+    }
   });
 });
 
