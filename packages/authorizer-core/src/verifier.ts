@@ -5,7 +5,7 @@ import { TokenError } from './errors.js';
 import { type AcceptedHeader, acceptHeader } from './header-policy.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { decodeJws } from './jws.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedIssuer, ResolvedOptions } from './options.js';
 import { ResultCache } from './result-cache.js';
 import { assertRequiredClaims } from './rules.js';
 import { readScopeClaims } from './scopes.js';
@@ -86,6 +86,16 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
     lastAccepted = accepted;
     return accepted;
   };
+  // findTrustedIssuer is a pure function of the iss string: the answer for the last one is kept.
+  let lastIss: unknown;
+  let lastIssuer: ResolvedIssuer | undefined;
+  const trustedIssuer = (payload: Readonly<Record<string, unknown>>): ResolvedIssuer => {
+    if (payload.iss === lastIss && lastIssuer !== undefined) return lastIssuer;
+    const issuer = findTrustedIssuer(payload, issuers);
+    lastIss = payload.iss;
+    lastIssuer = issuer;
+    return issuer;
+  };
 
   return {
     async verify(token: string): Promise<VerifiedToken> {
@@ -100,7 +110,7 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
       }
       const decoded = decodeJws(token, decodedHeaders);
       const header = accept(decoded.header);
-      const issuer = findTrustedIssuer(decoded.payload, issuers);
+      const issuer = trustedIssuer(decoded.payload);
       // A known JWKS location and a cached key need no await: the usual path stays synchronous.
       const { key, jwksUri } =
         keys.cachedKey(issuer, header.kid) ?? (await keys.fetchKey(issuer, header.kid));
