@@ -98,6 +98,24 @@ export function toContextValue(value: unknown): string | number | boolean | unde
 }
 
 /**
+ * `scopes.join(' ')`; the `scope` claim itself when it already reads exactly so, as it usually does
+ * (compared in place: no new string is built for it).
+ */
+function joinScopes(scopes: readonly string[], claim: unknown): string {
+  if (typeof claim === 'string') {
+    let at = 0;
+    for (let i = 0; i < scopes.length; i++) {
+      const scope = scopes[i] as string;
+      if (i > 0 && claim.charCodeAt(at++) !== 0x20) return scopes.join(' ');
+      if (!claim.startsWith(scope, at)) return scopes.join(' ');
+      at += scope.length;
+    }
+    if (at === claim.length) return claim;
+  }
+  return scopes.join(' ');
+}
+
+/**
  * Builds the context passed to the integration: `sub`, `scope` (all scopes, space-separated, as
  * Auth0's sample returns it; scope-tokens only, so it splits back exactly) and the configured
  * context claims (see {@link toContextValue} for how values are written).
@@ -109,9 +127,9 @@ export function buildContext(
   verified: { readonly claims: Readonly<Record<string, unknown>>; readonly scopes: readonly string[] },
   contextClaims: readonly (string | ContextClaim)[] = [],
 ): AuthorizerContext {
-  const context: AuthorizerContext = { scope: verified.scopes.join(' ') };
+  const scope = joinScopes(verified.scopes, verified.claims.scope);
   const sub = verified.claims.sub;
-  if (typeof sub === 'string') context.sub = sub;
+  const context: AuthorizerContext = typeof sub === 'string' ? { scope, sub } : { scope };
   for (const entry of contextClaims) {
     let value: string | number | boolean | undefined;
     if (typeof entry === 'string') {

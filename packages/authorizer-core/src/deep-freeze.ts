@@ -5,12 +5,24 @@
  * deeper than the call stack goes.
  */
 export function deepFreeze<T>(value: T): T {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const item = pending.pop();
-    if (item === null || typeof item !== 'object' || Object.isFrozen(item)) continue;
+  if (!isUnfrozenObject(value)) return value;
+  const pending: object[] = [];
+  for (
+    let item = value as Record<string, unknown> | undefined;
+    item !== undefined;
+    item = pending.pop() as Record<string, unknown> | undefined
+  ) {
     Object.freeze(item);
-    for (const key of Object.keys(item)) pending.push((item as Record<string, unknown>)[key]);
+    // Only objects are queued: most claims are strings and numbers, which need nothing.
+    if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) if (isUnfrozenObject(item[i])) pending.push(item[i]);
+    } else {
+      for (const key of Object.keys(item)) if (isUnfrozenObject(item[key])) pending.push(item[key]);
+    }
   }
   return value;
+}
+
+function isUnfrozenObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && !Object.isFrozen(value);
 }

@@ -1,10 +1,11 @@
-import { createHash, createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { BOUND_TOKEN_DEFAULTS } from './bound-token-options.js';
 import { TokenError } from './errors.js';
 import { normalizeHtu } from './htu.js';
 import { computeJwkThumbprint } from './jwk-thumbprint.js';
 import { decodeJws } from './jws.js';
 import type { ReplayStore } from './replay-store.js';
+import { jwsSignatureVerifies } from './signature.js';
 
 /** Longest DPoP header accepted, in bytes. */
 export const MAX_DPOP_PROOF_BYTES = 8192;
@@ -148,17 +149,11 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
   }
   const algorithms = options.algorithms ?? new Set<string>(BOUND_TOKEN_DEFAULTS.dpopAlgorithms);
   const { alg, key, jkt } = checkHeaderSegment(proof, decoded.header, algorithms);
-  let valid = false;
-  try {
-    valid = verifySignature(
-      HASH_BY_ALG[alg] ?? null,
-      decoded.signingInput,
-      alg.startsWith('ES') ? { key, dsaEncoding: 'ieee-p1363' } : key,
-      decoded.signature,
-    );
-  } catch {
-    // OpenSSL throws on some malformed signatures (e.g. a wrong length); they are invalid all the same.
-  }
+  const valid = jwsSignatureVerifies(
+    decoded,
+    HASH_BY_ALG[alg] ?? null,
+    alg.startsWith('ES') ? { key, dsaEncoding: 'ieee-p1363' } : key,
+  );
   if (!valid) throw invalid('The DPoP proof signature is invalid');
 
   const claims = decoded.payload;

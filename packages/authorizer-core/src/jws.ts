@@ -5,8 +5,10 @@ import { TokenError } from './errors.js';
 export interface DecodedJws {
   readonly header: Record<string, unknown>;
   readonly payload: Record<string, unknown>;
-  /** The bytes the signature covers: `header.payload`. */
-  readonly signingInput: Buffer;
+  /** The compact JWS itself: ASCII, base64url segments, checked by {@link decodeJws}. */
+  readonly token: string;
+  /** The signature covers the first `signedLength` characters of `token` (`header.payload`). */
+  readonly signedLength: number;
   readonly signature: Buffer;
 }
 
@@ -31,8 +33,35 @@ function assertCanonical(segment: string): void {
   }
 }
 
-function parseObject(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
-  const text = Buffer.from(segment, 'base64url').toString('utf8');
+/**
+ * The strict form check of a whole token: three non-empty unpadded base64url segments and a
+ * canonical signature segment. {@link decodeJws} settles the usual token more cheaply (a segment that
+ * re-encodes to itself passes both checks) and asks this only when that shortcut does not hold.
+ */
+function assertCompactJws(token: string): void {
+  if (!COMPACT_JWS.test(token)) {
+    throw malformed('The token is not a compact JWS (three base64url parts, no padding)');
+  }
+  assertCanonical(token.slice(token.lastIndexOf('.') + 1));
+}
+
+// Decoded segments land here and are read back before decodeJws returns; nothing keeps a view of it.
+// A segment never decodes to more bytes than it has characters, so the token's length is enough.
+const SCRATCH_BYTES = 16 * 1024;
+const scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+
+/**
+ * Decodes `segment` into `buffer` at `offset` and says how many bytes it made, or -1 when the segment
+ * is not the canonical unpadded base64url spelling of those bytes. Node's encoder writes only
+ * `A-Z a-z 0-9 - _`, without padding and with the unused low bits clear, so a segment equal to the
+ * re-encoding of its own bytes holds nothing else, and no other spelling decodes to the same bytes.
+ */
+function decodeCanonical(buffer: Buffer, segment: string, offset: number): number {
+  const length = buffer.write(segment, offset, 'base64url');
+  return length > 0 && buffer.toString('base64url', offset, offset + length) === segment ? length : -1;
+}
+
+function parseObject(text: string, part: 'header' | 'payload'): Record<string, unknown> {
   let value: unknown;
   try {
     // aws-jwt-verify's safeJsonParse strips __proto__ and constructor keys through a reviver, which
@@ -58,24 +87,42 @@ const isString = (value: unknown) => value === undefined || typeof value === 'st
  * Splits and parses a compact JWS, checking the types of the registered header parameters and
  * claims exactly as aws-jwt-verify's `decomposeUnverifiedJwt` does. With `headerCache`, a header
  * segment seen before is not decoded again (parsing is a pure function of the segment; the cached
- * header is frozen).
+ * header is frozen). The signature is checked with `signature.ts`, from `token` and `signedLength`.
  *
  * @throws {TokenError} `TOKEN_MALFORMED` for anything that is not a well-formed JWT.
  * @example
  * const { header, payload } = decodeJws(token); // unverified!
  */
 export function decodeJws(token: string, headerCache?: Map<string, Record<string, unknown>>): DecodedJws {
-  if (!COMPACT_JWS.test(token)) {
-    throw malformed('The token is not a compact JWS (three base64url parts, no padding)');
-  }
   const dot1 = token.indexOf('.');
   const dot2 = token.indexOf('.', dot1 + 1);
+  // A cached header segment passed the form check when it was first seen; a segment that is not its
+  // own re-encoding may still pass it (a header or payload with unused low bits set), so only a
+  // failed shortcut asks the full check, whose verdict and message are the rule.
+  if (dot1 <= 0 || dot2 < 0) assertCompactJws(token);
+  const buffer = token.length <= SCRATCH_BYTES ? scratch : Buffer.allocUnsafe(token.length);
   const signatureB64 = token.slice(dot2 + 1);
-  assertCanonical(signatureB64);
   const headerB64 = token.slice(0, dot1);
+  const payloadB64 = token.slice(dot1 + 1, dot2);
   let header = headerCache?.get(headerB64);
+  const headerLength = header === undefined ? decodeCanonical(buffer, headerB64, 0) : 0;
+  const payloadOffset = headerLength < 0 ? dot1 : headerLength;
+  const payloadLength = decodeCanonical(buffer, payloadB64, payloadOffset);
+  const signature = Buffer.from(signatureB64, 'base64url');
+  if (
+    headerLength < 0 ||
+    payloadLength < 0 ||
+    signature.length === 0 ||
+    signature.toString('base64url') !== signatureB64
+  ) {
+    assertCompactJws(token);
+  }
   if (header === undefined) {
-    header = parseObject(headerB64, 'header');
+    const text =
+      headerLength < 0
+        ? Buffer.from(headerB64, 'base64url').toString('utf8')
+        : buffer.toString('utf8', 0, headerLength);
+    header = parseObject(text, 'header');
     if (!isString(header.alg) || !isString(header.kid)) {
       throw malformed('The token header alg and kid must be strings');
     }
@@ -85,7 +132,12 @@ export function decodeJws(token: string, headerCache?: Map<string, Record<string
       headerCache.set(headerB64, Object.freeze(header));
     }
   }
-  const payload = parseObject(token.slice(dot1 + 1, dot2), 'payload');
+  const payload = parseObject(
+    payloadLength < 0
+      ? Buffer.from(payloadB64, 'base64url').toString('utf8')
+      : buffer.toString('utf8', payloadOffset, payloadOffset + payloadLength),
+    'payload',
+  );
   const aud = payload.aud;
   if (
     !isNumber(payload.exp) ||
@@ -99,10 +151,5 @@ export function decodeJws(token: string, headerCache?: Map<string, Record<string
   ) {
     throw malformed('The token has a registered claim of the wrong type');
   }
-  return {
-    header,
-    payload,
-    signingInput: Buffer.from(token.slice(0, dot2), 'latin1'),
-    signature: Buffer.from(signatureB64, 'base64url'),
-  };
+  return { header, payload, token, signedLength: dot2, signature };
 }

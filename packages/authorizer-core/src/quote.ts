@@ -4,6 +4,13 @@
 // override, zero-width spaces).
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
+/** `\u` escapes of a character's UTF-16 code units (two for one outside the BMP, as JSON writes it). */
+function escapeUnits(char: string): string {
+  let escaped = '';
+  for (let i = 0; i < char.length; i++) escaped += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return escaped;
+}
+
 /**
  * Quotes a value for a one-line message: JSON string syntax (no raw line break), and every other
  * control character, U+2028, U+2029 and format characters as `\u` escapes too, at most `maxLength`
@@ -24,10 +31,7 @@ export function quote(value: unknown, maxLength = 200): string {
   const codePoints = text.length > maxLength ? Array.from(text) : undefined;
   const cut = codePoints !== undefined && codePoints.length > maxLength;
   const shown = cut ? codePoints.slice(0, maxLength).join('') : text;
-  const json = JSON.stringify(shown).replace(
-    INVISIBLE,
-    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-  );
+  const json = JSON.stringify(shown).replace(INVISIBLE, escapeUnits);
   return cut ? `${json.slice(0, -1)}…"` : json;
 }
 

@@ -76,6 +76,8 @@ export class ResultCache {
 
   /** The cached result of `token`, or undefined when it has none that may still be served. */
   get(token: string, keys: PublishedKeys): VerifiedToken | undefined {
+    // An empty cache (every token so far seen once) need not fingerprint the token to say so.
+    if (this.entries.size === 0) return undefined;
     const fingerprint = fingerprintOf(token);
     const hit = this.entries.get(fingerprint);
     if (hit === undefined || hit.token !== token) return undefined;

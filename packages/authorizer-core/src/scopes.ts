@@ -31,32 +31,58 @@ export interface ScopeClaims {
  */
 export function readScopeClaims(claims: Readonly<Record<string, unknown>>): ScopeClaims {
   const scopes: string[] = [];
-  let dropped = 0;
-  const keep = (scope: string) => {
-    if (!SCOPE_TOKEN.test(scope)) dropped += 1;
-    else if (!scopes.includes(scope)) scopes.push(scope);
-  };
-  const add = (value: unknown, claim: string, allowArray: boolean, allowString: boolean) => {
-    if (value === undefined) return;
-    if (typeof value === 'string' && allowString) {
-      // Only a space separates scopes (RFC 6749 §3.3); empty pieces are separators, not values.
-      for (const scope of value.split(' ')) if (scope !== '') keep(scope);
-      return;
-    }
-    if (Array.isArray(value) && allowArray) {
-      for (const scope of value) {
-        if (typeof scope !== 'string')
-          throw new TokenError('CLAIM_INVALID', `The ${claim} claim must hold strings`);
-        keep(scope);
-      }
-      return;
-    }
-    throw new TokenError('CLAIM_INVALID', `The ${claim} claim has the wrong type`);
-  };
-  add(claims.scope, 'scope', false, true);
-  add(claims.scp, 'scp', true, true);
-  add(claims.permissions, 'permissions', true, false);
+  let dropped = addScopes(scopes, claims.scope, 'scope', false);
+  dropped += addScopes(scopes, claims.scp, 'scp', true);
+  dropped += addScopes(scopes, claims.permissions, 'permissions', true, false);
   return { scopes, dropped };
+}
+
+/** Whether `value` holds only scope-token characters and spaces: then its pieces are scope-tokens. */
+function isScopeTokensAndSpaces(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // 0x20 space, 0x21-0x7e printable ASCII without 0x22 `"` and 0x5c `\`
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** Adds the scope-tokens of one claim's value to `scopes`; returns how many values it dropped. */
+function addScopes(
+  scopes: string[],
+  value: unknown,
+  claim: string,
+  allowArray: boolean,
+  allowString = true,
+): number {
+  if (value === undefined) return 0;
+  let dropped = 0;
+  if (typeof value === 'string' && allowString) {
+    const checked = isScopeTokensAndSpaces(value);
+    // Only a space separates scopes (RFC 6749 §3.3); empty pieces are separators, not values.
+    let start = 0;
+    while (start < value.length) {
+      let end = value.indexOf(' ', start);
+      if (end === -1) end = value.length;
+      if (end > start) {
+        const scope = value.slice(start, end);
+        if (!checked && !SCOPE_TOKEN.test(scope)) dropped += 1;
+        else if (!scopes.includes(scope)) scopes.push(scope);
+      }
+      start = end + 1;
+    }
+    return dropped;
+  }
+  if (Array.isArray(value) && allowArray) {
+    for (const scope of value) {
+      if (typeof scope !== 'string')
+        throw new TokenError('CLAIM_INVALID', `The ${claim} claim must hold strings`);
+      if (!SCOPE_TOKEN.test(scope)) dropped += 1;
+      else if (!scopes.includes(scope)) scopes.push(scope);
+    }
+    return dropped;
+  }
+  throw new TokenError('CLAIM_INVALID', `The ${claim} claim has the wrong type`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type KeyObject, verify as verifySignature } from 'node:crypto';
+import { type KeyObject, type VerifyKeyObjectInput, verify as verifySignature } from 'node:crypto';
 import { TokenError } from './errors.js';
 import type { JwksKey } from './jwks-cache.js';
 import type { DecodedJws } from './jws.js';
@@ -39,6 +39,35 @@ export function assertKeyFitsAlg(key: JwksKey, alg: string): void {
   if (!fits) throw new TokenError('KEY_UNUSABLE', `The JWK "${key.kid}" (${key.kty}) does not fit ${alg}`);
 }
 
+// The signing input and the signature are written here right before the one-shot verify that
+// reads them, in one synchronous call: no other verification can run in between.
+const SCRATCH_BYTES = 16 * 1024;
+const scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+
+/**
+ * Whether the signature of `decoded` verifies with `hash` and `key`, in one `crypto.verify` call.
+ * The signing input is the token's first `signedLength` characters as bytes (ASCII, checked by
+ * `decodeJws`), written with the decoded signature into a buffer reused across calls.
+ *
+ * @example
+ * jwsSignatureVerifies(decodeJws(proof), 'sha256', { key, dsaEncoding: 'ieee-p1363' })
+ */
+export function jwsSignatureVerifies(
+  decoded: DecodedJws,
+  hash: string | null,
+  key: KeyObject | VerifyKeyObjectInput,
+): boolean {
+  const { token, signedLength } = decoded;
+  const buffer = signedLength <= SCRATCH_BYTES ? scratch : Buffer.allocUnsafe(signedLength);
+  buffer.write(token, 0, signedLength, 'latin1');
+  try {
+    return verifySignature(hash, buffer.subarray(0, signedLength), key, decoded.signature);
+  } catch {
+    // OpenSSL throws on some malformed signatures (e.g. a wrong length); they are invalid all the same.
+    return false;
+  }
+}
+
 /**
  * Checks the token's signature over `header.payload` with `key`, in one `crypto.verify` call.
  * `alg` must already be allowed (see `acceptHeader`).
@@ -49,19 +78,11 @@ export function assertKeyFitsAlg(key: JwksKey, alg: string): void {
  */
 export function assertSignatureValid(decoded: DecodedJws, alg: string, key: JwksKey): void {
   assertKeyFitsAlg(key, alg);
-  const hash = HASH_BY_ALG[alg] as string | null;
-  let valid = false;
-  try {
-    valid = verifySignature(
-      hash,
-      decoded.signingInput,
-      alg.startsWith('ES')
-        ? { key: key.keyObject as KeyObject, dsaEncoding: 'ieee-p1363' }
-        : (key.keyObject as KeyObject),
-      decoded.signature,
-    );
-  } catch {
-    // OpenSSL throws on some malformed signatures (e.g. a wrong length); they are invalid all the same.
-  }
+  const keyObject = key.keyObject as KeyObject;
+  const valid = jwsSignatureVerifies(
+    decoded,
+    HASH_BY_ALG[alg] as string | null,
+    alg.startsWith('ES') ? { key: keyObject, dsaEncoding: 'ieee-p1363' } : keyObject,
+  );
   if (!valid) throw new TokenError('SIGNATURE_INVALID', 'The token signature is invalid');
 }

@@ -28,6 +28,24 @@ export function normalizeTokenType(typ: string): string {
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
+// An issuer writes the same one or two short `typ` values on every token; a token choosing random or
+// long ones only refills the map, or is not remembered.
+const NORMALIZED_TYPES_SIZE = 16;
+const MAX_REMEMBERED_TYPE_LENGTH = 64;
+const normalizedTypes = new Map<string, string>();
+
+/** {@link normalizeTokenType}, remembered for the last few values seen. */
+function normalizedTypeOf(typ: string): string {
+  if (typ.length > MAX_REMEMBERED_TYPE_LENGTH) return normalizeTokenType(typ);
+  let normalized = normalizedTypes.get(typ);
+  if (normalized === undefined) {
+    normalized = normalizeTokenType(typ);
+    if (normalizedTypes.size >= NORMALIZED_TYPES_SIZE) normalizedTypes.clear();
+    normalizedTypes.set(typ, normalized);
+  }
+  return normalized;
+}
+
 /** How `typ` is checked: the accepted types (normalized), or undefined for "any but the refused". */
 export interface TokenTypePolicy {
   readonly accepted: ReadonlySet<string> | undefined;
@@ -80,7 +98,7 @@ export function assertAccessTokenType(
   if (typ !== undefined) {
     if (typeof typ !== 'string')
       throw new TokenError('TOKEN_TYPE_INVALID', 'The token typ header is not a string');
-    const normalized = normalizeTokenType(typ);
+    const normalized = normalizedTypeOf(typ);
     if (NEVER_ACCESS_TOKEN_TYPES.includes(normalized)) {
       throw new TokenError('TOKEN_TYPE_INVALID', 'The token is not an access token (typ)');
     }

@@ -2,10 +2,10 @@ import { assertClaimsAccepted, findTrustedIssuer } from './claims.js';
 import { type AuthorizerContext, buildContext } from './context.js';
 import { deepFreeze } from './deep-freeze.js';
 import { TokenError } from './errors.js';
-import { acceptHeader } from './header-policy.js';
+import { type AcceptedHeader, acceptHeader } from './header-policy.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { decodeJws } from './jws.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedIssuer, ResolvedOptions } from './options.js';
 import { ResultCache } from './result-cache.js';
 import { assertRequiredClaims } from './rules.js';
 import { readScopeClaims } from './scopes.js';
@@ -75,6 +75,27 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
   // A key removed from the JWKS must stop validating tokens that were cached with it.
   const keys = new IssuerKeys(options, () => results?.clear());
   const decodedHeaders = new Map<string, Record<string, unknown>>();
+  // The header cache hands back one frozen object per header segment, and acceptHeader is a pure
+  // function of it: the answer for the last one seen is kept.
+  let lastHeader: Readonly<Record<string, unknown>> | undefined;
+  let lastAccepted: AcceptedHeader | undefined;
+  const accept = (decodedHeader: Readonly<Record<string, unknown>>): AcceptedHeader => {
+    if (decodedHeader === lastHeader && lastAccepted !== undefined) return lastAccepted;
+    const accepted = acceptHeader(decodedHeader, algorithms);
+    lastHeader = Object.isFrozen(decodedHeader) ? decodedHeader : undefined;
+    lastAccepted = accepted;
+    return accepted;
+  };
+  // findTrustedIssuer is a pure function of the iss string: the answer for the last one is kept.
+  let lastIss: unknown;
+  let lastIssuer: ResolvedIssuer | undefined;
+  const trustedIssuer = (payload: Readonly<Record<string, unknown>>): ResolvedIssuer => {
+    if (payload.iss === lastIss && lastIssuer !== undefined) return lastIssuer;
+    const issuer = findTrustedIssuer(payload, issuers);
+    lastIss = payload.iss;
+    lastIssuer = issuer;
+    return issuer;
+  };
 
   return {
     async verify(token: string): Promise<VerifiedToken> {
@@ -88,8 +109,8 @@ export function createVerifier(options: ResolvedOptions): TokenVerifier {
         if (cached !== undefined) return cached;
       }
       const decoded = decodeJws(token, decodedHeaders);
-      const header = acceptHeader(decoded.header, algorithms);
-      const issuer = findTrustedIssuer(decoded.payload, issuers);
+      const header = accept(decoded.header);
+      const issuer = trustedIssuer(decoded.payload);
       // A known JWKS location and a cached key need no await: the usual path stays synchronous.
       const { key, jwksUri } =
         keys.cachedKey(issuer, header.kid) ?? (await keys.fetchKey(issuer, header.kid));

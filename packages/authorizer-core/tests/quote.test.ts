@@ -68,6 +68,9 @@ describe('quote', () => {
     expect(quote('a\u2028b\u2029c\u202ed')).toBe('"a\\u2028b\\u2029c\\u202ed"');
     expect(JSON.stringify('a\u2028b')).toBe('"a\u2028b"');
     expect(quote('🔑'.repeat(3), 2)).toBe('"🔑🔑…"');
+    // A format character outside the BMP: escaped as its two code units, as JSON reads it back.
+    expect(quote('a\u{1bca0}b')).toBe('"a\\ud82f\\udca0b"');
+    expect(JSON.parse(quote('a\u{1bca0}b'))).toBe('a\u{1bca0}b');
     expect(quote(42)).toBe('"42"');
     expect(quote(Object.create(null))).toBe('"object"');
   });

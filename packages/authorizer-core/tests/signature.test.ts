@@ -97,6 +97,30 @@ describe('assertSignatureValid', () => {
     );
   });
 
+  it('checks each token against its own signing input when decodes and checks interleave', () => {
+    // The signing input is written into a buffer reused across calls: a check must never see the
+    // bytes of a token decoded after its own.
+    const first = decodeJws(token(rsa));
+    const [header, , signature] = token(ec).split('.');
+    const changed = decodeJws(`${header}.${b64url({ sub: 'admin' })}.${signature}`);
+    const genuine = decodeJws(token(ec));
+    expect(codeOf(() => assertSignatureValid(changed, 'ES256', keyOf('ec-256')))).toBe('SIGNATURE_INVALID');
+    expect(codeOf(() => assertSignatureValid(first, 'RS256', keyOf('rsa-1')))).toBe('VALID');
+    expect(codeOf(() => assertSignatureValid(changed, 'ES256', keyOf('ec-256')))).toBe('SIGNATURE_INVALID');
+    expect(codeOf(() => assertSignatureValid(genuine, 'ES256', keyOf('ec-256')))).toBe('VALID');
+  });
+
+  it('checks a token longer than the reused buffer (20 KB of claims)', () => {
+    const long = signParts(b64url({ alg: 'RS256', kid: 'rsa-1' }), b64url({ pad: 'x'.repeat(20_000) }), rsa);
+    expect(long.length).toBeGreaterThan(16 * 1024);
+    expect(codeOf(() => assertSignatureValid(decodeJws(long), 'RS256', keyOf('rsa-1')))).toBe('VALID');
+    const [header, payload] = long.split('.');
+    const forged = `${header}.${payload}.${token(rsa).split('.')[2]}`;
+    expect(codeOf(() => assertSignatureValid(decodeJws(forged), 'RS256', keyOf('rsa-1')))).toBe(
+      'SIGNATURE_INVALID',
+    );
+  });
+
   it('checks the key before the signature', () => {
     expect(codeOf(() => assertSignatureValid(decodeJws(token(rsa)), 'RS256', keyOf('ec-256')))).toBe(
       'KEY_UNUSABLE',

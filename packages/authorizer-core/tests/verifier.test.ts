@@ -229,6 +229,24 @@ describe('verify: happy paths', () => {
     expect(await codeOf(authorizer.verify(forged))).toBe('SIGNATURE_INVALID');
   });
 
+  it('judges each header on its own when tokens alternate between an accepted and a refused one', async () => {
+    const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api', resultCacheSize: 0 });
+    const mint = createMinter(server.issuer, 'api');
+    const refused: [Record<string, unknown>, string][] = [
+      [{ jku: 'https://evil.example/jwks' }, 'HEADER_UNSUPPORTED'],
+      [{ crit: ['exp'] }, 'HEADER_UNSUPPORTED'],
+      [{ kid: '' }, 'KID_MISSING'],
+      [{ alg: 'ES256' }, 'ALG_NOT_ALLOWED'],
+      [{ typ: 'dpop+jwt' }, 'TOKEN_TYPE_INVALID'],
+      [{ typ: 'Logout+JWT' }, 'TOKEN_TYPE_INVALID'],
+    ];
+    for (const [header, code] of refused) {
+      expect(await codeOf(authorizer.verify(mint(rsa)))).toBe('VERIFIED');
+      expect(await codeOf(authorizer.verify(mint(rsa, { header })))).toBe(code);
+      expect(await codeOf(authorizer.verify(mint(rsa, { header })))).toBe(code);
+    }
+  });
+
   it('returns frozen results', async () => {
     const authorizer = createAuthorizer({ issuer: server.issuer, audience: 'api' });
     const verified = await authorizer.verify(createMinter(server.issuer, 'api')(rsa));

@@ -71,8 +71,9 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
  */
 export function quoteInput(input: string, maxLength = 60): string {
   const shown = input.length > maxLength ? `${input.slice(0, maxLength)}…` : input;
-  return shown.replace(
-    /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu,
-    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-  );
+  return shown.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, (char) => {
+    // \u{…} for a character outside the BMP, so the escape reads as one character.
+    const code = char.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }

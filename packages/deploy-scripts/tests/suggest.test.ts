@@ -104,6 +104,7 @@ describe('quoteInput', () => {
     expect(quoteInput('--re\ngion')).toBe('--re\\u000agion');
     expect(quoteInput('a\r\u2028\u2029\tb\u001b')).toBe('a\\u000d\\u2028\\u2029\\u0009b\\u001b');
     expect(quoteInput('x'.repeat(100))).toBe(`${'x'.repeat(60)}…`);
+    expect(quoteInput('a\u{1bca0}b')).toBe('a\\u{1bca0}b');
     expect(quoteInput('--zip=%0a*?é')).toBe('--zip=%0a*?é');
   });
 

@@ -56,10 +56,11 @@ export function closestMatch(input, candidates) {
 /** Quotes user input for a one-line message: invisible and line-breaking characters become `\u` escapes. */
 export function quoteInput(input, maxLength = 60) {
   const shown = input.length > maxLength ? `${input.slice(0, maxLength)}…` : input;
-  return shown.replace(
-    /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu,
-    (char) => `\\u${char.codePointAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return shown.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, (char) => {
+    // \u{…} for a character outside the BMP, so the escape reads as one character.
+    const code = char.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /**

@@ -134,6 +134,7 @@ describe('parseFlags', () => {
 describe('quoteInput', () => {
   it('escapes line breaks, separators and control characters and never lets one through', () => {
     expect(quoteInput('a\r\n\u2028\u2029\t\u001bb')).toBe('a\\u000d\\u000a\\u2028\\u2029\\u0009\\u001bb');
+    expect(quoteInput('a\u{1bca0}b')).toBe('a\\u{1bca0}b');
     expect(quoteInput('%0a*?é漢')).toBe('%0a*?é漢');
     fc.assert(
       fc.property(fc.oneof(text, fc.string({ unit: 'binary' })), (input) => {
