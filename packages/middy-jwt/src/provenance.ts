@@ -19,9 +19,10 @@ const Returning = class {
 /**
  * A private field put on each result: invisible to every other code (no key, no descriptor, no
  * proxy trap), found by `#issued in value`, and costing a hidden-class transition on an object the
- * core just made. A WeakSet holding one entry per distinct token costs about ten times more per
- * request (its table grows and every scavenge walks it). Engines that refuse new private fields on
- * a frozen object (the core's results are frozen) get the WeakSet instead: see {@link provenance}.
+ * core just made. A WeakSet holding one entry per distinct token costs more per request in a
+ * stream of distinct tokens (its table grows and every scavenge walks it). Engines that refuse new
+ * private fields on a frozen object (the core's results are frozen) get the WeakSet instead: see
+ * {@link provenance}.
  */
 class Issued extends Returning {
   #issued = true;
