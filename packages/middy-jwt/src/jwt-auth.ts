@@ -22,8 +22,8 @@ import { createJwtContext } from './invocation-context.js';
 import type { JwtContext, OptionalJwtContext } from './lambda-context.js';
 import { markVerified } from './provenance.js';
 import { type EventRoute, readRoute } from './read-route.js';
-import { readRequestBinding } from './request-binding.js';
-import { createCredentialReader, type TokenSource } from './token-source.js';
+import { readTokenRequest } from './request-binding.js';
+import { type Credential, createCredentialReader, type TokenSource } from './token-source.js';
 import { withoutCause } from './without-cause.js';
 
 /**
@@ -57,6 +57,10 @@ const OWN_OPTION_KEYS: Readonly<Record<Exclude<keyof JwtAuthOptions, keyof Autho
 };
 const OWN_OPTIONS = Object.keys(OWN_OPTION_KEYS);
 const DPOP_SCHEME = /^\s*dpop\s/i;
+/** Whether the credential came under the DPoP scheme: only its refusals (their challenge) need to know. */
+function isDpopScheme(credential: Credential): boolean {
+  return credential.kind === 'authorization' && DPOP_SCHEME.test(credential.value);
+}
 const OPTION_NAMES = [...AUTHORIZER_OPTION_NAMES, ...OWN_OPTIONS];
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -201,27 +205,31 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
     return new JwtHttpError(403, 'CLAIM_MISMATCH', NO_HEADERS, { cause: new ClaimError(failedClaims) });
   }
 
-  function authorize(verified: VerifiedToken, event: unknown, dpopScheme: boolean): void {
+  // Without required scopes and route rules every verified token passes: nothing is worked out.
+  const checksScopes = routes !== undefined || requiredScopes.length > 0 || requiredAnyScopes.length > 0;
+
+  function authorize(verified: VerifiedToken, event: unknown, credential: Credential): void {
+    if (!checksScopes) return;
     const missing = findMissingScopes(verified.scopes, requiredScopes);
     if (requiredAnyScopes.length > 0 && !requiredAnyScopes.some((scope) => verified.scopes.includes(scope))) {
       for (const scope of requiredAnyScopes) if (!missing.includes(scope)) missing.push(scope);
     }
     if (routes === undefined) {
-      if (missing.length > 0) throw forbidden(missing, dpopScheme);
+      if (missing.length > 0) throw forbidden(missing, isDpopScheme(credential));
       return;
     }
     const route = readRoute(event);
     // Route rules are configured but the event names no route: deny, as unmatched routes are.
-    if (route === undefined) throw forbidden(missing, dpopScheme);
+    if (route === undefined) throw forbidden(missing, isDpopScheme(credential));
     const paths = pathsToCheck(route);
-    if (paths === undefined) throw forbidden(missing, dpopScheme);
+    if (paths === undefined) throw forbidden(missing, isDpopScheme(credential));
     for (const path of paths) {
       const decision = authorizer.evaluateRoute(verified, route.method, path);
       if (decision.failedClaims !== undefined) throw claimMismatch(decision.failedClaims);
       for (const scope of decision.missingScopes) if (!missing.includes(scope)) missing.push(scope);
-      if (!decision.allowed) throw forbidden(missing, dpopScheme);
+      if (!decision.allowed) throw forbidden(missing, isDpopScheme(credential));
     }
-    if (missing.length > 0) throw forbidden(missing, dpopScheme);
+    if (missing.length > 0) throw forbidden(missing, isDpopScheme(credential));
   }
 
   if (options.hydrate !== false) {
@@ -246,7 +254,6 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
           cause: new TokenError('TOKEN_MALFORMED', 'The request carries several different tokens'),
         });
       }
-      const dpopScheme = credential.kind === 'authorization' && DPOP_SCHEME.test(credential.value);
       let verified: VerifiedToken;
       try {
         if (!checksRequest) {
@@ -255,17 +262,14 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<unknown, unknown
               ? await authorizer.verifyAuthorization(credential.value)
               : await authorizer.verify(credential.value);
         } else {
-          const binding = readRequestBinding(request.event, dpop.publicBaseUrl);
           verified = await authorizer.verifyRequest(
-            credential.kind === 'authorization'
-              ? { authorization: credential.value, ...binding }
-              : { token: credential.value, ...binding },
+            readTokenRequest(request.event, dpop.publicBaseUrl, credential),
           );
         }
       } catch (err) {
-        throw toHttpError(err, dpopScheme);
+        throw toHttpError(err, isDpopScheme(credential));
       }
-      authorize(verified, request.event, dpopScheme);
+      authorize(verified, request.event, credential);
       markVerified(verified);
       context.jwt = verified;
     },

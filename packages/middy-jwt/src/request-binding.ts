@@ -70,11 +70,11 @@ function readUrl(
 
 /** The mutual-TLS client certificate: REST `identity.clientCert`, HTTP API `authentication.clientCert`. */
 function readClientCertPem(requestContext: EventRecord | undefined): string | undefined {
-  for (const holder of [asRecord(requestContext?.identity), asRecord(requestContext?.authentication)]) {
-    const pem = stringAt(asRecord(holder?.clientCert), 'clientCertPem');
-    if (pem !== undefined) return pem;
-  }
-  return undefined;
+  if (requestContext === undefined) return undefined;
+  return (
+    stringAt(asRecord(asRecord(requestContext.identity)?.clientCert), 'clientCertPem') ??
+    stringAt(asRecord(asRecord(requestContext.authentication)?.clientCert), 'clientCertPem')
+  );
 }
 
 /**
@@ -101,4 +101,33 @@ export function readRequestBinding(
     url: readUrl(e, requestContext, publicBaseUrl),
     clientCertPem,
   };
+}
+
+/**
+ * The whole request to verify: the credential (an `Authorization` value, or a bare token from
+ * another place) with {@link readRequestBinding}'s fields, the same keys as
+ * `{ authorization, ...readRequestBinding(event, publicBaseUrl) }` (or `token`), built in one object.
+ *
+ * @throws {TokenError} `DPOP_PROOF_INVALID` for several different DPoP headers.
+ */
+export function readTokenRequest(
+  event: unknown,
+  publicBaseUrl: string | undefined,
+  credential: { readonly kind: 'authorization' | 'token'; readonly value: string },
+): TokenRequest {
+  const e = asRecord(event) ?? {};
+  const requestContext = asRecord(e.requestContext);
+  const dpop = readDpopHeader(e);
+  const clientCertPem = readClientCertPem(requestContext);
+  const value = credential.value;
+  if (dpop === undefined) {
+    return credential.kind === 'authorization'
+      ? { authorization: value, clientCertPem }
+      : { token: value, clientCertPem };
+  }
+  const method = readMethod(e, requestContext);
+  const url = readUrl(e, requestContext, publicBaseUrl);
+  return credential.kind === 'authorization'
+    ? { authorization: value, dpop, method, url, clientCertPem }
+    : { token: value, dpop, method, url, clientCertPem };
 }

@@ -11,7 +11,7 @@ import {
 } from '@jwt-authorizer/test-fixtures';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRequestBinding } from '../src/request-binding.js';
+import { readRequestBinding, readTokenRequest } from '../src/request-binding.js';
 
 const HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
 const key = generateTestKey('RS256');
@@ -141,5 +141,124 @@ describe('DPoP proofs against event paths with hostile characters (property)', (
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+const text = fc.oneof(
+  fc.constantFrom(
+    ...HOSTILE,
+    '',
+    ' ',
+    'a,b',
+    'dpop',
+    'http',
+    'api.example.com',
+    '-----BEGIN CERTIFICATE-----',
+  ),
+  fc.string({ maxLength: 12 }),
+);
+/** A value where an event field may be: a string, or something API Gateway never sends there. */
+const field = fc.oneof(
+  text,
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.integer(),
+  fc.array(text, { maxLength: 3 }),
+);
+const headerName = fc.constantFrom(
+  'DPoP',
+  'dpop',
+  'DPOP',
+  'Host',
+  'host',
+  'X-Forwarded-Proto',
+  'x-forwarded-proto',
+  'Authorization',
+);
+const headerMap = fc.option(fc.dictionary(headerName, field, { maxKeys: 4 }), { nil: undefined });
+const multiHeaderMap = fc.option(
+  fc.dictionary(headerName, fc.oneof(fc.array(field, { maxLength: 3 }), field), { maxKeys: 3 }),
+  {
+    nil: undefined,
+  },
+);
+const certHolder = fc.option(
+  fc.record({ clientCert: fc.oneof(fc.record({ clientCertPem: field }), field) }),
+  { nil: undefined },
+);
+const hostileEvent = fc.record(
+  {
+    version: fc.constantFrom('1.0', '2.0', undefined),
+    headers: headerMap,
+    multiValueHeaders: multiHeaderMap,
+    httpMethod: field,
+    rawPath: field,
+    path: field,
+    requestContext: fc.option(
+      fc.record(
+        {
+          domainName: field,
+          path: field,
+          httpMethod: field,
+          http: fc.option(fc.record({ method: field, path: field }), { nil: undefined }),
+          identity: certHolder,
+          authentication: certHolder,
+        },
+        { requiredKeys: [] },
+      ),
+      { nil: undefined },
+    ),
+  },
+  { requiredKeys: [] },
+);
+const outcome = <T>(read: () => T): { value: T } | { code: unknown } => {
+  try {
+    return { value: read() };
+  } catch (err) {
+    return { code: (err as { code?: unknown }).code };
+  }
+};
+
+describe('readTokenRequest (property, hostile events)', () => {
+  it('builds exactly the credential spread with readRequestBinding: the same keys, values and refusals', () => {
+    fc.assert(
+      fc.property(
+        hostileEvent,
+        fc.constantFrom(undefined, 'https://api.example.com/v1'),
+        fc.constantFrom('authorization' as const, 'token' as const),
+        text,
+        (event, publicBaseUrl, kind, value) => {
+          const expected = outcome(() =>
+            kind === 'authorization'
+              ? { authorization: value, ...readRequestBinding(event, publicBaseUrl) }
+              : { token: value, ...readRequestBinding(event, publicBaseUrl) },
+          );
+          const actual = outcome(() => readTokenRequest(event, publicBaseUrl, { kind, value }));
+          expect(actual).toStrictEqual(expected);
+          if ('value' in actual && 'value' in expected) {
+            expect(Object.keys(actual.value)).toEqual(Object.keys(expected.value));
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads a DPoP proof, method, URL and certificate as the binding does', () => {
+    const event = restEvent('/pets', { DPoP: 'proof', Host: HOST }, {});
+    const withCert = {
+      ...event,
+      requestContext: { ...event.requestContext, identity: { clientCert: { clientCertPem: 'PEM' } } },
+    };
+    expect(readTokenRequest(withCert, undefined, { kind: 'authorization', value: 'DPoP t' })).toStrictEqual({
+      authorization: 'DPoP t',
+      ...readRequestBinding(withCert, undefined),
+    });
+    expect(readTokenRequest(withCert, undefined, { kind: 'token', value: 't' })).toMatchObject({
+      token: 't',
+      dpop: 'proof',
+      method: 'GET',
+      clientCertPem: 'PEM',
+    });
   });
 });
