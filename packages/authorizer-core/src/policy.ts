@@ -452,30 +452,27 @@ interface StageOfArn {
   readonly stage: StageResources | undefined;
 }
 
-// The stage of each frozen ARN (the authorizer parses one route called again and again once, and
-// freezes it): the prefix is then neither rebuilt nor looked up by its text on every call.
-const stageOfArn = new WeakMap<MethodArn, StageOfArn>();
+// The stage of the last frozen ARN (the authorizer parses one route called again and again once,
+// and freezes it): the prefix is then neither rebuilt nor looked up by its text on every call. One
+// slot: an ARN seen once costs two assignments, where a map would grow by an entry per call.
+let lastStage: (StageOfArn & { readonly arn: MethodArn }) | undefined;
 
 function stageOf(routes: readonly CompiledRoute[] | undefined, arn: MethodArn): StageOfArn {
-  const frozen = Object.isFrozen(arn);
-  if (frozen) {
-    const known = stageOfArn.get(arn);
-    // The resources are checked too: routeResourcesFor rebuilds them if the table changed length.
-    if (
-      known !== undefined &&
-      known.routes === routes &&
-      (routes === undefined || known.stage?.routes.length === routes.length)
-    ) {
-      return known;
-    }
+  const known = lastStage;
+  // The length as well: routeResourcesFor rebuilds the resources when the table's length changed.
+  if (
+    known !== undefined &&
+    known.arn === arn &&
+    known.routes === routes &&
+    (routes === undefined || known.stage?.routes.length === routes.length)
+  ) {
+    return known;
   }
   const prefix = stageArnPrefix(arn);
-  const found = {
-    routes,
-    prefix,
-    stage: routes === undefined ? undefined : routeResourcesFor(routes, prefix),
-  };
-  if (frozen) stageOfArn.set(arn, found);
+  const stage = routes === undefined ? undefined : routeResourcesFor(routes, prefix);
+  const found = { arn, routes, prefix, stage };
+  // Only a frozen ARN: the fields of another one may change while the object stays the same.
+  if (Object.isFrozen(arn)) lastStage = found;
   return found;
 }
 

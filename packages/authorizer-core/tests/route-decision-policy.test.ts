@@ -79,4 +79,19 @@ describe('decideAndBuildPolicy', () => {
     }
     expect([...outcomes].sort()).toEqual([false, true]);
   });
+
+  it('reads an ARN object that is not frozen afresh on each call, its stage changed in between', () => {
+    const rules = rulesOf(small, 'api');
+    const token = TOKENS[0] as (typeof TOKENS)[number];
+    const text = `${PREFIX}GET/pets/42`;
+    const arn = parseMethodArn(text);
+    const first = buildPolicy(rules, token.scopes, arn, text, token.claims).document;
+    Object.assign(arn, { stage: 'ü%0A' });
+    const movedText = text.replace('/prod/', '/ü%0A/');
+    const moved = buildPolicy(rules, token.scopes, arn, movedText, token.claims).document;
+    expect(moved).toEqual(
+      buildPolicy(rules, token.scopes, parseMethodArn(movedText), movedText, token.claims).document,
+    );
+    expect(moved).not.toEqual(first);
+  });
 });
