@@ -9,8 +9,8 @@ import {
   WEBSOCKET_CONNECT,
 } from './options.js';
 import {
-  buildPolicy,
   buildPolicyDocument,
+  decideAndBuildPolicy,
   evaluateRoute,
   exceeds,
   type IamAuthorizerResult,
@@ -189,14 +189,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       ),
     authorize(verified, methodArn) {
       const arn = parseArn(methodArn);
-      const decision = evaluateRoute(
-        resolved,
-        verified.scopes,
-        arn.method,
-        arn.resourcePath,
-        verified.claims,
-      );
-      const policy = buildPolicy(resolved, verified.scopes, arn, methodArn, verified.claims);
+      // One pass: the route decision, and the policy built from the same verdicts and decision.
+      const policy = decideAndBuildPolicy(resolved, verified.scopes, arn, methodArn, verified.claims);
+      const { decision } = policy;
       const result: IamAuthorizerResult = {
         principalId: principalOf(verified),
         policyDocument: policy.document,

@@ -152,10 +152,25 @@ function hasItem(list: readonly unknown[], wanted: ClaimLiteral, fromString: boo
  * compileClaimCondition({ containsAny: ['admin'] }, 'claims["cognito:groups"]')(['admin', 'users']) // true
  */
 export function compileClaimCondition(condition: unknown, setting: string): (value: unknown) => boolean {
+  return compileCondition(condition, setting).test;
+}
+
+/** A compiled condition, with a text that is equal for two conditions exactly when they test alike. */
+interface CompiledCondition {
+  readonly test: (value: unknown) => boolean;
+  /**
+   * The kind and its validated operand as JSON (`["oneOf",["a",1]]`): JSON text tells every
+   * string, number, boolean and null apart (`"1"` from `1`, `"null"` from `null`), and two
+   * conditions with equal texts compare a value the same way.
+   */
+  readonly key: string;
+}
+
+function compileCondition(condition: unknown, setting: string): CompiledCondition {
   if (typeof condition !== 'object' || condition === null) {
     assertLiteral(condition, setting);
     const literal = condition;
-    return (value) => value === literal;
+    return { test: (value) => value === literal, key: JSON.stringify(['equals', literal]) };
   }
   if (Array.isArray(condition)) {
     throw new ConfigurationError(
@@ -181,39 +196,48 @@ export function compileClaimCondition(condition: unknown, setting: string): (val
   switch (kind) {
     case 'present': {
       if (typeof operand !== 'boolean') throw new ConfigurationError(`${where} must be true or false`);
-      return operand ? (value) => value !== undefined : (value) => value === undefined;
+      const test = operand
+        ? (value: unknown) => value !== undefined
+        : (value: unknown) => value === undefined;
+      return { test, key: JSON.stringify([kind, operand]) };
     }
     case 'oneOf': {
       const accepted = literalList(operand, where);
-      return (value) => accepted.includes(value as ClaimLiteral);
+      return {
+        test: (value) => accepted.includes(value as ClaimLiteral),
+        key: JSON.stringify([kind, accepted]),
+      };
     }
     case 'contains': {
       assertLiteral(operand, where);
       const wanted = operand;
-      return (value) => {
+      const test = (value: unknown): boolean => {
         const list = asList(value);
         return list !== undefined && hasItem(list, wanted, typeof value === 'string');
       };
+      return { test, key: JSON.stringify([kind, wanted]) };
     }
     case 'containsAny': {
       const wanted = literalList(operand, where);
-      return (value) => {
+      const test = (value: unknown): boolean => {
         const list = asList(value);
         if (list === undefined) return false;
         const fromString = typeof value === 'string';
         for (const item of wanted) if (hasItem(list, item, fromString)) return true;
         return false;
       };
+      return { test, key: JSON.stringify([kind, wanted]) };
     }
     case 'containsAll': {
       const wanted = literalList(operand, where);
-      return (value) => {
+      const test = (value: unknown): boolean => {
         const list = asList(value);
         if (list === undefined) return false;
         const fromString = typeof value === 'string';
         for (const item of wanted) if (!hasItem(list, item, fromString)) return false;
         return true;
       };
+      return { test, key: JSON.stringify([kind, wanted]) };
     }
   }
 }
@@ -241,8 +265,23 @@ export function compileClaimChecks(claims: unknown, setting: string): ClaimCheck
   }
   return entries.map(([name, condition]) => {
     const where = claimSetting(setting, name);
-    return { name, read: compileClaimReader(name, where), test: compileClaimCondition(condition, where) };
+    const compiled = compileCondition(condition, where);
+    const check: ClaimCheck = { name, read: compileClaimReader(name, where), test: compiled.test };
+    checkKeys.set(check, `${JSON.stringify(name)}${compiled.key}`);
+    return check;
   });
+}
+
+// The text of each check compiled here: its claim name as JSON, then its condition's key.
+const checkKeys = new WeakMap<ClaimCheck, string>();
+
+/**
+ * A text equal for two checks exactly when they read the same claim and test it alike, so a rule
+ * table evaluates each distinct check once per token; undefined for a check not compiled by
+ * {@link compileClaimChecks} (it is then only ever equal to itself).
+ */
+export function claimCheckKey(check: ClaimCheck): string | undefined {
+  return checkKeys.get(check);
 }
 
 /** The names of the checks `claims` fails, in order; empty when it passes them all. */

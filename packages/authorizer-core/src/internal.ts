@@ -67,6 +67,8 @@ export {
   buildPolicy,
   buildPolicyDocument,
   type Claims,
+  type DecidedPolicy,
+  decideAndBuildPolicy,
   evaluateRoute,
   largestApiPolicyBytes,
   MAX_RESOURCE_LENGTH,

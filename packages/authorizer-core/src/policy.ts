@@ -1,8 +1,9 @@
+import { type ClaimCheck, claimCheckKey } from './claim-conditions.js';
 import type { AuthorizerContext } from './context.js';
 import { type MethodArn, stageArnPrefix } from './method-arn.js';
 import { type CompiledRoute, HTTP_METHODS, type PolicyMode, WEBSOCKET_CONNECT } from './options.js';
 import { routeIndexFor } from './route-index.js';
-import { satisfiesRule, satisfiesScopes } from './rules.js';
+import { type CompiledRule, satisfiesScopes } from './rules.js';
 
 /** Longest `Resource` ARN API Gateway accepts in a policy statement. */
 export const MAX_RESOURCE_LENGTH = 512;
@@ -133,6 +134,156 @@ export function evaluateRoute(
   resourcePath: string,
   claims?: Claims,
 ): RouteDecision {
+  return decideRoute(rules, method, resourcePath, verdictsFor(rules.routes, scopes, claims));
+}
+
+// Per-table plan of the distinct claim checks and rules, so that one call evaluates each once.
+
+/** A rule of the table: the indexes of its scope sets and of its claim checks in the plan. */
+interface PlannedRule {
+  readonly scopes: number;
+  readonly checks: readonly number[];
+}
+
+/** The distinct checks and rules of a route table, and which rule each route has. */
+interface RulePlan {
+  /** Rules' scope sets (`allOf` and `anyOf`), each distinct pair once. */
+  readonly scopeSets: readonly CompiledRule[];
+  /** Checks that read the same claim and test it alike (see claimCheckKey) appear once. */
+  readonly checks: readonly ClaimCheck[];
+  /** Rules with the same scope sets and the same checks appear once. */
+  readonly rules: readonly PlannedRule[];
+  /** For each route of the table, its rule's index in `rules`. */
+  readonly ruleOf: readonly number[];
+  /** Per scope set, check and rule: the call that last judged it, and the verdict it reached then. */
+  readonly scopeCall: Float64Array;
+  readonly scopePassed: Uint8Array;
+  readonly checkCall: Float64Array;
+  readonly checkPassed: Uint8Array;
+  readonly ruleCall: Float64Array;
+  readonly rulePassed: Uint8Array;
+}
+
+const planCache = new WeakMap<readonly CompiledRoute[], RulePlan>();
+
+function buildPlan(routes: readonly CompiledRoute[]): RulePlan {
+  const scopeSets: CompiledRule[] = [];
+  const scopeIds = new Map<string, number>();
+  const checks: ClaimCheck[] = [];
+  const checkIds = new Map<string | ClaimCheck, number>();
+  const rules: PlannedRule[] = [];
+  const ruleIds = new Map<string, number>();
+  const ruleOf: number[] = [];
+  for (const { rule } of routes) {
+    const ids: number[] = [];
+    for (const check of rule.claims) {
+      // A check without a key (built by hand rather than compiled from options) is its own.
+      const key = claimCheckKey(check) ?? check;
+      let id = checkIds.get(key);
+      if (id === undefined) {
+        id = checks.push(check) - 1;
+        checkIds.set(key, id);
+      }
+      ids.push(id);
+    }
+    const scopesKey = JSON.stringify([rule.allOf, rule.anyOf]);
+    let scopes = scopeIds.get(scopesKey);
+    if (scopes === undefined) {
+      scopes = scopeSets.push(rule) - 1;
+      scopeIds.set(scopesKey, scopes);
+    }
+    const key = JSON.stringify([scopes, ids]);
+    let id = ruleIds.get(key);
+    if (id === undefined) {
+      id = rules.push({ scopes, checks: ids }) - 1;
+      ruleIds.set(key, id);
+    }
+    ruleOf.push(id);
+  }
+  return {
+    scopeSets,
+    checks,
+    rules,
+    ruleOf,
+    scopeCall: new Float64Array(scopeSets.length),
+    scopePassed: new Uint8Array(scopeSets.length),
+    checkCall: new Float64Array(checks.length),
+    checkPassed: new Uint8Array(checks.length),
+    ruleCall: new Float64Array(rules.length),
+    rulePassed: new Uint8Array(rules.length),
+  };
+}
+
+function planFor(routes: readonly CompiledRoute[]): RulePlan {
+  let plan = planCache.get(routes);
+  if (plan === undefined || plan.ruleOf.length !== routes.length) {
+    plan = buildPlan(routes);
+    planCache.set(routes, plan);
+  }
+  return plan;
+}
+
+// Numbers the calls: a verdict recorded under another call's number is stale. A Float64Array
+// holds every integer up to 2^53 exactly, more calls than a process makes.
+let lastCall = 0;
+
+/** One token's verdicts on a route table, each check and rule judged at most once. */
+interface Verdicts {
+  readonly plan: RulePlan | undefined;
+  readonly call: number;
+  readonly scopes: readonly string[];
+  readonly claims: Claims | undefined;
+}
+
+function verdictsFor(
+  routes: readonly CompiledRoute[] | undefined,
+  scopes: readonly string[],
+  claims: Claims | undefined,
+): Verdicts {
+  return { plan: routes === undefined ? undefined : planFor(routes), call: ++lastCall, scopes, claims };
+}
+
+/** Whether the token passes check `id` of the plan; without claims no check passes (deny by default). */
+function checkPasses(verdicts: Verdicts, plan: RulePlan, id: number): boolean {
+  if (plan.checkCall[id] === verdicts.call) return plan.checkPassed[id] === 1;
+  const check = plan.checks[id] as ClaimCheck;
+  const { claims } = verdicts;
+  const passed = claims !== undefined && check.test(check.read(claims));
+  plan.checkCall[id] = verdicts.call;
+  plan.checkPassed[id] = passed ? 1 : 0;
+  return passed;
+}
+
+/** Whether the token holds the scopes of scope set `id` of the plan. */
+function scopesHeld(verdicts: Verdicts, plan: RulePlan, id: number): boolean {
+  if (plan.scopeCall[id] === verdicts.call) return plan.scopePassed[id] === 1;
+  const passed = satisfiesScopes(plan.scopeSets[id] as CompiledRule, verdicts.scopes);
+  plan.scopeCall[id] = verdicts.call;
+  plan.scopePassed[id] = passed ? 1 : 0;
+  return passed;
+}
+
+/** Whether the token satisfies the rule of route `index`: the same answer as satisfiesRule. */
+function ruleSatisfied(verdicts: Verdicts, plan: RulePlan, index: number): boolean {
+  const id = plan.ruleOf[index] as number;
+  if (plan.ruleCall[id] === verdicts.call) return plan.rulePassed[id] === 1;
+  const planned = plan.rules[id] as PlannedRule;
+  let passed = scopesHeld(verdicts, plan, planned.scopes);
+  for (let k = 0; passed && k < planned.checks.length; k++) {
+    passed = checkPasses(verdicts, plan, planned.checks[k] as number);
+  }
+  plan.ruleCall[id] = verdicts.call;
+  plan.rulePassed[id] = passed ? 1 : 0;
+  return passed;
+}
+
+function decideRoute(
+  rules: PolicyRules,
+  method: string,
+  resourcePath: string,
+  verdicts: Verdicts,
+): RouteDecision {
+  const { scopes, plan } = verdicts;
   let missing = addMissing(undefined, scopes, rules.requiredScopes, rules.requiredAnyScopes ?? NO_SCOPES);
   // The policy can only name the seven methods (see buildPolicyDocument), so the decision refuses
   // every other one too: that keeps the two in agreement for any verb the ARN carries.
@@ -149,15 +300,19 @@ export function evaluateRoute(
     routes === undefined ? undefined : routeIndexFor(routes)?.candidates(method, resourcePath);
   const count = candidates === undefined ? all.length : candidates.length;
   for (let k = 0; k < count; k++) {
-    const route = all[candidates === undefined ? k : (candidates[k] as number)] as CompiledRoute;
+    const index = candidates === undefined ? k : (candidates[k] as number);
+    const route = all[index] as CompiledRoute;
     if (!routeMatches(route, method, resourcePath)) continue;
     matched = true;
     const { rule } = route;
     missing = addMissing(missing, scopes, rule.allOf, rule.anyOf);
-    for (const check of rule.claims) {
-      if (claims !== undefined && check.test(check.read(claims))) continue;
-      if (failedClaims === undefined) failedClaims = [check.name];
-      else if (!failedClaims.includes(check.name)) failedClaims.push(check.name);
+    if (rule.claims.length === 0) continue;
+    const planned = (plan as RulePlan).rules[(plan as RulePlan).ruleOf[index] as number] as PlannedRule;
+    for (let c = 0; c < planned.checks.length; c++) {
+      if (checkPasses(verdicts, plan as RulePlan, planned.checks[c] as number)) continue;
+      const { name } = (plan as RulePlan).checks[planned.checks[c] as number] as ClaimCheck;
+      if (failedClaims === undefined) failedClaims = [name];
+      else if (!failedClaims.includes(name)) failedClaims.push(name);
     }
   }
   if (failedClaims !== undefined)
@@ -290,6 +445,37 @@ function routeResourcesFor(routes: readonly CompiledRoute[], prefix: string): St
   return resources;
 }
 
+/** The stage prefix of an ARN and its routes' resources. */
+interface StageOfArn {
+  readonly routes: readonly CompiledRoute[] | undefined;
+  readonly prefix: string;
+  readonly stage: StageResources | undefined;
+}
+
+// The stage of the last frozen ARN (the authorizer parses one route called again and again once,
+// and freezes it): the prefix is then neither rebuilt nor looked up by its text on every call. One
+// slot: an ARN seen once costs two assignments, where a map would grow by an entry per call.
+let lastStage: (StageOfArn & { readonly arn: MethodArn }) | undefined;
+
+function stageOf(routes: readonly CompiledRoute[] | undefined, arn: MethodArn): StageOfArn {
+  const known = lastStage;
+  // The length as well: routeResourcesFor rebuilds the resources when the table's length changed.
+  if (
+    known !== undefined &&
+    known.arn === arn &&
+    known.routes === routes &&
+    (routes === undefined || known.stage?.routes.length === routes.length)
+  ) {
+    return known;
+  }
+  const prefix = stageArnPrefix(arn);
+  const stage = routes === undefined ? undefined : routeResourcesFor(routes, prefix);
+  const found = { arn, routes, prefix, stage };
+  // Only a frozen ARN: the fields of another one may change while the object stays the same.
+  if (Object.isFrozen(arn)) lastStage = found;
+  return found;
+}
+
 /**
  * Builds the policy document for a token (its scopes and `claims`) calling `arn`.
  *
@@ -330,14 +516,7 @@ export interface BuiltPolicy {
   readonly narrowed: boolean;
 }
 
-function methodPolicy(
-  rules: PolicyRules,
-  scopes: readonly string[],
-  arn: MethodArn,
-  methodArn: string,
-  claims: Claims | undefined,
-): PolicyDocument {
-  const { allowed } = evaluateRoute(rules, scopes, arn.method, arn.resourcePath, claims);
+function methodPolicy(arn: MethodArn, methodArn: string, allowed: boolean): PolicyDocument {
   // The path is the caller's: a literal `*` or `?` in it would be a wildcard in the cached Allow.
   const literal = !/[*?]/.test(arn.method) && !/[*?]/.test(arn.resourcePath);
   if (allowed && literal && methodArn.length <= MAX_RESOURCE_LENGTH) {
@@ -366,15 +545,50 @@ export function buildPolicy(
   methodArn: string,
   claims?: Claims,
 ): BuiltPolicy {
+  return policyFor(rules, arn, methodArn, verdictsFor(rules.routes, scopes, claims), undefined);
+}
+
+/** A route decision and the policy document that goes with it. */
+export interface DecidedPolicy extends BuiltPolicy {
+  /** {@link evaluateRoute} for the ARN's method and path. */
+  readonly decision: RouteDecision;
+}
+
+/**
+ * {@link evaluateRoute} for `arn` and {@link buildPolicy}, in one pass: each distinct rule and
+ * claim condition is judged once, and a method-mode answer takes its Allow or Deny from the decision.
+ */
+export function decideAndBuildPolicy(
+  rules: PolicyRules,
+  scopes: readonly string[],
+  arn: MethodArn,
+  methodArn: string,
+  claims?: Claims,
+): DecidedPolicy {
+  const verdicts = verdictsFor(rules.routes, scopes, claims);
+  const decision = decideRoute(rules, arn.method, arn.resourcePath, verdicts);
+  const built = policyFor(rules, arn, methodArn, verdicts, decision);
+  return { decision, document: built.document, narrowed: built.narrowed };
+}
+
+function policyFor(
+  rules: PolicyRules,
+  arn: MethodArn,
+  methodArn: string,
+  verdicts: Verdicts,
+  decision: RouteDecision | undefined,
+): BuiltPolicy {
+  // The decision for the ARN itself: the one passed in, made here only when there is none.
+  const allowed = (): boolean =>
+    (decision ?? decideRoute(rules, arn.method, arn.resourcePath, verdicts)).allowed;
   if (rules.policyMode === 'method' || arn.method === WEBSOCKET_CONNECT) {
-    return { document: methodPolicy(rules, scopes, arn, methodArn, claims), narrowed: false };
+    return { document: methodPolicy(arn, methodArn, allowed()), narrowed: false };
   }
-  const prefix = stageArnPrefix(arn);
-  const stage = rules.routes === undefined ? undefined : routeResourcesFor(rules.routes, prefix);
-  const document = apiPolicy(rules, scopes, prefix, claims, stage);
+  const { prefix, stage } = stageOf(rules.routes, arn);
+  const document = apiPolicy(rules, prefix, verdicts, stage);
   if (stage !== undefined && stage.bytesBound > POLICY_CHECK_BYTES) {
     if (exceeds(document, MAX_RESULT_BYTES - POLICY_CHECK_BYTES)) {
-      return { document: methodPolicy(rules, scopes, arn, methodArn, claims), narrowed: true };
+      return { document: methodPolicy(arn, methodArn, allowed()), narrowed: true };
     }
   }
   return { document, narrowed: false };
@@ -395,14 +609,13 @@ export function largestApiPolicyBytes(rules: PolicyRules): number {
 
 function apiPolicy(
   rules: PolicyRules,
-  scopes: readonly string[],
   prefix: string,
-  claims: Claims | undefined,
+  verdicts: Verdicts,
   stage: StageResources | undefined,
 ): PolicyDocument {
   const everything = `${prefix}*`;
   const required = { allOf: rules.requiredScopes, anyOf: rules.requiredAnyScopes ?? NO_SCOPES, claims: [] };
-  if (!satisfiesScopes(required, scopes)) {
+  if (!satisfiesScopes(required, verdicts.scopes)) {
     return { Version: '2012-10-17', Statement: [statement('Deny', [everything])] };
   }
   if (rules.routes === undefined || stage === undefined) {
@@ -420,9 +633,10 @@ function apiPolicy(
     for (const method of HTTP_METHODS) pushAllow(allow, `${prefix}${method}/*`);
   }
   const add = stage.distinct ? pushEach : pushEachUnique;
+  const plan = verdicts.plan as RulePlan;
   for (let i = 0; i < rules.routes.length; i++) {
     // Rules depend on the token only, never on the route called: the same answer as evaluateRoute.
-    const satisfied = satisfiesRule((rules.routes[i] as CompiledRoute).rule, scopes, claims);
+    const satisfied = ruleSatisfied(verdicts, plan, i);
     const resources = stage.routes[i] as RouteResources;
     if (!satisfied) add(deny, resources.deny);
     else if (!unmatchedAllowed) add(allow, resources.allow);
