@@ -415,7 +415,16 @@ export function compileRoute(
   return { route, method, arnPath, pattern: new RegExp(`^${source}$`, 's'), scopes: rule.allOf, rule };
 }
 
-function resolveRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | undefined {
+/**
+ * The compiled route table, frozen: the route index, the policy's resource cache and the verdict
+ * plan are built once per table and keyed by it, so `authorizer.options.routes` must not change.
+ */
+function resolveRoutes(routes: AuthorizerOptions['routes']): readonly CompiledRoute[] | undefined {
+  const compiled = compileRoutes(routes);
+  return compiled === undefined ? undefined : Object.freeze(compiled);
+}
+
+function compileRoutes(routes: AuthorizerOptions['routes']): CompiledRoute[] | undefined {
   if (routes === undefined) return undefined;
   if (typeof routes !== 'object' || routes === null) {
     throw new ConfigurationError(

@@ -40,6 +40,17 @@ describe('resolveOptions: secure defaults', () => {
     expect(b.routes?.[0]).toMatchObject({ method: 'GET', arnPath: 'pets/*' });
   });
 
+  it('freezes the compiled route table (the route index and the policy caches are built once per table)', () => {
+    for (const routes of [
+      { 'GET /pets': ['read:pets'] },
+      [{ route: 'POST /pets', scopes: ['write:pets'] }],
+    ]) {
+      const resolved = resolveOptions({ ...BASE, routes });
+      expect(Object.isFrozen(resolved.routes)).toBe(true);
+      expect(() => (resolved.routes as unknown[]).push(resolved.routes?.[0])).toThrow(TypeError);
+    }
+  });
+
   it('reads ANY and * as every method', () => {
     expect(resolveOptions({ ...BASE, routes: { 'ANY /x': [] } }).routes?.[0]?.method).toBe('*');
     expect(resolveOptions({ ...BASE, routes: { '* /x': [] } }).routes?.[0]?.method).toBe('*');
