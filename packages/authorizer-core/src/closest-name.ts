@@ -2,7 +2,7 @@
  * Edit distance with adjacent transpositions (optimal string alignment), over code points, stopping
  * early once every path exceeds `limit`.
  */
-function editDistance(a: readonly string[], b: readonly string[], limit: number): number {
+function boundedDistance(a: readonly string[], b: readonly string[], limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let before = new Array<number>(b.length + 1).fill(0);
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -46,8 +46,46 @@ export function closestName(input: string, candidates: readonly string[]): strin
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(typed.length / 3));
   for (const candidate of candidates) {
-    const distance = editDistance(typed, Array.from(candidate.toLowerCase()), bestDistance);
+    const distance = boundedDistance(typed, Array.from(candidate.toLowerCase()), bestDistance);
     if (distance < bestDistance || (distance === bestDistance && best === undefined)) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/**
+ * The edit distance between two strings: insertions, deletions, substitutions and swaps of two
+ * neighbours each cost 1, counted over code points.
+ *
+ * @example
+ * editDistance('regoin', 'region'); // 1
+ */
+export function editDistance(a: string, b: string): number {
+  return boundedDistance(Array.from(a), Array.from(b), Number.POSITIVE_INFINITY);
+}
+
+/**
+ * The candidate closest to a mistyped command-line name, for a "did you mean" hint: the unique
+ * candidate the input is a prefix of (`dry` → `dry-run`), else the nearest by {@link editDistance}
+ * (letter case ignored) when it is within a third of the candidate's length (at least 1). Ties go
+ * to the candidate listed first. (Settings and option keys use {@link closestName}, which judges by
+ * the input's length and has no prefix rule.)
+ *
+ * @returns the suggestion, or `undefined` when nothing is close
+ * @example
+ * closestMatch('regoin', ['region', 'profile']); // 'region'
+ */
+export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
+  if (input === '') return undefined;
+  const extending = candidates.filter((candidate) => candidate.startsWith(input));
+  if (extending.length === 1) return extending[0];
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }

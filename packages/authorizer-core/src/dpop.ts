@@ -5,21 +5,11 @@ import { normalizeHtu } from './htu.js';
 import { computeJwkThumbprint } from './jwk-thumbprint.js';
 import { decodeJws } from './jws.js';
 import type { ReplayStore } from './replay-store.js';
-import { jwsSignatureVerifies } from './signature.js';
+import { CURVE_BY_ALG, HASH_BY_ALG, jwsSignatureVerifies } from './signature.js';
 
 /** Longest DPoP header accepted, in bytes. */
 export const MAX_DPOP_PROOF_BYTES = 8192;
 
-const HASH_BY_ALG: Readonly<Record<string, string | null>> = {
-  RS256: 'sha256',
-  RS384: 'sha384',
-  RS512: 'sha512',
-  ES256: 'sha256',
-  ES384: 'sha384',
-  ES512: 'sha512',
-  EdDSA: null,
-};
-const CURVE_BY_ALG: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
 // Members that only a private or symmetric JWK has (RFC 7518 §6.2.2, §6.3.2, §6.4; RFC 8037 §2).
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 const MIN_RSA_BITS = 2048;

@@ -18,7 +18,7 @@ export {
   type ResolvedIntrospection,
 } from './bound-token-options.js';
 export type { ClaimCheck, ClaimReader } from './claim-conditions.js';
-export { closestName } from './closest-name.js';
+export { closestMatch, closestName, editDistance } from './closest-name.js';
 export { buildContext } from './context.js';
 export { discoveryUrl } from './discovery.js';
 export { DOTENV_SEARCH_ORDER, mergeDotenv, parseDotenv } from './dotenv.js';

@@ -3,7 +3,8 @@ import { TokenError } from './errors.js';
 import type { JwksKey } from './jwks-cache.js';
 import type { DecodedJws } from './jws.js';
 
-const HASH_BY_ALG: Readonly<Record<string, string | null>> = {
+/** The `crypto.verify` digest of each JWS algorithm (null: EdDSA, which takes none). */
+export const HASH_BY_ALG: Readonly<Record<string, string | null>> = {
   RS256: 'sha256',
   RS384: 'sha384',
   RS512: 'sha512',
@@ -12,7 +13,12 @@ const HASH_BY_ALG: Readonly<Record<string, string | null>> = {
   ES512: 'sha512',
   EdDSA: null,
 };
-const CURVE_BY_ALG: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
+/** The curve an ES* algorithm's key must be on. */
+export const CURVE_BY_ALG: Readonly<Record<string, string>> = {
+  ES256: 'P-256',
+  ES384: 'P-384',
+  ES512: 'P-521',
+};
 
 /**
  * Refuses a JWK that cannot verify `alg`: one aws-jwt-verify marked unusable, one whose own `alg`

@@ -1,8 +1,9 @@
 // The command-line conventions of this package's scripts (invoke, demo, cold-start): one flag table
 // per script from which both the parser and the --help text are made, one-line usage errors with the
 // closest flag name, exit code 2 for bad input, and relative paths read from the directory the user
-// ran the command in. deploy-scripts has the same rules in TypeScript (src/flags.ts, src/suggest.ts);
-// the two packages do not import each other.
+// ran the command in. deploy-scripts has the same rules in TypeScript (src/flags.ts; its suggestions
+// are authorizer-core's closestMatch). This file keeps its own small copy of the suggestion rules and
+// imports no workspace package, so `--help` and usage errors work before anything is built.
 import { dirname, resolve } from 'node:path';
 
 /** Exit code for a bad command line or input file. */

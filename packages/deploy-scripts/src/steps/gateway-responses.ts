@@ -11,12 +11,29 @@ import {
   resetGatewayResponse,
 } from '../gateway-responses.js';
 import { spellHeaderName } from '../identity-source.js';
+import type { CountName, PlannedCall } from '../step.js';
 
 function wantedResponses(config: DeployConfig) {
   const tokenHeaders = config.tokenSources.flatMap((source) =>
     source.kind === 'header' ? [spellHeaderName(source.name)] : [],
   );
   return buildGatewayResponses({ corsOrigins: config.corsOrigins, tokenHeaders });
+}
+
+/** The plan of both steps: read the REST API's gateway responses, then one call per response changed. */
+function planOverResponses(
+  config: Pick<DeployConfig, 'restApiId'>,
+  operation: string,
+  each: CountName,
+  detail: string,
+): PlannedCall[] {
+  const { restApiId } = config;
+  if (!restApiId) return [];
+  const resource = `REST API ${restApiId}`;
+  return [
+    { service: 'apigateway', operation: 'GetGatewayResponses', resource },
+    { service: 'apigateway', operation, resource, each, detail },
+  ];
 }
 
 const TYPES = AUTHORIZER_RESPONSES.map((response) => `${response.responseType} ${response.statusCode}`).join(
@@ -39,21 +56,13 @@ export const gatewayResponsesStep: DeployStep = {
       `  responses    ${TYPES}: WWW-Authenticate and a JSON body${cors}; a response set by someone else (another body) is left alone`,
     ];
   },
-  plan(config) {
-    const { restApiId } = config;
-    if (!restApiId) return [];
-    const resource = `REST API ${restApiId}`;
-    return [
-      { service: 'apigateway', operation: 'GetGatewayResponses', resource },
-      {
-        service: 'apigateway',
-        operation: 'PutGatewayResponse',
-        resource,
-        each: 'gatewayResponsesToPut',
-        detail: 'only those still default or put by deploy',
-      },
-    ];
-  },
+  plan: (config) =>
+    planOverResponses(
+      config,
+      'PutGatewayResponse',
+      'gatewayResponsesToPut',
+      'only those still default or put by deploy',
+    ),
   async ensure(context, config, state) {
     const { restApiId } = config;
     if (!restApiId) return;
@@ -84,21 +93,13 @@ export const gatewayResponsesRemovalStep: DestroyStep = {
   name: 'gateway-responses-removal',
   summary: (config) =>
     config.restApiId ? [`the gateway responses deploy put on REST API ${config.restApiId}`] : [],
-  plan(config) {
-    const { restApiId } = config;
-    if (!restApiId) return [];
-    const resource = `REST API ${restApiId}`;
-    return [
-      { service: 'apigateway', operation: 'GetGatewayResponses', resource },
-      {
-        service: 'apigateway',
-        operation: 'DeleteGatewayResponse',
-        resource,
-        each: 'gatewayResponsesByDeploy',
-        detail: "back to API Gateway's default",
-      },
-    ];
-  },
+  plan: (config) =>
+    planOverResponses(
+      config,
+      'DeleteGatewayResponse',
+      'gatewayResponsesByDeploy',
+      "back to API Gateway's default",
+    ),
   async ensure(context, config, state) {
     const { restApiId } = config;
     if (!restApiId) return;

@@ -20,8 +20,9 @@ import type { DestroyStep } from '../destroy-steps.js';
 import { dpopUncacheable } from '../dpop-caching.js';
 import { DeployError } from '../errors.js';
 import { deriveIdentitySource, describeTokenSource, type IdentitySourceChoice } from '../identity-source.js';
-import { buildStatementId, ensureInvokePermission } from '../invoke-permission.js';
+import { ensureInvokePermission } from '../invoke-permission.js';
 import { allOf, anyOf, type Condition, conditionHolds, fact, not, some } from '../step.js';
+import { invokePermissionPlan, recordPermission } from './invoke-permission.js';
 
 interface V2Target {
   apiId: string;
@@ -188,25 +189,16 @@ export const v2PermissionStep: DeployStep = {
   plan(config, target) {
     const api = getV2Target(config);
     if (!api) return [];
-    const resource = `function ${config.functionName}`;
-    const sid = buildStatementId(api.apiId);
-    return [
-      { service: 'lambda', operation: 'GetPolicy', resource },
-      {
-        service: 'lambda',
-        operation: 'RemovePermission',
-        resource,
-        when: allOf(fact('permissionPresent'), not('permissionMatches')),
-        detail: sid,
-      },
-      {
-        service: 'lambda',
-        operation: 'AddPermission',
-        resource,
-        when: anyOf(not('permissionPresent'), not('permissionMatches')),
-        detail: `${sid}, apigateway.amazonaws.com, SourceArn=${buildAuthorizersSourceArn({ region: target.region, accountId: target.accountId, restApiId: api.apiId, authorizerId: '<authorizer id>' })}`,
-      },
-    ];
+    return invokePermissionPlan(
+      config.functionName,
+      api.apiId,
+      buildAuthorizersSourceArn({
+        region: target.region,
+        accountId: target.accountId,
+        restApiId: api.apiId,
+        authorizerId: '<authorizer id>',
+      }),
+    );
   },
   async ensure(context, config, state) {
     const api = getV2Target(config);
@@ -223,8 +215,7 @@ export const v2PermissionStep: DeployStep = {
         authorizerId,
       }),
     });
-    state.facts.permissionPresent = status !== 'created';
-    if (status !== 'created') state.facts.permissionMatches = status === 'unchanged';
+    recordPermission(state, status);
   },
 };
 
